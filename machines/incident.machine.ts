@@ -1,0 +1,461 @@
+import { assign, fromPromise, setup } from 'xstate';
+import type { EventObject } from 'xstate';
+import type {
+  AnnouncementInput,
+  Diagnosis,
+  ExecutionOutcome,
+  IncidentContext,
+  IncidentEvent,
+  IncidentInput,
+  PolicyDecision,
+  ProposalOutcome,
+  SentMessage,
+  TimerName,
+  TriageResult,
+  VerificationOutcome,
+  WaitUntilInput,
+} from '../src/domain';
+
+/** Bump when a change makes older persisted snapshots unreadable by this chart. */
+export const INCIDENT_MACHINE_VERSION = 1;
+
+/** Actors are stubs here; `src/implementations` provides the real ones through `machine.provide()`. */
+function notProvided<I, O>(name: string) {
+  return fromPromise<O, I>(() => Promise.reject(new Error(`actor "${name}" was not provided`)));
+}
+
+/** Named actions see the machine's event union; done/error events of invoked actors carry more. */
+function outputOf<T>(event: EventObject): T {
+  return (event as EventObject & { output: T }).output;
+}
+function errorDetail(event: EventObject): string | undefined {
+  if (!('error' in event)) return undefined;
+  const { error } = event as EventObject & { error: unknown };
+  return error instanceof Error ? error.message : String(error);
+}
+function decidedBy(event: EventObject) {
+  return 'by' in event ? (event as Extract<IncidentEvent, { by: unknown }>) : undefined;
+}
+
+export const incidentMachine = setup({
+  types: {
+    context: {} as IncidentContext,
+    events: {} as IncidentEvent,
+    input: {} as IncidentInput,
+    tags: {} as 'parked',
+  },
+  actors: {
+    triage: notProvided<void, TriageResult>('triage'),
+    mergeIntoOriginal: notProvided<void, SentMessage>('mergeIntoOriginal'),
+    diagnose: notProvided<void, Diagnosis>('diagnose'),
+    sendDiagnosisCard: notProvided<void, SentMessage>('sendDiagnosisCard'),
+    propose: notProvided<void, ProposalOutcome>('propose'),
+    evaluatePolicy: notProvided<void, PolicyDecision>('evaluatePolicy'),
+    sendProposalCard: notProvided<void, SentMessage>('sendProposalCard'),
+    execute: notProvided<void, ExecutionOutcome>('execute'),
+    verify: notProvided<void, VerificationOutcome>('verify'),
+    announce: notProvided<AnnouncementInput, SentMessage>('announce'),
+    waitUntil: notProvided<WaitUntilInput, void>('waitUntil'),
+  },
+  guards: {
+    isDuplicate: ({ event }) => outputOf<TriageResult>(event).verdict === 'duplicate',
+    isNoise: ({ event }) => outputOf<TriageResult>(event).verdict === 'noise',
+    hasNoFix: ({ event }) => !outputOf<ProposalOutcome>(event).fixable,
+    policySaysAutoExecute: ({ event }) => outputOf<PolicyDecision>(event).action === 'auto_execute',
+    policySaysAskApproval: ({ event }) => outputOf<PolicyDecision>(event).action === 'require_approval',
+    executionSucceeded: ({ event }) => outputOf<ExecutionOutcome>(event).succeeded,
+    verificationPassed: ({ event }) => outputOf<VerificationOutcome>(event).passed,
+    /** A click on an older card (say, from before a retry) must not decide the current one. */
+    isFromCurrentCard: ({ context, event }, params: { card: 'diagnosis' | 'proposal' }) => {
+      const decision = decidedBy(event);
+      if (!decision) return false;
+      return decision.source.kind !== 'card' || decision.source.messageId === context.cards[params.card];
+    },
+  },
+  actions: {
+    adoptInput: assign(({ event }) => (event as unknown as { input: IncidentInput }).input),
+    startTimer: assign(({ context }, params: { timer: TimerName }) => ({
+      deadlines: {
+        ...context.deadlines,
+        [params.timer]: new Date(Date.now() + context.timeouts[params.timer]).toISOString(),
+      },
+    })),
+    recordTriage: assign({ triage: ({ event }) => outputOf<TriageResult>(event) }),
+    recordDiagnosis: assign({ diagnosis: ({ event }) => outputOf<Diagnosis>(event) }),
+    recordCard: assign(({ context, event }, params: { card: 'diagnosis' | 'proposal' }) => ({
+      cards: { ...context.cards, [params.card]: outputOf<SentMessage>(event).messageId },
+    })),
+    recordApproval: assign(({ context, event }, params: { card: 'diagnosis' | 'proposal' }) => {
+      const decision = decidedBy(event);
+      if (!decision) return {};
+      const comment = 'comment' in decision ? decision.comment : undefined;
+      const approval = { by: decision.by, source: decision.source, at: new Date().toISOString(), comment };
+      return { approvals: { ...context.approvals, [params.card]: approval } };
+    }),
+    recordProposal: assign({
+      proposal: ({ event }) => {
+        const outcome = outputOf<ProposalOutcome>(event);
+        return outcome.fixable ? outcome.proposal : null;
+      },
+    }),
+    recordDecision: assign({ decision: ({ event }) => outputOf<PolicyDecision>(event) }),
+    recordExecution: assign({ execution: ({ event }) => outputOf<ExecutionOutcome>(event) }),
+    recordVerification: assign({ verification: ({ event }) => outputOf<VerificationOutcome>(event) }),
+    recordEscalation: assign(({ event }, params: { reason: string }) => {
+      const decision = decidedBy(event);
+      const said = decision && 'reason' in decision ? decision.reason : undefined;
+      const noFix = event.type.startsWith('xstate.done.actor.propose') ? outputOf<ProposalOutcome>(event) : null;
+      const detail = errorDetail(event) ?? said ?? (noFix && !noFix.fixable ? noFix.reason : undefined);
+      return { escalation: { reason: params.reason, detail, by: decision?.by, at: new Date().toISOString() } };
+    }),
+    recordResolution: assign(({ event }) => {
+      const decision = decidedBy(event);
+      const note = decision && 'note' in decision ? decision.note : undefined;
+      return { resolution: { by: decision?.by ?? { id: 'system' }, note, at: new Date().toISOString() } };
+    }),
+    startRetry: assign(({ context }) => ({
+      attempt: context.attempt + 1,
+      diagnosis: null,
+      proposal: null,
+      decision: null,
+      execution: null,
+      verification: null,
+      cards: {},
+      approvals: {},
+      escalation: null,
+    })),
+    recordRepeat: assign({ repeats: ({ context }) => context.repeats + 1 }),
+  },
+}).createMachine({
+  id: 'incident',
+  description:
+    'One incident from alert to resolution. Every transition is persisted before anything outside sees it; states tagged "parked" wait for a person and are evicted from memory.',
+  initial: 'open',
+  context: {
+    incidentId: '',
+    chatId: '',
+    alert: null,
+    timeouts: {
+      diagnosisApproval: 1_800_000,
+      proposalApproval: 1_800_000,
+      diagnosisStep: 300_000,
+      proposalStep: 300_000,
+      executionStep: 600_000,
+      verificationStep: 300_000,
+    },
+    attempt: 1,
+    triage: null,
+    diagnosis: null,
+    proposal: null,
+    decision: null,
+    execution: null,
+    verification: null,
+    cards: {},
+    approvals: {},
+    deadlines: {},
+    escalation: null,
+    resolution: null,
+    repeats: 0,
+  },
+  entry: 'adoptInput',
+  on: {
+    'alert.repeated': { actions: 'recordRepeat', description: 'Another alert with this fingerprint was merged in.' },
+  },
+  states: {
+    open: {
+      description: 'Nothing has been changed on any system yet, so a person may escalate or dismiss at any point.',
+      initial: 'triaging',
+      on: {
+        'incident.escalate': {
+          target: 'escalating',
+          actions: { type: 'recordEscalation', params: { reason: 'Escalated by hand' } },
+        },
+        'incident.ignore': { target: 'ignored', actions: 'recordResolution' },
+      },
+      states: {
+        triaging: {
+          description: 'Is this alert new, a repeat of an open incident, or noise?',
+          invoke: {
+            id: 'triage',
+            src: 'triage',
+            onDone: [
+              { guard: 'isDuplicate', target: 'merging', actions: 'recordTriage' },
+              { guard: 'isNoise', target: '#incident.ignored', actions: 'recordTriage' },
+              { target: 'diagnosing', actions: 'recordTriage' },
+            ],
+            onError: {
+              target: '#incident.escalating',
+              actions: { type: 'recordEscalation', params: { reason: 'Triage failed' } },
+            },
+          },
+        },
+        merging: {
+          description: 'Tell the open incident with the same fingerprint that its alert fired again.',
+          invoke: {
+            id: 'mergeIntoOriginal',
+            src: 'mergeIntoOriginal',
+            onDone: { target: '#incident.merged' },
+            onError: { target: 'diagnosing', description: 'The original closed meanwhile: handle this alert on its own.' },
+          },
+        },
+        diagnosing: {
+          description: 'Find the root cause, running read-only diagnostic plugins as tools.',
+          entry: { type: 'startTimer', params: { timer: 'diagnosisStep' } },
+          invoke: [
+            {
+              id: 'diagnose',
+              src: 'diagnose',
+              onDone: { target: 'notifyingDiagnosis', actions: 'recordDiagnosis' },
+              onError: {
+                target: '#incident.escalating',
+                actions: { type: 'recordEscalation', params: { reason: 'Diagnosis unavailable' } },
+              },
+            },
+            {
+              id: 'diagnosisStepTimer',
+              src: 'waitUntil',
+              input: { timer: 'diagnosisStep' },
+              onDone: {
+                target: '#incident.escalating',
+                actions: { type: 'recordEscalation', params: { reason: 'Diagnosis timed out' } },
+              },
+            },
+          ],
+        },
+        notifyingDiagnosis: {
+          description: 'Post the diagnosis card with Approve / Reject.',
+          invoke: {
+            id: 'sendDiagnosisCard',
+            src: 'sendDiagnosisCard',
+            onDone: {
+              target: 'awaitingDiagnosisApproval',
+              actions: { type: 'recordCard', params: { card: 'diagnosis' } },
+            },
+            onError: {
+              target: '#incident.escalating',
+              actions: { type: 'recordEscalation', params: { reason: 'Could not post the diagnosis card' } },
+            },
+          },
+        },
+        awaitingDiagnosisApproval: {
+          description: 'Parked until a person confirms or rejects the diagnosis, or the deadline passes.',
+          tags: ['parked'],
+          entry: { type: 'startTimer', params: { timer: 'diagnosisApproval' } },
+          invoke: {
+            id: 'diagnosisApprovalTimer',
+            src: 'waitUntil',
+            input: { timer: 'diagnosisApproval' },
+            onDone: {
+              target: '#incident.escalating',
+              actions: { type: 'recordEscalation', params: { reason: 'Nobody confirmed the diagnosis in time' } },
+            },
+          },
+          on: {
+            'diagnosis.approved': {
+              guard: { type: 'isFromCurrentCard', params: { card: 'diagnosis' } },
+              target: 'proposing',
+              actions: { type: 'recordApproval', params: { card: 'diagnosis' } },
+            },
+            'diagnosis.rejected': {
+              guard: { type: 'isFromCurrentCard', params: { card: 'diagnosis' } },
+              target: '#incident.escalating',
+              actions: { type: 'recordEscalation', params: { reason: 'Diagnosis rejected' } },
+            },
+          },
+        },
+        proposing: {
+          description: 'Turn the confirmed diagnosis into a fix made of remediation plugin calls.',
+          entry: { type: 'startTimer', params: { timer: 'proposalStep' } },
+          invoke: [
+            {
+              id: 'propose',
+              src: 'propose',
+              onDone: [
+                {
+                  guard: 'hasNoFix',
+                  target: '#incident.escalating',
+                  actions: { type: 'recordEscalation', params: { reason: 'No automatic fix is known' } },
+                },
+                { target: 'evaluatingPolicy', actions: 'recordProposal' },
+              ],
+              onError: {
+                target: '#incident.escalating',
+                actions: { type: 'recordEscalation', params: { reason: 'Could not propose a fix' } },
+              },
+            },
+            {
+              id: 'proposalStepTimer',
+              src: 'waitUntil',
+              input: { timer: 'proposalStep' },
+              onDone: {
+                target: '#incident.escalating',
+                actions: { type: 'recordEscalation', params: { reason: 'Proposing a fix timed out' } },
+              },
+            },
+          ],
+        },
+        evaluatingPolicy: {
+          description: 'Code, not the model, decides: run now, ask a person, or escalate.',
+          invoke: {
+            id: 'evaluatePolicy',
+            src: 'evaluatePolicy',
+            onDone: [
+              { guard: 'policySaysAutoExecute', target: '#incident.remediating', actions: 'recordDecision' },
+              { guard: 'policySaysAskApproval', target: 'notifyingProposal', actions: 'recordDecision' },
+              {
+                target: '#incident.escalating',
+                actions: ['recordDecision', { type: 'recordEscalation', params: { reason: 'Policy does not allow this fix' } }],
+              },
+            ],
+            onError: {
+              target: '#incident.escalating',
+              actions: { type: 'recordEscalation', params: { reason: 'Policy evaluation failed' } },
+            },
+          },
+        },
+        notifyingProposal: {
+          description: 'Post the proposal card with its plan, risk and policy reasons.',
+          invoke: {
+            id: 'sendProposalCard',
+            src: 'sendProposalCard',
+            onDone: {
+              target: 'awaitingProposalApproval',
+              actions: { type: 'recordCard', params: { card: 'proposal' } },
+            },
+            onError: {
+              target: '#incident.escalating',
+              actions: { type: 'recordEscalation', params: { reason: 'Could not post the proposal card' } },
+            },
+          },
+        },
+        awaitingProposalApproval: {
+          description: 'Parked until a person approves or rejects the fix, or the deadline passes.',
+          tags: ['parked'],
+          entry: { type: 'startTimer', params: { timer: 'proposalApproval' } },
+          invoke: {
+            id: 'proposalApprovalTimer',
+            src: 'waitUntil',
+            input: { timer: 'proposalApproval' },
+            onDone: {
+              target: '#incident.escalating',
+              actions: { type: 'recordEscalation', params: { reason: 'Nobody approved the fix in time' } },
+            },
+          },
+          on: {
+            'proposal.approved': {
+              guard: { type: 'isFromCurrentCard', params: { card: 'proposal' } },
+              target: '#incident.remediating',
+              actions: { type: 'recordApproval', params: { card: 'proposal' } },
+            },
+            'proposal.rejected': {
+              guard: { type: 'isFromCurrentCard', params: { card: 'proposal' } },
+              target: '#incident.escalating',
+              actions: { type: 'recordEscalation', params: { reason: 'Fix rejected' } },
+            },
+          },
+        },
+      },
+    },
+    remediating: {
+      description: 'Changing systems: runs to completion (each step journaled) before a person may intervene.',
+      initial: 'executing',
+      states: {
+        executing: {
+          description: 'Run the remediation steps; each writes its intent before acting.',
+          entry: { type: 'startTimer', params: { timer: 'executionStep' } },
+          invoke: [
+            {
+              id: 'execute',
+              src: 'execute',
+              onDone: [
+                { guard: 'executionSucceeded', target: 'verifying', actions: 'recordExecution' },
+                {
+                  target: '#incident.escalating',
+                  actions: ['recordExecution', { type: 'recordEscalation', params: { reason: 'Remediation failed' } }],
+                },
+              ],
+              onError: {
+                target: '#incident.escalating',
+                actions: { type: 'recordEscalation', params: { reason: 'Remediation crashed' } },
+              },
+            },
+            {
+              id: 'executionStepTimer',
+              src: 'waitUntil',
+              input: { timer: 'executionStep' },
+              onDone: {
+                target: '#incident.escalating',
+                actions: { type: 'recordEscalation', params: { reason: 'Remediation timed out; its effect is unknown' } },
+              },
+            },
+          ],
+        },
+        verifying: {
+          description: 'Check that the fix worked before calling the incident resolved.',
+          entry: { type: 'startTimer', params: { timer: 'verificationStep' } },
+          invoke: [
+            {
+              id: 'verify',
+              src: 'verify',
+              onDone: [
+                { guard: 'verificationPassed', target: '#incident.resolving', actions: 'recordVerification' },
+                {
+                  target: '#incident.escalating',
+                  actions: ['recordVerification', { type: 'recordEscalation', params: { reason: 'Fix did not verify' } }],
+                },
+              ],
+              onError: {
+                target: '#incident.escalating',
+                actions: { type: 'recordEscalation', params: { reason: 'Verification failed to run' } },
+              },
+            },
+            {
+              id: 'verificationStepTimer',
+              src: 'waitUntil',
+              input: { timer: 'verificationStep' },
+              onDone: {
+                target: '#incident.escalating',
+                actions: { type: 'recordEscalation', params: { reason: 'Verification timed out' } },
+              },
+            },
+          ],
+        },
+      },
+    },
+    resolving: {
+      description: 'Announce the resolution in the chat.',
+      entry: 'recordResolution',
+      invoke: {
+        id: 'announceResolution',
+        src: 'announce',
+        input: { outcome: 'resolved' },
+        onDone: { target: 'resolved' },
+        onError: { target: 'resolved', description: 'A lost announcement does not un-resolve the incident.' },
+      },
+    },
+    resolved: { type: 'final', description: 'Fixed and verified, or closed by a person.' },
+    escalating: {
+      description: 'Hand the incident to people, saying why.',
+      invoke: {
+        id: 'announceEscalation',
+        src: 'announce',
+        input: { outcome: 'escalated' },
+        onDone: { target: 'escalated' },
+        onError: { target: 'escalated', description: 'Escalated all the same; the audit trail records it.' },
+      },
+    },
+    escalated: {
+      description: 'Parked with people: they may retry the automation, mark it resolved, or dismiss it.',
+      tags: ['parked'],
+      on: {
+        'incident.retry': { target: '#incident.open.diagnosing', actions: 'startRetry' },
+        'incident.resolve': { target: 'resolving' },
+        'incident.ignore': { target: 'ignored', actions: 'recordResolution' },
+      },
+    },
+    ignored: { type: 'final', description: 'Noise, or dismissed by a person.' },
+    merged: { type: 'final', description: 'A repeat of an open incident, which now counts it.' },
+  },
+});
+
+export type IncidentMachine = typeof incidentMachine;

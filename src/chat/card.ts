@@ -1,0 +1,29 @@
+/**
+ * A chat-neutral card: each chat adapter renders it its own way (Lark card JSON 2.0, console text,
+ * web console). Buttons carry the command they stand for, so a click and a typed command are one path.
+ */
+export type CardTone = 'red' | 'orange' | 'yellow' | 'green' | 'blue' | 'grey';
+
+export interface CardField {
+  label: string;
+  value: string;
+}
+
+export interface CardButton {
+  label: string;
+  style: 'primary' | 'danger' | 'default';
+  /** What a click means, e.g. `{ incidentId, action: 'diagnosis.approved' }`. */
+  value: { incidentId: string; action: string };
+  /** The equivalent typed command, e.g. `/approve INC-7K2M9Q4T`. */
+  command: string;
+}
+
+export interface Card {
+  title: string;
+  tone: CardTone;
+  /** Markdown paragraphs. Untrusted text (alert content, tool output) is quoted, never interpreted. */
+  sections: string[];
+  fields: CardField[];
+  buttons: CardButton[];
+  footer?: string;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { RiskSchema } from './severity';
+
+export const PluginCallSchema = z.object({
+  pluginId: z.string().min(1),
+  args: z.record(z.string(), z.unknown()),
+});
+export type PluginCall = z.infer<typeof PluginCallSchema>;
+
+export const FixStepSchema = PluginCallSchema.extend({ summary: z.string() });
+export type FixStep = z.infer<typeof FixStepSchema>;
+
+export const FixProposalSchema = z.object({
+  summary: z.string().min(1),
+  rationale: z.string(),
+  /** The proposer's own risk estimate. Policy may raise it, never lower it. */
+  riskClaim: RiskSchema,
+  steps: z.array(FixStepSchema).min(1).max(10),
+  /** Diagnostic checks that must pass after the fix for the incident to count as resolved. */
+  verification: z.array(PluginCallSchema).min(1).max(10),
+});
+export type FixProposal = z.infer<typeof FixProposalSchema>;
+
+export const ProposalOutcomeSchema = z.discriminatedUnion('fixable', [
+  z.object({ fixable: z.literal(true), proposal: FixProposalSchema }),
+  z.object({ fixable: z.literal(false), reason: z.string() }),
+]);
+export type ProposalOutcome = z.infer<typeof ProposalOutcomeSchema>;

@@ -1,0 +1,65 @@
+import type { Actor, AlertInput, IncidentContext, IncidentEvent } from '../domain';
+import type { IncidentStatus } from '../store/entities';
+
+/** What callers (chat adapters, HTTP intake, commands) see of an incident. */
+export interface IncidentView {
+  id: string;
+  /** Dotted state path, e.g. `open.awaitingDiagnosisApproval`. */
+  state: string;
+  status: IncidentStatus;
+  version: number;
+  title: string;
+  severity: string;
+  service: string | null;
+  fingerprint: string;
+  chatId: string;
+  mergedInto: string | null;
+  wakeAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  context: IncidentContext;
+  /** Event types the current state accepts from people. */
+  accepts: IncidentEvent['type'][];
+}
+
+export interface CreateIncidentRequest {
+  alert: AlertInput;
+  chatId: string;
+  by: Actor;
+}
+
+/** The runtime as the rest of the bot uses it. Every method resolves only after the change is persisted. */
+export interface IncidentService {
+  create(request: CreateIncidentRequest): Promise<IncidentView>;
+  send(incidentId: string, event: IncidentEvent): Promise<IncidentView>;
+  get(incidentId: string): Promise<IncidentView | null>;
+  listOpen(limit?: number): Promise<IncidentView[]>;
+}
+
+/** Bad input from outside: answered with this message, nothing changed. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+}
+export class UnknownIncidentError extends Error {
+  override name = 'UnknownIncidentError';
+  constructor(readonly incidentId: string) {
+    super(`No incident ${incidentId}.`);
+  }
+}
+export class EventNotAcceptedError extends Error {
+  override name = 'EventNotAcceptedError';
+  constructor(
+    readonly incidentId: string,
+    readonly eventType: string,
+    readonly state: string,
+  ) {
+    super(`Incident ${incidentId} is ${state}; it does not accept ${eventType} now.`);
+  }
+}
+/** Another writer moved the incident on first; the caller's view is stale. */
+export class StaleWriteError extends Error {
+  override name = 'StaleWriteError';
+  constructor(readonly incidentId: string, readonly expectedVersion: number) {
+    super(`Incident ${incidentId} is no longer at version ${expectedVersion}.`);
+  }
+}

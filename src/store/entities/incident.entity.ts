@@ -1,0 +1,38 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import type { InferEntity } from '@mikro-orm/core';
+
+/** Where an incident stands, for queries; the snapshot is the truth. */
+export const INCIDENT_STATUSES = ['active', 'parked', 'done'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const IncidentRecord = defineEntity({
+  name: 'IncidentRecord',
+  tableName: 'incidents',
+  properties: {
+    id: p.text().primary(),
+    /** Dotted state path, e.g. `open.awaitingDiagnosisApproval`. */
+    state: p.text(),
+    status: p.enum([...INCIDENT_STATUSES]),
+    machineVersion: p.integer(),
+    /** Optimistic concurrency: every write is `… WHERE version = $expected`. */
+    version: p.integer(),
+    fingerprint: p.text(),
+    title: p.text(),
+    source: p.text(),
+    severity: p.text(),
+    service: p.text().nullable(),
+    chatId: p.text(),
+    mergedInto: p.text().nullable(),
+    /** Earliest persisted deadline of a parked incident: when the sweeper must wake it. */
+    wakeAt: p.datetime().nullable(),
+    snapshot: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+  },
+  indexes: [
+    { name: 'incidents_status_idx', properties: ['status'] },
+    { name: 'incidents_fingerprint_idx', properties: ['fingerprint', 'status'] },
+    { name: 'incidents_wake_at_idx', properties: ['wakeAt'] },
+  ],
+});
+export type IncidentRecord = InferEntity<typeof IncidentRecord>;

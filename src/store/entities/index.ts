@@ -1,0 +1,29 @@
+import { DiagnosisRecord } from './diagnosis.entity';
+import { ExecutionRecord } from './execution.entity';
+import { IncidentEventRecord } from './incident-event.entity';
+import { IncidentRecord } from './incident.entity';
+import { KnowledgeRecord } from './knowledge.entity';
+import { ProposalRecord } from './proposal.entity';
+import { StepJournalRecord } from './step-journal.entity';
+
+export {
+  DiagnosisRecord,
+  ExecutionRecord,
+  IncidentEventRecord,
+  IncidentRecord,
+  KnowledgeRecord,
+  ProposalRecord,
+  StepJournalRecord,
+};
+export type { IncidentStatus } from './incident.entity';
+export type { ExecutionStatus } from './execution.entity';
+
+export const ALL_ENTITIES = [
+  IncidentRecord,
+  IncidentEventRecord,
+  DiagnosisRecord,
+  ProposalRecord,
+  ExecutionRecord,
+  StepJournalRecord,
+  KnowledgeRecord,
+];

@@ -1,0 +1,32 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { Migrator } from '@mikro-orm/migrations';
+import { MIGRATIONS } from '../../migrations';
+import { ALL_ENTITIES } from './entities';
+
+export interface OrmOptions {
+  databaseUrl: string;
+  /** PGlite serves a single connection; a real server takes a pool. */
+  poolSize: number;
+  logger?: Logger;
+}
+
+export async function openOrm(options: OrmOptions): Promise<MikroORM> {
+  return MikroORM.init({
+    clientUrl: options.databaseUrl,
+    entities: ALL_ENTITIES,
+    extensions: [Migrator],
+    pool: { min: 0, max: options.poolSize },
+    discovery: { warnWhenNoEntities: true },
+    allowGlobalContext: false,
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true },
+    logger: (message) => options.logger?.debug({ orm: true }, message),
+    debug: false,
+  });
+}
+
+/** Applies pending migrations; safe to run at every start-up and from several instances at once. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}
