@@ -46,7 +46,7 @@ export const incidentMachine = setup({
   },
   actors: {
     triage: notProvided<void, TriageResult>('triage'),
-    mergeIntoOriginal: notProvided<void, SentMessage>('mergeIntoOriginal'),
+    mergeIntoOriginal: notProvided<void, void>('mergeIntoOriginal'),
     diagnose: notProvided<void, Diagnosis>('diagnose'),
     sendDiagnosisCard: notProvided<void, SentMessage>('sendDiagnosisCard'),
     propose: notProvided<void, ProposalOutcome>('propose'),

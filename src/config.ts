@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { Timeouts } from './domain';
+
+const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `90s`, `30m`, `2h`, or plain milliseconds. */
+const Duration = z
+  .string()
+  .trim()
+  .regex(DURATION, 'expected a duration such as 500ms, 90s, 30m, 2h or 1d')
+  .transform((text) => {
+    const [, amount, unit] = DURATION.exec(text) ?? [];
+    return Number(amount) * UNIT_MS[(unit ?? 'ms') as keyof typeof UNIT_MS];
+  })
+  .refine((ms) => ms > 0, 'must be longer than zero');
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+/** The whole environment contract, parsed once at start-up. Nothing else reads process.env. */
+export const ConfigSchema = z.object({
+  DATABASE_URL: optionalText,
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  TARGETS_FILE: optionalText,
+  CONSOLE_OPERATOR: z.string().trim().min(1).default('console-operator'),
+  AUTO_EXECUTE_LOW_RISK: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  DIAGNOSIS_APPROVAL_TIMEOUT: Duration.default(30 * 60_000),
+  PROPOSAL_APPROVAL_TIMEOUT: Duration.default(30 * 60_000),
+  STEP_TIMEOUT: Duration.default(5 * 60_000),
+  EXECUTION_TIMEOUT: Duration.default(10 * 60_000),
+  DEADLINE_SWEEP_INTERVAL: Duration.default(1_000),
+  VERIFY_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  VERIFY_INTERVAL: Duration.default(2_000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+export function timeoutsFrom(config: Config): Timeouts {
+  return {
+    diagnosisApproval: config.DIAGNOSIS_APPROVAL_TIMEOUT,
+    proposalApproval: config.PROPOSAL_APPROVAL_TIMEOUT,
+    diagnosisStep: config.STEP_TIMEOUT,
+    proposalStep: config.STEP_TIMEOUT,
+    executionStep: config.EXECUTION_TIMEOUT,
+    verificationStep: config.STEP_TIMEOUT,
+  };
+}

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { ChatPort } from '../chat/chat-port';
+import type { Diagnostician } from '../llm/diagnostician';
+import type { PluginRegistry } from '../plugins/registry';
+import type { Targets } from '../plugins/targets';
+import type { ExecutionPolicy } from '../policy/execution-policy';
+import type { IncidentService } from '../runtime/incident-service';
+import type { StepJournal } from '../runtime/step-journal';
+import type { ExecutionStore } from '../store/execution-store';
+import type { IncidentStore } from '../store/incident-store';
+import type { RecordStore } from '../store/record-store';
+
+/** The ports the chart's implementations are built from (Temporal's createActivities(deps) pattern). */
+export interface ImplementationDeps {
+  journal: StepJournal;
+  incidents: IncidentService;
+  incidentStore: IncidentStore;
+  records: RecordStore;
+  executions: ExecutionStore;
+  chat: ChatPort;
+  plugins: PluginRegistry;
+  targets: Targets;
+  diagnostician: Diagnostician;
+  policy: ExecutionPolicy;
+  logger: Logger;
+  /** Verification polls: the fix may need a moment to take effect. */
+  verification: { attempts: number; intervalMs: number };
+}

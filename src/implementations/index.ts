@@ -1,0 +1,30 @@
+import { incidentMachine } from '../../machines/incident.machine';
+import type { IncidentMachine } from '../../machines/incident.machine';
+import { announce } from './announce';
+import type { ImplementationDeps } from './deps';
+import { diagnose, propose, sendDiagnosisCard } from './diagnosis';
+import { evaluatePolicy, sendProposalCard } from './policy';
+import { execute, verify } from './remediation';
+import { mergeIntoOriginal, triage } from './triage';
+import { waitUntil } from './wait-until';
+
+export type { ImplementationDeps } from './deps';
+
+/** The production chart with every actor it names implemented from the given ports. */
+export function provideIncidentMachine(deps: ImplementationDeps): IncidentMachine {
+  return incidentMachine.provide({
+    actors: {
+      triage: triage(deps),
+      mergeIntoOriginal: mergeIntoOriginal(deps),
+      diagnose: diagnose(deps),
+      sendDiagnosisCard: sendDiagnosisCard(deps),
+      propose: propose(deps),
+      evaluatePolicy: evaluatePolicy(deps),
+      sendProposalCard: sendProposalCard(deps),
+      execute: execute(deps),
+      verify: verify(deps),
+      announce: announce(deps),
+      waitUntil,
+    },
+  });
+}

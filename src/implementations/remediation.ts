@@ -1,0 +1,113 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fromPromise } from 'xstate';
+import type { ExecutionOutcome, FixStep, StepOutcome, VerificationOutcome } from '../domain';
+import type { AnyPlugin, PluginContext } from '../plugins/plugin';
+import { runPlugin } from '../plugins/run-plugin';
+import { idempotencyKey } from '../runtime/step-journal';
+import type { ImplementationDeps } from './deps';
+import { incidentContext, stepKey } from './incident-context';
+import type { ReadyContext } from './incident-context';
+
+/**
+ * Runs the approved steps in order, each exactly once across crashes: the intent is written before the
+ * plugin acts and the result after. An intent found without a result (the process died mid-action) is
+ * confirmed with the plugin, not blindly repeated; if the outcome can't be established, people decide.
+ */
+export function execute(deps: ImplementationDeps) {
+  return fromPromise<ExecutionOutcome, void>(async ({ system, signal }) => {
+    const ctx = incidentContext(system);
+    if (!ctx.proposal) throw new Error('No approved proposal to execute.');
+    await deps.journal.barrier(ctx.incidentId, signal);
+    const steps: StepOutcome[] = [];
+    for (const [index, step] of ctx.proposal.steps.entries()) {
+      const outcome = await executeStep(deps, ctx, step, index, signal);
+      steps.push(outcome);
+      if (outcome.status !== 'success') return { succeeded: false, steps };
+    }
+    return { succeeded: true, steps };
+  });
+}
+
+async function executeStep(
+  deps: ImplementationDeps,
+  ctx: ReadyContext,
+  step: FixStep,
+  index: number,
+  signal: AbortSignal,
+): Promise<StepOutcome> {
+  const key = idempotencyKey(stepKey(ctx, `execute-${index}`));
+  const plugin = deps.plugins.get(step.pluginId);
+  const base = { pluginId: step.pluginId, idempotencyKey: key };
+  if (!plugin || plugin.category !== 'remediation') {
+    return { ...base, status: 'error', summary: `${step.pluginId} is not a remediation plugin.`, elapsedMs: 0, recovered: false };
+  }
+  const pluginCtx: PluginContext = { signal, logger: deps.logger.child({ incidentId: ctx.incidentId, plugin: plugin.id }), targets: deps.targets };
+  const recorded = await deps.executions.find(key);
+  if (recorded && recorded.status !== 'intent') {
+    const result = (recorded.result ?? {}) as { summary?: string; data?: unknown; elapsedMs?: number };
+    return { ...base, status: recorded.status, summary: result.summary ?? '', data: result.data, elapsedMs: result.elapsedMs ?? 0, recovered: true };
+  }
+  if (recorded) {
+    const recovered = await recoverIntent(plugin, step, pluginCtx);
+    if (recovered) {
+      await deps.executions.settle(key, recovered.status, { ...recovered });
+      return { ...base, ...recovered, recovered: true };
+    }
+    deps.logger.warn({ incidentId: ctx.incidentId, key }, 'intent without result was not applied; running it again');
+  } else {
+    await deps.executions.recordIntent({ incidentId: ctx.incidentId, idempotencyKey: key, pluginId: plugin.id, args: step.args });
+  }
+  const result = await runPlugin(plugin, step.args, pluginCtx);
+  await deps.executions.settle(key, result.status, { ...result });
+  return { ...base, status: result.status, summary: result.summary, data: result.data, elapsedMs: result.elapsedMs, recovered: false };
+}
+
+/** Settles an orphaned intent, or returns null when running the step (again) is safe. */
+async function recoverIntent(
+  plugin: AnyPlugin,
+  step: FixStep,
+  ctx: PluginContext,
+): Promise<Pick<StepOutcome, 'status' | 'summary' | 'elapsedMs'> | null> {
+  const started = Date.now();
+  const confirmation = plugin.confirm ? await plugin.confirm(step.args, ctx) : 'unknown';
+  const elapsedMs = Date.now() - started;
+  if (confirmation === 'applied') {
+    return { status: 'success', summary: 'Interrupted by a restart; the effect was confirmed, so it was not repeated.', elapsedMs };
+  }
+  if (confirmation === 'not_applied' && plugin.idempotent) return null;
+  return {
+    status: 'unknown',
+    summary:
+      confirmation === 'not_applied'
+        ? 'Interrupted by a restart; the effect is not visible and the step is not safe to repeat.'
+        : 'Interrupted by a restart; whether it took effect could not be established.',
+    elapsedMs,
+  };
+}
+
+/** Read-only checks that must all pass; polled a few times because a fix may take a moment to show. */
+export function verify(deps: ImplementationDeps) {
+  return fromPromise<VerificationOutcome, void>(async ({ system, signal }) => {
+    const ctx = incidentContext(system);
+    if (!ctx.proposal) throw new Error('No proposal to verify.');
+    const checks = ctx.proposal.verification;
+    const pluginCtx: PluginContext = { signal, logger: deps.logger.child({ incidentId: ctx.incidentId }), targets: deps.targets };
+    let outcome: VerificationOutcome = { passed: false, checks: [] };
+    for (let attempt = 1; attempt <= deps.verification.attempts; attempt++) {
+      if (attempt > 1) await sleep(deps.verification.intervalMs, undefined, { signal });
+      const results = await Promise.all(
+        checks.map(async (check) => {
+          const plugin = deps.plugins.get(check.pluginId);
+          if (plugin?.category !== 'diagnostic') {
+            return { pluginId: check.pluginId, passed: false, summary: 'Not a known diagnostic plugin.' };
+          }
+          const result = await runPlugin(plugin, check.args, pluginCtx);
+          return { pluginId: check.pluginId, passed: result.status === 'success', summary: result.summary };
+        }),
+      );
+      outcome = { passed: results.every((r) => r.passed), checks: results };
+      if (outcome.passed) break;
+    }
+    return outcome;
+  });
+}

@@ -1,0 +1,33 @@
+import { fromPromise } from 'xstate';
+import type { TriageResult } from '../domain';
+import type { ImplementationDeps } from './deps';
+import { incidentContext, stepKey } from './incident-context';
+
+/** New, a repeat of an older open incident, or noise. Reads only; a re-run may decide afresh. */
+export function triage({ incidentStore }: ImplementationDeps) {
+  return fromPromise<TriageResult, void>(async ({ system }) => {
+    const ctx = incidentContext(system);
+    const { alert } = ctx;
+    const original = await incidentStore.findOpenDuplicate(ctx.incidentId, alert.fingerprint);
+    if (original) return { verdict: 'duplicate', duplicateOf: original, reason: `Same fingerprint as open incident ${original}.` };
+    if (alert.status === 'resolved') return { verdict: 'noise', reason: 'A recovery notice with no open incident to close.' };
+    if (alert.severity === 'info') return { verdict: 'noise', reason: 'Informational alert: nothing to fix.' };
+    return { verdict: 'new', reason: 'No open incident has this fingerprint.' };
+  });
+}
+
+/** Tells the original incident its alert fired again. Fails (and the alert is handled on its own) if it closed meanwhile. */
+export function mergeIntoOriginal({ journal, incidents }: ImplementationDeps) {
+  return fromPromise<void, void>(async ({ system, signal }) => {
+    const ctx = incidentContext(system);
+    const triaged = ctx.triage;
+    if (triaged?.verdict !== 'duplicate') throw new Error('Nothing to merge into.');
+    await journal.run(stepKey(ctx, 'merge'), signal, async () => {
+      await incidents.send(triaged.duplicateOf, {
+        type: 'alert.repeated',
+        fromIncident: ctx.incidentId,
+        status: ctx.alert.status,
+      });
+    });
+  });
+}

@@ -1,0 +1,18 @@
+import type { InboundMessage } from '../chat/chat-port';
+import { executeCommand, parseCommand } from '../chat/commands';
+import type { IncidentService } from '../runtime/incident-service';
+import { parseTextAlert } from './text-alert';
+
+/**
+ * What the bot does with a chat message: a `/command` is run; anything else is read as an alert
+ * and opens an incident. The reply is sent only after the incident is persisted.
+ */
+export function createInboundHandler({ service }: { service: IncidentService }) {
+  return async (message: InboundMessage): Promise<string> => {
+    const command = parseCommand(message.text);
+    if (command) return executeCommand(command, { service, sender: message.sender, messageId: message.messageId });
+    const alert = parseTextAlert(message.text);
+    const incident = await service.create({ alert, chatId: message.chatId, by: message.sender });
+    return `Opened ${incident.id}: ${incident.title} (${incident.severity}). Triage is running.`;
+  };
+}

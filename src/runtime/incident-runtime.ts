@@ -1,0 +1,300 @@
+import { createActor } from 'xstate';
+import type { ActorOptions, Actor as XStateActor, EventObject, InspectionEvent, SnapshotFrom } from 'xstate';
+import type { Logger } from 'pino';
+import { INCIDENT_MACHINE_VERSION } from '../../machines/incident.machine';
+import type { IncidentMachine } from '../../machines/incident.machine';
+import { AlertSchema } from '../domain';
+import type { IncidentEvent, IncidentInput, Timeouts } from '../domain';
+import type { LockPort } from '../locks/lock-port';
+import type { IncidentRecord } from '../store/entities';
+import type { IncidentStore, IncidentWrite } from '../store/incident-store';
+import type { DurabilityGate } from './durability-gate';
+import { newIncidentId } from './incident-id';
+import { IncidentEventSchema } from './incident-events';
+import {
+  EventNotAcceptedError,
+  InvalidInputError,
+  StaleWriteError,
+  UnknownIncidentError,
+} from './incident-service';
+import type { CreateIncidentRequest, IncidentService, IncidentView } from './incident-service';
+import { actorOf, payloadOf, stateName, statusOf, wakeAtOf } from './snapshot-info';
+import { toView } from './incident-view';
+
+type IncidentSnapshot = SnapshotFrom<IncidentMachine>;
+
+/** An incident whose actor is in memory: running a step, or briefly while an event is applied. */
+interface LiveIncident {
+  id: string;
+  actor: XStateActor<IncidentMachine>;
+  /** Version the next write expects to find in the database. */
+  version: number;
+  snapshot: IncidentSnapshot;
+  state: string;
+  /** The last enqueued write; a caller awaits it before acknowledging. */
+  lastWrite: Promise<void>;
+  closed: boolean;
+}
+
+export interface IncidentRuntimeOptions {
+  store: IncidentStore;
+  locks: LockPort;
+  gate: DurabilityGate;
+  logger: Logger;
+  timeouts: Timeouts;
+  /** Builds the machine with real implementations; they may talk back to the runtime (merging). */
+  machine: (service: IncidentService) => IncidentMachine;
+  /** Delay before an incident whose write failed (database down) is rehydrated and resumed. */
+  resumeDelayMs?: number;
+}
+
+/**
+ * Runs incidents as persisted XState actors (the seed's WorkflowRunManager). Every transition is
+ * written — snapshot and audit row, one transaction, version-checked — before a caller is answered or
+ * a step acts on it. Parked incidents are evicted from memory and rehydrated on their next event or deadline.
+ */
+export class IncidentRuntime implements IncidentService {
+  private readonly live = new Map<string, LiveIncident>();
+  private readonly machine: IncidentMachine;
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly options: IncidentRuntimeOptions) {
+    this.machine = options.machine(this);
+  }
+
+  async create(request: CreateIncidentRequest): Promise<IncidentView> {
+    this.assertRunning();
+    const parsed = AlertSchema.safeParse(request.alert);
+    if (!parsed.success) throw new InvalidInputError(`Malformed alert: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+    const alert = parsed.data;
+    const id = newIncidentId();
+    const live = this.spawn(id, 1, { input: { incidentId: id, alert, chatId: request.chatId, timeouts: this.options.timeouts } });
+    const write = this.writeFor(live);
+    await this.options.store.insert(
+      {
+        ...write,
+        id,
+        machineVersion: INCIDENT_MACHINE_VERSION,
+        fingerprint: alert.fingerprint,
+        title: alert.title,
+        source: alert.source,
+        severity: alert.severity,
+        service: alert.service ?? null,
+        chatId: request.chatId,
+      },
+      { actor: request.by.id, eventType: 'alert.received', fromState: null, toState: live.state, payload: { alert } },
+    );
+    this.live.set(id, live);
+    live.actor.start();
+    return this.mustGet(id);
+  }
+
+  async send(incidentId: string, event: IncidentEvent): Promise<IncidentView> {
+    this.assertRunning();
+    const parsed = IncidentEventSchema.safeParse(event);
+    if (!parsed.success) throw new InvalidInputError(`Malformed event: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+    const checked = parsed.data;
+    await this.options.locks.withLock(incidentId, async () => {
+      const live = this.live.get(incidentId) ?? (await this.rehydrate(incidentId, checked.type));
+      if (!live.snapshot.can(checked)) {
+        if (live.snapshot.hasTag('parked')) this.evict(live);
+        throw new EventNotAcceptedError(incidentId, checked.type, live.state);
+      }
+      live.actor.send(checked);
+      await live.lastWrite;
+    });
+    return this.mustGet(incidentId);
+  }
+
+  async get(incidentId: string): Promise<IncidentView | null> {
+    const row = await this.options.store.load(incidentId);
+    return row ? toView(this.machine, row) : null;
+  }
+
+  async listOpen(limit = 50): Promise<IncidentView[]> {
+    const rows = await this.options.store.listOpen(limit);
+    return rows.map((row) => toView(this.machine, row));
+  }
+
+  /** On boot: resume every incident that was mid-step. Parked ones stay on disk until due. */
+  async recover(): Promise<number> {
+    let resumed = 0;
+    for (const id of await this.options.store.activeIds()) {
+      if (await this.resume(id)) resumed++;
+    }
+    return resumed;
+  }
+
+  /** Rehydrates a parked incident whose deadline has passed; its restored timer then fires at once. */
+  async wake(incidentId: string): Promise<void> {
+    await this.options.locks.withLock(incidentId, async () => {
+      if (this.stopped || this.live.has(incidentId)) return;
+      const row = await this.options.store.load(incidentId);
+      if (!row || row.status !== 'parked' || !row.wakeAt || row.wakeAt.getTime() > Date.now()) return;
+      this.restore(row);
+    });
+  }
+
+  /** Incidents whose actors are in memory now. Parked incidents are not among them. */
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  isLive(incidentId: string): boolean {
+    return this.live.has(incidentId);
+  }
+
+  /** Stops all actors (in-flight steps are aborted and re-run after restart) and waits for pending writes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    const pending = [...this.live.values()].map((l) => l.lastWrite.catch(() => undefined));
+    for (const live of this.live.values()) this.evict(live);
+    await Promise.all(pending);
+  }
+
+  private async resume(incidentId: string): Promise<boolean> {
+    let loaded = false;
+    try {
+      return await this.options.locks.withLock(incidentId, async () => {
+        if (this.stopped || this.live.has(incidentId)) return false;
+        const row = await this.options.store.load(incidentId);
+        loaded = true;
+        if (!row || row.status !== 'active') return false;
+        this.restore(row);
+        return true;
+      });
+    } catch (error) {
+      this.options.logger.error({ err: error, incidentId }, 'could not resume incident');
+      // A snapshot that cannot be restored will not improve with time; a database outage will.
+      if (!loaded) this.scheduleResume(incidentId);
+      return false;
+    }
+  }
+
+  private async rehydrate(incidentId: string, eventType: string): Promise<LiveIncident> {
+    const row = await this.options.store.load(incidentId);
+    if (!row) throw new UnknownIncidentError(incidentId);
+    if (row.status === 'done') throw new EventNotAcceptedError(incidentId, eventType, row.state);
+    return this.restore(row);
+  }
+
+  private restore(row: IncidentRecord): LiveIncident {
+    if (row.machineVersion !== INCIDENT_MACHINE_VERSION) {
+      this.options.logger.warn(
+        { incidentId: row.id, stored: row.machineVersion, current: INCIDENT_MACHINE_VERSION },
+        'restoring a snapshot written by another machine version',
+      );
+    }
+    const live = this.spawn(row.id, row.version, { snapshot: row.snapshot });
+    if (live.snapshot.status === 'error') throw new Error(`Incident ${row.id} has a snapshot this chart cannot restore.`);
+    this.live.set(row.id, live);
+    live.actor.start();
+    return live;
+  }
+
+  private spawn(
+    id: string,
+    version: number,
+    start: { input: IncidentInput } | { snapshot: unknown },
+  ): LiveIncident {
+    const live = { id, version, closed: false, lastWrite: Promise.resolve() } as LiveIncident;
+    const inspect = (ev: InspectionEvent) => {
+      if (ev.type === '@xstate.snapshot' && ev.actorRef === live.actor) {
+        this.onSnapshot(live, ev.event, ev.snapshot as IncidentSnapshot);
+      }
+    };
+    live.actor =
+      'snapshot' in start
+        ? // A restored actor takes its context from the snapshot; the typed options still ask for an input.
+          createActor(this.machine, { snapshot: start.snapshot, systemId: 'incident', inspect } as ActorOptions<IncidentMachine> & {
+            input: IncidentInput;
+          })
+        : createActor(this.machine, { input: start.input, systemId: 'incident', inspect });
+    live.snapshot = live.actor.getSnapshot();
+    live.state = stateName(live.snapshot.value);
+    return live;
+  }
+
+  /** Called synchronously by XState after each macrostep; queues the write in order. */
+  private onSnapshot(live: LiveIncident, event: EventObject, snapshot: IncidentSnapshot): void {
+    if (live.closed || snapshot === live.snapshot) return;
+    const fromState = live.state;
+    live.snapshot = snapshot;
+    live.state = snapshot.status === 'error' ? 'crashed' : stateName(snapshot.value);
+    if (snapshot.status === 'error') {
+      this.options.logger.error({ err: snapshot.error, incidentId: live.id }, 'incident statechart crashed');
+    }
+    const write = this.writeFor(live);
+    const audit = { actor: actorOf(event), eventType: event.type, fromState, toState: live.state, payload: payloadOf(event) };
+    const expected = live.version++;
+    const saved = this.options.gate.enqueue(live.id, () =>
+      this.options.store.saveTransition(live.id, expected, write, audit),
+    );
+    live.lastWrite = saved;
+    void saved.then(
+      () => this.afterWrite(live, snapshot),
+      (error: unknown) => this.onWriteFailed(live, error),
+    );
+  }
+
+  private writeFor(live: LiveIncident): IncidentWrite {
+    const persisted = live.actor.getPersistedSnapshot() as unknown as IncidentWrite['snapshot'] & Parameters<typeof wakeAtOf>[0];
+    const crashed = live.snapshot.status === 'error';
+    const status = crashed ? 'parked' : statusOf(live.snapshot);
+    const triage = live.snapshot.context.triage;
+    return {
+      state: live.state,
+      status,
+      wakeAt: status === 'parked' ? wakeAtOf(persisted) : null,
+      snapshot: persisted,
+      mergedInto: live.state === 'merged' && triage?.verdict === 'duplicate' ? triage.duplicateOf : null,
+    };
+  }
+
+  private afterWrite(live: LiveIncident, snapshot: IncidentSnapshot): void {
+    if (live.closed || live.snapshot !== snapshot) return;
+    if (snapshot.status !== 'active' || snapshot.hasTag('parked')) this.evict(live);
+  }
+
+  private onWriteFailed(live: LiveIncident, error: unknown): void {
+    if (live.closed) return;
+    this.evict(live);
+    if (error instanceof StaleWriteError) {
+      this.options.logger.warn({ incidentId: live.id }, 'another writer moved this incident on; dropped the stale actor');
+      return;
+    }
+    this.options.logger.error({ err: error, incidentId: live.id }, 'could not persist a transition; will resume from the last saved state');
+    this.scheduleResume(live.id);
+  }
+
+  private scheduleResume(incidentId: string): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      void this.resume(incidentId);
+    }, this.options.resumeDelayMs ?? 1_000);
+    this.resumeTimers.add(timer);
+  }
+
+  private evict(live: LiveIncident): void {
+    live.closed = true;
+    if (this.live.get(live.id) === live) this.live.delete(live.id);
+    live.actor.stop();
+  }
+
+  private async mustGet(incidentId: string): Promise<IncidentView> {
+    const view = await this.get(incidentId);
+    if (!view) throw new UnknownIncidentError(incidentId);
+    return view;
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new Error('The incident runtime is shutting down.');
+  }
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
+  return issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,128 @@
+import { getShortestPaths } from '@xstate/graph';
+import type { AnyStateNode, EventObject, SnapshotFrom } from 'xstate';
+import { incidentMachine } from '../../machines/incident.machine';
+import type { IncidentEvent } from '../../src/domain';
+import { PERSON_EVENT_TYPES } from '../../src/runtime/incident-events';
+import { SAMPLE_OUTPUTS } from './sample-outputs';
+
+type Snapshot = SnapshotFrom<typeof incidentMachine>;
+export interface PathStep {
+  event: EventObject;
+  /** Dotted state the incident must be in after this step. */
+  state: string;
+  status: 'active' | 'parked' | 'done';
+}
+export interface ChartPath {
+  name: string;
+  steps: PathStep[];
+}
+
+export const GRAPH_INPUT = {
+  incidentId: 'INC-GRAPH000',
+  chatId: 'graph',
+  alert: { source: 'test', fingerprint: 'fp', title: 'Graph', status: 'firing' as const, severity: 'high' as const, labels: {} },
+  timeouts: { diagnosisApproval: 1, proposalApproval: 1, diagnosisStep: 1, proposalStep: 1, executionStep: 1, verificationStep: 1 },
+};
+
+const BY = { by: { id: 'path-tester' }, source: { kind: 'command' as const } };
+
+/** Every state node of the chart, the root excluded. */
+export function allStateNodes(node: AnyStateNode = incidentMachine.root): AnyStateNode[] {
+  return Object.values(node.states).flatMap((child) => [child, ...allStateNodes(child)]);
+}
+
+/** Every transition of the chart, one key per guarded alternative: `source|event|index`. */
+export function allTransitionKeys(): string[] {
+  return [incidentMachine.root, ...allStateNodes()].flatMap((node) =>
+    [...node.transitions.entries()].flatMap(([eventType, candidates]) =>
+      candidates.map((_, index) => `${node.id}|${eventType}|${index}`),
+    ),
+  );
+}
+
+export function stateName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
+  return key === undefined ? '' : `${key}.${stateName(child)}`;
+}
+
+/** Events worth trying in a state: done/error of each running invoke (one per sample output) and every person event. */
+function eventsFor(snapshot: Snapshot): EventObject[] {
+  const events: EventObject[] = [];
+  for (const node of snapshot._nodes) {
+    for (const invoke of node.invoke) {
+      const src = String(invoke.src);
+      const outputs = SAMPLE_OUTPUTS[src];
+      if (!outputs) throw new Error(`No sample outputs for invoked actor "${src}" (test/paths/sample-outputs.ts).`);
+      for (const output of outputs) events.push({ type: `xstate.done.actor.${invoke.id}`, output } as EventObject);
+      if (src !== 'waitUntil') events.push({ type: `xstate.error.actor.${invoke.id}`, error: new Error(`${invoke.id} failed`) } as EventObject);
+    }
+  }
+  for (const type of PERSON_EVENT_TYPES) events.push({ type, ...BY } as IncidentEvent);
+  events.push({ type: 'alert.repeated', fromIncident: 'INC-OTHER000', status: 'firing' } as IncidentEvent);
+  return events;
+}
+
+const serializeState = (snapshot: Snapshot) => `${snapshot.status}:${JSON.stringify(snapshot.value)}`;
+const serializeEvent = (event: EventObject) => JSON.stringify(event, (k, v: unknown) => (k === 'error' ? String(v) : v));
+
+/** Which transition (as in allTransitionKeys) an event takes from a snapshot, if any. */
+export function transitionTaken(snapshot: Snapshot, event: EventObject): string | undefined {
+  const [taken] = incidentMachine.getTransitionData(snapshot, event as IncidentEvent);
+  if (!taken) return undefined;
+  const index = taken.source.transitions.get(taken.eventType)?.indexOf(taken) ?? -1;
+  return `${taken.source.id}|${taken.eventType}|${index}`;
+}
+
+function toStep(event: EventObject, snapshot: Snapshot): PathStep {
+  const status = snapshot.status !== 'active' ? 'done' : snapshot.hasTag('parked') ? 'parked' : 'active';
+  return { event, state: stateName(snapshot.value), status };
+}
+
+/**
+ * Paths derived from the production chart: the shortest path to every state, extended by one event
+ * for every transition those paths do not take yet. Together they take every transition.
+ */
+export function generatePaths(): { paths: ChartPath[]; covered: Set<string> } {
+  const shortest = getShortestPaths(incidentMachine, {
+    input: GRAPH_INPUT,
+    events: eventsFor,
+    serializeState,
+    serializeEvent,
+  } as unknown as Parameters<typeof getShortestPaths<typeof incidentMachine>>[1]);
+  const covered = new Set<string>();
+  const paths: ChartPath[] = [];
+  const record = (steps: { event: EventObject; state: Snapshot }[], name: string) => {
+    const withBefore = steps.slice(1).map((step, i) => ({ step, before: steps[i]!.state }));
+    for (const { step, before } of withBefore) {
+      const key = transitionTaken(before, step.event);
+      if (key) covered.add(key);
+    }
+    paths.push({ name, steps: steps.slice(1).map((s) => toStep(s.event, s.state)) });
+  };
+  for (const path of shortest) {
+    record(path.steps, `reach ${stateName(path.state.value)}`);
+  }
+  for (const path of shortest) {
+    if (path.state.status !== 'active') continue;
+    for (const event of eventsFor(path.state)) {
+      const key = transitionTaken(path.state, event);
+      if (!key || covered.has(key)) continue;
+      const next = incidentMachine.transition(path.state, event as IncidentEvent, dummyScope());
+      record([...path.steps, { event, state: next }], `${stateName(path.state.value)} --${event.type}--> ${stateName(next.value)} (${key})`);
+    }
+  }
+  return { paths, covered };
+}
+
+/** Pure transitions need an actor scope only to collect (not run) actions. */
+function dummyScope(): Parameters<typeof incidentMachine.transition>[2] {
+  return {
+    self: undefined,
+    defer: () => {},
+    system: { _bookId: () => 'x', _register: () => 'x', _unregister: () => {}, _set: () => {}, get: () => undefined, _sendInspectionEvent: () => {}, _relay: () => {} },
+    stopChild: () => {},
+    emit: () => {},
+    actionExecutor: () => {},
+  } as unknown as Parameters<typeof incidentMachine.transition>[2];
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventObject } from 'xstate';
+import type { IncidentEvent } from '../../src/domain';
+import { ControllableActors } from '../support/controllable-actors';
+import { createHarness, eventually } from '../support/runtime-harness';
+import type { Harness } from '../support/runtime-harness';
+import { GRAPH_INPUT, generatePaths } from './chart-paths';
+import type { PathStep } from './chart-paths';
+
+const { paths } = generatePaths();
+const actors = new ControllableActors();
+let h: Harness;
+
+beforeAll(async () => {
+  h = await createHarness({ machine: () => actors.machine() });
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const ACTOR_EVENT = /^xstate\.(done|error)\.actor\.(.+)$/;
+
+/** Applies one path step through the real runtime: a person's event is sent, an actor's result is fed in. */
+async function apply(incidentId: string, step: PathStep, parked: boolean): Promise<void> {
+  const match = ACTOR_EVENT.exec(step.event.type);
+  if (!match) {
+    await h.runtime.send(incidentId, step.event as IncidentEvent);
+    return;
+  }
+  const [, kind, invokeId] = match as unknown as [string, 'done' | 'error', string];
+  if (parked) {
+    // An evicted incident's timer fires through the sweeper once its persisted deadline is due.
+    await h.orm.em.fork().getConnection().execute(`update incidents set wake_at = now() - interval '1 second' where id = ?`, [incidentId]);
+    await h.sweeper.sweep();
+  }
+  await eventually(() => (actors.isPending(incidentId, invokeId) ? true : undefined), `${invokeId} to run`);
+  const event = step.event as EventObject & { output?: unknown; error?: unknown };
+  actors.settle(incidentId, invokeId, kind === 'done' ? { output: event.output } : { error: event.error });
+}
+
+describe('paths generated from the production chart', () => {
+  it('there are paths', () => {
+    expect(paths.length).toBeGreaterThan(10);
+  });
+
+  for (const path of paths) {
+    it(path.name, async () => {
+      const created = await h.runtime.create({ alert: GRAPH_INPUT.alert, chatId: 'paths', by: { id: 'path-tester' } });
+      const id = created.id;
+      expect(created.state).toBe('open.triaging');
+      expect(created.version).toBe(1);
+      let previous = { state: created.state, version: 1, status: created.status };
+      for (const step of path.steps) {
+        await apply(id, step, previous.status === 'parked');
+        const row = await eventually(async () => {
+          const r = await h.store.load(id);
+          return r && r.version > previous.version ? r : undefined;
+        }, `${step.event.type} to be persisted`);
+        expect(row.version).toBe(previous.version + 1);
+        expect(row.state).toBe(step.state);
+        expect(row.status).toBe(step.status);
+        const audit = (await h.store.timeline(id)).at(-1);
+        expect(audit).toMatchObject({ seq: row.version, eventType: step.event.type, fromState: previous.state, toState: step.state });
+        if (step.status !== 'active') {
+          await eventually(() => (h.runtime.isLive(id) ? undefined : true), `${id} to leave memory`);
+          expect(row.wakeAt === null).toBe(step.status === 'done' || step.state === 'escalated');
+        }
+        previous = { state: row.state, version: row.version, status: row.status };
+      }
+      const timeline = await h.store.timeline(id);
+      expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
+      expect(timeline).toHaveLength(path.steps.length + 1);
+    });
+  }
+});
