@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const machineImportRule = {
   patterns: [
     {
-      regex: '^(?!xstate$|zod$|\\./|\\.\\./src/domain/).*',
+      regex: '^(?!xstate$|zod$|\\./|\\.\\./src/domain(/|$)).*',
       message: 'machines/ may import only xstate, zod, sibling machines and ../src/domain types.',
     },
   ],

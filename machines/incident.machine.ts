@@ -30,7 +30,7 @@ function outputOf<T>(event: EventObject): T {
 }
 function errorDetail(event: EventObject): string | undefined {
   if (!('error' in event)) return undefined;
-  const { error } = event as EventObject & { error: unknown };
+  const { error } = event;
   return error instanceof Error ? error.message : String(error);
 }
 function decidedBy(event: EventObject) {

@@ -14,7 +14,7 @@ export interface CardButton {
   style: 'primary' | 'danger' | 'default';
   /** What a click means, e.g. `{ incidentId, action: 'diagnosis.approved' }`. */
   value: { incidentId: string; action: string };
-  /** The equivalent typed command, e.g. `/approve INC-7K2M9Q4T`. */
+  /** The equivalent typed command, e.g. `/approve INC-7K2M9Q4T diagnosis`. */
   command: string;
 }
 

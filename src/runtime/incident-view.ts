@@ -15,7 +15,7 @@ export function toView(machine: IncidentMachine, row: IncidentRecord): IncidentV
   let accepts: IncidentView['accepts'] = [];
   if (row.status !== 'done' && row.state !== 'crashed') {
     const snapshot = machine.resolveState({ value: persisted.value, context: persisted.context });
-    accepts = PERSON_EVENT_TYPES.filter((type) => snapshot.can({ ...PROBE, type } as IncidentEvent));
+    accepts = PERSON_EVENT_TYPES.filter((type) => snapshot.can({ ...PROBE, type }));
   }
   return {
     id: row.id,

@@ -51,14 +51,14 @@ function eventsFor(snapshot: Snapshot): EventObject[] {
   const events: EventObject[] = [];
   for (const node of snapshot._nodes) {
     for (const invoke of node.invoke) {
-      const src = String(invoke.src);
+      const src = typeof invoke.src === 'string' ? invoke.src : invoke.id;
       const outputs = SAMPLE_OUTPUTS[src];
       if (!outputs) throw new Error(`No sample outputs for invoked actor "${src}" (test/paths/sample-outputs.ts).`);
       for (const output of outputs) events.push({ type: `xstate.done.actor.${invoke.id}`, output } as EventObject);
       if (src !== 'waitUntil') events.push({ type: `xstate.error.actor.${invoke.id}`, error: new Error(`${invoke.id} failed`) } as EventObject);
     }
   }
-  for (const type of PERSON_EVENT_TYPES) events.push({ type, ...BY } as IncidentEvent);
+  for (const type of PERSON_EVENT_TYPES) events.push({ type, ...BY });
   events.push({ type: 'alert.repeated', fromIncident: 'INC-OTHER000', status: 'firing' } as IncidentEvent);
   return events;
 }

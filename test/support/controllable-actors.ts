@@ -1,4 +1,5 @@
 import { fromPromise } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import { incidentMachine } from '../../machines/incident.machine';
 import type { IncidentMachine } from '../../machines/incident.machine';
 
@@ -17,13 +18,14 @@ export class ControllableActors {
 
   machine(): IncidentMachine {
     const logic = fromPromise<unknown, unknown>(({ self, system }) => {
-      const snapshot = system.get('incident')?.getSnapshot() as { context: { incidentId: string } };
+      const root = system.get('incident') as AnyActorRef | undefined;
+      const snapshot = root?.getSnapshot() as { context: { incidentId: string } };
       const key = `${snapshot.context.incidentId}/${self.id}`;
       return new Promise((resolve, reject) => this.pending.set(key, { resolve, reject }));
     });
     const names = Object.keys(incidentMachine.implementations.actors);
     const actors = Object.fromEntries(names.map((name) => [name, logic]));
-    return incidentMachine.provide({ actors } as Parameters<IncidentMachine['provide']>[0]);
+    return incidentMachine.provide({ actors });
   }
 
   isPending(incidentId: string, invokeId: string): boolean {

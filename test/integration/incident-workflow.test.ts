@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { IncidentEvent } from '../../src/domain';
+import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../../src/runtime/incident-service';
+import { startFlakyService } from '../fakes/flaky-service';
+import type { FlakyService } from '../fakes/flaky-service';
+import { eventually } from '../support/runtime-harness';
+import { createWorkflowHarness, flakyTargets } from '../support/workflow-harness';
+import type { WorkflowHarness } from '../support/workflow-harness';
+
+const alert = { source: 'test', fingerprint: 'checkout-503', title: 'checkout returns 503', severity: 'high', service: 'checkout' } as const;
+const by = { by: { id: 'alice' }, source: { kind: 'command' as const } };
+
+let service: FlakyService;
+let h: WorkflowHarness;
+
+beforeEach(async () => {
+  service = await startFlakyService();
+  h = await createWorkflowHarness({ targets: flakyTargets(service.url) });
+});
+afterEach(async () => {
+  await h.close();
+  await service.close();
+});
+
+async function stateOf(id: string, state: string) {
+  return eventually(async () => {
+    const view = await h.runtime.get(id);
+    return view?.state === state ? view : undefined;
+  }, `${id} to reach ${state}`);
+}
+
+describe('an incident through the real implementations', () => {
+  it('goes from alert to a verified fix with both approvals, each step once', async () => {
+    const { id } = await h.runtime.create({ alert, chatId: 'ops', by: { id: 'monitor' } });
+    const waiting = await stateOf(id, 'open.awaitingDiagnosisApproval');
+    expect(waiting.context.diagnosis).toMatchObject({ category: 'availability', affectedService: 'checkout' });
+    expect(waiting.status).toBe('parked');
+    expect(waiting.wakeAt).not.toBeNull();
+    expect(h.runtime.isLive(id)).toBe(false);
+    expect(h.chatOutput()).toContain('checkout fails its health check');
+
+    await h.runtime.send(id, { type: 'diagnosis.approved', ...by });
+    const proposing = await stateOf(id, 'open.awaitingProposalApproval');
+    expect(proposing.context.decision).toMatchObject({ action: 'require_approval', risk: 'medium' });
+    expect(service.restarts).toBe(0);
+
+    await h.runtime.send(id, { type: 'proposal.approved', ...by });
+    const resolved = await stateOf(id, 'resolved');
+    expect(resolved.status).toBe('done');
+    expect(resolved.context.verification?.passed).toBe(true);
+    expect(service.restarts).toBe(1);
+
+    const executions = await h.executions.forIncident(id);
+    expect(executions.map((e) => [e.pluginId, e.status])).toEqual([['http.call', 'success']]);
+    const timeline = await h.store.timeline(id);
+    expect(timeline.map((e) => e.toState)).toEqual([
+      'open.triaging',
+      'open.diagnosing',
+      'open.notifyingDiagnosis',
+      'open.awaitingDiagnosisApproval',
+      'open.proposing',
+      'open.evaluatingPolicy',
+      'open.notifyingProposal',
+      'open.awaitingProposalApproval',
+      'remediating.executing',
+      'remediating.verifying',
+      'resolving',
+      'resolved',
+    ]);
+    expect(timeline.find((e) => e.eventType === 'proposal.approved')?.actor).toBe('alice');
+    const journal = await h.orm.em.fork().getConnection().execute<{ step: string; status: string }[]>(
+      'select step, status from step_journal where incident_id = ? order by started_at',
+      [id],
+    );
+    expect(journal).toEqual([
+      { step: 'diagnose', status: 'done' },
+      { step: 'diagnosis-card', status: 'done' },
+      { step: 'propose', status: 'done' },
+      { step: 'proposal-card', status: 'done' },
+      { step: 'announce-resolved', status: 'done' },
+    ]);
+  });
+
+  it('merges a repeat of an open incident into it', async () => {
+    const first = await h.runtime.create({ alert, chatId: 'ops', by: { id: 'monitor' } });
+    await stateOf(first.id, 'open.awaitingDiagnosisApproval');
+    const second = await h.runtime.create({ alert, chatId: 'ops', by: { id: 'monitor' } });
+    const merged = await stateOf(second.id, 'merged');
+    expect(merged.mergedInto).toBe(first.id);
+    const original = await h.runtime.get(first.id);
+    expect(original?.context.repeats).toBe(1);
+    expect(original?.state).toBe('open.awaitingDiagnosisApproval');
+  });
+
+  it('ignores an informational alert as noise', async () => {
+    const { id } = await h.runtime.create({ alert: { ...alert, fingerprint: 'info', severity: 'info' }, chatId: 'ops', by: { id: 'm' } });
+    const view = await stateOf(id, 'ignored');
+    expect(view.context.triage).toMatchObject({ verdict: 'noise' });
+  });
+
+  it('escalates with the reason when no fix is known, keeping the diagnosis', async () => {
+    const { id } = await h.runtime.create({ alert: { ...alert, fingerprint: 'x', service: 'unknown-svc' }, chatId: 'ops', by: { id: 'm' } });
+    await stateOf(id, 'open.awaitingDiagnosisApproval');
+    await h.runtime.send(id, { type: 'diagnosis.approved', ...by });
+    const view = await stateOf(id, 'escalated');
+    expect(view.context.escalation).toMatchObject({ reason: 'No automatic fix is known' });
+    expect(view.context.diagnosis?.category).toBe('unknown');
+    expect(view.accepts).toEqual(expect.arrayContaining(['incident.retry', 'incident.resolve', 'incident.ignore']));
+  });
+});
+
+describe('bad input gets a clear answer and changes nothing', () => {
+  it('rejects a malformed alert without creating anything', async () => {
+    await expect(h.runtime.create({ alert: { source: 'x', title: '' } as never, chatId: 'ops', by: { id: 'm' } })).rejects.toThrow(
+      InvalidInputError,
+    );
+    expect(await h.store.countByStatus()).toEqual({ active: 0, parked: 0, done: 0 });
+  });
+
+  it('answers an unknown incident, an unacceptable event and a malformed event without writing', async () => {
+    const { id } = await h.runtime.create({ alert, chatId: 'ops', by: { id: 'm' } });
+    const before = await stateOf(id, 'open.awaitingDiagnosisApproval');
+    const timelineBefore = (await h.store.timeline(id)).length;
+
+    await expect(h.runtime.send('INC-NOSUCH00', { type: 'incident.escalate', ...by })).rejects.toThrow(UnknownIncidentError);
+    await expect(h.runtime.send(id, { type: 'proposal.approved', ...by })).rejects.toThrow(
+      /is open\.awaitingDiagnosisApproval; it does not accept proposal\.approved/,
+    );
+    await expect(h.runtime.send(id, { type: 'proposal.approved', ...by })).rejects.toThrow(EventNotAcceptedError);
+    await expect(h.runtime.send(id, { type: 'diagnosis.approved' } as IncidentEvent)).rejects.toThrow(/Malformed event: by/);
+    await expect(h.runtime.send(id, { type: 'no.such.event', ...by } as unknown as IncidentEvent)).rejects.toThrow(InvalidInputError);
+    const stale = { type: 'diagnosis.approved', by: { id: 'bob' }, source: { kind: 'card', messageId: 'old-card' } } as IncidentEvent;
+    await expect(h.runtime.send(id, stale)).rejects.toThrow(EventNotAcceptedError);
+
+    const after = await h.runtime.get(id);
+    expect(after?.version).toBe(before.version);
+    expect(await h.store.timeline(id)).toHaveLength(timelineBefore);
+    expect(h.runtime.isLive(id)).toBe(false);
+  });
+});

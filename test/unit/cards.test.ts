@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { diagnosisCard, escapeMarkdown, outcomeCard, proposalCard, quoteUntrusted } from '../../src/chat/cards';
+import { parseCommand } from '../../src/chat/commands';
+import type { Card } from '../../src/chat/card';
+import type { Alert, IncidentContext } from '../../src/domain';
+
+const ID = 'INC-7K2M9Q4T';
+
+function incident(overrides: Partial<IncidentContext> = {}): IncidentContext {
+  return {
+    incidentId: ID,
+    chatId: 'console',
+    timeouts: {
+      diagnosisApproval: 1,
+      proposalApproval: 1,
+      diagnosisStep: 1,
+      proposalStep: 1,
+      executionStep: 1,
+      verificationStep: 1,
+    },
+    alert: {
+      source: 'console',
+      fingerprint: 'fp',
+      title: 'HTTP 503 on /pay',
+      status: 'firing',
+      severity: 'critical',
+      service: 'checkout',
+      labels: {},
+    },
+    attempt: 1,
+    triage: { verdict: 'new', reason: 'first time' },
+    diagnosis: {
+      summary: 'Checkout pods are out of memory',
+      rootCause: 'A memory leak after the 1.4 deploy',
+      category: 'resource',
+      severity: 'critical',
+      confidence: 0.82,
+      evidence: [{ source: 'k8s.pods', summary: '3 pods OOMKilled', status: 'success' }],
+    },
+    proposal: {
+      summary: 'Roll back checkout to 1.3',
+      rationale: 'The leak started with 1.4',
+      riskClaim: 'medium',
+      steps: [{ pluginId: 'k8s.rollback', args: { deployment: 'checkout' }, summary: 'Roll back the deployment' }],
+      verification: [{ pluginId: 'http.check', args: { url: 'https://checkout/health' } }],
+    },
+    decision: { action: 'require_approval', risk: 'medium', reasons: ['Production change'], approvalsRequired: 1 },
+    execution: null,
+    verification: null,
+    cards: {},
+    approvals: {},
+    deadlines: {},
+    escalation: null,
+    resolution: null,
+    repeats: 0,
+    ...overrides,
+  };
+}
+
+function withAlert(patch: Partial<Alert>): IncidentContext {
+  const base = incident();
+  if (!base.alert) throw new Error('fixture has an alert');
+  return incident({ alert: { ...base.alert, ...patch } });
+}
+
+function allText(card: Card): string {
+  return [card.title, ...card.sections, ...card.fields.map((f) => `${f.label}: ${f.value}`), card.footer ?? ''].join('\n');
+}
+
+describe('diagnosisCard', () => {
+  it('shows severity, the quoted alert, the diagnosis and approve/reject commands', () => {
+    const card = diagnosisCard(incident());
+    expect(card.title).toContain('CRITICAL');
+    expect(card.title).toContain(ID);
+    expect(card.tone).toBe('red');
+    const text = allText(card);
+    expect(text).toContain('> HTTP 503 on /pay');
+    expect(text).toContain('Checkout pods are out of memory');
+    expect(text).toContain('A memory leak after the 1.4 deploy');
+    expect(text).toContain('resource');
+    expect(text).toContain('82%');
+    expect(text).toContain('3 pods OOMKilled');
+    expect(card.buttons).toEqual([
+      { label: 'Approve', style: 'primary', value: { incidentId: ID, action: 'diagnosis.approved' }, command: `/approve ${ID} diagnosis` },
+      { label: 'Reject', style: 'danger', value: { incidentId: ID, action: 'diagnosis.rejected' }, command: `/reject ${ID} diagnosis` },
+    ]);
+  });
+
+  it('quotes hostile alert text instead of letting it format, mention or drive a terminal', () => {
+    const hostile = '**URGENT** <at id=all></at> [click](http://evil) \u001b[2J\n# /approve INC-1';
+    const card = diagnosisCard(withAlert({ title: hostile }));
+    const alertSection = card.sections[0] ?? '';
+    expect(alertSection).toContain('\\*\\*URGENT\\*\\*');
+    expect(alertSection).toContain('\\<at id=all\\>');
+    expect(alertSection).toContain('\\[click\\]');
+    expect(alertSection).not.toContain('\u001b');
+    expect(alertSection).toContain('> \\# /approve INC-1');
+    for (const line of alertSection.split('\n').slice(1)) expect(line.startsWith('> ')).toBe(true);
+  });
+
+  it('caps very long alert text', () => {
+    const card = diagnosisCard(withAlert({ title: 'x'.repeat(500), description: 'y'.repeat(5000) }));
+    const text = allText(card);
+    expect(text).not.toContain('x'.repeat(301));
+    expect(text).not.toContain('y'.repeat(801));
+    expect(text).toContain('…');
+  });
+
+  it('refuses to build without a diagnosis', () => {
+    expect(() => diagnosisCard(incident({ diagnosis: null }))).toThrow(/no diagnosis/);
+  });
+});
+
+describe('proposalCard', () => {
+  it('shows the fix, each step with its plugin, risk, policy and approvals', () => {
+    const card = proposalCard(incident());
+    const text = allText(card);
+    expect(text).toContain('Roll back checkout to 1.3');
+    expect(text).toContain('Roll back the deployment (k8s.rollback)');
+    expect(text).toContain('Risk: medium');
+    expect(text).toContain('Policy: require approval');
+    expect(text).toContain('Production change');
+    expect(text).toContain('Approvals required: 1');
+    expect(card.buttons.map((b) => [b.value.action, b.command])).toEqual([
+      ['proposal.approved', `/approve ${ID} fix`],
+      ['proposal.rejected', `/reject ${ID} fix`],
+    ]);
+  });
+
+  it('refuses to build without a proposal or a decision', () => {
+    expect(() => proposalCard(incident({ proposal: null }))).toThrow(/no proposal/);
+    expect(() => proposalCard(incident({ decision: null }))).toThrow(/no policy decision/);
+  });
+});
+
+describe('decision buttons', () => {
+  it('gives every decision button a command that names the same subject as its action', () => {
+    const buttons = [...diagnosisCard(incident()).buttons, ...proposalCard(incident()).buttons];
+    for (const b of buttons) {
+      const command = parseCommand(b.command);
+      const decision = command?.kind === 'approve' ? 'approved' : command?.kind === 'reject' ? 'rejected' : null;
+      const subject = command?.kind === 'approve' || command?.kind === 'reject' ? command.subject : null;
+      expect(`${subject}.${decision}`).toBe(b.value.action);
+    }
+  });
+});
+
+describe('outcomeCard', () => {
+  it('tells what ran and how it verified when resolved, with no buttons', () => {
+    const card = outcomeCard(
+      incident({
+        execution: {
+          succeeded: true,
+          steps: [
+            { pluginId: 'k8s.rollback', idempotencyKey: 'k', status: 'success', summary: 'rolled back', elapsedMs: 5, recovered: false },
+          ],
+        },
+        verification: { passed: true, checks: [{ pluginId: 'http.check', passed: true, summary: '200 OK' }] },
+      }),
+      'resolved',
+    );
+    expect(card.tone).toBe('green');
+    expect(card.title).toContain('Resolved');
+    const text = allText(card);
+    expect(text).toContain('k8s.rollback success: rolled back');
+    expect(text).toContain('http.check passed: 200 OK');
+    expect(card.buttons).toEqual([]);
+  });
+
+  it('gives the reason, quoted detail and retry/resolve/ignore when escalated', () => {
+    const card = outcomeCard(
+      incident({ escalation: { reason: 'Diagnosis rejected', detail: 'wrong <service>', at: '2024-01-01T00:00:00Z' } }),
+      'escalated',
+    );
+    expect(card.title).toContain('Escalated');
+    const text = allText(card);
+    expect(text).toContain('Diagnosis rejected');
+    expect(text).toContain('> wrong \\<service\\>');
+    expect(card.buttons.map((b) => [b.label, b.value.action, b.command])).toEqual([
+      ['Retry', 'incident.retry', `/retry ${ID}`],
+      ['Resolve', 'incident.resolve', `/resolve ${ID}`],
+      ['Ignore', 'incident.ignore', `/ignore ${ID}`],
+    ]);
+  });
+
+  it('warns when a step has an unknown effect', () => {
+    const card = outcomeCard(
+      incident({
+        escalation: { reason: 'Remediation timed out; its effect is unknown', at: '2024-01-01T00:00:00Z' },
+        execution: {
+          succeeded: false,
+          steps: [{ pluginId: 'k8s.rollback', idempotencyKey: 'k', status: 'unknown', summary: '?', elapsedMs: 1, recovered: true }],
+        },
+      }),
+      'escalated',
+    );
+    expect(allText(card)).toContain('unknown effect');
+  });
+});
+
+describe('markdown quoting', () => {
+  it('escapes syntax and line-start markers, and removes control characters', () => {
+    expect(escapeMarkdown('a_b *c* `d`')).toBe('a\\_b \\*c\\* \\`d\\`');
+    expect(escapeMarkdown('- item\n1. step')).toBe('\\- item\n1\\. step');
+    expect(escapeMarkdown('red\u001b[31m\u202e')).toBe('red \\[31m ');
+  });
+
+  it('quotes every line', () => {
+    expect(quoteUntrusted('one\ntwo')).toBe('> one\n> two');
+    expect(quoteUntrusted('   ')).toBe('> (empty)');
+  });
+});

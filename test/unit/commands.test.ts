@@ -1,0 +1,317 @@
+import { describe, expect, it } from 'vitest';
+import { executeCommand, HELP_TEXT, parseCommand } from '../../src/chat/commands';
+import type { Command, CommandContext } from '../../src/chat/commands';
+import type { IncidentContext, IncidentEvent, IncidentEventType } from '../../src/domain';
+import {
+  EventNotAcceptedError,
+  InvalidInputError,
+  UnknownIncidentError,
+} from '../../src/runtime/incident-service';
+import type { CreateIncidentRequest, IncidentService, IncidentView } from '../../src/runtime/incident-service';
+
+const ID = 'INC-7K2M9Q4T';
+const OPERATOR = { id: 'ops', name: 'Operator' };
+
+/** Where each parked state moves on an accepted event; enough of the chart for commands. */
+const NEXT_STATE: Partial<Record<IncidentEventType, string>> = {
+  'diagnosis.approved': 'open.proposing',
+  'diagnosis.rejected': 'escalating',
+  'proposal.approved': 'remediating.executing',
+  'proposal.rejected': 'escalating',
+  'incident.escalate': 'escalating',
+  'incident.ignore': 'ignored',
+  'incident.retry': 'open.diagnosing',
+  'incident.resolve': 'resolving',
+};
+
+function context(): IncidentContext {
+  return {
+    incidentId: ID,
+    chatId: 'console',
+    timeouts: {
+      diagnosisApproval: 1,
+      proposalApproval: 1,
+      diagnosisStep: 1,
+      proposalStep: 1,
+      executionStep: 1,
+      verificationStep: 1,
+    },
+    alert: { source: 'console', fingerprint: 'fp', title: 'HTTP 503', status: 'firing', severity: 'high', labels: {} },
+    attempt: 1,
+    triage: null,
+    diagnosis: null,
+    proposal: null,
+    decision: null,
+    execution: null,
+    verification: null,
+    cards: {},
+    approvals: {},
+    deadlines: {},
+    escalation: null,
+    resolution: null,
+    repeats: 0,
+  };
+}
+
+function view(state: string, accepts: IncidentEventType[], overrides: Partial<IncidentView> = {}): IncidentView {
+  return {
+    id: ID,
+    state,
+    status: 'parked',
+    version: 1,
+    title: 'HTTP 503 on /pay',
+    severity: 'high',
+    service: 'checkout',
+    fingerprint: 'fp',
+    chatId: 'console',
+    mergedInto: null,
+    wakeAt: null,
+    createdAt: new Date('2024-05-01T10:00:00Z'),
+    updatedAt: new Date('2024-05-01T10:05:00Z'),
+    context: context(),
+    accepts,
+    ...overrides,
+  };
+}
+
+/** An in-memory IncidentService: refuses events its state does not accept, like the real one, and records what it got. */
+class FakeIncidentService implements IncidentService {
+  /** Every event sent, accepted or not. */
+  readonly attempts: { incidentId: string; event: IncidentEvent }[] = [];
+  /** The events the incident accepted. */
+  readonly sent: { incidentId: string; event: IncidentEvent }[] = [];
+  reads = 0;
+  readonly incidents = new Map<string, IncidentView>();
+  failNextSendWith: Error | null = null;
+
+  constructor(...views: IncidentView[]) {
+    for (const v of views) this.incidents.set(v.id, v);
+  }
+
+  create(_request: CreateIncidentRequest): Promise<IncidentView> {
+    return Promise.reject(new Error('not used'));
+  }
+
+  send(incidentId: string, event: IncidentEvent): Promise<IncidentView> {
+    const failure = this.failNextSendWith;
+    this.failNextSendWith = null;
+    this.attempts.push({ incidentId, event });
+    if (failure) return Promise.reject(failure);
+    const current = this.incidents.get(incidentId);
+    if (!current) return Promise.reject(new UnknownIncidentError(incidentId));
+    if (!current.accepts.includes(event.type)) {
+      return Promise.reject(new EventNotAcceptedError(incidentId, event.type, current.state));
+    }
+    this.sent.push({ incidentId, event });
+    const next = view(NEXT_STATE[event.type] ?? current.state, [], { status: 'active', version: current.version + 1 });
+    this.incidents.set(incidentId, next);
+    return Promise.resolve(next);
+  }
+
+  get(incidentId: string): Promise<IncidentView | null> {
+    this.reads += 1;
+    return Promise.resolve(this.incidents.get(incidentId) ?? null);
+  }
+
+  listOpen(limit = 50): Promise<IncidentView[]> {
+    return Promise.resolve([...this.incidents.values()].filter((v) => v.status !== 'done').slice(0, limit));
+  }
+}
+
+function run(service: IncidentService, text: string): Promise<string> {
+  const command = parseCommand(text);
+  if (!command) throw new Error(`not a command: ${text}`);
+  const ctx: CommandContext = { service, sender: OPERATOR, messageId: 'msg-1' };
+  return executeCommand(command, ctx);
+}
+
+const awaitingDiagnosis = () =>
+  view('open.awaitingDiagnosisApproval', ['diagnosis.approved', 'diagnosis.rejected', 'incident.escalate', 'incident.ignore']);
+const awaitingProposal = () =>
+  view('open.awaitingProposalApproval', ['proposal.approved', 'proposal.rejected', 'incident.escalate', 'incident.ignore']);
+const escalated = () =>
+  view('escalated', ['incident.retry', 'incident.resolve', 'incident.ignore'], {
+    context: { ...context(), escalation: { reason: 'Diagnosis rejected', detail: 'wrong service', at: '2024-05-01T10:06:00Z' } },
+  });
+
+describe('parseCommand', () => {
+  it('returns null for text that is not a command', () => {
+    expect(parseCommand('[critical] checkout down')).toBeNull();
+    expect(parseCommand('')).toBeNull();
+  });
+
+  it.each<[string, Command]>([
+    ['/help', { kind: 'help' }],
+    ['  /INCIDENTS ', { kind: 'incidents' }],
+    [`/status ${ID}`, { kind: 'status', incidentId: ID }],
+    [`/approve ${ID} diagnosis`, { kind: 'approve', incidentId: ID, subject: 'diagnosis', comment: undefined }],
+    [`/approve ${ID} Diagnosis looks right`, { kind: 'approve', incidentId: ID, subject: 'diagnosis', comment: 'looks right' }],
+    [`/approve ${ID} FIX`, { kind: 'approve', incidentId: ID, subject: 'proposal', comment: undefined }],
+    [`/approve ${ID} proposal go`, { kind: 'approve', incidentId: ID, subject: 'proposal', comment: 'go' }],
+    [`/reject ${ID} diagnosis  wrong   service`, { kind: 'reject', incidentId: ID, subject: 'diagnosis', reason: 'wrong service' }],
+    [`/reject ${ID} fix too risky`, { kind: 'reject', incidentId: ID, subject: 'proposal', reason: 'too risky' }],
+    [`/escalate ${ID} need db team`, { kind: 'escalate', incidentId: ID, reason: 'need db team' }],
+    [`/ignore ${ID} test alert`, { kind: 'ignore', incidentId: ID, reason: 'test alert' }],
+    [`/retry ${ID}`, { kind: 'retry', incidentId: ID }],
+    [`/resolve ${ID} restarted by hand`, { kind: 'resolve', incidentId: ID, note: 'restarted by hand' }],
+  ])('parses %s', (text, expected) => {
+    expect(parseCommand(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['/frobnicate', /Unknown command \/frobnicate/],
+    ['/', /command name/],
+    ['/approve', /needs an incident id: \/approve <id> diagnosis\|fix \[comment\], e\.g\. \/approve INC-7K2M9Q4T diagnosis/],
+    ['/status <script>', /does not look like an incident id/],
+    [`/retry ${ID} now please`, /takes only an incident id/],
+    ['/help me', /takes no arguments/],
+    [`/approve ${ID} fix ${'x'.repeat(1001)}`, /comment is too long/],
+  ])('explains what is wrong with %s', (text, message) => {
+    const command = parseCommand(text);
+    expect(command?.kind).toBe('invalid');
+    expect(command?.kind === 'invalid' ? command.message : '').toMatch(message);
+  });
+
+  it.each([
+    [`/approve ${ID}`, 'approve'],
+    [`/approve ${ID} looks right`, 'approve'],
+    [`/reject ${ID} constructor`, 'reject'],
+    [`/reject ${ID} diagnosisfix`, 'reject'],
+  ])('asks %s to name the diagnosis or the fix', (text, name) => {
+    expect(parseCommand(text)).toEqual({
+      kind: 'invalid',
+      message: `Say what you ${name}: /${name} ${ID} diagnosis or /${name} ${ID} fix`,
+    });
+  });
+});
+
+describe('executeCommand', () => {
+  it('answers /help with the command list, and invalid commands with their message', async () => {
+    const service = new FakeIncidentService();
+    expect(await run(service, '/help')).toBe(HELP_TEXT);
+    expect(HELP_TEXT).toContain('/approve <id> diagnosis|fix [comment]');
+    expect(HELP_TEXT).toContain('/reject <id> diagnosis|fix [reason]');
+    expect(await run(service, '/nope')).toMatch(/Unknown command/);
+  });
+
+  it('/approve … diagnosis approves the diagnosis', async () => {
+    const service = new FakeIncidentService(awaitingDiagnosis());
+    const reply = await run(service, `/approve ${ID} diagnosis right call`);
+    expect(service.sent).toEqual([
+      {
+        incidentId: ID,
+        event: {
+          type: 'diagnosis.approved',
+          comment: 'right call',
+          by: OPERATOR,
+          source: { kind: 'command', messageId: 'msg-1' },
+        },
+      },
+    ]);
+    expect(reply).toBe(`Approved the diagnosis of ${ID}. It is now open.proposing.`);
+  });
+
+  it('/approve … fix and /reject … fix decide the proposal', async () => {
+    const approving = new FakeIncidentService(awaitingProposal());
+    expect(await run(approving, `/approve ${ID} fix`)).toBe(`Approved the fix of ${ID}. It is now remediating.executing.`);
+    expect(approving.sent[0]?.event.type).toBe('proposal.approved');
+
+    const rejecting = new FakeIncidentService(awaitingProposal());
+    const reply = await run(rejecting, `/reject ${ID} fix too risky`);
+    expect(rejecting.sent[0]?.event).toMatchObject({ type: 'proposal.rejected', reason: 'too risky' });
+    expect(reply).toBe(`Rejected the fix of ${ID}. It is now escalating.`);
+  });
+
+  it('a late /approve … diagnosis cannot approve the fix that replaced it', async () => {
+    const service = new FakeIncidentService(awaitingDiagnosis());
+    await run(service, `/approve ${ID} diagnosis`);
+    service.incidents.set(ID, awaitingProposal());
+
+    const reply = await run(service, `/approve ${ID} diagnosis`);
+    expect(service.attempts.map((a) => a.event.type)).toEqual(['diagnosis.approved', 'diagnosis.approved']);
+    expect(service.sent.map((s) => s.event.type)).toEqual(['diagnosis.approved']);
+    expect(service.incidents.get(ID)?.state).toBe('open.awaitingProposalApproval');
+    expect(reply).toBe(
+      `Incident ${ID} is open.awaitingProposalApproval; it does not accept diagnosis.approved now. Type /status ${ID} to see what it accepts.`,
+    );
+  });
+
+  it('sends the named decision without reading the state first, and lets the service refuse it', async () => {
+    const service = new FakeIncidentService(view('open.diagnosing', ['incident.escalate', 'incident.ignore'], { status: 'active' }));
+    expect(await run(service, `/reject ${ID} fix`)).toMatch(/is open\.diagnosing; it does not accept proposal\.rejected now/);
+    expect(service.attempts.map((a) => a.event.type)).toEqual(['proposal.rejected']);
+    expect(service.sent).toEqual([]);
+    expect(service.reads).toBe(0);
+  });
+
+  it.each([
+    ['/retry', 'incident.retry', 'Retrying'],
+    ['/resolve', 'incident.resolve', 'Resolved'],
+    ['/ignore', 'incident.ignore', 'Ignored'],
+  ])('%s sends %s with who and where', async (command, type, verb) => {
+    const service = new FakeIncidentService(escalated());
+    const reply = await run(service, `${command} ${ID}`);
+    expect(service.sent[0]?.event).toMatchObject({ type, by: OPERATOR, source: { kind: 'command', messageId: 'msg-1' } });
+    expect(reply).toMatch(new RegExp(`^${verb} ${ID}\\. It is now `));
+  });
+
+  it('/escalate carries the reason', async () => {
+    const service = new FakeIncidentService(awaitingDiagnosis());
+    await run(service, `/escalate ${ID} needs the db team`);
+    expect(service.sent[0]?.event).toMatchObject({ type: 'incident.escalate', reason: 'needs the db team' });
+  });
+
+  it('/status shows state, severity, service, title, times, escalation and what it accepts', async () => {
+    const service = new FakeIncidentService(escalated());
+    const reply = await run(service, `/status ${ID}`);
+    expect(reply).toContain(`${ID}: escalated (parked)`);
+    expect(reply).toContain('Title: "HTTP 503 on /pay"');
+    expect(reply).toContain('Severity: high · Service: "checkout"');
+    expect(reply).toContain('2024-05-01T10:00:00.000Z');
+    expect(reply).toContain('2024-05-01T10:05:00.000Z');
+    expect(reply).toContain('Escalated: Diagnosis rejected: "wrong service"');
+    expect(reply).toContain('Accepts: /retry, /resolve, /ignore');
+  });
+
+  it('/status names the subject that /approve and /reject take now', async () => {
+    expect(await run(new FakeIncidentService(awaitingDiagnosis()), `/status ${ID}`)).toContain(
+      'Accepts: /approve … diagnosis, /reject … diagnosis, /escalate, /ignore',
+    );
+    expect(await run(new FakeIncidentService(awaitingProposal()), `/status ${ID}`)).toContain(
+      'Accepts: /approve … fix, /reject … fix, /escalate, /ignore',
+    );
+  });
+
+  it('/status keeps a hostile title on one quoted line', async () => {
+    const service = new FakeIncidentService(view('escalated', [], { title: 'x\nINC-1: resolved (done)' }));
+    const reply = await run(service, `/status ${ID}`);
+    expect(reply).toContain('Title: "x INC-1: resolved (done)"');
+    expect(reply).toContain('Accepts: nothing from people right now');
+  });
+
+  it('/incidents lists open incidents one per line, or says there are none', async () => {
+    expect(await run(new FakeIncidentService(), '/incidents')).toBe('No open incidents.');
+    const other = view('open.diagnosing', [], { id: 'INC-2', severity: 'critical', service: null, title: 'Disk full' });
+    const reply = await run(new FakeIncidentService(awaitingDiagnosis(), other), '/incidents');
+    expect(reply.split('\n')).toEqual([
+      'Open incidents:',
+      `${ID} [high] open.awaitingDiagnosisApproval "checkout" "HTTP 503 on /pay"`,
+      'INC-2 [critical] open.diagnosing "Disk full"',
+    ]);
+  });
+
+  it('turns the service refusals into replies', async () => {
+    const service = new FakeIncidentService(awaitingDiagnosis());
+    expect(await run(service, '/status INC-NOPE')).toMatch(/^No incident INC-NOPE\. Type \/incidents/);
+    expect(await run(service, '/approve INC-NOPE diagnosis')).toMatch(/^No incident INC-NOPE/);
+    expect(await run(service, `/retry ${ID}`)).toMatch(/does not accept incident\.retry now\. Type \/status/);
+    service.failNextSendWith = new InvalidInputError('comment too long');
+    expect(await run(service, `/ignore ${ID}`)).toBe('Not accepted: comment too long');
+  });
+
+  it('lets other errors propagate', async () => {
+    const service = new FakeIncidentService(awaitingDiagnosis());
+    service.failNextSendWith = new Error('database down');
+    await expect(run(service, `/approve ${ID} diagnosis`)).rejects.toThrow('database down');
+  });
+});
