@@ -69,7 +69,8 @@ async function recoverIntent(
   ctx: PluginContext,
 ): Promise<Pick<StepOutcome, 'status' | 'summary' | 'elapsedMs'> | null> {
   const started = Date.now();
-  const confirmation = plugin.confirm ? await plugin.confirm(step.args, ctx) : 'unknown';
+  const args = plugin.args.safeParse(step.args);
+  const confirmation = plugin.confirm && args.success ? await plugin.confirm(args.data, ctx) : 'unknown';
   const elapsedMs = Date.now() - started;
   if (confirmation === 'applied') {
     return { status: 'success', summary: 'Interrupted by a restart; the effect was confirmed, so it was not repeated.', elapsedMs };

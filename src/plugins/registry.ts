@@ -45,7 +45,7 @@ export class PluginRegistry {
       throw new Error(`Invalid plugin "${id}":\n${z.prettifyError(shape.error)}`);
     }
     if (this.plugins.has(plugin.id)) throw new Error(`Plugin "${plugin.id}" is already registered`);
-    // Sound because every call goes through runPlugin, which parses args with the plugin's own schema first.
+    // Sound as long as callers parse args with the plugin's own schema first (runPlugin, describeCall and recovery do).
     this.plugins.set(plugin.id, plugin as unknown as AnyPlugin);
   }
 

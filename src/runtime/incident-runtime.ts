@@ -33,8 +33,13 @@ interface LiveIncident {
   state: string;
   /** The last enqueued write; a caller awaits it before acknowledging. */
   lastWrite: Promise<void>;
+  /** Woken on every transition (for callers waiting for a step to finish). */
+  onTransition: Set<() => void>;
   closed: boolean;
 }
+
+/** How long an event may wait for a running step to reach a state that accepts it (e.g. a click racing the card). */
+const ACCEPT_WAIT_MS = 5_000;
 
 export interface IncidentRuntimeOptions {
   store: IncidentStore;
@@ -96,7 +101,10 @@ export class IncidentRuntime implements IncidentService {
     if (!parsed.success) throw new InvalidInputError(`Malformed event: ${parsed.error.issues.map(describeIssue).join('; ')}`);
     const checked = parsed.data;
     await this.options.locks.withLock(incidentId, async () => {
-      const live = this.live.get(incidentId) ?? (await this.rehydrate(incidentId, checked.type));
+      let live = this.live.get(incidentId) ?? (await this.rehydrate(incidentId, checked.type));
+      await this.untilAcceptedOrSettled(live, checked);
+      // It may have parked and left memory while we waited.
+      if (live.closed) live = this.live.get(incidentId) ?? (await this.rehydrate(incidentId, checked.type));
       if (!live.snapshot.can(checked)) {
         if (live.snapshot.hasTag('parked')) this.evict(live);
         throw new EventNotAcceptedError(incidentId, checked.type, live.state);
@@ -154,6 +162,27 @@ export class IncidentRuntime implements IncidentService {
     await Promise.all(pending);
   }
 
+  /**
+   * A step in flight (say, the card being posted) may be about to reach a state that accepts the
+   * event: wait for it, bounded, instead of refusing a person who clicked a moment early.
+   */
+  private async untilAcceptedOrSettled(live: LiveIncident, event: IncidentEvent): Promise<void> {
+    const until = Date.now() + ACCEPT_WAIT_MS;
+    while (!live.closed && !live.snapshot.can(event) && live.snapshot.status === 'active' && !live.snapshot.hasTag('parked')) {
+      const remaining = until - Date.now();
+      if (remaining <= 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, remaining);
+        function done() {
+          clearTimeout(timer);
+          live.onTransition.delete(done);
+          resolve();
+        }
+        live.onTransition.add(done);
+      });
+    }
+  }
+
   private async resume(incidentId: string): Promise<boolean> {
     let loaded = false;
     try {
@@ -199,7 +228,7 @@ export class IncidentRuntime implements IncidentService {
     version: number,
     start: { input: IncidentInput } | { snapshot: unknown },
   ): LiveIncident {
-    const live = { id, version, closed: false, lastWrite: Promise.resolve() } as LiveIncident;
+    const live = { id, version, closed: false, lastWrite: Promise.resolve(), onTransition: new Set() } as LiveIncident;
     const inspect = (ev: InspectionEvent) => {
       if (ev.type === '@xstate.snapshot' && ev.actorRef === live.actor) {
         this.onSnapshot(live, ev.event, ev.snapshot as IncidentSnapshot);
@@ -233,6 +262,7 @@ export class IncidentRuntime implements IncidentService {
       this.options.store.saveTransition(live.id, expected, write, audit),
     );
     live.lastWrite = saved;
+    for (const wake of live.onTransition) wake();
     void saved.then(
       () => this.afterWrite(live, snapshot),
       (error: unknown) => this.onWriteFailed(live, error),
@@ -280,6 +310,7 @@ export class IncidentRuntime implements IncidentService {
 
   private evict(live: LiveIncident): void {
     live.closed = true;
+    for (const wake of live.onTransition) wake();
     if (this.live.get(live.id) === live) this.live.delete(live.id);
     live.actor.stop();
   }

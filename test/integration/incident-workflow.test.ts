@@ -109,6 +109,19 @@ describe('an incident through the real implementations', () => {
   });
 });
 
+describe('a person racing the bot', () => {
+  it('is not refused for approving the instant a card appears, before the incident has parked', async () => {
+    const { id } = await h.runtime.create({ alert, chatId: 'ops', by: { id: 'monitor' } });
+    await eventually(() => (h.chatOutput().includes(`/approve ${id} diagnosis`) ? true : undefined), 'the diagnosis card');
+    const approved = await h.runtime.send(id, { type: 'diagnosis.approved', ...by });
+    expect(approved.context.approvals.diagnosis?.by.id).toBe('alice');
+    await eventually(() => (h.chatOutput().includes(`/approve ${id} fix`) ? true : undefined), 'the proposal card');
+    await h.runtime.send(id, { type: 'proposal.approved', ...by });
+    await stateOf(id, 'resolved');
+    expect(service.restarts).toBe(1);
+  });
+});
+
 describe('bad input gets a clear answer and changes nothing', () => {
   it('rejects a malformed alert without creating anything', async () => {
     await expect(h.runtime.create({ alert: { source: 'x', title: '' } as never, chatId: 'ops', by: { id: 'm' } })).rejects.toThrow(

@@ -41,12 +41,13 @@ export interface HarnessOptions {
   timeouts?: Partial<Timeouts>;
   /** Reuse a database (a "restart" of the bot on the same data). */
   db?: TestDatabase;
+  poolSize?: number;
 }
 
 /** The real runtime on a fresh database on the real Postgres server; the sweeper is driven by hand. */
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const db = options.db ?? (await createTestDatabase());
-  const orm = await openOrm({ databaseUrl: db.url, poolSize: 5 });
+  const orm = await openOrm({ databaseUrl: db.url, poolSize: options.poolSize ?? 5 });
   await migrate(orm);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const store = new IncidentStore(orm);

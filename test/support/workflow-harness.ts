@@ -37,6 +37,7 @@ export async function createWorkflowHarness(options: {
   db?: TestDatabase;
   timeouts?: Partial<Timeouts>;
   autoExecuteLowRisk?: boolean;
+  poolSize?: number;
 }): Promise<WorkflowHarness> {
   const output = new PassThrough();
   let printed = '';
@@ -46,6 +47,7 @@ export async function createWorkflowHarness(options: {
   let executions: ExecutionStore | undefined;
   const harness = await createHarness({
     db: options.db,
+    poolSize: options.poolSize,
     timeouts: options.timeouts,
     machine: (incidents, h) => {
       executions = new ExecutionStore(h.orm);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { maxRisk } from '../../domain';
 import type { Alert, Diagnosis, ProposalOutcome, Severity } from '../../domain';
 import type { PluginRegistry } from '../../plugins/registry';
-import { runPlugin } from '../../plugins/run-plugin';
+import { describeCall, runPlugin } from '../../plugins/run-plugin';
 import type { Targets } from '../../plugins/targets';
 import type { Diagnostician, StepContext } from '../diagnostician';
 
@@ -71,7 +71,8 @@ export class RunbookDiagnostician implements Diagnostician {
     }
     const [actionName, action] = remedy;
     const args = { target, action: actionName };
-    const summary = this.plugins.get('http.call')?.summary(args) ?? `Call ${actionName} on ${target}`;
+    const httpCall = this.plugins.get('http.call');
+    const summary = httpCall ? describeCall(httpCall, args) : `Call ${actionName} on ${target}`;
     return Promise.resolve({
       fixable: true,
       proposal: {
