@@ -6,12 +6,16 @@
 export class DurabilityGate {
   private readonly tails = new Map<string, Promise<void>>();
 
-  enqueue(incidentId: string, write: () => Promise<void>): Promise<void> {
+  /**
+   * `onFailure` runs before anyone waiting in `whenDurable` resumes, so a failed write can stop the
+   * actor (aborting its steps) before a step could act on the state that was not saved.
+   */
+  enqueue(incidentId: string, write: () => Promise<void>, onFailure: (error: unknown) => void): Promise<void> {
     const previous = this.tails.get(incidentId) ?? Promise.resolve();
     const next = previous.then(write);
     const tail = next.then(
       () => undefined,
-      () => undefined,
+      (error: unknown) => onFailure(error),
     );
     this.tails.set(incidentId, tail);
     void tail.then(() => {

@@ -258,14 +258,16 @@ export class IncidentRuntime implements IncidentService {
     const write = this.writeFor(live);
     const audit = { actor: actorOf(event), eventType: event.type, fromState, toState: live.state, payload: payloadOf(event) };
     const expected = live.version++;
-    const saved = this.options.gate.enqueue(live.id, () =>
-      this.options.store.saveTransition(live.id, expected, write, audit),
+    const saved = this.options.gate.enqueue(
+      live.id,
+      () => this.options.store.saveTransition(live.id, expected, write, audit),
+      (error) => this.onWriteFailed(live, error),
     );
     live.lastWrite = saved;
     for (const wake of live.onTransition) wake();
     void saved.then(
       () => this.afterWrite(live, snapshot),
-      (error: unknown) => this.onWriteFailed(live, error),
+      () => undefined,
     );
   }
 

@@ -124,6 +124,26 @@ describe('one writer per incident', () => {
   });
 });
 
+describe('a transition that cannot be saved', () => {
+  it('starts no step, and the incident resumes from its last saved state once writes work again', async () => {
+    const db = await database();
+    const service = await flaky();
+    const h = closing(await createWorkflowHarness({ targets: flakyTargets(service.url), db }));
+    const sql = (text: string) => h.orm.em.fork().getConnection().execute(text);
+    await sql(`alter table incident_events add constraint refuse_triage check (event_type <> 'xstate.done.actor.triage')`);
+    const { id } = await h.runtime.create({ alert, chatId: 'ops', by: { id: 'm' } });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // several failed writes and resumes
+
+    const row = await h.store.load(id);
+    expect(row).toMatchObject({ state: 'open.triaging', version: 1 });
+    expect(await sql(`select step from step_journal`)).toEqual([]);
+
+    await sql(`alter table incident_events drop constraint refuse_triage`);
+    await stateOf(h, id, 'open.awaitingDiagnosisApproval');
+    expect(await sql(`select step from step_journal order by started_at`)).toEqual([{ step: 'diagnose' }, { step: 'diagnosis-card' }]);
+  });
+});
+
 describe('memory', () => {
   it('10,000 parked incidents stay on disk, and one of them still wakes on its event', async () => {
     const db = await database();
