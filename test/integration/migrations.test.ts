@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { migrate, openOrm } from '../../src/store/orm';
+import { createTestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
+
+let db: TestDatabase;
+let orm: MikroORM;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = await openOrm({ databaseUrl: db.url, poolSize: 2 });
+});
+afterAll(async () => {
+  await orm.close();
+  await db.drop();
+});
+
+describe('migrations', () => {
+  it('create the schema the entities describe, pgvector and its HNSW index included, and run once', async () => {
+    expect(await migrate(orm)).toEqual(['Migration20261125000000Initial']);
+    expect(await migrate(orm)).toEqual([]);
+    expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
+    const sql = orm.em.fork().getConnection();
+    expect(await sql.execute(`select extname from pg_extension where extname = 'vector'`)).toHaveLength(1);
+    const [index] = await sql.execute<{ indexdef: string }[]>(`select indexdef from pg_indexes where indexname = 'knowledge_embedding_hnsw'`);
+    expect(index?.indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
+  });
+});
