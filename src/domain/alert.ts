@@ -15,6 +15,8 @@ export const AlertSchema = z
     status: z.enum(['firing', 'resolved']).default('firing'),
     severity: SeveritySchema.default('medium'),
     service: Text(200).optional(),
+    /** Host, pod or address the alert is about. */
+    instance: Text(300).optional(),
     description: z.string().max(10_000).optional(),
     labels: z.record(z.string().max(200), z.string().max(2_000)).default({}),
     startsAt: z.iso.datetime({ offset: true }).optional(),
