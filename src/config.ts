@@ -21,6 +21,14 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/** `a, b ,c` → ['a', 'b', 'c']; unset or blank → []. */
+const List = z
+  .string()
+  .optional()
+  .transform((text) => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+
+const Bool = (fallback: 'true' | 'false') => z.enum(['true', 'false']).default(fallback).transform((v) => v === 'true');
+
 /** The whole environment contract, parsed once at start-up. Nothing else reads process.env. */
 export const ConfigSchema = z.object({
   DATABASE_URL: optionalText,
@@ -29,7 +37,26 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   TARGETS_FILE: optionalText,
   CONSOLE_OPERATOR: z.string().trim().min(1).default('console-operator'),
-  AUTO_EXECUTE_LOW_RISK: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  AUTO_EXECUTE_LOW_RISK: Bool('true'),
+  LARK_APP_ID: optionalText,
+  LARK_APP_SECRET: optionalText,
+  LARK_DOMAIN: z.url().default('https://open.feishu.cn'),
+  LARK_EVENT_MODE: z.enum(['ws', 'webhook']).default('ws'),
+  LARK_ENCRYPT_KEY: optionalText,
+  LARK_VERIFICATION_TOKEN: optionalText,
+  /** Chats whose history is read for alerts posted by other bots (which Lark does not push as events). */
+  LARK_ALERT_CHAT_IDS: List,
+  /** Senders (app ids, open ids) whose messages in those chats are alerts. */
+  LARK_ALERT_SENDER_IDS: List,
+  /** Treat every bot sender in the alert chats as a monitoring bot. */
+  LARK_ALERT_ALL_BOTS: Bool('false'),
+  LARK_HISTORY_POLL_INTERVAL: Duration.default(3_000),
+  /** Where cards of incidents opened through the HTTP intake go. */
+  LARK_DEFAULT_CHAT_ID: optionalText,
+  /** Who may approve or reject (user open ids); empty means anyone in the chat. */
+  APPROVER_IDS: List,
+  /** Keys accepted by POST /api/alerts (header `Authorization: Bearer <key>`). */
+  API_KEYS: List,
   DIAGNOSIS_APPROVAL_TIMEOUT: Duration.default(30 * 60_000),
   PROPOSAL_APPROVAL_TIMEOUT: Duration.default(30 * 60_000),
   STEP_TIMEOUT: Duration.default(5 * 60_000),
@@ -51,7 +78,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  if (!!config.LARK_APP_ID !== !!config.LARK_APP_SECRET) {
+    throw new ConfigError('Invalid configuration: set both LARK_APP_ID and LARK_APP_SECRET, or neither.');
+  }
+  if (larkEnabled(config) && config.LARK_EVENT_MODE === 'webhook' && !config.LARK_ENCRYPT_KEY) {
+    throw new ConfigError('Invalid configuration: LARK_EVENT_MODE=webhook needs LARK_ENCRYPT_KEY to verify signatures.');
+  }
+  return config;
+}
+
+/** Lark is on when the app's credentials are set; otherwise the console is the chat. */
+export function larkEnabled(config: Config): boolean {
+  return !!(config.LARK_APP_ID && config.LARK_APP_SECRET);
 }
 
 export function timeoutsFrom(config: Config): Timeouts {

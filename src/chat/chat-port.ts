@@ -4,13 +4,24 @@ export interface PostedMessage {
   messageId: string;
 }
 
+export interface PostOptions {
+  /** Thread the post under this message (the alert that opened the incident). */
+  replyTo?: string;
+}
+
+/** Progress shown on the alert message itself. */
+export type Reaction = 'working' | 'done' | 'failed' | 'duplicate';
+
 /**
  * Outbound chat. `idempotencyKey` makes a repeated post (a step re-run after a restart) return the
  * first message instead of posting twice: Lark takes it as the message `uuid`.
  */
 export interface ChatPort {
-  postCard(chatId: string, card: Card, idempotencyKey: string): Promise<PostedMessage>;
-  postText(chatId: string, text: string, idempotencyKey?: string): Promise<PostedMessage>;
+  postCard(chatId: string, card: Card, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage>;
+  postText(chatId: string, text: string, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage>;
+  /** Replaces a posted card, e.g. to show who decided and drop its buttons. */
+  updateCard(messageId: string, card: Card): Promise<void>;
+  react(messageId: string, reaction: Reaction): Promise<void>;
 }
 
 /** A message that reached the bot from a person (or a monitoring bot) in a chat. */

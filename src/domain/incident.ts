@@ -35,6 +35,8 @@ export interface IncidentInput {
   incidentId: string;
   alert: Alert;
   chatId: string;
+  /** The chat message that carried the alert: cards thread under it, progress shows on it. */
+  alertMessageId?: string;
   timeouts: Timeouts;
 }
 

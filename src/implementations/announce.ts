@@ -8,7 +8,7 @@ export function announce({ journal, chat }: ImplementationDeps) {
   return fromPromise<SentMessage, AnnouncementInput>(async ({ system, signal, input }) => {
     const ctx = incidentContext(system);
     return journal.run(stepKey(ctx, `announce-${input.outcome}`), signal, (key) =>
-      chat.postCard(ctx.chatId, outcomeCard(ctx, input.outcome), key),
+      chat.postCard(ctx.chatId, outcomeCard(ctx, input.outcome), key, { replyTo: ctx.alertMessageId }),
     );
   });
 }

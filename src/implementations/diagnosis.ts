@@ -19,7 +19,7 @@ export function diagnose({ journal, diagnostician, records }: ImplementationDeps
 export function sendDiagnosisCard({ journal, chat }: ImplementationDeps) {
   return fromPromise<SentMessage, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
-    return journal.run(stepKey(ctx, 'diagnosis-card'), signal, (key) => chat.postCard(ctx.chatId, diagnosisCard(ctx), key));
+    return journal.run(stepKey(ctx, 'diagnosis-card'), signal, (key) => chat.postCard(ctx.chatId, diagnosisCard(ctx), key, { replyTo: ctx.alertMessageId }));
   });
 }
 

@@ -18,6 +18,6 @@ export function evaluatePolicy({ policy, records }: ImplementationDeps) {
 export function sendProposalCard({ journal, chat }: ImplementationDeps) {
   return fromPromise<SentMessage, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
-    return journal.run(stepKey(ctx, 'proposal-card'), signal, (key) => chat.postCard(ctx.chatId, proposalCard(ctx), key));
+    return journal.run(stepKey(ctx, 'proposal-card'), signal, (key) => chat.postCard(ctx.chatId, proposalCard(ctx), key, { replyTo: ctx.alertMessageId }));
   });
 }

@@ -12,7 +12,7 @@ export function createInboundHandler({ service }: { service: IncidentService }) 
     const command = parseCommand(message.text);
     if (command) return executeCommand(command, { service, sender: message.sender, messageId: message.messageId });
     const alert = parseTextAlert(message.text);
-    const incident = await service.create({ alert, chatId: message.chatId, by: message.sender });
+    const incident = await service.create({ alert, chatId: message.chatId, alertMessageId: message.messageId, by: message.sender });
     return `Opened ${incident.id}: ${incident.title} (${incident.severity}). Triage is running.`;
   };
 }

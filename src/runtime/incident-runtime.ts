@@ -17,7 +17,7 @@ import {
   StaleWriteError,
   UnknownIncidentError,
 } from './incident-service';
-import type { CreateIncidentRequest, IncidentService, IncidentView } from './incident-service';
+import type { CreateIncidentRequest, IncidentChange, IncidentListener, IncidentService, IncidentView } from './incident-service';
 import { actorOf, payloadOf, stateName, statusOf, wakeAtOf } from './snapshot-info';
 import { toView } from './incident-view';
 
@@ -62,6 +62,7 @@ export class IncidentRuntime implements IncidentService {
   private readonly live = new Map<string, LiveIncident>();
   private readonly machine: IncidentMachine;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private readonly listeners = new Set<IncidentListener>();
   private stopped = false;
 
   constructor(private readonly options: IncidentRuntimeOptions) {
@@ -74,7 +75,8 @@ export class IncidentRuntime implements IncidentService {
     if (!parsed.success) throw new InvalidInputError(`Malformed alert: ${parsed.error.issues.map(describeIssue).join('; ')}`);
     const alert = parsed.data;
     const id = newIncidentId();
-    const live = this.spawn(id, 1, { input: { incidentId: id, alert, chatId: request.chatId, timeouts: this.options.timeouts } });
+    const input = { incidentId: id, alert, chatId: request.chatId, alertMessageId: request.alertMessageId, timeouts: this.options.timeouts };
+    const live = this.spawn(id, 1, { input });
     const write = this.writeFor(live);
     await this.options.store.insert(
       {
@@ -91,6 +93,7 @@ export class IncidentRuntime implements IncidentService {
       { actor: request.by.id, eventType: 'alert.received', fromState: null, toState: live.state, payload: { alert } },
     );
     this.live.set(id, live);
+    this.publish({ incidentId: id, eventType: 'alert.received', fromState: null, toState: live.state, status: write.status, context: live.snapshot.context });
     live.actor.start();
     return this.mustGet(id);
   }
@@ -142,6 +145,12 @@ export class IncidentRuntime implements IncidentService {
       if (!row || row.status !== 'parked' || !row.wakeAt || row.wakeAt.getTime() > Date.now()) return;
       this.restore(row);
     });
+  }
+
+  /** Hears every transition once it is persisted (chat progress, live views). Listeners must not throw. */
+  subscribe(listener: IncidentListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Incidents whose actors are in memory now. Parked incidents are not among them. */
@@ -266,7 +275,10 @@ export class IncidentRuntime implements IncidentService {
     live.lastWrite = saved;
     for (const wake of live.onTransition) wake();
     void saved.then(
-      () => this.afterWrite(live, snapshot),
+      () => {
+        this.publish({ incidentId: live.id, eventType: event.type, fromState, toState: audit.toState, status: write.status, context: snapshot.context });
+        this.afterWrite(live, snapshot);
+      },
       () => undefined,
     );
   }
@@ -299,6 +311,16 @@ export class IncidentRuntime implements IncidentService {
     }
     this.options.logger.error({ err: error, incidentId: live.id }, 'could not persist a transition; will resume from the last saved state');
     this.scheduleResume(live.id);
+  }
+
+  private publish(change: IncidentChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.options.logger.error({ err: error, incidentId: change.incidentId }, 'incident listener failed');
+      }
+    }
   }
 
   private scheduleResume(incidentId: string): void {

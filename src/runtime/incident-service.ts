@@ -22,9 +22,23 @@ export interface IncidentView {
   accepts: IncidentEvent['type'][];
 }
 
+/** A transition, reported after it is persisted. */
+export interface IncidentChange {
+  incidentId: string;
+  eventType: string;
+  fromState: string | null;
+  toState: string;
+  status: IncidentStatus;
+  context: IncidentContext;
+}
+
+export type IncidentListener = (change: IncidentChange) => void;
+
 export interface CreateIncidentRequest {
   alert: AlertInput;
   chatId: string;
+  /** The chat message that carried the alert, if it came from a chat. */
+  alertMessageId?: string;
   by: Actor;
 }
 

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 describe('migrations', () => {
   it('create the schema the entities describe, pgvector and its HNSW index included, and run once', async () => {
-    expect(await migrate(orm)).toEqual(['Migration20261125000000Initial']);
+    expect(await migrate(orm)).toEqual(['Migration20261125000000Initial', 'Migration20261125010000ChatIntake']);
     expect(await migrate(orm)).toEqual([]);
     expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
     const sql = orm.em.fork().getConnection();

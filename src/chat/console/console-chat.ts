@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Interface } from 'node:readline';
 import type { Card } from '../card';
-import type { ChatPort, InboundMessage, PostedMessage } from '../chat-port';
+import type { ChatPort, InboundMessage, PostedMessage, Reaction } from '../chat-port';
 import { renderCardText, toTerminalText } from './render-card';
 
 export interface ConsoleOperator {
@@ -68,6 +68,17 @@ export class ConsoleChat implements ChatPort {
       this.write(this.addressLine(chatId) + renderCardText(card, messageId, { color: this.options.color ?? false }));
     }
     return Promise.resolve({ messageId });
+  }
+
+  /** The terminal cannot edit what it printed; it prints the card again, marked as an update. */
+  updateCard(messageId: string, card: Card): Promise<void> {
+    this.write(`(update of ${messageId})\n${renderCardText(card, messageId, { color: this.options.color ?? false })}`);
+    return Promise.resolve();
+  }
+
+  react(messageId: string, reaction: Reaction): Promise<void> {
+    this.write(`(${reaction} on ${messageId})\n`);
+    return Promise.resolve();
   }
 
   postText(chatId: string, text: string, idempotencyKey?: string): Promise<PostedMessage> {

@@ -1,5 +1,7 @@
+import { ChatCursorRecord } from './chat-cursor.entity';
 import { DiagnosisRecord } from './diagnosis.entity';
 import { ExecutionRecord } from './execution.entity';
+import { InboundEventRecord } from './inbound-event.entity';
 import { IncidentEventRecord } from './incident-event.entity';
 import { IncidentRecord } from './incident.entity';
 import { KnowledgeRecord } from './knowledge.entity';
@@ -7,6 +9,8 @@ import { ProposalRecord } from './proposal.entity';
 import { StepJournalRecord } from './step-journal.entity';
 
 export {
+  ChatCursorRecord,
+  InboundEventRecord,
   DiagnosisRecord,
   ExecutionRecord,
   IncidentEventRecord,
@@ -26,4 +30,6 @@ export const ALL_ENTITIES = [
   ExecutionRecord,
   StepJournalRecord,
   KnowledgeRecord,
+  InboundEventRecord,
+  ChatCursorRecord,
 ];

@@ -1,0 +1,15 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import type { InferEntity } from '@mikro-orm/core';
+
+/** Inbound deliveries already taken (Lark redelivers events for hours): one row per source event id. */
+export const InboundEventRecord = defineEntity({
+  name: 'InboundEventRecord',
+  tableName: 'inbound_events',
+  properties: {
+    /** e.g. `lark:event:<event_id>`, `lark:message:<message_id>`. */
+    key: p.text().primary(),
+    receivedAt: p.datetime(),
+  },
+  indexes: [{ name: 'inbound_events_received_at_idx', properties: ['receivedAt'] }],
+});
+export type InboundEventRecord = InferEntity<typeof InboundEventRecord>;
