@@ -81,7 +81,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
   logger.info({ resumed, port: server.port, embedded: !!embedded }, 'ai-fixer started');
 
   chat.banner();
-  chat.start(createInboundHandler({ service: runtime })).catch((error: unknown) => logger.error({ err: error }, 'console chat stopped'));
+  chat.start(createInboundHandler({ service: runtime, plugins: () => plugins.list() })).catch((error: unknown) => logger.error({ err: error }, 'console chat stopped'));
 
   return {
     runtime,

@@ -1,6 +1,7 @@
 import type { Actor, IncidentEvent, IncidentEventType } from '../domain';
 import type { IncidentService, IncidentView } from '../runtime/incident-service';
 import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../runtime/incident-service';
+import { parseTextAlert } from '../intake/text-alert';
 
 /**
  * Typed chat commands, shared by every chat (console now, Lark later). Parsing is pure; execution
@@ -10,6 +11,8 @@ import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '
 export type Command =
   | { kind: 'help' }
   | { kind: 'incidents' }
+  | { kind: 'plugins' }
+  | { kind: 'diag'; text: string }
   | { kind: 'status'; incidentId: string }
   | { kind: 'approve'; incidentId: string; subject: DecisionSubject; comment?: string }
   | { kind: 'reject'; incidentId: string; subject: DecisionSubject; reason?: string }
@@ -25,8 +28,19 @@ export type DecisionSubject = 'diagnosis' | 'proposal';
 export interface CommandContext {
   service: IncidentService;
   sender: Actor;
+  /** The chat the command was typed in: /diag opens its incident there. */
+  chatId: string;
   /** The chat message that carried the command, kept on the decision for the audit trail. */
   messageId: string;
+  /** What /plugins lists. */
+  plugins?: () => PluginSummary[];
+}
+
+export interface PluginSummary {
+  id: string;
+  category: string;
+  risk: string;
+  description: string;
 }
 
 const EXAMPLE_ID = 'INC-7K2M9Q4T';
@@ -47,7 +61,9 @@ interface Usage {
 const USAGE = {
   help: { takesId: false, args: '', does: 'this list' },
   incidents: { takesId: false, args: '', does: 'open incidents' },
-  status: { takesId: true, args: '<id>', does: 'where an incident stands and what it accepts' },
+  status: { takesId: true, args: '[<id>]', does: 'where an incident stands and what it accepts (no id: open incidents)' },
+  diag: { takesId: false, text: 'note', args: '<alert text>', does: 'open an incident by hand from the text' },
+  plugins: { takesId: false, args: '', does: 'installed diagnostic and remediation plugins' },
   approve: { takesId: true, subject: true, text: 'comment', args: '<id> diagnosis|fix [comment]', does: 'approve the diagnosis or the proposed fix' },
   reject: { takesId: true, subject: true, text: 'reason', args: '<id> diagnosis|fix [reason]', does: 'reject the diagnosis or the proposed fix' },
   escalate: { takesId: true, text: 'reason', args: '<id> [reason]', does: 'hand it to people now' },
@@ -101,10 +117,17 @@ export function parseCommand(text: string): Command | null {
     const hint = 'An alert that starts with "/" needs a tag in front, e.g. [high] /pay returns 503.';
     return { kind: 'invalid', message: `Unknown command /${head.slice(0, 40)}. Type /help for the list. ${hint}` };
   }
-  if (name === 'help' || name === 'incidents') {
+  if (name === 'help' || name === 'incidents' || name === 'plugins') {
     if (id !== undefined) return { kind: 'invalid', message: `/${name} takes no arguments.` };
     return { kind: name };
   }
+  if (name === 'diag') {
+    const text = trimmed.slice(head.length + 1).trim();
+    if (!text) return { kind: 'invalid', message: 'Say what is wrong: /diag [high] checkout returns 503 service=checkout' };
+    if (text.length > MAX_FREE_TEXT) return { kind: 'invalid', message: `The alert text is too long (at most ${MAX_FREE_TEXT} characters).` };
+    return { kind: 'diag', text };
+  }
+  if (name === 'status' && id === undefined) return { kind: 'incidents' };
   if (id === undefined) {
     return { kind: 'invalid', message: `/${name} needs an incident id: ${usageOf(name)}, e.g. ${exampleOf(name)}` };
   }
@@ -143,7 +166,7 @@ function textProblem(name: CommandName, text: string): Command | null {
   return null;
 }
 
-function withText(name: Exclude<CommandName, 'help' | 'incidents' | 'approve' | 'reject'>, incidentId: string, text?: string): Command {
+function withText(name: Exclude<CommandName, 'help' | 'incidents' | 'plugins' | 'diag' | 'approve' | 'reject'>, incidentId: string, text?: string): Command {
   switch (name) {
     case 'status':
     case 'retry':
@@ -253,6 +276,13 @@ async function run(cmd: Exclude<Command, { kind: 'invalid' }>, ctx: CommandConte
       return HELP_TEXT;
     case 'incidents':
       return listIncidents(ctx.service);
+    case 'plugins':
+      return listPlugins(ctx);
+    case 'diag': {
+      const alert = parseTextAlert(cmd.text, 'chat');
+      const incident = await ctx.service.create({ alert, chatId: ctx.chatId, alertMessageId: ctx.messageId, by: ctx.sender });
+      return `Opened ${incident.id}: ${quoted(incident.title)} (${incident.severity}). Triage is running.`;
+    }
     case 'status': {
       const view = await ctx.service.get(cmd.incidentId);
       if (!view) throw new UnknownIncidentError(cmd.incidentId);
@@ -266,6 +296,13 @@ async function run(cmd: Exclude<Command, { kind: 'invalid' }>, ctx: CommandConte
       return `${DONE_VERB[cmd.kind]} ${cmd.incidentId}. It is now ${after.state}.`;
     }
   }
+}
+
+function listPlugins(ctx: CommandContext): string {
+  const plugins = ctx.plugins?.() ?? [];
+  if (plugins.length === 0) return 'No plugins are installed.';
+  const lines = plugins.map((p) => `${p.id} [${p.category}, ${p.risk}] ${p.description.split('\n')[0]}`);
+  return `Plugins:\n${lines.join('\n')}`;
 }
 
 /** Runs a command and returns the reply; the service's refusals become replies, anything else propagates. */

@@ -1,5 +1,6 @@
 import type { InboundMessage } from '../chat/chat-port';
 import { executeCommand, parseCommand } from '../chat/commands';
+import type { CommandContext } from '../chat/commands';
 import type { IncidentService } from '../runtime/incident-service';
 import { parseTextAlert } from './text-alert';
 
@@ -7,10 +8,12 @@ import { parseTextAlert } from './text-alert';
  * What the bot does with a chat message: a `/command` is run; anything else is read as an alert
  * and opens an incident. The reply is sent only after the incident is persisted.
  */
-export function createInboundHandler({ service }: { service: IncidentService }) {
+export function createInboundHandler({ service, plugins }: { service: IncidentService; plugins?: CommandContext['plugins'] }) {
   return async (message: InboundMessage): Promise<string> => {
     const command = parseCommand(message.text);
-    if (command) return executeCommand(command, { service, sender: message.sender, messageId: message.messageId });
+    if (command) {
+      return executeCommand(command, { service, sender: message.sender, chatId: message.chatId, messageId: message.messageId, plugins });
+    }
     const alert = parseTextAlert(message.text);
     const incident = await service.create({ alert, chatId: message.chatId, alertMessageId: message.messageId, by: message.sender });
     return `Opened ${incident.id}: ${incident.title} (${incident.severity}). Triage is running.`;

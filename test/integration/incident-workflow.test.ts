@@ -3,6 +3,7 @@ import type { IncidentEvent } from '../../src/domain';
 import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../../src/runtime/incident-service';
 import { startFlakyService } from '../fakes/flaky-service';
 import type { FlakyService } from '../fakes/flaky-service';
+import { createInboundHandler } from '../../src/intake/inbound-handler';
 import { eventually } from '../support/runtime-harness';
 import { createWorkflowHarness, flakyTargets } from '../support/workflow-harness';
 import type { WorkflowHarness } from '../support/workflow-harness';
@@ -106,6 +107,17 @@ describe('an incident through the real implementations', () => {
     expect(view.context.escalation).toMatchObject({ reason: 'No automatic fix is known' });
     expect(view.context.diagnosis?.category).toBe('unknown');
     expect(view.accepts).toEqual(expect.arrayContaining(['incident.retry', 'incident.resolve', 'incident.ignore']));
+  });
+});
+
+describe('commands through the chat intake', () => {
+  it('/diag opens an incident from the text, threaded on the command message', async () => {
+    const handle = createInboundHandler({ service: h.runtime });
+    const reply = await handle({ chatId: 'ops', messageId: 'msg-diag-1', sender: { id: 'alice' }, text: '/diag [high] checkout returns 503 service=checkout' });
+    const [, id] = /Opened (INC-\w+)/.exec(reply) ?? [];
+    const view = await stateOf(id!, 'open.awaitingDiagnosisApproval');
+    expect(view.context).toMatchObject({ chatId: 'ops', alertMessageId: 'msg-diag-1' });
+    expect(view.context.alert).toMatchObject({ severity: 'high', service: 'checkout', title: 'checkout returns 503' });
   });
 });
 

@@ -118,10 +118,12 @@ class FakeIncidentService implements IncidentService {
   }
 }
 
+const PLUGINS = [{ id: 'http.probe', category: 'diagnostic', risk: 'read-only', description: 'Probe a health check.\nMore text.' }];
+
 function run(service: IncidentService, text: string): Promise<string> {
   const command = parseCommand(text);
   if (!command) throw new Error(`not a command: ${text}`);
-  const ctx: CommandContext = { service, sender: OPERATOR, messageId: 'msg-1' };
+  const ctx: CommandContext = { service, sender: OPERATOR, chatId: 'oc_ops', messageId: 'msg-1', plugins: () => PLUGINS };
   return executeCommand(command, ctx);
 }
 
@@ -313,5 +315,22 @@ describe('executeCommand', () => {
     const service = new FakeIncidentService(awaitingDiagnosis());
     service.failNextSendWith = new Error('database down');
     await expect(run(service, `/approve ${ID} diagnosis`)).rejects.toThrow('database down');
+  });
+});
+
+describe('/diag, /plugins and /status without an id', () => {
+  it('parses /diag with its text and refuses it without', () => {
+    expect(parseCommand('/diag [high] checkout returns 503 service=checkout')).toEqual({
+      kind: 'diag',
+      text: '[high] checkout returns 503 service=checkout',
+    });
+    expect(parseCommand('/diag')).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/Say what is wrong/) });
+    expect(parseCommand('/status')).toEqual({ kind: 'incidents' });
+    expect(parseCommand('/plugins extra')).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('/plugins lists what is installed, one line each', async () => {
+    const service = new FakeIncidentService(awaitingDiagnosis());
+    expect(await run(service, '/plugins')).toBe('Plugins:\nhttp.probe [diagnostic, read-only] Probe a health check.');
   });
 });
