@@ -19,7 +19,8 @@ export async function openOrm(options: OrmOptions): Promise<MikroORM> {
     pool: { min: 0, max: options.poolSize },
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,
-    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true },
+    // snapshot: false — the migrator would otherwise write a schema snapshot file per database into migrations/.
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false },
     logger: (message) => options.logger?.debug({ orm: true }, message),
     debug: false,
   });
