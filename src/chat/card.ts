@@ -12,8 +12,8 @@ export interface CardField {
 export interface CardButton {
   label: string;
   style: 'primary' | 'danger' | 'default';
-  /** What a click means, e.g. `{ incidentId, action: 'diagnosis.approved' }`. */
-  value: { incidentId: string; action: string };
+  /** What a click means, e.g. `{ incidentId, action: 'diagnosis.approved', kind: 'diagnosis', attempt: 1 }`. */
+  value: { incidentId: string; action: string; kind: 'diagnosis' | 'proposal' | 'outcome'; attempt: number };
   /** The equivalent typed command, e.g. `/approve INC-7K2M9Q4T diagnosis`. */
   command: string;
 }

@@ -90,7 +90,8 @@ function button(
 ): CardButton {
   // Decisions name their subject, so a button read late cannot decide the incident's next question.
   const command = subject ? `/${verb} ${ctx.incidentId} ${subject}` : `/${verb} ${ctx.incidentId}`;
-  return { label, style, value: { incidentId: ctx.incidentId, action }, command };
+  const kind = subject === 'diagnosis' ? 'diagnosis' : subject === 'fix' ? 'proposal' : 'outcome';
+  return { label, style, value: { incidentId: ctx.incidentId, action, kind, attempt: ctx.attempt }, command };
 }
 
 function bulletList(lines: string[]): string {

@@ -81,8 +81,8 @@ describe('diagnosisCard', () => {
     expect(text).toContain('82%');
     expect(text).toContain('3 pods OOMKilled');
     expect(card.buttons).toEqual([
-      { label: 'Approve', style: 'primary', value: { incidentId: ID, action: 'diagnosis.approved' }, command: `/approve ${ID} diagnosis` },
-      { label: 'Reject', style: 'danger', value: { incidentId: ID, action: 'diagnosis.rejected' }, command: `/reject ${ID} diagnosis` },
+      { label: 'Approve', style: 'primary', value: { incidentId: ID, action: 'diagnosis.approved', kind: 'diagnosis', attempt: 1 }, command: `/approve ${ID} diagnosis` },
+      { label: 'Reject', style: 'danger', value: { incidentId: ID, action: 'diagnosis.rejected', kind: 'diagnosis', attempt: 1 }, command: `/reject ${ID} diagnosis` },
     ]);
   });
 

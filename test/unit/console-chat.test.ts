@@ -16,8 +16,8 @@ const card: Card = {
     { label: 'Confidence', value: '82%' },
   ],
   buttons: [
-    { label: 'Approve', style: 'primary', value: { incidentId: ID, action: 'diagnosis.approved' }, command: `/approve ${ID}` },
-    { label: 'Reject', style: 'danger', value: { incidentId: ID, action: 'diagnosis.rejected' }, command: `/reject ${ID}` },
+    { label: 'Approve', style: 'primary', value: { incidentId: ID, action: 'diagnosis.approved', kind: 'diagnosis', attempt: 1 }, command: `/approve ${ID} diagnosis` },
+    { label: 'Reject', style: 'danger', value: { incidentId: ID, action: 'diagnosis.rejected', kind: 'diagnosis', attempt: 1 }, command: `/reject ${ID} diagnosis` },
   ],
   footer: `Incident ${ID} · attempt 1`,
 };
