@@ -73,11 +73,11 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
   const resumed = await runtime.recover();
   const sweeper = new DeadlineSweeper(incidentStore, runtime, logger, config.DEADLINE_SWEEP_INTERVAL);
   sweeper.start();
-  const server = await startHttpServer(
-    config.PORT,
-    { database: async () => void (await orm.em.fork().getConnection().execute('select 1')) },
+  const server = await startHttpServer({
+    port: config.PORT,
+    checks: { database: async () => void (await orm.em.fork().getConnection().execute('select 1')) },
     logger,
-  );
+  });
   logger.info({ resumed, port: server.port, embedded: !!embedded }, 'ai-fixer started');
 
   chat.banner();

@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import type { IncidentChange } from '../runtime/incident-service';
 import type { ChatPort, Reaction } from './chat-port';
 
-/** Which reaction a persisted transition earns on the alert message; none for the steps between. */
+/**
+ * Which reaction a persisted transition earns on the alert message; none for the steps between.
+ * (`working` is added by the intake the moment it takes the alert.)
+ */
 export function reactionFor(change: IncidentChange): Reaction | undefined {
   switch (change.toState) {
     case 'resolved':
@@ -12,7 +15,7 @@ export function reactionFor(change: IncidentChange): Reaction | undefined {
     case 'merged':
       return 'duplicate';
     default:
-      return change.fromState === null ? 'working' : undefined;
+      return undefined;
   }
 }
 

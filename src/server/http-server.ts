@@ -1,5 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 
@@ -8,45 +9,142 @@ export interface HealthChecks {
   database(): Promise<void>;
 }
 
+export interface RouteRequest {
+  /** The body exactly as received: signatures are computed over these bytes, never over re-serialised JSON. */
+  rawBody: Buffer;
+  headers: IncomingHttpHeaders;
+  url: URL;
+}
+
+export interface RouteResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  body: unknown;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  handle(request: RouteRequest): Promise<RouteResponse>;
+}
+
+export interface HttpServerOptions {
+  port: number;
+  host?: string;
+  checks: HealthChecks;
+  routes?: Route[];
+  logger: Logger;
+  /** Bodies above this are refused with 413 before they are buffered. */
+  maxBodyBytes?: number;
+}
+
 export interface RunningServer {
   port: number;
   close(): Promise<void>;
 }
 
-/** `/healthz` says the process is alive; `/readyz` that it can do its work (database reachable). */
-export async function startHttpServer(port: number, checks: HealthChecks, logger: Logger): Promise<RunningServer> {
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Slow senders must not hold sockets open indefinitely. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Compares secrets without leaking where they differ; hashing first makes unequal lengths safe too. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * `/healthz` says the process is alive; `/readyz` that it can do its work (database reachable).
+ * Other modules add their endpoints as routes (Lark events, alert intake).
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const routes = [...healthRoutes(options.checks), ...(options.routes ?? [])];
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const server: Server = createServer((req, res) => {
-    handle(req, res, checks).catch((error: unknown) => {
-      logger.error({ err: error, url: req.url }, 'http handler failed');
-      if (!res.headersSent) reply(res, 500, { error: 'internal error' });
+    dispatch(req, res, routes, maxBodyBytes).catch((error: unknown) => {
+      options.logger.error({ err: error, method: req.method, url: req.url }, 'http handler failed');
+      if (!res.headersSent) reply(res, { status: 500, body: { error: 'internal error' } });
+      else res.end();
     });
   });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve());
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, checks: HealthChecks): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (req.method !== 'GET') return reply(res, 405, { error: 'method not allowed' });
-  if (path === '/healthz') return reply(res, 200, { status: 'ok' });
-  if (path === '/readyz') {
-    try {
-      await checks.database();
-      return reply(res, 200, { status: 'ready' });
-    } catch (error) {
-      return reply(res, 503, { status: 'not ready', database: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  reply(res, 404, { error: 'not found' });
+function healthRoutes(checks: HealthChecks): Route[] {
+  return [
+    { method: 'GET', path: '/healthz', handle: () => Promise.resolve({ status: 200, body: { status: 'ok' } }) },
+    {
+      method: 'GET',
+      path: '/readyz',
+      async handle() {
+        try {
+          await checks.database();
+          return { status: 200, body: { status: 'ready' } };
+        } catch (error) {
+          return { status: 503, body: { status: 'not ready', database: error instanceof Error ? error.message : String(error) } };
+        }
+      },
+    },
+  ];
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+async function dispatch(req: IncomingMessage, res: ServerResponse, routes: Route[], maxBodyBytes: number): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const atPath = routes.filter((r) => r.path === url.pathname);
+  if (atPath.length === 0) return refuse(req, res, { status: 404, body: { error: 'not found' } });
+  const route = atPath.find((r) => r.method === req.method);
+  if (!route) {
+    const allow = atPath.map((r) => r.method).join(', ');
+    return refuse(req, res, { status: 405, headers: { allow }, body: { error: `method not allowed; use ${allow}` } });
+  }
+  const rawBody = await readBody(req, maxBodyBytes);
+  if (!rawBody) {
+    return refuse(req, res, { status: 413, body: { error: `request body too large (at most ${maxBodyBytes} bytes)` } });
+  }
+  reply(res, await route.handle({ rawBody, headers: req.headers, url }));
+}
+
+/** The body, or null once it exceeds the cap (checked on the declared length first, then on what arrives). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) return Promise.resolve(null);
+  // Not `for await`: leaving that loop early destroys the socket before the 413 can be sent.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      req.off('data', onData);
+      resolve(null);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/** Answers without reading the body; the connection is closed so an unread body cannot confuse the next request. */
+function refuse(req: IncomingMessage, res: ServerResponse, response: RouteResponse): void {
+  reply(res, { ...response, headers: { ...response.headers, connection: 'close' } });
+  req.resume();
+}
+
+function reply(res: ServerResponse, response: RouteResponse): void {
+  res.writeHead(response.status, { ...response.headers, 'content-type': 'application/json' });
+  res.end(JSON.stringify(response.body ?? null));
 }

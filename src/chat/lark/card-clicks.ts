@@ -1,0 +1,158 @@
+import type { Logger } from 'pino';
+import type { IncidentEvent } from '../../domain';
+import { PERSON_EVENT_TYPES } from '../../runtime/incident-events';
+import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../../runtime/incident-service';
+import type { IncidentService, IncidentView } from '../../runtime/incident-service';
+import type { Card } from '../card';
+import { diagnosisCard, outcomeCard, proposalCard } from '../cards';
+import type { ChatPort } from '../chat-port';
+import { decidedCard } from '../decided-card';
+import type { LarkCardClick } from './event-normalizer';
+import type { CardActionAnswer } from './types';
+
+/**
+ * A click on a card's button becomes the incident event it stands for. The runtime decides whether
+ * it is accepted; the checks here only make a refusal fast and say why in words.
+ */
+
+type PersonEvent = Extract<IncidentEvent, { by: unknown }>;
+type PersonEventType = PersonEvent['type'];
+type Subject = 'diagnosis' | 'proposal';
+
+/** Everything but escalating (which only hands an incident to people) is a decision for approvers. */
+export function needsApprover(type: PersonEventType): boolean {
+  return type !== 'incident.escalate';
+}
+
+export function isApprover(approverIds: readonly string[], id: string): boolean {
+  return approverIds.length === 0 || approverIds.includes(id);
+}
+
+export const NOT_APPROVER_TEXT = 'Only approvers can decide this (APPROVER_IDS). Ask one of them, or escalate.';
+
+const DECISION_VERB: Record<PersonEventType, string> = {
+  'diagnosis.approved': 'Diagnosis approved',
+  'diagnosis.rejected': 'Diagnosis rejected',
+  'proposal.approved': 'Fix approved',
+  'proposal.rejected': 'Fix rejected',
+  'incident.escalate': 'Escalated',
+  'incident.ignore': 'Ignored',
+  'incident.retry': 'Retry requested',
+  'incident.resolve': 'Marked resolved',
+};
+
+const SUBJECT_WORD: Record<Subject, string> = { diagnosis: 'diagnosis', proposal: 'fix' };
+
+function isPersonEventType(action: string): action is PersonEventType {
+  return (PERSON_EVENT_TYPES as string[]).includes(action);
+}
+
+function subjectOf(type: PersonEventType): Subject | null {
+  if (type.startsWith('diagnosis.')) return 'diagnosis';
+  if (type.startsWith('proposal.')) return 'proposal';
+  return null;
+}
+
+export interface CardClickDeps {
+  service: IncidentService;
+  chat: ChatPort;
+  approverIds: readonly string[];
+  logger: Logger;
+  /** Lark gives a callback 3 s; past this the click is answered and finished in the background. */
+  answerBudgetMs: number;
+  inBackground(what: string, work: () => Promise<unknown>): void;
+}
+
+const toast = (type: CardActionAnswer['toast']['type'], content: string): CardActionAnswer => ({ toast: { type, content } });
+
+/** The card the person clicked, rebuilt from the incident; undefined when the incident lacks what it shows. */
+function cardClicked(type: PersonEventType, view: IncidentView): Card | undefined {
+  try {
+    const subject = subjectOf(type);
+    if (subject === 'diagnosis') return diagnosisCard(view.context);
+    if (subject === 'proposal') return proposalCard(view.context);
+    return outcomeCard(view.context, view.state === 'resolved' ? 'resolved' : 'escalated');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the click cannot apply, judged from the incident before sending; null when the runtime should decide. */
+function earlyRefusal(click: LarkCardClick, type: PersonEventType, view: IncidentView): string | null {
+  const subject = subjectOf(type);
+  if (click.attempt !== undefined && click.attempt !== view.context.attempt) {
+    return `This card was made for attempt ${click.attempt} of ${view.id}, which is on attempt ${view.context.attempt} now; use the newest card.`;
+  }
+  if (subject) {
+    const current = view.context.cards[subject];
+    if (current && current !== click.messageId) return `This card is out of date: a newer ${SUBJECT_WORD[subject]} card was posted for ${view.id}.`;
+    const approval = view.context.approvals[subject];
+    if (approval) return `The ${SUBJECT_WORD[subject]} of ${view.id} was already approved by ${approval.by.name ?? approval.by.id}.`;
+  }
+  if (view.status === 'done') return `${view.id} is closed (${view.state}); this button no longer applies.`;
+  return null;
+}
+
+function refusalText(error: EventNotAcceptedError): string {
+  return `${error.incidentId} has moved on (it is ${error.state}); this button no longer applies.`;
+}
+
+type Settled<T> = { kind: 'done'; value: T } | { kind: 'failed'; error: unknown } | { kind: 'late' };
+
+async function settleWithin<T>(work: Promise<T>, ms: number): Promise<Settled<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Settled<T>>((resolve) => (timer = setTimeout(() => resolve({ kind: 'late' }), ms)));
+  const settled = work.then(
+    (value): Settled<T> => ({ kind: 'done', value }),
+    (error: unknown): Settled<T> => ({ kind: 'failed', error }),
+  );
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function answerForFailure(error: unknown): CardActionAnswer {
+  if (error instanceof EventNotAcceptedError) return toast('warning', refusalText(error));
+  if (error instanceof UnknownIncidentError) return toast('warning', `No incident ${error.incidentId}.`);
+  if (error instanceof InvalidInputError) return toast('error', `Not accepted: ${error.message}`);
+  throw error;
+}
+
+/** Answers a click within the budget: decided card on success, a toast saying why on refusal. */
+export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick): Promise<CardActionAnswer> {
+  if (!isPersonEventType(click.action)) return toast('error', 'This button is not one I know. Use /status to see what the incident accepts.');
+  const type = click.action;
+  if (needsApprover(type) && !isApprover(deps.approverIds, click.operatorId)) return toast('error', NOT_APPROVER_TEXT);
+
+  const before = await deps.service.get(click.incidentId);
+  if (!before) return toast('warning', `No incident ${click.incidentId}.`);
+  const refusal = earlyRefusal(click, type, before);
+  if (refusal) return toast('warning', refusal);
+
+  const event: PersonEvent = { type, by: { id: click.operatorId }, source: { kind: 'card', messageId: click.messageId } };
+  const decided = (after: IncidentView): Card | undefined => {
+    const card = cardClicked(type, before) ?? cardClicked(type, after);
+    return card && decidedCard(card, { verb: DECISION_VERB[type], by: click.operatorId, at: new Date() });
+  };
+  const sending = deps.service.send(click.incidentId, event);
+  const settled = await settleWithin(sending, deps.answerBudgetMs);
+
+  if (settled.kind === 'late') {
+    deps.inBackground(`card click ${type} on ${click.incidentId}`, async () => {
+      try {
+        const card = decided(await sending);
+        if (card) await deps.chat.updateCard(click.messageId, card);
+      } catch (error) {
+        if (!(error instanceof EventNotAcceptedError)) throw error;
+        deps.logger.info({ incidentId: click.incidentId, type, state: error.state }, 'late card click refused');
+      }
+    });
+    return toast('info', `Received. ${click.incidentId} is busy with a step; the card will update when your click is applied.`);
+  }
+  if (settled.kind === 'failed') return answerForFailure(settled.error);
+  deps.logger.info({ incidentId: click.incidentId, type, by: click.operatorId }, 'card click applied');
+  const card = decided(settled.value);
+  return { toast: { type: 'success', content: `${DECISION_VERB[type]}. ${click.incidentId} is now ${settled.value.state}.` }, ...(card ? { card } : {}) };
+}

@@ -1,0 +1,172 @@
+import type { Card, CardButton, CardField, CardTone } from '../card';
+
+/**
+ * Our chat-neutral Card as a Lark card (JSON 2.0). Sections are markdown in which untrusted text was
+ * neutralised with backslash escapes; Lark's card markdown documents HTML entities (`&#42;` for `*`)
+ * as its way to show syntax characters literally, so every escape becomes the entity of its character.
+ * Quote blocks and bold, which the bot wrote itself, stay markdown.
+ */
+
+export interface LarkPlainText {
+  tag: 'plain_text';
+  content: string;
+}
+
+export interface LarkMarkdown {
+  tag: 'markdown';
+  content: string;
+  text_size?: 'normal' | 'notation';
+}
+
+export interface LarkButton {
+  tag: 'button';
+  text: LarkPlainText;
+  type: 'primary' | 'danger' | 'default';
+  behaviors: { type: 'callback'; value: Record<string, unknown> }[];
+}
+
+export interface LarkColumn {
+  tag: 'column';
+  width: 'auto' | 'weighted';
+  weight?: number;
+  vertical_align: 'top' | 'center';
+  elements: LarkElement[];
+}
+
+export interface LarkColumnSet {
+  tag: 'column_set';
+  horizontal_spacing: string;
+  columns: LarkColumn[];
+}
+
+export type LarkElement = LarkMarkdown | LarkButton | LarkColumnSet | { tag: 'hr' };
+
+export interface LarkCardJson {
+  schema: '2.0';
+  config: { update_multi: true; summary: { content: string } };
+  header: { title: LarkPlainText; template: string };
+  body: { elements: LarkElement[] };
+}
+
+/** Lark refuses cards over 30 KB; the rest of the request needs some room too. */
+export const CARD_BYTE_BUDGET = 28 * 1024;
+const LIMITS = { title: 200, section: 4_000, sectionFloor: 80, sections: 30, field: 300, fields: 20, buttons: 10, footer: 500 } as const;
+
+const TEMPLATE_BY_TONE: Record<CardTone, string> = {
+  red: 'red',
+  orange: 'orange',
+  yellow: 'yellow',
+  green: 'green',
+  blue: 'blue',
+  grey: 'grey',
+};
+
+/** A backslash before ASCII punctuation (an escape), or a stray backslash. */
+const ESCAPE = /\\([!-/:-@[-`{-~])?/g;
+/** Characters that are markdown syntax, Lark tags (`<at>`) or Lark emoji (`:DONE:`) inside a line. */
+const PLAIN_SYNTAX = /[\\`*_[\]<>~|&:]/g;
+
+const entity = (char: string): string => `&#${char.charCodeAt(0)};`;
+
+/** Our escaped markdown as Lark card markdown: `\*` → `&#42;`, a stray `\` → `&#92;`. */
+export function toLarkMarkdown(markdown: string): string {
+  return markdown.replace(ESCAPE, (_match, escaped: string | undefined) => entity(escaped ?? '\\'));
+}
+
+/** Plain text (labels, commands) shown literally inside card markdown. */
+function plainInMarkdown(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(PLAIN_SYNTAX, entity);
+}
+
+function truncatePlain(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Cuts markdown without splitting an escape or leaving bold open. */
+function truncateMarkdown(markdown: string, max: number): string {
+  if (markdown.length <= max) return markdown;
+  let cut = markdown.slice(0, Math.max(0, max - 1));
+  const trailingBackslashes = /\\+$/.exec(cut)?.[0].length ?? 0;
+  if (trailingBackslashes % 2 === 1) cut = cut.slice(0, -1);
+  const boldMarkers = cut.match(/(?<!\\)\*\*/g)?.length ?? 0;
+  return `${cut}…${boldMarkers % 2 === 1 ? '**' : ''}`;
+}
+
+function fieldColumn(field: CardField): LarkColumn {
+  const label = plainInMarkdown(truncatePlain(field.label, 60));
+  const value = toLarkMarkdown(truncateMarkdown(field.value, LIMITS.field));
+  return {
+    tag: 'column',
+    width: 'weighted',
+    weight: 1,
+    vertical_align: 'top',
+    elements: [{ tag: 'markdown', content: `**${label}**\n${value}` }],
+  };
+}
+
+/** Fields two to a row: compact on desktop, and columns stack on narrow screens. */
+function fieldRows(fields: CardField[]): LarkColumnSet[] {
+  const rows: LarkColumnSet[] = [];
+  for (let i = 0; i < fields.length; i += 2) {
+    rows.push({ tag: 'column_set', horizontal_spacing: '16px', columns: fields.slice(i, i + 2).map(fieldColumn) });
+  }
+  return rows;
+}
+
+function larkButton(button: CardButton): LarkButton {
+  return {
+    tag: 'button',
+    text: { tag: 'plain_text', content: truncatePlain(button.label, 40) },
+    type: button.style,
+    behaviors: [{ type: 'callback', value: { ...button.value } }],
+  };
+}
+
+function buttonElements(buttons: CardButton[]): LarkElement[] {
+  if (buttons.length === 0) return [];
+  const row: LarkColumnSet = {
+    tag: 'column_set',
+    horizontal_spacing: '8px',
+    columns: buttons.map((button) => ({ tag: 'column', width: 'auto', vertical_align: 'center', elements: [larkButton(button)] })),
+  };
+  // The typed equivalents still work when a card is stale or a click cannot reach us.
+  const commands = buttons.map((button) => plainInMarkdown(button.command)).join(' · ');
+  return [row, { tag: 'markdown', content: `Or type: ${commands}`, text_size: 'notation' }];
+}
+
+function build(card: Card, sections: string[]): LarkCardJson {
+  const title = truncatePlain(card.title, LIMITS.title);
+  const elements: LarkElement[] = [
+    ...fieldRows(card.fields.slice(0, LIMITS.fields)),
+    ...sections.map((section): LarkMarkdown => ({ tag: 'markdown', content: toLarkMarkdown(section) })),
+    ...buttonElements(card.buttons.slice(0, LIMITS.buttons)),
+  ];
+  if (card.footer) {
+    const footer = toLarkMarkdown(truncateMarkdown(card.footer, LIMITS.footer));
+    elements.push({ tag: 'hr' }, { tag: 'markdown', content: footer, text_size: 'notation' });
+  }
+  return {
+    schema: '2.0',
+    config: { update_multi: true, summary: { content: title } },
+    header: { title: { tag: 'plain_text', content: title }, template: TEMPLATE_BY_TONE[card.tone] },
+    body: { elements },
+  };
+}
+
+function byteSize(card: LarkCardJson): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+/** Renders the card, halving its longest sections until it fits Lark's size limit. */
+export function renderLarkCard(card: Card): LarkCardJson {
+  const sections = card.sections.slice(0, LIMITS.sections).map((section) => truncateMarkdown(section, LIMITS.section));
+  let rendered = build(card, sections);
+  while (byteSize(rendered) > CARD_BYTE_BUDGET) {
+    const longest = sections.reduce((best, section, i) => (section.length > (sections[best]?.length ?? 0) ? i : best), 0);
+    const current = sections[longest];
+    if (current === undefined || current.length <= LIMITS.sectionFloor) break;
+    sections[longest] = truncateMarkdown(current, Math.max(LIMITS.sectionFloor, Math.floor(current.length / 2)));
+    rendered = build(card, sections);
+  }
+  return rendered;
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { Logger } from 'pino';
+import type { Card } from '../card';
+import type { ChatPort, PostOptions, PostedMessage, Reaction } from '../chat-port';
+import { renderLarkCard } from './card-renderer';
+import { LarkApiError, callLark } from './lark-client';
+import { SendQueue } from './send-queue';
+
+/** Lark emoji types (see Lark's "emojis introduce" list) for the progress marks we put on an alert. */
+export const EMOJI_BY_REACTION: Record<Reaction, string> = {
+  working: 'OnIt',
+  done: 'DONE',
+  failed: 'CrossMark',
+  /** "+1": this alert adds to an incident already open. */
+  duplicate: 'JIAYI',
+};
+
+export interface LarkChatOptions {
+  client: lark.Client;
+  logger: Logger;
+  /** Share one queue between every LarkChat of a process so the per-chat limits hold across them. */
+  queue?: SendQueue;
+  /** Replies open (or join) a thread under the message instead of quoting it in the main chat. */
+  replyInThread?: boolean;
+}
+
+/** Working marks remembered so done/failed can take them down; bounded, as it only serves looks. */
+const MAX_WORKING_MARKS = 5_000;
+
+/**
+ * Lark's `uuid` (≤ 50 chars) for an idempotent send: the same chat and key give the same uuid in every
+ * process, so a send retried after a crash or restart returns the first message instead of a second one.
+ */
+export function larkMessageUuid(chatId: string, idempotencyKey: string): string {
+  return createHash('sha256').update(`${chatId}\n${idempotencyKey}`).digest('hex').slice(0, 40);
+}
+
+/** Text messages turn `<at user_id="all">` into a real mention; our text never means to ping anyone. */
+function withoutMentions(text: string): string {
+  return text.replace(/<at\b/gi, (match) => `${match[0]}\u200b${match.slice(1)}`);
+}
+
+interface MessageData {
+  message_id?: string;
+}
+
+export class LarkChat implements ChatPort {
+  private readonly queue: SendQueue;
+  private readonly workingMarks = new Map<string, string>();
+
+  constructor(private readonly options: LarkChatOptions) {
+    this.queue =
+      options.queue ??
+      new SendQueue({
+        onRetry: ({ lane, attempt, delayMs, error }) =>
+          options.logger.warn({ lane, attempt, delayMs, err: error }, 'Lark throttled a send; retrying'),
+      });
+  }
+
+  postCard(chatId: string, card: Card, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
+    return this.post(chatId, 'interactive', JSON.stringify(renderLarkCard(card)), idempotencyKey, options);
+  }
+
+  postText(chatId: string, text: string, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
+    return this.post(chatId, 'text', JSON.stringify({ text: withoutMentions(text) }), idempotencyKey, options);
+  }
+
+  async updateCard(messageId: string, card: Card): Promise<void> {
+    const content = JSON.stringify(renderLarkCard(card));
+    await this.queue.update(messageId, () =>
+      callLark('update card', () => this.options.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } })),
+    );
+  }
+
+  /** Best effort: a missing mark must never fail the step that set it, so failures are logged only. */
+  async react(messageId: string, reaction: Reaction): Promise<void> {
+    const { client, logger } = this.options;
+    try {
+      if (reaction === 'done' || reaction === 'failed') await this.takeDownWorkingMark(messageId);
+      const data = await callLark('add reaction', () =>
+        client.im.v1.messageReaction.create({
+          path: { message_id: messageId },
+          data: { reaction_type: { emoji_type: EMOJI_BY_REACTION[reaction] } },
+        }),
+      );
+      if (reaction === 'working' && data.reaction_id) this.rememberWorkingMark(messageId, data.reaction_id);
+    } catch (error) {
+      logger.warn({ err: error, messageId, reaction }, 'could not react on a Lark message; carrying on');
+    }
+  }
+
+  private async post(
+    chatId: string,
+    msgType: 'interactive' | 'text',
+    content: string,
+    idempotencyKey: string | undefined,
+    options: PostOptions | undefined,
+  ): Promise<PostedMessage> {
+    const { client } = this.options;
+    const uuid = idempotencyKey !== undefined ? { uuid: larkMessageUuid(chatId, idempotencyKey) } : {};
+    const replyTo = options?.replyTo;
+    const operation = replyTo ? 'reply to message' : 'send message';
+    const data = await this.queue.send(chatId, (): Promise<MessageData> =>
+      replyTo
+        ? callLark(operation, () =>
+            client.im.v1.message.reply({
+              path: { message_id: replyTo },
+              data: { msg_type: msgType, content, reply_in_thread: this.options.replyInThread ?? true, ...uuid },
+            }),
+          )
+        : callLark(operation, () =>
+            client.im.v1.message.create({
+              params: { receive_id_type: 'chat_id' },
+              data: { receive_id: chatId, msg_type: msgType, content, ...uuid },
+            }),
+          ),
+    );
+    if (!data.message_id) throw new LarkApiError({ operation, larkMsg: 'the answer carries no message_id', httpStatus: 200 });
+    return { messageId: data.message_id };
+  }
+
+  private async takeDownWorkingMark(messageId: string): Promise<void> {
+    const reactionId = this.workingMarks.get(messageId);
+    if (!reactionId) return;
+    this.workingMarks.delete(messageId);
+    await callLark('remove reaction', () =>
+      this.options.client.im.v1.messageReaction.delete({ path: { message_id: messageId, reaction_id: reactionId } }),
+    ).catch((error: unknown) => this.options.logger.debug({ err: error, messageId }, 'could not remove the working mark'));
+  }
+
+  private rememberWorkingMark(messageId: string, reactionId: string): void {
+    this.workingMarks.set(messageId, reactionId);
+    if (this.workingMarks.size > MAX_WORKING_MARKS) {
+      const oldest = this.workingMarks.keys().next().value;
+      if (oldest !== undefined) this.workingMarks.delete(oldest);
+    }
+  }
+}

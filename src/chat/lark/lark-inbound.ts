@@ -1,0 +1,213 @@
+import type { Logger } from 'pino';
+import type { AlertInput } from '../../domain';
+import { InvalidInputError } from '../../runtime/incident-service';
+import type { IncidentService } from '../../runtime/incident-service';
+import type { InboundStore } from '../../store/inbound-store';
+import type { ChatPort } from '../chat-port';
+import { executeCommand, parseCommand } from '../commands';
+import type { Command, CommandContext } from '../commands';
+import { handleCardClick, isApprover, NOT_APPROVER_TEXT } from './card-clicks';
+import { eventEnvelope, LarkEventError, normalizeCardAction, normalizeMessageEvent } from './event-normalizer';
+import type { BotIdentity, LarkCardClick } from './event-normalizer';
+import { renderLarkCard } from './card-renderer';
+import type { LarkCardJson } from './card-renderer';
+import type { CardActionAnswer, LarkInboundMessage } from './types';
+
+export type AlertDetection = { isAlert: false; reason: string } | { isAlert: true; alerts: AlertInput[] };
+
+export interface LarkInboundOptions {
+  service: IncidentService;
+  /** Where command replies and reactions go. */
+  chat: ChatPort;
+  inbound: InboundStore;
+  /** The AlertDetector, injected: which messages are alerts, and what they say. */
+  detectAlerts(message: LarkInboundMessage): AlertDetection | Promise<AlertDetection>;
+  botOpenId: string;
+  botAppId?: string;
+  /** Who may decide (open ids); empty means anyone in the chat. */
+  approverIds: string[];
+  logger: Logger;
+  /** What /plugins lists. */
+  plugins?: CommandContext['plugins'];
+  /** How long a card click may take before it is answered and finished in the background (Lark allows 3 s). */
+  cardAnswerBudgetMs?: number;
+}
+
+const DEFAULT_CARD_ANSWER_BUDGET_MS = 2_500;
+
+/**
+ * Lark's events, taken in: each delivery is claimed once (Lark redelivers for hours), what must
+ * survive is persisted before the answer, and anything that waits on the incident's steps runs in
+ * the background, so Lark hears back within its 3 s.
+ */
+export class LarkInbound {
+  private readonly bot: BotIdentity;
+  private readonly background = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly options: LarkInboundOptions) {
+    this.bot = { openId: options.botOpenId, appId: options.botAppId };
+  }
+
+  /**
+   * The entry for the webhook and the long connection (either envelope shape). Returns the callback
+   * answer for a card click (its card still to be rendered for Lark), otherwise undefined.
+   * Throws when the delivery could not be persisted, so that Lark delivers it again.
+   */
+  async handleEvent(raw: unknown): Promise<CardActionAnswer | undefined> {
+    this.assertOpen();
+    try {
+      const { eventId, eventType } = eventEnvelope(raw);
+      if (eventType === 'card.action.trigger') return await this.clickOnce(`lark:event:${eventId}`, normalizeCardAction(raw));
+      if (eventType !== 'im.message.receive_v1') {
+        this.options.logger.debug({ eventId, eventType }, 'lark event type not handled');
+        return undefined;
+      }
+      const message = normalizeMessageEvent(raw, this.bot);
+      await this.once(`lark:event:${eventId}`, () => this.handleMessage(message));
+      return undefined;
+    } catch (error) {
+      // Redelivering a malformed event cannot help: it is logged and acknowledged.
+      if (!(error instanceof LarkEventError)) throw error;
+      this.options.logger.warn({ err: error }, 'malformed lark event ignored');
+      return isCardAction(raw) ? { toast: { type: 'error', content: 'This button is not one I understand.' } } : undefined;
+    }
+  }
+
+  /** A message from any door (event, chat history); each message id is handled once. */
+  async handleMessage(message: LarkInboundMessage): Promise<void> {
+    this.assertOpen();
+    await this.once(`lark:message:${message.messageId}`, () => this.routeMessage(message));
+  }
+
+  async handleCardAction(click: LarkCardClick): Promise<CardActionAnswer> {
+    this.assertOpen();
+    return handleCardClick(
+      {
+        service: this.options.service,
+        chat: this.options.chat,
+        approverIds: this.options.approverIds,
+        logger: this.options.logger,
+        answerBudgetMs: this.options.cardAnswerBudgetMs ?? DEFAULT_CARD_ANSWER_BUDGET_MS,
+        inBackground: (what, work) => this.inBackground(what, work),
+      },
+      click,
+    );
+  }
+
+  /** Refuses new deliveries and waits for background work (command replies, late clicks, reactions). */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.background.size > 0) await Promise.all([...this.background]);
+  }
+
+  /** Runs `work` for the first delivery of `key`; a failure gives the claim back so a redelivery is taken. */
+  private async once<T>(key: string, work: () => Promise<T>): Promise<{ first: true; value: T } | { first: false }> {
+    if (!(await this.options.inbound.claim(key))) {
+      this.options.logger.debug({ key }, 'lark redelivery ignored');
+      return { first: false };
+    }
+    try {
+      return { first: true, value: await work() };
+    } catch (error) {
+      await this.options.inbound.release(key).catch((releaseError: unknown) => {
+        this.options.logger.error({ err: releaseError, key }, 'could not release an inbound claim; a redelivery will be ignored');
+      });
+      throw error;
+    }
+  }
+
+  /** A click that fails is answered with a toast (the person can click again) rather than redelivered. */
+  private async clickOnce(key: string, click: LarkCardClick): Promise<CardActionAnswer> {
+    try {
+      const result = await this.once(key, () => this.handleCardAction(click));
+      return result.first ? result.value : { toast: { type: 'info', content: 'Already received this click.' } };
+    } catch (error) {
+      this.options.logger.error({ err: error, incidentId: click.incidentId }, 'card click failed');
+      return { toast: { type: 'error', content: 'Could not record your click. Please try again.' } };
+    }
+  }
+
+  private async routeMessage(message: LarkInboundMessage): Promise<void> {
+    const own = [this.bot.openId, this.bot.appId];
+    if (own.includes(message.sender.id)) return;
+    if (message.sender.kind === 'user' && message.text.startsWith('/')) return this.runCommand(message);
+    const detection = await this.options.detectAlerts(message);
+    if (!detection.isAlert) {
+      this.options.logger.debug({ messageId: message.messageId, reason: detection.reason }, 'message is not an alert');
+      return;
+    }
+    await this.openIncidents(message, detection.alerts);
+  }
+
+  /** One incident per alert; each `create` resolves once it is persisted. */
+  private async openIncidents(message: LarkInboundMessage, alerts: AlertInput[]): Promise<void> {
+    let opened = 0;
+    for (const alert of alerts) {
+      try {
+        const view = await this.options.service.create({
+          alert,
+          chatId: message.chatId,
+          alertMessageId: message.messageId,
+          by: { id: message.sender.id },
+        });
+        opened++;
+        this.options.logger.info({ incidentId: view.id, messageId: message.messageId }, 'incident opened from a lark message');
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        this.options.logger.warn({ err: error, messageId: message.messageId }, 'detected alert is not valid; skipped');
+      }
+    }
+    if (opened > 0) this.inBackground('working reaction', () => this.options.chat.react(message.messageId, 'working'));
+  }
+
+  /** `/diag` opens its incident before the answer (it must survive); other commands may wait on steps, so they run in the background. */
+  private async runCommand(message: LarkInboundMessage): Promise<void> {
+    const command = parseCommand(message.text);
+    if (!command) return;
+    const sender = { id: message.sender.id };
+    if (APPROVER_COMMANDS.has(command.kind) && !isApprover(this.options.approverIds, sender.id)) return this.reply(message, NOT_APPROVER_TEXT);
+    const context = { service: this.options.service, sender, chatId: message.chatId, messageId: message.messageId, plugins: this.options.plugins };
+    if (command.kind === 'diag') return this.reply(message, await executeCommand(command, context));
+    this.inBackground(`command ${command.kind}`, async () => this.postReply(message, await executeCommand(command, context)));
+  }
+
+  private reply(message: LarkInboundMessage, text: string): void {
+    this.inBackground('command reply', () => this.postReply(message, text));
+  }
+
+  /** Threaded under the command; keyed by its message id so a retried reply is not posted twice. */
+  private postReply(message: LarkInboundMessage, text: string): Promise<unknown> {
+    return this.options.chat.postText(message.chatId, text, `reply:${message.messageId}`, { replyTo: message.messageId });
+  }
+
+  private inBackground(what: string, work: () => Promise<unknown>): void {
+    const task = work().then(
+      () => undefined,
+      (error: unknown) => this.options.logger.error({ err: error }, `${what} failed`),
+    );
+    this.background.add(task);
+    void task.finally(() => this.background.delete(task));
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('Lark intake is shutting down; the delivery will be retried.');
+  }
+}
+
+/** A click's answer as Lark's callback response wants it: the toast, and the card rendered to card JSON. */
+export function larkCallbackResponse(answer: CardActionAnswer | undefined): { toast?: CardActionAnswer['toast']; card?: { type: 'raw'; data: LarkCardJson } } {
+  if (!answer) return {};
+  return { toast: answer.toast, ...(answer.card ? { card: { type: 'raw', data: renderLarkCard(answer.card) } } : {}) };
+}
+
+/** Typed decisions are gated like clicks (everything but escalating), or a typed /approve would bypass the list. */
+const APPROVER_COMMANDS = new Set<Command['kind']>(['approve', 'reject', 'ignore', 'retry', 'resolve']);
+
+function isCardAction(raw: unknown): boolean {
+  try {
+    return eventEnvelope(raw).eventType === 'card.action.trigger';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Logger } from 'pino';
+import type { Actor, AlertInput } from '../domain';
+import { InvalidInputError } from '../runtime/incident-service';
+import type { IncidentService } from '../runtime/incident-service';
+import { constantTimeEqual } from '../server/http-server';
+import type { Route, RouteResponse } from '../server/http-server';
+import type { InboundStore } from '../store/inbound-store';
+import { AlertPayloadError, parseAlertPayload } from './alertmanager';
+
+export interface AlertIntakeOptions {
+  service: IncidentService;
+  inbound: InboundStore;
+  /** Accepted bearer keys (API_KEYS); none means every request is refused. */
+  apiKeys: string[];
+  /** Where the incidents' cards go (LARK_DEFAULT_CHAT_ID). */
+  chatId: string | undefined;
+  logger: Logger;
+  /** The same payload again within about this long is a redelivery and creates nothing. */
+  dedupeWindowMs?: number;
+  path?: string;
+  now?: () => number;
+}
+
+export const ALERTS_PATH = '/api/alerts';
+const DEFAULT_DEDUPE_WINDOW_MS = 10 * 60_000;
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** The caller, named by a hash of its key (never the key), or null when no key matches. */
+function callerOf(headers: IncomingHttpHeaders, apiKeys: string[]): Actor | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
+  if (!match?.[1]) return null;
+  const given = match[1];
+  // Every key is compared, so the time taken does not depend on which one matched.
+  const matched = apiKeys.reduce<string | null>((found, key) => (constantTimeEqual(given, key) ? key : found), null);
+  return matched === null ? null : { id: `api:${sha256(matched).slice(0, 8)}` };
+}
+
+function parseJson(rawBody: Buffer): unknown {
+  try {
+    return JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new AlertPayloadError([{ path: '', message: 'body is not JSON' }]);
+  }
+}
+
+/**
+ * Claims the payload for this window and the one before, so a redelivery counts as one even across
+ * a window boundary. Returns the keys claimed, or null when the payload was seen recently.
+ */
+async function claimPayload(inbound: InboundStore, rawBody: Buffer, now: number, windowMs: number): Promise<string[] | null> {
+  const digest = sha256(rawBody);
+  const window = Math.floor(now / windowMs);
+  const keys = [`http:${digest}:${window}`, `http:${digest}:${window - 1}`];
+  const claimed: string[] = [];
+  for (const key of keys) {
+    if (!(await inbound.claim(key))) return null;
+    claimed.push(key);
+  }
+  return claimed;
+}
+
+async function createAll(options: AlertIntakeOptions, alerts: AlertInput[], chatId: string, by: Actor) {
+  const incidents = [];
+  for (const alert of alerts) {
+    const view = await options.service.create({ alert, chatId, by });
+    incidents.push({ id: view.id, state: view.state, severity: view.severity });
+  }
+  return incidents;
+}
+
+const UNAUTHORIZED: RouteResponse = {
+  status: 401,
+  headers: { 'www-authenticate': 'Bearer' },
+  body: { error: 'unauthorized: send Authorization: Bearer <key> with a key from API_KEYS' },
+};
+
+/** `POST /api/alerts`: Alertmanager's webhook or one JSON alert → incidents in the default chat. */
+export function createAlertIntakeRoute(options: AlertIntakeOptions): Route {
+  return {
+    method: 'POST',
+    path: options.path ?? ALERTS_PATH,
+    async handle({ rawBody, headers }) {
+      const by = callerOf(headers, options.apiKeys);
+      if (!by) return UNAUTHORIZED;
+      if (!options.chatId) {
+        return { status: 503, body: { error: 'LARK_DEFAULT_CHAT_ID is not set: set it to the chat where incidents from this endpoint should go.' } };
+      }
+      let alerts: AlertInput[];
+      try {
+        alerts = parseAlertPayload(parseJson(rawBody));
+      } catch (error) {
+        if (error instanceof AlertPayloadError) return { status: 400, body: { error: error.message, issues: error.issues } };
+        throw error;
+      }
+      const now = (options.now ?? Date.now)();
+      const claimed = await claimPayload(options.inbound, rawBody, now, options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS);
+      if (!claimed) return { status: 200, body: { duplicate: true, incidents: [], message: 'This payload was received moments ago; nothing new was created.' } };
+      try {
+        const incidents = await createAll(options, alerts, options.chatId, by);
+        options.logger.info({ by: by.id, incidents: incidents.map((i) => i.id) }, 'incidents opened from the http intake');
+        return { status: 202, body: { incidents } };
+      } catch (error) {
+        // Let the sender's retry be taken; an alert created before the failure merges with its repeat by fingerprint.
+        await Promise.all(claimed.map((key) => options.inbound.release(key)));
+        if (error instanceof InvalidInputError) return { status: 400, body: { error: error.message } };
+        throw error;
+      }
+    },
+  };
+}

