@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { ConsoleChat } from './chat/console/console-chat';
-import { timeoutsFrom } from './config';
+import { larkEnabled, timeoutsFrom } from './config';
+import { connectLark } from './chat/lark/lark-integration';
+import { createAlertIntakeRoute } from './intake/http-intake';
+import { InboundStore } from './store/inbound-store';
 import type { Config } from './config';
 import { provideIncidentMachine } from './implementations';
 import { createInboundHandler } from './intake/inbound-handler';
@@ -45,11 +48,15 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
   const journal = new StepJournal(new StepJournalStore(orm), gate);
   const targets = await loadTargets(config.TARGETS_FILE);
   const plugins = createBuiltinRegistry();
-  const chat = new ConsoleChat({ input: io.input, output: io.output, operator: { id: config.CONSOLE_OPERATOR } });
+  const inboundStore = new InboundStore(orm);
+  const locks = new MemoryLock();
+  const lark = larkEnabled(config) ? await connectLark(config, logger) : undefined;
+  const consoleChat = lark ? undefined : new ConsoleChat({ input: io.input, output: io.output, operator: { id: config.CONSOLE_OPERATOR } });
+  const chat = lark?.chat ?? consoleChat!;
 
   const runtime = new IncidentRuntime({
     store: incidentStore,
-    locks: new MemoryLock(),
+    locks,
     gate,
     logger,
     timeouts: timeoutsFrom(config),
@@ -70,24 +77,39 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
       }),
   });
 
+  const listPlugins = () => plugins.list();
+  const larkIntake = lark?.listen({ service: runtime, subscribe: (l) => runtime.subscribe(l), inboundStore, locks, plugins: listPlugins });
+  const routes = [...(larkIntake?.routes ?? [])];
+  if (config.API_KEYS.length) {
+    const chatId = lark ? config.LARK_DEFAULT_CHAT_ID : consoleChat!.chatId;
+    routes.push(createAlertIntakeRoute({ service: runtime, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, logger }));
+  }
+
   const resumed = await runtime.recover();
   const sweeper = new DeadlineSweeper(incidentStore, runtime, logger, config.DEADLINE_SWEEP_INTERVAL);
   sweeper.start();
   const server = await startHttpServer({
     port: config.PORT,
     checks: { database: async () => void (await orm.em.fork().getConnection().execute('select 1')) },
+    routes,
     logger,
   });
-  logger.info({ resumed, port: server.port, embedded: !!embedded }, 'ai-fixer started');
+  logger.info({ resumed, port: server.port, embedded: !!embedded, chat: lark ? 'lark' : 'console' }, 'ai-fixer started');
 
-  chat.banner();
-  chat.start(createInboundHandler({ service: runtime, plugins: () => plugins.list() })).catch((error: unknown) => logger.error({ err: error }, 'console chat stopped'));
+  larkIntake?.start();
+  if (consoleChat) {
+    consoleChat.banner();
+    consoleChat
+      .start(createInboundHandler({ service: runtime, plugins: listPlugins }))
+      .catch((error: unknown) => logger.error({ err: error }, 'console chat stopped'));
+  }
 
   return {
     runtime,
     httpPort: server.port,
     async stop() {
-      chat.close();
+      consoleChat?.close();
+      await larkIntake?.stop();
       await sweeper.stop();
       await runtime.stop();
       await server.close();

@@ -17,14 +17,15 @@ export class BotProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
+  /** Starts the bot and waits until it is serving (its start-up log line; the console banner too when on). */
   static async start(env: Record<string, string>): Promise<BotProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const bot = new BotProcess(child);
-    await bot.waitFor(/you are/, 30_000);
+    await eventually(() => (/"msg":"ai-fixer started"/.test(bot.stderr) ? true : undefined), `the bot to start\n${bot.stderr}`, 30_000);
     return bot;
   }
 
@@ -34,6 +35,13 @@ export class BotProcess {
 
   get logs(): string {
     return this.stderr;
+  }
+
+  /** The HTTP port it listens on (from its start-up log line). */
+  get httpPort(): number {
+    const match = /"port":(\d+),[^\n]*"msg":"ai-fixer started"/.exec(this.stderr);
+    if (!match) throw new Error('The bot has not said which port it listens on.');
+    return Number(match[1]);
   }
 
   type(line: string): void {

@@ -120,7 +120,7 @@ export async function startFakeLark(options: FakeLarkOptions = {}): Promise<Fake
   const throttle = new InjectedThrottle();
   const sendLimit = options.enforceRateLimits ? new EnforcedRateLimit(5, now) : undefined;
   const updateLimit = options.enforceRateLimits ? new EnforcedRateLimit(5, now) : undefined;
-  const openApi = new OpenApi({ appId, appSecret, tenantKey, store, throttle, sendLimit, updateLimit });
+  const openApi = new OpenApi({ appId, appSecret, tenantKey, bot: { openId: bot.openId, name: bot.name }, store, throttle, sendLimit, updateLimit });
   const longConnection = new LongConnection({
     appId,
     appSecret,

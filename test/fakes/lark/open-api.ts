@@ -11,6 +11,8 @@ export interface OpenApiContext {
   appId: string;
   appSecret: string;
   tenantKey: string;
+  /** What GET /open-apis/bot/v3/info answers: the bot's own open id, which mentions of it carry. */
+  bot: { openId: string; name: string };
   store: MessageStore;
   throttle: InjectedThrottle;
   /** Set when the fake enforces 5 sends/s per chat and 5 updates/s per card. */
@@ -54,6 +56,7 @@ export class OpenApi {
     });
     this.routes = [
       api('POST', '^/open-apis/auth/v3/tenant_access_token/internal', (q, s) => this.issueToken(q, s), false),
+      api('GET', '^/open-apis/bot/v3/info', (q, s) => Promise.resolve(this.botInfo(s))),
       api('POST', `^${MESSAGES_PATH}`, (q, s, u) => this.create(q, s, u)),
       api('GET', `^${MESSAGES_PATH}`, (q, s, u) => this.list(s, u)),
       api('GET', message, (q, s, u, p) => this.getOne(s, p)),
@@ -83,6 +86,11 @@ export class OpenApi {
     res.once('finish', () => {
       entry.status = res.statusCode;
     });
+  }
+
+  private botInfo(res: ServerResponse): void {
+    const { openId, name } = this.ctx.bot;
+    sendJson(res, 200, { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: name, avatar_url: '', ip_white_list: [], open_id: openId } });
   }
 
   private authorized(req: IncomingMessage, res: ServerResponse): boolean {

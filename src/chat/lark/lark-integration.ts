@@ -1,0 +1,160 @@
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { Logger } from 'pino';
+import type { Config } from '../../config';
+import type { LockPort } from '../../locks/lock-port';
+import type { IncidentService, IncidentListener } from '../../runtime/incident-service';
+import type { Route } from '../../server/http-server';
+import type { InboundStore } from '../../store/inbound-store';
+import type { PluginSummary } from '../commands';
+import { showProgressOnAlerts } from '../progress-reactions';
+import { AlertDetector } from './alert-detector';
+import { normalizeListedMessage } from './event-normalizer';
+import type { BotIdentity } from './event-normalizer';
+import { HistoryReader } from './history-reader';
+import type { HistoryPage } from './history-reader';
+import { callLark, createLarkClient, larkSdkLogger } from './lark-client';
+import { LarkChat } from './lark-chat';
+import { LarkInbound, larkCallbackResponse } from './lark-inbound';
+import { createLarkWebhookRoute } from './webhook';
+
+export interface LarkIntakeDeps {
+  service: IncidentService;
+  subscribe(listener: IncidentListener): () => void;
+  inboundStore: InboundStore;
+  locks: LockPort;
+  plugins: () => PluginSummary[];
+}
+
+/** Cards out: what the incident machine's implementations need, before the runtime exists. */
+export interface LarkConnection {
+  chat: LarkChat;
+  /** Events in, once the runtime exists. */
+  listen(deps: LarkIntakeDeps): LarkIntake;
+}
+
+export interface LarkIntake {
+  /** HTTP routes to serve: `POST /lark/events` in webhook mode. */
+  routes: Route[];
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const PAGE_SIZE = 50;
+
+/**
+ * Lark wired in: cards out through LarkChat; events in over the long connection or signed webhooks;
+ * alerts that other bots post found through the alert chats' history; progress as reactions.
+ */
+export async function connectLark(config: Config, logger: Logger): Promise<LarkConnection> {
+  const appId = config.LARK_APP_ID!;
+  const appSecret = config.LARK_APP_SECRET!;
+  const client = createLarkClient({ appId, appSecret, domain: config.LARK_DOMAIN, logger });
+  const bot = await botIdentity(client, appId);
+  const chat = new LarkChat({ client, logger });
+  return { chat, listen: (deps) => listen({ config, logger, client, bot, chat, appId, appSecret }, deps) };
+}
+
+interface Connected {
+  config: Config;
+  logger: Logger;
+  client: lark.Client;
+  bot: BotIdentity;
+  chat: LarkChat;
+  appId: string;
+  appSecret: string;
+}
+
+function listen({ config, logger, client, bot, chat, appId, appSecret }: Connected, deps: LarkIntakeDeps): LarkIntake {
+  const detector = new AlertDetector({ selfSenderIds: [appId, bot.openId ?? ''].filter(Boolean) });
+  const inbound = new LarkInbound({
+    service: deps.service,
+    chat,
+    inbound: deps.inboundStore,
+    detectAlerts: (message) => detector.detect(message),
+    botOpenId: bot.openId ?? '',
+    botAppId: appId,
+    approverIds: config.APPROVER_IDS,
+    logger,
+    plugins: deps.plugins,
+  });
+  const onEvent = async (event: unknown) => larkCallbackResponse(await inbound.handleEvent(event));
+
+  const routes: Route[] = [];
+  let wsClient: lark.WSClient | undefined;
+  if (config.LARK_EVENT_MODE === 'webhook') {
+    routes.push(
+      createLarkWebhookRoute({ encryptKey: config.LARK_ENCRYPT_KEY!, verificationToken: config.LARK_VERIFICATION_TOKEN, onEvent }),
+    );
+  } else {
+    wsClient = new lark.WSClient({ appId, appSecret, domain: config.LARK_DOMAIN, logger: larkSdkLogger(logger), loggerLevel: lark.LoggerLevel.info });
+  }
+
+  const history = new HistoryReader({
+    chatIds: config.LARK_ALERT_CHAT_IDS,
+    fetchPage: (chatId, startTimeSeconds, pageToken) => listMessages(client, bot, chatId, startTimeSeconds, pageToken),
+    isAlertSender: (message) => config.LARK_ALERT_ALL_BOTS || config.LARK_ALERT_SENDER_IDS.includes(message.sender.id),
+    handle: (message) => inbound.handleMessage(message),
+    inbound: deps.inboundStore,
+    locks: deps.locks,
+    logger,
+    intervalMs: config.LARK_HISTORY_POLL_INTERVAL,
+  });
+  let unsubscribe: (() => void) | undefined;
+
+  return {
+    routes,
+    start() {
+      unsubscribe = showProgressOnAlerts((listener) => deps.subscribe(listener), chat, logger);
+      if (wsClient) {
+        const dispatcher = new lark.EventDispatcher({ logger: larkSdkLogger(logger) }).register({
+          'im.message.receive_v1': onEvent,
+          'card.action.trigger': onEvent,
+        });
+        void wsClient.start({ eventDispatcher: dispatcher });
+      }
+      if (config.LARK_ALERT_CHAT_IDS.length) history.start();
+    },
+    async stop() {
+      unsubscribe?.();
+      wsClient?.close();
+      await history.stop();
+      await inbound.close();
+    },
+  };
+}
+
+/** The bot's own open id: how its @-mentions are recognised. */
+async function botIdentity(client: lark.Client, appId: string): Promise<BotIdentity> {
+  // This endpoint answers `{ code, msg, bot }` rather than `{ code, msg, data }`.
+  const info = await callLark('bot info', async () => {
+    const { code, msg, bot } = await client.request<{ code?: number; msg?: string; bot?: { open_id?: string } }>({
+      method: 'GET',
+      url: '/open-apis/bot/v3/info',
+    });
+    return { code, msg, data: { openId: bot?.open_id } };
+  });
+  return { appId, openId: info.openId };
+}
+
+async function listMessages(
+  client: lark.Client,
+  bot: BotIdentity,
+  chatId: string,
+  startTimeSeconds: number,
+  pageToken?: string,
+): Promise<HistoryPage> {
+  const answer = await callLark('list chat messages', () =>
+    client.im.v1.message.list({
+      params: {
+        container_id_type: 'chat',
+        container_id: chatId,
+        start_time: String(startTimeSeconds),
+        sort_type: 'ByCreateTimeAsc',
+        page_size: PAGE_SIZE,
+        ...(pageToken ? { page_token: pageToken } : {}),
+      },
+    }),
+  );
+  const items = (answer.items ?? []).map((item) => normalizeListedMessage(item, bot));
+  return { items, hasMore: answer.has_more ?? false, pageToken: answer.page_token };
+}
