@@ -82,7 +82,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
   const routes = [...(larkIntake?.routes ?? [])];
   if (config.API_KEYS.length) {
     const chatId = lark ? config.LARK_DEFAULT_CHAT_ID : consoleChat!.chatId;
-    routes.push(createAlertIntakeRoute({ service: runtime, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, logger }));
+    routes.push(createAlertIntakeRoute({ service: runtime, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, routes: config.ALERT_ROUTES, logger }));
   }
 
   const resumed = await runtime.recover();

@@ -57,6 +57,21 @@ export const ConfigSchema = z.object({
   APPROVER_IDS: List,
   /** Keys accepted by POST /api/alerts (header `Authorization: Bearer <key>`). */
   API_KEYS: List,
+  /** `label=value:chat_id, …`: incidents from POST /api/alerts whose label matches go to that chat. */
+  ALERT_ROUTES: List.pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^[^=:\s]+=[^=:]+:\S+$/, 'expected label=value:chat_id, e.g. team=payments:oc_0123')
+        .transform((entry) => {
+          const [match = '', chatId = ''] = entry.split(/:(?=[^:]*$)/);
+          const [label = '', value = ''] = match.split('=');
+          return { label: label.trim(), value: value.trim(), chatId: chatId.trim() };
+        }),
+    ),
+  ),
+  /** JSON file of extra alert templates: [{ "name", "pattern" (regex with named groups), "flags"?, "source"? }]. */
+  ALERT_TEMPLATES_FILE: optionalText,
   DIAGNOSIS_APPROVAL_TIMEOUT: Duration.default(30 * 60_000),
   PROPOSAL_APPROVAL_TIMEOUT: Duration.default(30 * 60_000),
   STEP_TIMEOUT: Duration.default(5 * 60_000),

@@ -148,9 +148,10 @@ export function proposalCard(ctx: IncidentContext): Card {
   if (!proposal) throw new Error(`incident ${ctx.incidentId} has no proposal to show`);
   if (!decision) throw new Error(`incident ${ctx.incidentId} has no policy decision to show`);
 
-  const steps = proposal.steps.map(
-    (step, i) => `${i + 1}. ${escapeMarkdown(step.summary)} (${escapeMarkdown(step.pluginId, 100)})`,
-  );
+  const steps = proposal.steps.map((step, i) => {
+    const line = `${i + 1}. ${escapeMarkdown(step.summary)} (${escapeMarkdown(step.pluginId, 100)})`;
+    return step.plan ? `${line}\n   Plan: ${escapeMarkdown(step.plan, 500)}` : line;
+  });
   const checks = proposal.verification.map((check) => escapeMarkdown(check.pluginId, 100));
   const sections = [
     ...alertSections(alert),

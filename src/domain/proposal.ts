@@ -7,7 +7,11 @@ export const PluginCallSchema = z.object({
 });
 export type PluginCall = z.infer<typeof PluginCallSchema>;
 
-export const FixStepSchema = PluginCallSchema.extend({ summary: z.string() });
+export const FixStepSchema = PluginCallSchema.extend({
+  summary: z.string(),
+  /** The plugin's dry run: what it would do, shown before anyone approves. */
+  plan: z.string().optional(),
+});
 export type FixStep = z.infer<typeof FixStepSchema>;
 
 export const FixProposalSchema = z.object({

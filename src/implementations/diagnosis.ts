@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
 import { diagnosisCard } from '../chat/cards';
 import { DiagnosisSchema, ProposalOutcomeSchema } from '../domain';
-import type { Diagnosis, ProposalOutcome, SentMessage } from '../domain';
+import type { Diagnosis, FixStep, ProposalOutcome, SentMessage } from '../domain';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
 
@@ -23,17 +23,35 @@ export function sendDiagnosisCard({ journal, chat }: ImplementationDeps) {
   });
 }
 
-export function propose({ journal, diagnostician, records }: ImplementationDeps) {
+export function propose(deps: ImplementationDeps) {
+  const { journal, diagnostician, records } = deps;
   return fromPromise<ProposalOutcome, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     const diagnosis = ctx.diagnosis;
     if (!diagnosis) throw new Error('No diagnosis to propose a fix for.');
     return journal.run(stepKey(ctx, 'propose'), signal, async () => {
-      const outcome = ProposalOutcomeSchema.parse(
+      const proposed = ProposalOutcomeSchema.parse(
         await diagnostician.propose(ctx.alert, diagnosis, { incidentId: ctx.incidentId, signal }),
       );
+      const outcome = proposed.fixable ? { ...proposed, proposal: { ...proposed.proposal, steps: await withPlans(deps, proposed.proposal.steps, signal) } } : proposed;
       await records.saveProposal(ctx.incidentId, ctx.attempt, outcome);
       return outcome;
     });
   });
+}
+
+/** Each step's dry run, from the plugin (code), not from the proposer, so the card shows what would really happen. */
+async function withPlans({ plugins, targets, logger }: ImplementationDeps, steps: FixStep[], signal: AbortSignal): Promise<FixStep[]> {
+  return Promise.all(
+    steps.map(async (step) => {
+      const plugin = plugins.get(step.pluginId);
+      const args = plugin?.args.safeParse(step.args);
+      if (!plugin?.dryRun || !args?.success) return step;
+      try {
+        return { ...step, plan: await plugin.dryRun(args.data, { signal, logger, targets }) };
+      } catch (error) {
+        return { ...step, plan: `Dry run failed: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    }),
+  );
 }

@@ -14,8 +14,10 @@ export interface AlertIntakeOptions {
   inbound: InboundStore;
   /** Accepted bearer keys (API_KEYS); none means every request is refused. */
   apiKeys: string[];
-  /** Where the incidents' cards go (LARK_DEFAULT_CHAT_ID). */
+  /** Where the incidents' cards go (LARK_DEFAULT_CHAT_ID) unless a route by label says otherwise. */
   chatId: string | undefined;
+  /** ALERT_ROUTES: the first route whose label matches sends the incident to its chat. */
+  routes?: AlertRoute[];
   logger: Logger;
   /** The same payload again within about this long is a redelivery and creates nothing. */
   dedupeWindowMs?: number;
@@ -23,7 +25,18 @@ export interface AlertIntakeOptions {
   now?: () => number;
 }
 
+export interface AlertRoute {
+  label: string;
+  value: string;
+  chatId: string;
+}
+
 export const ALERTS_PATH = '/api/alerts';
+
+function chatFor(alert: AlertInput, options: AlertIntakeOptions): string | undefined {
+  const labelOf = (label: string) => alert.labels?.[label] ?? (label === 'service' ? alert.service : undefined);
+  return options.routes?.find((route) => labelOf(route.label) === route.value)?.chatId ?? options.chatId;
+}
 const DEFAULT_DEDUPE_WINDOW_MS = 10 * 60_000;
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -62,10 +75,10 @@ async function claimPayload(inbound: InboundStore, rawBody: Buffer, now: number,
   return claimed;
 }
 
-async function createAll(options: AlertIntakeOptions, alerts: AlertInput[], chatId: string, by: Actor) {
+async function createAll(options: AlertIntakeOptions, alerts: AlertInput[], by: Actor) {
   const incidents = [];
   for (const alert of alerts) {
-    const view = await options.service.create({ alert, chatId, by });
+    const view = await options.service.create({ alert, chatId: chatFor(alert, options)!, by });
     incidents.push({ id: view.id, state: view.state, severity: view.severity });
   }
   return incidents;
@@ -77,7 +90,12 @@ const UNAUTHORIZED: RouteResponse = {
   body: { error: 'unauthorized: send Authorization: Bearer <key> with a key from API_KEYS' },
 };
 
-/** `POST /api/alerts`: Alertmanager's webhook or one JSON alert → incidents in the default chat. */
+const NO_CHAT: RouteResponse = {
+  status: 503,
+  body: { error: 'LARK_DEFAULT_CHAT_ID is not set and no ALERT_ROUTES entry matches: set one so incidents from this endpoint have a chat.' },
+};
+
+/** `POST /api/alerts`: Alertmanager's webhook or one JSON alert → incidents in the routed or default chat. */
 export function createAlertIntakeRoute(options: AlertIntakeOptions): Route {
   return {
     method: 'POST',
@@ -85,9 +103,7 @@ export function createAlertIntakeRoute(options: AlertIntakeOptions): Route {
     async handle({ rawBody, headers }) {
       const by = callerOf(headers, options.apiKeys);
       if (!by) return UNAUTHORIZED;
-      if (!options.chatId) {
-        return { status: 503, body: { error: 'LARK_DEFAULT_CHAT_ID is not set: set it to the chat where incidents from this endpoint should go.' } };
-      }
+      if (!options.chatId && !options.routes?.length) return NO_CHAT;
       let alerts: AlertInput[];
       try {
         alerts = parseAlertPayload(parseJson(rawBody));
@@ -95,11 +111,12 @@ export function createAlertIntakeRoute(options: AlertIntakeOptions): Route {
         if (error instanceof AlertPayloadError) return { status: 400, body: { error: error.message, issues: error.issues } };
         throw error;
       }
+      if (alerts.some((alert) => !chatFor(alert, options))) return NO_CHAT;
       const now = (options.now ?? Date.now)();
       const claimed = await claimPayload(options.inbound, rawBody, now, options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS);
       if (!claimed) return { status: 200, body: { duplicate: true, incidents: [], message: 'This payload was received moments ago; nothing new was created.' } };
       try {
-        const incidents = await createAll(options, alerts, options.chatId, by);
+        const incidents = await createAll(options, alerts, by);
         options.logger.info({ by: by.id, incidents: incidents.map((i) => i.id) }, 'incidents opened from the http intake');
         return { status: 202, body: { incidents } };
       } catch (error) {

@@ -93,7 +93,7 @@ export class IncidentRuntime implements IncidentService {
       { actor: request.by.id, eventType: 'alert.received', fromState: null, toState: live.state, payload: { alert } },
     );
     this.live.set(id, live);
-    this.publish({ incidentId: id, eventType: 'alert.received', fromState: null, toState: live.state, status: write.status, context: live.snapshot.context });
+    this.publish({ incidentId: id, eventType: 'alert.received', payload: { alert }, fromState: null, toState: live.state, status: write.status, context: live.snapshot.context });
     live.actor.start();
     return this.mustGet(id);
   }
@@ -276,7 +276,7 @@ export class IncidentRuntime implements IncidentService {
     for (const wake of live.onTransition) wake();
     void saved.then(
       () => {
-        this.publish({ incidentId: live.id, eventType: event.type, fromState, toState: audit.toState, status: write.status, context: snapshot.context });
+        this.publish({ incidentId: live.id, eventType: event.type, payload: audit.payload, fromState, toState: audit.toState, status: write.status, context: snapshot.context });
         this.afterWrite(live, snapshot);
       },
       () => undefined,

@@ -26,6 +26,8 @@ export interface IncidentView {
 export interface IncidentChange {
   incidentId: string;
   eventType: string;
+  /** The event's data as written to the audit row (who, from which message, outputs). */
+  payload: Record<string, unknown>;
   fromState: string | null;
   toState: string;
   status: IncidentStatus;

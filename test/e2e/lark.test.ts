@@ -107,12 +107,26 @@ describe('Lark over the long connection', () => {
     expect(fake.cardsIn(ALERTS).filter((c) => /Fix needs approval/.test(JSON.stringify(c.card)))).toHaveLength(1);
   });
 
-  it('answers a command typed by a person in the chat, in its thread', async () => {
+  it('answers commands typed in the chat in their thread, and a typed decision updates its card', async () => {
     const { fake } = await setup('ws');
-    const { event, message } = fake.postAsUser(ALERTS, { text: '/incidents', senderOpenId: ALICE, mentionBot: true });
-    await fake.pushEvent(event);
-    const reply = await eventually(() => fake.sent.find((m) => m.replyTo === message.messageId), 'the reply');
+    const asked = fake.postAsUser(ALERTS, { text: '/incidents', senderOpenId: ALICE, mentionBot: true });
+    await fake.pushEvent(asked.event);
+    const reply = await eventually(() => fake.sent.find((m) => m.replyTo === asked.message.messageId), 'the reply');
     expect(JSON.stringify(reply.content)).toMatch(/No open incidents/);
+
+    const opened = fake.postAsUser(ALERTS, { text: '/diag [critical] checkout returns 503 service=checkout', senderOpenId: ALICE, mentionBot: true });
+    await fake.pushEvent(opened.event);
+    const diagnosis = await card(fake, /Diagnosis ready/);
+    const [id] = /INC-[0-9A-Z]{8}/.exec(JSON.stringify(diagnosis.card)) ?? [];
+    const typed = fake.postAsUser(ALERTS, { text: `/approve ${id} diagnosis`, senderOpenId: ALICE, mentionBot: true });
+    await fake.pushEvent(typed.event);
+    const typedReply = await eventually(() => fake.sent.find((m) => m.replyTo === typed.message.messageId), 'the reply to /approve');
+    expect(JSON.stringify(typedReply.content)).toMatch(/Approved the diagnosis/);
+    await card(fake, /Fix needs approval/);
+    await eventually(() => fake.patches.find((p) => p.messageId === diagnosis.messageId), 'the diagnosis card update');
+    const updated = fake.cardsIn(ALERTS).find((c) => c.messageId === diagnosis.messageId);
+    expect(JSON.stringify(updated?.card)).toMatch(/Approved/);
+    expect(JSON.stringify(updated?.card)).not.toMatch(/"tag":"button"/);
   });
 });
 

@@ -29,6 +29,12 @@ beforeAll(async () => {
     routes: [
       createAlertIntakeRoute({ ...common, chatId: CHAT }),
       createAlertIntakeRoute({ ...common, chatId: undefined, path: '/api/alerts-unconfigured' }),
+      createAlertIntakeRoute({
+        ...common,
+        chatId: CHAT,
+        routes: [{ label: 'alertname', value: 'DiskFull', chatId: 'oc_storage_team' }],
+        path: '/api/alerts-routed',
+      }),
     ],
   });
 });
@@ -96,6 +102,17 @@ describe('POST /api/alerts', () => {
     expect(views[0]?.context.alert).toMatchObject({ source: 'alertmanager', instance: '10.0.0.0:9100', description: 'HighErrorRate on checkout' });
     const timeline = await h.store.timeline(incidents[0]!.id);
     expect(timeline[0]?.actor).toMatch(/^api:[0-9a-f]{8}$/);
+  });
+
+  it('routes an alert to the chat its label names, the rest to the default chat', async () => {
+    const response = await post(alertmanagerBody(), undefined, '/api/alerts-routed');
+    expect(response.status).toBe(202);
+    const { incidents } = (await response.json()) as { incidents: { id: string }[] };
+    const views = await Promise.all(incidents.map((i) => h.runtime.get(i.id)));
+    expect(views.map((v) => [v?.title, v?.chatId])).toEqual([
+      ['HighErrorRate', CHAT],
+      ['DiskFull', 'oc_storage_team'],
+    ]);
   });
 
   it('takes a generic JSON alert', async () => {

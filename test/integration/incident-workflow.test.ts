@@ -43,6 +43,8 @@ describe('an incident through the real implementations', () => {
     await h.runtime.send(id, { type: 'diagnosis.approved', ...by });
     const proposing = await stateOf(id, 'open.awaitingProposalApproval');
     expect(proposing.context.decision).toMatchObject({ action: 'require_approval', risk: 'medium' });
+    expect(proposing.context.proposal?.steps[0]?.plan).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/admin\/restart/);
+    expect(h.chatOutput()).toMatch(/Plan: POST http:\/\/127\.0\.0\.1:\d+\/admin\/restart/);
     expect(service.restarts).toBe(0);
 
     await h.runtime.send(id, { type: 'proposal.approved', ...by });

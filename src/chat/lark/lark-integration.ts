@@ -6,8 +6,10 @@ import type { IncidentService, IncidentListener } from '../../runtime/incident-s
 import type { Route } from '../../server/http-server';
 import type { InboundStore } from '../../store/inbound-store';
 import type { PluginSummary } from '../commands';
+import { updateCardsDecidedByCommand } from '../command-decided-cards';
 import { showProgressOnAlerts } from '../progress-reactions';
 import { AlertDetector } from './alert-detector';
+import { loadAlertTemplates } from './alert-templates';
 import { normalizeListedMessage } from './event-normalizer';
 import type { BotIdentity } from './event-normalizer';
 import { HistoryReader } from './history-reader';
@@ -51,7 +53,11 @@ export async function connectLark(config: Config, logger: Logger): Promise<LarkC
   const client = createLarkClient({ appId, appSecret, domain: config.LARK_DOMAIN, logger });
   const bot = await botIdentity(client, appId);
   const chat = new LarkChat({ client, logger });
-  return { chat, listen: (deps) => listen({ config, logger, client, bot, chat, appId, appSecret }, deps) };
+  const detector = new AlertDetector({
+    templates: await loadAlertTemplates(config.ALERT_TEMPLATES_FILE),
+    selfSenderIds: [appId, bot.openId ?? ''].filter(Boolean),
+  });
+  return { chat, listen: (deps) => listen({ config, logger, client, bot, chat, detector, appSecret }, deps) };
 }
 
 interface Connected {
@@ -60,12 +66,12 @@ interface Connected {
   client: lark.Client;
   bot: BotIdentity;
   chat: LarkChat;
-  appId: string;
+  detector: AlertDetector;
   appSecret: string;
 }
 
-function listen({ config, logger, client, bot, chat, appId, appSecret }: Connected, deps: LarkIntakeDeps): LarkIntake {
-  const detector = new AlertDetector({ selfSenderIds: [appId, bot.openId ?? ''].filter(Boolean) });
+function listen({ config, logger, client, bot, chat, detector, appSecret }: Connected, deps: LarkIntakeDeps): LarkIntake {
+  const appId = config.LARK_APP_ID!;
   const inbound = new LarkInbound({
     service: deps.service,
     chat,
@@ -99,12 +105,13 @@ function listen({ config, logger, client, bot, chat, appId, appSecret }: Connect
     logger,
     intervalMs: config.LARK_HISTORY_POLL_INTERVAL,
   });
-  let unsubscribe: (() => void) | undefined;
+  let unsubscribe: (() => void)[] = [];
 
   return {
     routes,
     start() {
-      unsubscribe = showProgressOnAlerts((listener) => deps.subscribe(listener), chat, logger);
+      const subscribe = (listener: IncidentListener) => deps.subscribe(listener);
+      unsubscribe = [showProgressOnAlerts(subscribe, chat, logger), updateCardsDecidedByCommand(subscribe, chat, logger)];
       if (wsClient) {
         const dispatcher = new lark.EventDispatcher({ logger: larkSdkLogger(logger) }).register({
           'im.message.receive_v1': onEvent,
@@ -115,7 +122,7 @@ function listen({ config, logger, client, bot, chat, appId, appSecret }: Connect
       if (config.LARK_ALERT_CHAT_IDS.length) history.start();
     },
     async stop() {
-      unsubscribe?.();
+      for (const stop of unsubscribe) stop();
       wsClient?.close();
       await history.stop();
       await inbound.close();
