@@ -185,7 +185,7 @@ describe('loadTargets', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('returns empty targets without a file', async () => {
-    expect(await loadTargets(undefined)).toEqual({ http: {} });
+    expect(await loadTargets(undefined)).toEqual({ http: {}, postgres: {}, redis: {}, prometheus: {}, loki: {}, kubernetes: {}, hosts: {} });
   });
 
   it('reads and fills defaults from a JSON file', async () => {
