@@ -36,6 +36,10 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   TARGETS_FILE: optionalText,
+  /** An extra directory of plugins, loaded after the built-ins in plugins/. */
+  PLUGINS_DIR: optionalText,
+  /** Identical diagnostic calls within this window share one run (an alert storm asking the same thing). */
+  PLUGIN_CACHE_TTL: Duration.default(30_000),
   CONSOLE_OPERATOR: z.string().trim().min(1).default('console-operator'),
   AUTO_EXECUTE_LOW_RISK: Bool('true'),
   LARK_APP_ID: optionalText,
