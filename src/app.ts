@@ -10,7 +10,7 @@ import { createInboundHandler } from './intake/inbound-handler';
 import { RunbookDiagnostician } from './llm/offline/runbook-diagnostician';
 import { MemoryLock } from './locks/memory-lock';
 import { loadTargets } from './plugins/load-targets';
-import { createBuiltinRegistry } from './plugins/registry';
+import { createRegistry } from './plugins/discovery';
 import { ExecutionPolicy } from './policy/execution-policy';
 import { DeadlineSweeper } from './runtime/deadline-sweeper';
 import { DurabilityGate } from './runtime/durability-gate';
@@ -46,8 +46,8 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
   const incidentStore = new IncidentStore(orm);
   const gate = new DurabilityGate();
   const journal = new StepJournal(new StepJournalStore(orm), gate);
-  const targets = await loadTargets(config.TARGETS_FILE);
-  const plugins = createBuiltinRegistry();
+  const targets = await loadTargets(config.TARGETS_FILE, config.env);
+  const { registry: plugins, broken } = await createRegistry({ pluginsDir: config.PLUGINS_DIR, logger });
   const inboundStore = new InboundStore(orm);
   const locks = new MemoryLock();
   const lark = larkEnabled(config) ? await connectLark(config, logger) : undefined;
@@ -77,7 +77,10 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
       }),
   });
 
-  const listPlugins = () => plugins.list();
+  const listPlugins = () => [
+    ...plugins.list(),
+    ...broken.map((b) => ({ id: b.file, category: 'broken', risk: '-', description: b.error })),
+  ];
   const larkIntake = lark?.listen({ service: runtime, subscribe: (l) => runtime.subscribe(l), inboundStore, locks, plugins: listPlugins });
   const routes = [...(larkIntake?.routes ?? [])];
   if (config.API_KEYS.length) {

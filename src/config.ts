@@ -85,7 +85,10 @@ export const ConfigSchema = z.object({
   VERIFY_INTERVAL: Duration.default(2_000),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = z.infer<typeof ConfigSchema> & {
+  /** The environment as read at start-up: targets may reference secrets in it as `${NAME}`. */
+  env: Readonly<Record<string, string | undefined>>;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -97,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  const config = parsed.data;
+  const config: Config = { ...parsed.data, env: { ...env } };
   if (!!config.LARK_APP_ID !== !!config.LARK_APP_SECRET) {
     throw new ConfigError('Invalid configuration: set both LARK_APP_ID and LARK_APP_SECRET, or neither.');
   }

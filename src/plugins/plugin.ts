@@ -5,6 +5,14 @@ import type { Targets } from './targets';
 
 export type PluginCategory = 'diagnostic' | 'remediation';
 
+/**
+ * How far a plugin's effect can reach, narrowest first, so a policy can compare them:
+ * `none` changes nothing (diagnostics); `single` one instance, process, session or key;
+ * `service` every instance of one service; `cluster` shared infrastructure many services depend on.
+ */
+export const BLAST_RADII = ['none', 'single', 'service', 'cluster'] as const;
+export type BlastRadius = (typeof BLAST_RADII)[number];
+
 export interface PluginContext {
   signal: AbortSignal;
   logger: Logger;
@@ -21,23 +29,31 @@ export interface PluginResult {
 /** After a crash mid-action: did the effect happen? */
 export type Confirmation = 'applied' | 'not_applied' | 'unknown';
 
+// Members taking Args use method syntax: methods are checked bivariantly, so a typed spec is
+// assignable to AnyPlugin. Sound because callers parse args with the plugin's own schema first.
 export interface PluginSpec<Args extends Record<string, unknown> = Record<string, unknown>> {
   id: string;
   version: number;
   category: PluginCategory;
   /** Diagnostics are `read-only`; remediation declares low | medium | high | critical. */
   risk: Risk;
+  /** Diagnostics default to `none`. Remediation should declare it: undeclared counts as the widest. */
+  blastRadius?: BlastRadius;
   /** For the model: what it does and when to use it. */
   description: string;
   /** For people, on cards. */
-  summary: (args: Args) => string;
+  summary(args: Args): string;
   args: z.ZodType<Args>;
   timeoutMs: number;
   /** Safe to run twice with the same args. */
   idempotent: boolean;
   run(args: Args, ctx: PluginContext): Promise<PluginResult>;
-  /** The plan shown before approval. */
+  /** The plan shown on the proposal card before approval. */
   dryRun?(args: Args, ctx: PluginContext): Promise<string>;
+  /** Undoes a run that succeeded (fully or in part); `result` is what that run returned. */
+  rollback?(args: Args, result: PluginResult, ctx: PluginContext): Promise<PluginResult>;
+  /** Whether the effect of a run still holds: `success` yes, `error` no, `no_data` cannot tell. */
+  verify?(args: Args, result: PluginResult, ctx: PluginContext): Promise<PluginResult>;
   /** Used on recovery when an intent was recorded but no result: checks instead of repeating. */
   confirm?(args: Args, ctx: PluginContext): Promise<Confirmation>;
 }
@@ -46,4 +62,9 @@ export type AnyPlugin = PluginSpec<Record<string, unknown>>;
 
 export function definePlugin<Args extends Record<string, unknown>>(spec: PluginSpec<Args>): PluginSpec<Args> {
   return spec;
+}
+
+/** What policy should assume: a remediation that does not say is treated as the widest. */
+export function blastRadiusOf(plugin: Pick<AnyPlugin, 'category' | 'blastRadius'>): BlastRadius {
+  return plugin.blastRadius ?? (plugin.category === 'diagnostic' ? 'none' : 'cluster');
 }

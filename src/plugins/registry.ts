@@ -2,13 +2,17 @@ import { z } from 'zod';
 import httpProbe from '../../plugins/diagnostic/http-probe';
 import httpCall from '../../plugins/remediation/http-call';
 import { RiskSchema } from '../domain';
-import type { AnyPlugin, PluginCategory, PluginSpec } from './plugin';
+import { BLAST_RADII } from './plugin';
+import type { AnyPlugin, PluginCategory } from './plugin';
 
 const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 const functionSchema = z.custom<(...args: never[]) => unknown>(isFunction, { error: 'Expected a function' });
-const zodSchema = z.custom<z.ZodType>((value) => value instanceof z.ZodType, { error: 'Expected a zod schema' });
+// Duck-typed: a plugin in PLUGINS_DIR may resolve its own copy of zod, which instanceof would reject.
+const hasSafeParse = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && 'safeParse' in value && typeof value.safeParse === 'function';
+const zodSchema = z.custom<z.ZodType>(hasSafeParse, { error: 'Expected a zod schema' });
 
 /** Shape check for specs loaded from code we do not type-check together (e.g. discovered plugin files). */
 const PluginShapeSchema = z
@@ -17,6 +21,7 @@ const PluginShapeSchema = z
     version: z.number().int().positive(),
     category: z.enum(['diagnostic', 'remediation']),
     risk: RiskSchema,
+    blastRadius: z.enum(BLAST_RADII).optional(),
     description: z.string().min(1),
     summary: functionSchema,
     args: zodSchema,
@@ -24,29 +29,51 @@ const PluginShapeSchema = z
     idempotent: z.boolean(),
     run: functionSchema,
     dryRun: functionSchema.optional(),
+    rollback: functionSchema.optional(),
+    verify: functionSchema.optional(),
     confirm: functionSchema.optional(),
   })
   .superRefine((spec, ctx) => {
-    if (spec.category === 'diagnostic' && spec.risk !== 'read-only') {
-      ctx.addIssue({ code: 'custom', path: ['risk'], message: `A diagnostic must be 'read-only', not '${spec.risk}'` });
+    if (spec.category === 'diagnostic') {
+      if (spec.risk !== 'read-only') {
+        ctx.addIssue({ code: 'custom', path: ['risk'], message: `A diagnostic must be 'read-only', not '${spec.risk}'` });
+      }
+      if (spec.blastRadius !== undefined && spec.blastRadius !== 'none') {
+        ctx.addIssue({ code: 'custom', path: ['blastRadius'], message: `A diagnostic changes nothing: 'none', not '${spec.blastRadius}'` });
+      }
+      return;
     }
-    if (spec.category === 'remediation' && spec.risk === 'read-only') {
+    if (spec.risk === 'read-only') {
       ctx.addIssue({ code: 'custom', path: ['risk'], message: "A remediation cannot be 'read-only'" });
     }
+    if (spec.blastRadius === 'none') {
+      ctx.addIssue({ code: 'custom', path: ['blastRadius'], message: "A remediation changes something: its blast radius cannot be 'none'" });
+    }
   });
+
+export type PluginSpecCheck = { ok: true; plugin: AnyPlugin } | { ok: false; problem: string };
+
+/** The spec check at the boundary where plugin code arrives untyped (a discovered file's default export). */
+export function checkPluginSpec(value: unknown): PluginSpecCheck {
+  const shape = PluginShapeSchema.safeParse(value);
+  if (!shape.success) return { ok: false, problem: `Invalid plugin "${idOf(value)}":\n${z.prettifyError(shape.error)}` };
+  // Every field is checked except the functions' signatures, which no run-time check can see.
+  return { ok: true, plugin: value as AnyPlugin };
+}
+
+function idOf(value: unknown): string {
+  const id = typeof value === 'object' && value !== null && 'id' in value ? value.id : undefined;
+  return typeof id === 'string' ? id : '(no id)';
+}
 
 export class PluginRegistry {
   private readonly plugins = new Map<string, AnyPlugin>();
 
-  register<Args extends Record<string, unknown>>(plugin: PluginSpec<Args>): void {
-    const shape = PluginShapeSchema.safeParse(plugin);
-    if (!shape.success) {
-      const id = typeof plugin.id === 'string' ? plugin.id : '(no id)';
-      throw new Error(`Invalid plugin "${id}":\n${z.prettifyError(shape.error)}`);
-    }
+  register(plugin: AnyPlugin): void {
+    const check = checkPluginSpec(plugin);
+    if (!check.ok) throw new Error(check.problem);
     if (this.plugins.has(plugin.id)) throw new Error(`Plugin "${plugin.id}" is already registered`);
-    // Sound as long as callers parse args with the plugin's own schema first (runPlugin, describeCall and recovery do).
-    this.plugins.set(plugin.id, plugin as unknown as AnyPlugin);
+    this.plugins.set(plugin.id, plugin);
   }
 
   get(id: string): AnyPlugin | undefined {
@@ -62,6 +89,7 @@ export class PluginRegistry {
   }
 }
 
+/** The built-ins without discovery, synchronously: for tests and harnesses. The app uses createRegistry. */
 export function createBuiltinRegistry(): PluginRegistry {
   const registry = new PluginRegistry();
   registry.register(httpProbe);
