@@ -11,6 +11,7 @@ import { RunbookDiagnostician } from './llm/offline/runbook-diagnostician';
 import { MemoryLock } from './locks/memory-lock';
 import { loadTargets } from './plugins/load-targets';
 import { createRegistry } from './plugins/discovery';
+import { PluginRunner } from './plugins/plugin-runner';
 import { ExecutionPolicy } from './policy/execution-policy';
 import { DeadlineSweeper } from './runtime/deadline-sweeper';
 import { DurabilityGate } from './runtime/durability-gate';
@@ -70,7 +71,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
         chat,
         plugins,
         targets,
-        diagnostician: new RunbookDiagnostician(plugins, targets, logger),
+        diagnostician: new RunbookDiagnostician(plugins, targets, new PluginRunner({ targets, logger, cacheTtlMs: config.PLUGIN_CACHE_TTL }), logger),
         policy: new ExecutionPolicy(plugins, { autoExecuteLowRisk: config.AUTO_EXECUTE_LOW_RISK }),
         logger,
         verification: { attempts: config.VERIFY_ATTEMPTS, intervalMs: config.VERIFY_INTERVAL },

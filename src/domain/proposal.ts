@@ -14,6 +14,16 @@ export const FixStepSchema = PluginCallSchema.extend({
 });
 export type FixStep = z.infer<typeof FixStepSchema>;
 
+/** A number the check's data must show once the fix holds; an array counts by its length. */
+export const ExpectationSchema = z
+  .object({ path: z.string().min(1), atMost: z.number().optional(), atLeast: z.number().optional() })
+  .refine((e) => e.atMost !== undefined || e.atLeast !== undefined, 'give atMost or atLeast');
+export type Expectation = z.infer<typeof ExpectationSchema>;
+
+/** A diagnostic that must succeed (and meet its expectations) after the fix. */
+export const VerificationCheckSchema = PluginCallSchema.extend({ expect: z.array(ExpectationSchema).max(10).optional() });
+export type VerificationCheck = z.infer<typeof VerificationCheckSchema>;
+
 export const FixProposalSchema = z.object({
   summary: z.string().min(1),
   rationale: z.string(),
@@ -21,7 +31,7 @@ export const FixProposalSchema = z.object({
   riskClaim: RiskSchema,
   steps: z.array(FixStepSchema).min(1).max(10),
   /** Diagnostic checks that must pass after the fix for the incident to count as resolved. */
-  verification: z.array(PluginCallSchema).min(1).max(10),
+  verification: z.array(VerificationCheckSchema).min(1).max(10),
 });
 export type FixProposal = z.infer<typeof FixProposalSchema>;
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromPromise } from 'xstate';
-import type { ExecutionOutcome, FixStep, StepOutcome, VerificationOutcome } from '../domain';
+import type { ExecutionOutcome, Expectation, FixStep, StepOutcome, VerificationCheck, VerificationOutcome } from '../domain';
 import type { AnyPlugin, PluginContext } from '../plugins/plugin';
 import { runPlugin } from '../plugins/run-plugin';
 import { idempotencyKey } from '../runtime/step-journal';
@@ -96,19 +96,29 @@ export function verify(deps: ImplementationDeps) {
     let outcome: VerificationOutcome = { passed: false, checks: [] };
     for (let attempt = 1; attempt <= deps.verification.attempts; attempt++) {
       if (attempt > 1) await sleep(deps.verification.intervalMs, undefined, { signal });
-      const results = await Promise.all(
-        checks.map(async (check) => {
-          const plugin = deps.plugins.get(check.pluginId);
-          if (plugin?.category !== 'diagnostic') {
-            return { pluginId: check.pluginId, passed: false, summary: 'Not a known diagnostic plugin.' };
-          }
-          const result = await runPlugin(plugin, check.args, pluginCtx);
-          return { pluginId: check.pluginId, passed: result.status === 'success', summary: result.summary };
-        }),
-      );
+      // Straight to the plugin, never through the diagnostic cache: the answer from before the fix is no use here.
+      const results = await Promise.all(checks.map((check) => runCheck(deps, check, pluginCtx)));
       outcome = { passed: results.every((r) => r.passed), checks: results };
       if (outcome.passed) break;
     }
     return outcome;
   });
+}
+
+async function runCheck(deps: ImplementationDeps, check: VerificationCheck, ctx: PluginContext) {
+  const plugin = deps.plugins.get(check.pluginId);
+  if (plugin?.category !== 'diagnostic') return { pluginId: check.pluginId, passed: false, summary: 'Not a known diagnostic plugin.' };
+  const result = await runPlugin(plugin, check.args, ctx);
+  const unmet = result.status === 'success' ? (check.expect ?? []).map((e) => unmetExpectation(result.data, e)).filter(Boolean) : [];
+  return { pluginId: check.pluginId, passed: result.status === 'success' && unmet.length === 0, summary: [result.summary, ...unmet].join('; ') };
+}
+
+/** Why the data does not meet the expectation, or undefined when it does. */
+export function unmetExpectation(data: Record<string, unknown> | undefined, expectation: Expectation): string | undefined {
+  const value = expectation.path.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), data);
+  const n = Array.isArray(value) ? value.length : typeof value === 'number' ? value : undefined;
+  if (n === undefined) return `expected ${expectation.path} to be a number or list, found none`;
+  if (expectation.atMost !== undefined && n > expectation.atMost) return `expected ${expectation.path} ≤ ${expectation.atMost}, found ${n}`;
+  if (expectation.atLeast !== undefined && n < expectation.atLeast) return `expected ${expectation.path} ≥ ${expectation.atLeast}, found ${n}`;
+  return undefined;
 }

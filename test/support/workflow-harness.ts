@@ -1,9 +1,11 @@
 import { PassThrough } from 'node:stream';
+import { pino } from 'pino';
 import type { Timeouts } from '../../src/domain';
 import { ConsoleChat } from '../../src/chat/console/console-chat';
 import { provideIncidentMachine } from '../../src/implementations';
 import { RunbookDiagnostician } from '../../src/llm/offline/runbook-diagnostician';
-import { createBuiltinRegistry } from '../../src/plugins/registry';
+import { createRegistry } from '../../src/plugins/discovery';
+import { PluginRunner } from '../../src/plugins/plugin-runner';
 import type { Targets } from '../../src/plugins/targets';
 import { TargetsSchema } from '../../src/plugins/targets';
 import { ExecutionPolicy } from '../../src/policy/execution-policy';
@@ -43,7 +45,7 @@ export async function createWorkflowHarness(options: {
   let printed = '';
   output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   const chat = new ConsoleChat({ input: new PassThrough(), output, operator: { id: 'tester' } });
-  const plugins = createBuiltinRegistry();
+  const { registry: plugins } = await createRegistry({ logger: pino({ level: 'silent' }) });
   let executions: ExecutionStore | undefined;
   const harness = await createHarness({
     db: options.db,
@@ -60,7 +62,7 @@ export async function createWorkflowHarness(options: {
         chat,
         plugins,
         targets: options.targets,
-        diagnostician: new RunbookDiagnostician(plugins, options.targets, h.logger),
+        diagnostician: new RunbookDiagnostician(plugins, options.targets, new PluginRunner({ targets: options.targets, logger: h.logger, cacheTtlMs: 30_000 }), h.logger),
         policy: new ExecutionPolicy(plugins, { autoExecuteLowRisk: options.autoExecuteLowRisk ?? false }),
         logger: h.logger,
         verification: { attempts: 20, intervalMs: 50 },

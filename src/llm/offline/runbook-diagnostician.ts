@@ -1,97 +1,61 @@
 import type { Logger } from 'pino';
-import { maxRisk } from '../../domain';
-import type { Alert, Diagnosis, ProposalOutcome, Severity } from '../../domain';
+import type { Alert, Diagnosis, ProposalOutcome } from '../../domain';
 import type { PluginRegistry } from '../../plugins/registry';
-import { describeCall, runPlugin } from '../../plugins/run-plugin';
+import type { PluginRunner } from '../../plugins/plugin-runner';
 import type { Targets } from '../../plugins/targets';
 import type { Diagnostician, StepContext } from '../diagnostician';
+import { httpHealthRule } from './rules/http-health';
+import { postgresIdleTransactionsRule } from './rules/postgres-idle-transactions';
+import type { RuleTools, RunbookRule } from './rules/rule';
 
-/** Alert labels that commonly name the affected service, in order of preference. */
-const SERVICE_LABELS = ['service', 'app', 'job', 'target', 'component'];
+export const RUNBOOK_RULES: readonly RunbookRule[] = [postgresIdleTransactionsRule, httpHealthRule];
 
 /**
- * The offline default: a deterministic runbook engine that needs no network. It matches the alert
- * to a configured HTTP target, probes its health with the `http.probe` plugin, and proposes the
- * target's configured remediation action when the probe fails.
+ * The offline default: a deterministic runbook engine that needs no network. The first rule that knows
+ * the alert's target checks it with diagnostic plugins, and proposes that rule's remedy for what it finds.
  */
 export class RunbookDiagnostician implements Diagnostician {
   constructor(
     private readonly plugins: PluginRegistry,
     private readonly targets: Targets,
+    private readonly runner: PluginRunner,
     private readonly logger: Logger,
+    private readonly rules: readonly RunbookRule[] = RUNBOOK_RULES,
   ) {}
 
   async diagnose(alert: Alert, ctx: StepContext): Promise<Diagnosis> {
-    const target = this.targetFor(alert);
-    if (!target) {
-      return {
-        summary: `No runbook matches "${alert.title}".`,
-        rootCause: 'Unknown: no configured target matches this alert, so nothing could be checked.',
-        category: 'unknown',
-        severity: alert.severity,
-        confidence: 0.1,
-        evidence: [],
-      };
-    }
-    const probe = this.plugins.get('http.probe');
-    if (!probe) throw new Error('The http.probe plugin is not registered.');
-    const result = await runPlugin(probe, { target }, { signal: ctx.signal, logger: this.logger, targets: this.targets });
-    const evidence = [{ source: 'http.probe', summary: result.summary, status: result.status }];
-    if (result.status !== 'success') {
-      return {
-        summary: `${target} fails its health check.`,
-        rootCause: `${target} is unhealthy: ${result.summary}`,
-        category: 'availability',
-        severity: atLeast(alert.severity, 'high'),
-        affectedService: target,
-        confidence: 0.8,
-        evidence,
-      };
+    for (const rule of this.rules) {
+      const target = rule.targetFor(alert, this.targets);
+      if (target) return rule.diagnose(alert, target, this.tools(ctx.signal));
     }
     return {
-      summary: `${target} passes its health check now.`,
-      rootCause: 'The service answers its health check; the alert may be transient or about something the check does not cover.',
-      category: 'transient',
+      summary: `No runbook matches "${alert.title}".`,
+      rootCause: 'Unknown: no configured target matches this alert, so nothing could be checked.',
+      category: 'unknown',
       severity: alert.severity,
-      affectedService: target,
-      confidence: 0.4,
-      evidence,
+      confidence: 0.1,
+      evidence: [],
     };
   }
 
-  propose(_alert: Alert, diagnosis: Diagnosis): Promise<ProposalOutcome> {
-    const target = diagnosis.affectedService;
-    if (diagnosis.category !== 'availability' || !target) {
-      return Promise.resolve({ fixable: false, reason: `The runbook has no fix for a "${diagnosis.category}" diagnosis.` });
+  propose(_alert: Alert, diagnosis: Diagnosis, ctx: StepContext): Promise<ProposalOutcome> {
+    const tools = this.tools(ctx.signal);
+    for (const rule of this.rules) {
+      const outcome = rule.propose(diagnosis, tools);
+      if (outcome) return Promise.resolve(outcome);
     }
-    const actions = Object.entries(this.targets.http[target]?.actions ?? {});
-    const remedy = actions.find(([, action]) => action.remediatesUnhealthy);
-    if (!remedy) {
-      return Promise.resolve({ fixable: false, reason: `Target ${target} has no action marked remediatesUnhealthy.` });
-    }
-    const [actionName, action] = remedy;
-    const args = { target, action: actionName };
-    const httpCall = this.plugins.get('http.call');
-    const summary = httpCall ? describeCall(httpCall, args) : `Call ${actionName} on ${target}`;
-    return Promise.resolve({
-      fixable: true,
-      proposal: {
-        summary: `Run "${actionName}" on ${target}`,
-        rationale: `${target} fails its health check; "${actionName}" is the configured remedy for an unhealthy ${target}.`,
-        riskClaim: maxRisk(action.risk),
-        steps: [{ pluginId: 'http.call', args, summary }],
-        verification: [{ pluginId: 'http.probe', args: { target } }],
+    return Promise.resolve({ fixable: false, reason: `The runbook has no fix for a "${diagnosis.category}" diagnosis.` });
+  }
+
+  private tools(signal: AbortSignal): RuleTools {
+    return {
+      targets: this.targets,
+      plugins: this.plugins,
+      runDiagnostic: async (pluginId, args) => {
+        const plugin = this.plugins.get(pluginId);
+        if (plugin?.category !== 'diagnostic') throw new Error(`The ${pluginId} diagnostic plugin is not registered.`);
+        return this.runner.run(plugin, args, signal, { logger: this.logger });
       },
-    });
+    };
   }
-
-  private targetFor(alert: Alert): string | undefined {
-    const candidates = [alert.service, ...SERVICE_LABELS.map((label) => alert.labels[label])];
-    return candidates.find((name): name is string => !!name && name in this.targets.http);
-  }
-}
-
-const ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
-function atLeast(severity: Severity, floor: Severity): Severity {
-  return ORDER.indexOf(severity) >= ORDER.indexOf(floor) ? severity : floor;
 }

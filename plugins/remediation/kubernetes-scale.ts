@@ -1,0 +1,118 @@
+import type { Risk } from '../../src/domain';
+import { z } from 'zod';
+import {
+  connectKubernetes,
+  kubernetesConfirm,
+  kubernetesPlan,
+  kubernetesResult,
+  NamespaceSchema,
+  ObjectNameSchema,
+  PATCH_AS,
+  refused,
+  TargetNameSchema,
+} from '../../src/plugins/connections/kubernetes';
+import type { KubernetesConnection } from '../../src/plugins/connections/kubernetes';
+import { definePlugin } from '../../src/plugins/plugin';
+import type { Confirmation, PluginContext, PluginResult } from '../../src/plugins/plugin';
+
+/** A bot scales in small steps and never past a ceiling; bigger changes are for people. */
+export const MAX_REPLICAS = 50;
+export const MAX_STEP = 5;
+
+const ScaleArgsSchema = z
+  .object({
+    target: TargetNameSchema,
+    namespace: NamespaceSchema,
+    deployment: ObjectNameSchema,
+    replicas: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_REPLICAS)
+      .describe(`Desired replica count, 0–${MAX_REPLICAS}, at most ${MAX_STEP} away from the current count`),
+  })
+  .strict();
+type ScaleArgs = z.infer<typeof ScaleArgsSchema>;
+
+function subject(args: ScaleArgs): string {
+  return `${args.namespace}/${args.deployment}`;
+}
+
+/** Scaling to zero or below half takes capacity away fast; the declared risk is the floor, this may raise it. */
+export function scaleRisk(from: number, to: number): Risk {
+  if (to === 0 || (to < from && to * 2 < from)) return 'high';
+  return 'medium';
+}
+
+interface ScalePlan {
+  from: number;
+  to: number;
+  resourceVersion: string | undefined;
+  risk: Risk;
+  refusal?: string;
+}
+
+async function planScale(kube: KubernetesConnection, args: ScaleArgs): Promise<ScalePlan> {
+  const scale = await kube.apps.readNamespacedDeploymentScale({ namespace: args.namespace, name: args.deployment });
+  const from = scale.spec?.replicas ?? 0;
+  const to = args.replicas;
+  const step = Math.abs(to - from);
+  const refusal = step > MAX_STEP ? `a change of ${step} replicas (${from} → ${to}) exceeds the limit of ${MAX_STEP} per step` : undefined;
+  return { from, to, resourceVersion: scale.metadata?.resourceVersion, risk: scaleRisk(from, to), ...(refusal && { refusal }) };
+}
+
+async function scale(args: ScaleArgs, ctx: PluginContext): Promise<PluginResult> {
+  const kube = connectKubernetes(ctx, args.target, args.namespace);
+  if ('problem' in kube) return refused(kube.problem);
+  return kubernetesResult(ctx, `Scaling deployment ${subject(args)}`, async () => {
+    const planned = await planScale(kube, args);
+    const data = { deployment: subject(args), from: planned.from, to: planned.to, risk: planned.risk };
+    if (planned.refusal) return { status: 'error', summary: `Refused to scale ${subject(args)}: ${planned.refusal}`, data };
+    if (planned.from === planned.to) return { status: 'success', summary: `Deployment ${subject(args)} already has ${planned.to} replicas`, data: { ...data, changed: false } };
+    // The resourceVersion makes this a compare-and-set: a concurrent change fails with 409 instead of breaking the step limit.
+    const body = { metadata: { resourceVersion: planned.resourceVersion }, spec: { replicas: planned.to } };
+    const result = await kube.apps.patchNamespacedDeploymentScale({ namespace: args.namespace, name: args.deployment, body }, PATCH_AS.merge);
+    const summary = `Scaled deployment ${subject(args)} from ${planned.from} to ${result.spec?.replicas ?? planned.to} replicas`;
+    return { status: 'success', summary, data: { ...data, changed: true } };
+  });
+}
+
+async function plan(args: ScaleArgs, ctx: PluginContext): Promise<string> {
+  const kube = connectKubernetes(ctx, args.target, args.namespace);
+  if ('problem' in kube) return `Cannot run: ${kube.problem}`;
+  return kubernetesPlan(ctx, async () => {
+    const planned = await planScale(kube, args);
+    if (planned.refusal) return `Cannot run: ${planned.refusal}`;
+    if (planned.from === planned.to) return `Nothing to do: deployment ${subject(args)} already has ${planned.to} replicas`;
+    return `Scale deployment ${subject(args)} on ${args.target} from ${planned.from} to ${planned.to} replicas (risk ${planned.risk})`;
+  });
+}
+
+async function confirm(args: ScaleArgs, ctx: PluginContext): Promise<Confirmation> {
+  const kube = connectKubernetes(ctx, args.target, args.namespace);
+  if ('problem' in kube) return 'unknown';
+  return kubernetesConfirm(ctx, async () => {
+    const current = await kube.apps.readNamespacedDeploymentScale({ namespace: args.namespace, name: args.deployment });
+    return current.spec?.replicas === args.replicas ? 'applied' : 'not_applied';
+  });
+}
+
+export default definePlugin({
+  id: 'kubernetes.scale',
+  version: 1,
+  category: 'remediation',
+  // Scaling to zero or below half is high risk; that is reported in the result and the plan (see scaleRisk).
+  risk: 'medium',
+  description:
+    `Set the replica count of a deployment in an allowed namespace of a kubernetes target through its scale subresource. ` +
+    `Bounded: at most ${MAX_REPLICAS} replicas and at most ${MAX_STEP} away from the current count. Use to add capacity ` +
+    'under load or to take a misbehaving deployment down. A HorizontalPodAutoscaler may override it.',
+  summary: (args) => `Scale deployment ${subject(args)} on ${args.target} to ${args.replicas} replicas`,
+  args: ScaleArgsSchema,
+  timeoutMs: 30_000,
+  // An absolute target: a second run finds the count already there.
+  idempotent: true,
+  run: scale,
+  dryRun: plan,
+  confirm,
+});
