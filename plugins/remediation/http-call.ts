@@ -79,6 +79,7 @@ export default definePlugin({
   category: 'remediation',
   // The configured action's own risk is reported in the result; policy takes the higher of the two.
   risk: 'medium',
+  blastRadius: 'service',
   description:
     'Call a named action (e.g. restart) that is configured on an HTTP target. Only configured actions exist; ' +
     'there is no free-form URL. Use when a runbook or diagnosis says that action remedies the problem.',

@@ -123,6 +123,7 @@ export default definePlugin({
   category: 'remediation',
   // Low because it refuses pods nothing recreates and the last ready pod of a controller.
   risk: 'low',
+  blastRadius: 'single',
   description:
     'Delete one named pod in an allowed namespace of a kubernetes target so its controller (ReplicaSet, StatefulSet, ' +
     'DaemonSet) recreates it. Refuses bare pods and the last ready pod of its controller. Use for a single stuck or ' +

@@ -169,6 +169,7 @@ export default definePlugin({
   version: 1,
   category: 'remediation',
   risk: 'high',
+  blastRadius: 'service',
   description:
     'Roll a deployment in an allowed namespace of a kubernetes target back to its previous revision (or a given one), ' +
     "as `kubectl rollout undo` does: the pod template of that revision's ReplicaSet replaces the current one. Use when a " +

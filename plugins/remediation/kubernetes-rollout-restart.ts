@@ -96,6 +96,7 @@ export default definePlugin({
   version: 1,
   category: 'remediation',
   risk: 'medium',
+  blastRadius: 'service',
   description:
     'Rolling restart of a deployment in an allowed namespace of a kubernetes target, exactly as `kubectl rollout restart`: ' +
     'patches the pod template restartedAt annotation so pods are replaced gradually under the rollout strategy. Use for ' +

@@ -103,6 +103,7 @@ export default definePlugin({
   category: 'remediation',
   // Scaling to zero or below half is high risk; that is reported in the result and the plan (see scaleRisk).
   risk: 'medium',
+  blastRadius: 'service',
   description:
     `Set the replica count of a deployment in an allowed namespace of a kubernetes target through its scale subresource. ` +
     `Bounded: at most ${MAX_REPLICAS} replicas and at most ${MAX_STEP} away from the current count. Use to add capacity ` +

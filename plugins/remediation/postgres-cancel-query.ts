@@ -21,6 +21,7 @@ export default definePlugin({
   // work (in a transaction, the whole transaction) is lost for good: not something to run without approval,
   // which 'low' would allow where low risk is auto-executed.
   risk: 'medium',
+  blastRadius: 'service',
   description:
     'Cancel queries that have been running for at least olderThanSeconds on a configured Postgres target ' +
     '(pg_cancel_backend: the statement fails and rolls back, the session stays connected). Oldest first, at most ' +

@@ -194,6 +194,7 @@ export default definePlugin({
   version: 1,
   category: 'remediation',
   risk: 'medium',
+  blastRadius: 'service',
   description:
     'Terminate Postgres sessions on a configured target: by default sessions idle in a transaction for at least ' +
     'olderThanSeconds (they hold locks and block vacuum); with mode "blocking", sessions that have blocked others ' +

@@ -139,6 +139,7 @@ export default definePlugin({
   // High: UNLINK cannot be undone, and a key pattern does not tell a disposable cache from the only copy
   // of sessions, queues or locks. The prefix rule and hard limit bound how many keys go, not how much they matter.
   risk: 'high',
+  blastRadius: 'service',
   description:
     'Delete keys matching a Redis glob pattern on a configured Redis, found with SCAN and removed with UNLINK, ' +
     `at most \`limit\` (≤ ${MAX_DELETE_LIMIT}) keys. The pattern needs a literal prefix of ≥ ${MIN_PREFIX_CHARS} characters. ` +

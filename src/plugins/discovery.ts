@@ -49,9 +49,6 @@ export async function discoverPlugins(dirs: string[], logger: Logger): Promise<D
       }
       fileById.set(loaded.plugin.id, file);
       plugins.push(loaded.plugin);
-      if (loaded.plugin.category === 'remediation' && loaded.plugin.blastRadius === undefined) {
-        logger.warn({ plugin: loaded.plugin.id, file }, "remediation plugin declares no blastRadius; policy treats it as 'cluster'");
-      }
     }
   }
   for (const { file, error } of broken) logger.error({ file, error }, 'plugin skipped: it is broken');

@@ -46,7 +46,9 @@ const PluginShapeSchema = z
     if (spec.risk === 'read-only') {
       ctx.addIssue({ code: 'custom', path: ['risk'], message: "A remediation cannot be 'read-only'" });
     }
-    if (spec.blastRadius === 'none') {
+    if (spec.blastRadius === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['blastRadius'], message: "A remediation must say how far it reaches: 'single', 'service' or 'cluster'" });
+    } else if (spec.blastRadius === 'none') {
       ctx.addIssue({ code: 'custom', path: ['blastRadius'], message: "A remediation changes something: its blast radius cannot be 'none'" });
     }
   });

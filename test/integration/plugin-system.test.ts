@@ -93,7 +93,9 @@ describe('plugin spec', () => {
     run: () => Promise.resolve({ status: 'success', summary: 'fixed' }),
   });
 
-  it('checks blast radius against the category and assumes the widest when a remediation does not say', () => {
+  it('checks blast radius against the category, requires it of remediation, and assumes the widest for untyped callers', () => {
+    const missing = checkPluginSpec(remediation);
+    expect(missing.ok ? 'accepted' : missing.problem).toContain('must say how far it reaches');
     const noRadius = checkPluginSpec({ ...remediation, blastRadius: 'none' });
     expect(noRadius.ok ? 'accepted' : noRadius.problem).toContain("its blast radius cannot be 'none'");
     expect(checkPluginSpec({ ...remediation, blastRadius: 'galaxy' })).toMatchObject({ ok: false });
