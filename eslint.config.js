@@ -28,5 +28,13 @@ export default tseslint.config(
     },
   },
   { files: ['machines/**/*.ts'], rules: { 'no-restricted-imports': ['error', machineImportRule] } },
+  {
+    // The environment is read once, in src/config.ts; plugins get everything from their targets.
+    files: ['src/**/*.ts', 'plugins/**/*.ts', 'machines/**/*.ts'],
+    ignores: ['src/config.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.ts.' }],
+    },
+  },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );
