@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { readTlsCertificate } from './_http/tls-certificate';
+import type { TlsCertificateInfo } from './_http/tls-certificate';
 import { definePlugin } from '../../src/plugins/plugin';
 import type { PluginContext, PluginResult } from '../../src/plugins/plugin';
 import type { HttpTarget, Targets } from '../../src/plugins/targets';
@@ -97,9 +99,23 @@ const ProbeArgsSchema = z
     path: z.string().startsWith('/').optional(),
     expectStatus: z.number().int().min(100).max(599).optional(),
     bodyIncludes: z.string().min(1).optional(),
+    /** For https targets: fail when the certificate expires sooner than this. */
+    minTlsDaysLeft: z.number().int().min(0).max(365).default(7),
   })
   .strict();
 type ProbeArgs = z.infer<typeof ProbeArgsSchema>;
+
+/** For https URLs, the certificate's expiry; a failure to read it is reported, not thrown. */
+async function tlsOf(url: string, signal: AbortSignal): Promise<{ tls?: TlsCertificateInfo | { failure: string } }> {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:') return {};
+  try {
+    return { tls: await readTlsCertificate(parsed, signal) };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return { tls: { failure: describeFetchFailure(error) } };
+  }
+}
 
 async function probe(args: ProbeArgs, ctx: PluginContext): Promise<PluginResult> {
   const target = findHttpTarget(ctx.targets, args.target);
@@ -108,19 +124,33 @@ async function probe(args: ProbeArgs, ctx: PluginContext): Promise<PluginResult>
   const outcome = await sendHttp(targetUrl(target, args.path ?? target.healthPath), { headers: target.headers }, ctx.signal);
   const { url, latencyMs } = outcome;
   if (outcome.kind === 'failure') {
-    return { status: 'error', summary: `GET ${url} failed: ${outcome.reason}`, data: { url, latencyMs, ok: false, failure: outcome.reason } };
+    // An expired or untrusted certificate is a common reason; say when it expires either way.
+    const { tls } = await tlsOf(url, ctx.signal);
+    const data = { url, latencyMs, ok: false, failure: outcome.reason, ...(tls ? { tls } : {}) };
+    return { status: 'error', summary: `GET ${url} failed: ${outcome.reason}${tlsNote(tls)}`, data };
   }
   const { status } = outcome;
   const statusMatched = status === expectStatus;
   const bodyMatched = args.bodyIncludes === undefined ? undefined : outcome.body.includes(args.bodyIncludes);
-  const ok = statusMatched && bodyMatched !== false;
-  const data = { status, latencyMs, url, ok, ...(bodyMatched === undefined ? {} : { bodyMatched }) };
-  if (ok) return { status: 'success', summary: `GET ${url} → ${status} in ${latencyMs} ms`, data };
+  const { tls } = await tlsOf(url, ctx.signal);
+  const expiring = tls && 'daysLeft' in tls && tls.daysLeft < args.minTlsDaysLeft ? tls : undefined;
+  const ok = statusMatched && bodyMatched !== false && !expiring;
+  const data = { status, latencyMs, url, ok, ...(bodyMatched === undefined ? {} : { bodyMatched }), ...(tls ? { tls } : {}) };
+  if (ok) return { status: 'success', summary: `GET ${url} → ${status} in ${latencyMs} ms${tlsNote(tls)}`, data };
+  if (statusMatched && bodyMatched !== false && expiring) {
+    return { status: 'error', summary: `GET ${url} → ${status}, but its TLS certificate expires in ${expiring.daysLeft} day(s) (${expiring.validTo})`, data };
+  }
   if (!statusMatched) {
     const redirect = outcome.location ? ` (redirect to ${outcome.location}, not followed)` : '';
     return { status: 'error', summary: `GET ${url} → ${status}${redirect}, expected ${expectStatus}`, data };
   }
   return { status: 'error', summary: `GET ${url} → ${status} but the body lacks "${args.bodyIncludes}"`, data };
+}
+
+function tlsNote(tls: TlsCertificateInfo | { failure: string } | undefined): string {
+  if (!tls) return '';
+  if ('failure' in tls) return `; TLS certificate unreadable: ${tls.failure}`;
+  return `; TLS certificate valid ${tls.daysLeft} more day(s)${tls.trusted ? '' : ', not trusted by this host'}`;
 }
 
 export default definePlugin({
@@ -130,7 +160,8 @@ export default definePlugin({
   risk: 'read-only',
   description:
     'GET a configured HTTP target (its health endpoint unless a path is given) and check the status code, ' +
-    'optionally that the body contains a string. Use to see whether a service is up and answering.',
+    'optionally that the body contains a string; for https, also when its TLS certificate expires. Use to see ' +
+    'whether a service is up and answering.',
   summary: (args) => `Probe ${args.target}${args.path ?? ''}`,
   args: ProbeArgsSchema,
   timeoutMs: 10_000,
