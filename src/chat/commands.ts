@@ -281,6 +281,7 @@ async function run(cmd: Exclude<Command, { kind: 'invalid' }>, ctx: CommandConte
     case 'diag': {
       const alert = parseTextAlert(cmd.text, 'chat');
       const incident = await ctx.service.create({ alert, chatId: ctx.chatId, alertMessageId: ctx.messageId, by: ctx.sender });
+      if (!incident.opened) return `Repeat of open incident ${incident.id} (${incident.context.repeats} repeat(s) so far); no new incident.`;
       return `Opened ${incident.id}: ${quoted(incident.title)} (${incident.severity}). Triage is running.`;
     }
     case 'status': {

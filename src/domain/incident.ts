@@ -75,7 +75,7 @@ export type IncidentEvent =
   | ({ type: 'incident.ignore'; reason?: string } & Decided)
   | ({ type: 'incident.retry' } & Decided)
   | ({ type: 'incident.resolve'; note?: string } & Decided)
-  | { type: 'alert.repeated'; fromIncident: string; status: Alert['status'] };
+  | { type: 'alert.repeated'; status: Alert['status']; fromIncident?: string; alertMessageId?: string };
 
 export type IncidentEventType = IncidentEvent['type'];
 

@@ -79,7 +79,7 @@ async function createAll(options: AlertIntakeOptions, alerts: AlertInput[], by: 
   const incidents = [];
   for (const alert of alerts) {
     const view = await options.service.create({ alert, chatId: chatFor(alert, options)!, by });
-    incidents.push({ id: view.id, state: view.state, severity: view.severity });
+    incidents.push({ id: view.id, state: view.state, severity: view.severity, opened: view.opened });
   }
   return incidents;
 }

@@ -16,6 +16,7 @@ export function createInboundHandler({ service, plugins }: { service: IncidentSe
     }
     const alert = parseTextAlert(message.text);
     const incident = await service.create({ alert, chatId: message.chatId, alertMessageId: message.messageId, by: message.sender });
+    if (!incident.opened) return `Repeat of open incident ${incident.id} (${incident.context.repeats} repeat(s) so far); no new incident.`;
     return `Opened ${incident.id}: ${incident.title} (${incident.severity}). Triage is running.`;
   };
 }

@@ -16,7 +16,13 @@ export const IncidentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('incident.retry'), ...decided }).strict(),
   z.object({ type: z.literal('incident.resolve'), note: text, ...decided }).strict(),
   z
-    .object({ type: z.literal('alert.repeated'), fromIncident: z.string(), status: z.enum(['firing', 'resolved']) })
+    .object({
+      type: z.literal('alert.repeated'),
+      status: z.enum(['firing', 'resolved']),
+      /** The incident opened for the repeat before triage merged it (a race at intake). */
+      fromIncident: z.string().optional(),
+      alertMessageId: z.string().max(200).optional(),
+    })
     .strict(),
 ]);
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { INCIDENT_MACHINE_VERSION } from '../../machines/incident.machine';
 import type { IncidentMachine } from '../../machines/incident.machine';
 import { AlertSchema } from '../domain';
-import type { IncidentEvent, IncidentInput, Timeouts } from '../domain';
+import type { Alert, IncidentEvent, IncidentInput, Timeouts } from '../domain';
 import type { LockPort } from '../locks/lock-port';
 import type { IncidentRecord } from '../store/entities';
 import type { IncidentStore, IncidentWrite } from '../store/incident-store';
@@ -17,7 +17,7 @@ import {
   StaleWriteError,
   UnknownIncidentError,
 } from './incident-service';
-import type { CreateIncidentRequest, IncidentChange, IncidentListener, IncidentService, IncidentView } from './incident-service';
+import type { CreateIncidentRequest, IncidentChange, IncidentListener, IncidentService, IncidentView, ReportedIncident } from './incident-service';
 import { actorOf, payloadOf, stateName, statusOf, wakeAtOf } from './snapshot-info';
 import { toView } from './incident-view';
 
@@ -69,11 +69,13 @@ export class IncidentRuntime implements IncidentService {
     this.machine = options.machine(this);
   }
 
-  async create(request: CreateIncidentRequest): Promise<IncidentView> {
+  async create(request: CreateIncidentRequest): Promise<ReportedIncident> {
     this.assertRunning();
     const parsed = AlertSchema.safeParse(request.alert);
     if (!parsed.success) throw new InvalidInputError(`Malformed alert: ${parsed.error.issues.map(describeIssue).join('; ')}`);
     const alert = parsed.data;
+    const repeated = await this.repeatOnOpenIncident(alert, request.alertMessageId);
+    if (repeated) return { ...repeated, opened: false };
     const id = newIncidentId();
     const input = { incidentId: id, alert, chatId: request.chatId, alertMessageId: request.alertMessageId, timeouts: this.options.timeouts };
     const live = this.spawn(id, 1, { input });
@@ -95,7 +97,22 @@ export class IncidentRuntime implements IncidentService {
     this.live.set(id, live);
     this.publish({ incidentId: id, eventType: 'alert.received', payload: { alert }, fromState: null, toState: live.state, status: write.status, context: live.snapshot.context });
     live.actor.start();
-    return this.mustGet(id);
+    return { ...(await this.mustGet(id)), opened: true };
+  }
+
+  /**
+   * An alert whose fingerprint an open incident already has is recorded there. Two alerts arriving at
+   * once may both miss; triage then merges the younger incident into the older.
+   */
+  private async repeatOnOpenIncident(alert: Alert, alertMessageId?: string): Promise<IncidentView | undefined> {
+    const openId = await this.options.store.findOpenByFingerprint(alert.fingerprint);
+    if (!openId) return undefined;
+    try {
+      return await this.send(openId, { type: 'alert.repeated', status: alert.status, ...(alertMessageId ? { alertMessageId } : {}) });
+    } catch (error) {
+      if (error instanceof EventNotAcceptedError) return undefined; // it closed meanwhile: open a new one
+      throw error;
+    }
   }
 
   async send(incidentId: string, event: IncidentEvent): Promise<IncidentView> {

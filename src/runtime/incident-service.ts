@@ -44,9 +44,16 @@ export interface CreateIncidentRequest {
   by: Actor;
 }
 
+/** What intake gets back: the incident the alert opened, or the open one it repeats (`opened: false`). */
+export type ReportedIncident = IncidentView & { opened: boolean };
+
 /** The runtime as the rest of the bot uses it. Every method resolves only after the change is persisted. */
 export interface IncidentService {
-  create(request: CreateIncidentRequest): Promise<IncidentView>;
+  /**
+   * Opens an incident for the alert, or, when an incident with the same fingerprint is open, records the
+   * alert on it as a repeat instead of opening another.
+   */
+  create(request: CreateIncidentRequest): Promise<ReportedIncident>;
   send(incidentId: string, event: IncidentEvent): Promise<IncidentView>;
   get(incidentId: string): Promise<IncidentView | null>;
   listOpen(limit?: number): Promise<IncidentView[]>;

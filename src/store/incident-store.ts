@@ -105,6 +105,14 @@ export class IncidentStore {
     return counts;
   }
 
+  /** The oldest open incident with this fingerprint, if any. */
+  async findOpenByFingerprint(fingerprint: string): Promise<string | null> {
+    const open = await this.orm.em
+      .fork()
+      .findOne(IncidentRecord, { fingerprint, status: { $ne: 'done' } }, { fields: ['id'], orderBy: { createdAt: 'asc', id: 'asc' } });
+    return open?.id ?? null;
+  }
+
   /** The oldest other open incident with this fingerprint that was opened before `id`, if any. */
   async findOpenDuplicate(id: string, fingerprint: string): Promise<string | null> {
     const em = this.orm.em.fork();

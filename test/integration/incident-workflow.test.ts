@@ -84,15 +84,27 @@ describe('an incident through the real implementations', () => {
     ]);
   });
 
-  it('merges a repeat of an open incident into it', async () => {
+  it('records a repeat of an open incident on it instead of opening another', async () => {
     const first = await h.runtime.create({ alert, chatId: 'ops', by: { id: 'monitor' } });
     await stateOf(first.id, 'open.awaitingDiagnosisApproval');
-    const second = await h.runtime.create({ alert, chatId: 'ops', by: { id: 'monitor' } });
-    const merged = await stateOf(second.id, 'merged');
-    expect(merged.mergedInto).toBe(first.id);
-    const original = await h.runtime.get(first.id);
-    expect(original?.context.repeats).toBe(1);
-    expect(original?.state).toBe('open.awaitingDiagnosisApproval');
+    const second = await h.runtime.create({ alert: { ...alert, status: 'resolved' }, chatId: 'ops', alertMessageId: 'msg-2', by: { id: 'monitor' } });
+    expect(second).toMatchObject({ id: first.id, opened: false, state: 'open.awaitingDiagnosisApproval' });
+    expect(second.context.repeats).toBe(1);
+    expect(await h.store.countByStatus()).toEqual({ active: 0, parked: 1, done: 0 });
+    const repeat = (await h.store.timeline(first.id)).at(-1);
+    expect(repeat).toMatchObject({ eventType: 'alert.repeated', payload: { status: 'resolved', alertMessageId: 'msg-2' } });
+  });
+
+  it('leaves one incident when the same alert arrives twice at once (triage merges a lost race)', async () => {
+    const both = await Promise.all([1, 2].map(() => h.runtime.create({ alert, chatId: 'ops', by: { id: 'monitor' } })));
+    const ids = [...new Set(both.map((v) => v.id))];
+    const views = await eventually(async () => {
+      const all = await Promise.all(ids.map((id) => h.runtime.get(id)));
+      return all.every((v) => v && v.state !== 'open.triaging' && v.state !== 'open.merging') ? all : undefined;
+    }, 'triage to settle');
+    const survivors = views.filter((v) => v?.state !== 'merged');
+    expect(survivors).toHaveLength(1);
+    expect(survivors[0]?.context.repeats).toBe(1);
   });
 
   it('ignores an informational alert as noise', async () => {

@@ -43,9 +43,12 @@ describe('paths generated from the production chart', () => {
     expect(paths.length).toBeGreaterThan(10);
   });
 
-  for (const path of paths) {
+  for (const [index, path] of paths.entries()) {
     it(path.name, async () => {
-      const created = await h.runtime.create({ alert: GRAPH_INPUT.alert, chatId: 'paths', by: { id: 'path-tester' } });
+      // One fingerprint per path: intake would record a second alert on the first path's open incident.
+      const alert = { ...GRAPH_INPUT.alert, fingerprint: `path-${index}` };
+      const created = await h.runtime.create({ alert, chatId: 'paths', by: { id: 'path-tester' } });
+      expect(created.opened).toBe(true);
       const id = created.id;
       expect(created.state).toBe('open.triaging');
       expect(created.version).toBe(1);

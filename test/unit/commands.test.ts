@@ -7,7 +7,7 @@ import {
   InvalidInputError,
   UnknownIncidentError,
 } from '../../src/runtime/incident-service';
-import type { CreateIncidentRequest, IncidentService, IncidentView } from '../../src/runtime/incident-service';
+import type { CreateIncidentRequest, IncidentService, IncidentView, ReportedIncident } from '../../src/runtime/incident-service';
 
 const ID = 'INC-7K2M9Q4T';
 const OPERATOR = { id: 'ops', name: 'Operator' };
@@ -88,7 +88,7 @@ class FakeIncidentService implements IncidentService {
     for (const v of views) this.incidents.set(v.id, v);
   }
 
-  create(_request: CreateIncidentRequest): Promise<IncidentView> {
+  create(_request: CreateIncidentRequest): Promise<ReportedIncident> {
     return Promise.reject(new Error('not used'));
   }
 

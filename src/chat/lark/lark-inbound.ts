@@ -143,6 +143,7 @@ export class LarkInbound {
   /** One incident per alert; each `create` resolves once it is persisted. */
   private async openIncidents(message: LarkInboundMessage, alerts: AlertInput[]): Promise<void> {
     let opened = 0;
+    let repeats = 0;
     for (const alert of alerts) {
       try {
         const view = await this.options.service.create({
@@ -151,14 +152,16 @@ export class LarkInbound {
           alertMessageId: message.messageId,
           by: { id: message.sender.id },
         });
-        opened++;
-        this.options.logger.info({ incidentId: view.id, messageId: message.messageId }, 'incident opened from a lark message');
+        if (view.opened) opened++;
+        else repeats++;
+        this.options.logger.info({ incidentId: view.id, messageId: message.messageId, opened: view.opened }, 'alert taken from a lark message');
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
         this.options.logger.warn({ err: error, messageId: message.messageId }, 'detected alert is not valid; skipped');
       }
     }
     if (opened > 0) this.inBackground('working reaction', () => this.options.chat.react(message.messageId, 'working'));
+    else if (repeats > 0) this.inBackground('duplicate reaction', () => this.options.chat.react(message.messageId, 'duplicate'));
   }
 
   /** `/diag` opens its incident before the answer (it must survive); other commands may wait on steps, so they run in the background. */
