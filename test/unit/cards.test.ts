@@ -3,21 +3,12 @@ import { diagnosisCard, escapeMarkdown, outcomeCard, proposalCard, quoteUntruste
 import { parseCommand } from '../../src/chat/commands';
 import type { Card } from '../../src/chat/card';
 import type { Alert, IncidentContext } from '../../src/domain';
+import { EXAMPLE_INCIDENT_ID, incidentContext } from '../support/incident-context';
 
-const ID = 'INC-7K2M9Q4T';
+const ID = EXAMPLE_INCIDENT_ID;
 
 function incident(overrides: Partial<IncidentContext> = {}): IncidentContext {
-  return {
-    incidentId: ID,
-    chatId: 'console',
-    timeouts: {
-      diagnosisApproval: 1,
-      proposalApproval: 1,
-      diagnosisStep: 1,
-      proposalStep: 1,
-      executionStep: 1,
-      verificationStep: 1,
-    },
+  return incidentContext({
     alert: {
       source: 'console',
       fingerprint: 'fp',
@@ -27,7 +18,6 @@ function incident(overrides: Partial<IncidentContext> = {}): IncidentContext {
       service: 'checkout',
       labels: {},
     },
-    attempt: 1,
     triage: { verdict: 'new', reason: 'first time' },
     diagnosis: {
       summary: 'Checkout pods are out of memory',
@@ -45,16 +35,8 @@ function incident(overrides: Partial<IncidentContext> = {}): IncidentContext {
       verification: [{ pluginId: 'http.check', args: { url: 'https://checkout/health' } }],
     },
     decision: { action: 'require_approval', risk: 'medium', reasons: ['Production change'], approvalsRequired: 1 },
-    execution: null,
-    verification: null,
-    cards: {},
-    approvals: {},
-    deadlines: {},
-    escalation: null,
-    resolution: null,
-    repeats: 0,
     ...overrides,
-  };
+  });
 }
 
 function withAlert(patch: Partial<Alert>): IncidentContext {

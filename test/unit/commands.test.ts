@@ -8,6 +8,7 @@ import {
   UnknownIncidentError,
 } from '../../src/runtime/incident-service';
 import type { CreateIncidentRequest, IncidentService, IncidentView, ReportedIncident } from '../../src/runtime/incident-service';
+import { incidentContext } from '../support/incident-context';
 
 const ID = 'INC-7K2M9Q4T';
 const OPERATOR = { id: 'ops', name: 'Operator' };
@@ -24,34 +25,7 @@ const NEXT_STATE: Partial<Record<IncidentEventType, string>> = {
   'incident.resolve': 'resolving',
 };
 
-function context(): IncidentContext {
-  return {
-    incidentId: ID,
-    chatId: 'console',
-    timeouts: {
-      diagnosisApproval: 1,
-      proposalApproval: 1,
-      diagnosisStep: 1,
-      proposalStep: 1,
-      executionStep: 1,
-      verificationStep: 1,
-    },
-    alert: { source: 'console', fingerprint: 'fp', title: 'HTTP 503', status: 'firing', severity: 'high', labels: {} },
-    attempt: 1,
-    triage: null,
-    diagnosis: null,
-    proposal: null,
-    decision: null,
-    execution: null,
-    verification: null,
-    cards: {},
-    approvals: {},
-    deadlines: {},
-    escalation: null,
-    resolution: null,
-    repeats: 0,
-  };
-}
+const context = (): IncidentContext => incidentContext({ incidentId: ID });
 
 function view(state: string, accepts: IncidentEventType[], overrides: Partial<IncidentView> = {}): IncidentView {
   return {
