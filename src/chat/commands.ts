@@ -1,4 +1,4 @@
-import type { Actor, IncidentEvent, IncidentEventType } from '../domain';
+import type { Actor, AlertInput, IncidentEvent, IncidentEventType } from '../domain';
 import type { IncidentService, IncidentView } from '../runtime/incident-service';
 import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../runtime/incident-service';
 import { parseTextAlert } from '../intake/text-alert';
@@ -34,6 +34,8 @@ export interface CommandContext {
   messageId: string;
   /** What /plugins lists. */
   plugins?: () => PluginSummary[];
+  /** How /diag reads its text; chats with a richer alert parser (Lark's AlertDetector) pass it in. */
+  parseAlert?: (text: string) => AlertInput | Promise<AlertInput>;
 }
 
 export interface PluginSummary {
@@ -279,7 +281,7 @@ async function run(cmd: Exclude<Command, { kind: 'invalid' }>, ctx: CommandConte
     case 'plugins':
       return listPlugins(ctx);
     case 'diag': {
-      const alert = parseTextAlert(cmd.text, 'chat');
+      const alert = await (ctx.parseAlert ?? ((text: string) => parseTextAlert(text, 'chat')))(cmd.text);
       const incident = await ctx.service.create({ alert, chatId: ctx.chatId, alertMessageId: ctx.messageId, by: ctx.sender });
       if (!incident.opened) return `Repeat of open incident ${incident.id} (${incident.context.repeats} repeat(s) so far); no new incident.`;
       return `Opened ${incident.id}: ${quoted(incident.title)} (${incident.severity}). Triage is running.`;

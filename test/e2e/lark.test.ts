@@ -114,7 +114,8 @@ describe('Lark over the long connection', () => {
     const reply = await eventually(() => fake.sent.find((m) => m.replyTo === asked.message.messageId), 'the reply');
     expect(JSON.stringify(reply.content)).toMatch(/No open incidents/);
 
-    const opened = fake.postAsUser(ALERTS, { text: '/diag [critical] checkout returns 503 service=checkout', senderOpenId: ALICE, mentionBot: true });
+    // A multi-line paste: read by the AlertDetector, so the labels on the second line count.
+    const opened = fake.postAsUser(ALERTS, { text: `/diag ${ALERT_TEXT}`, senderOpenId: ALICE, mentionBot: true });
     await fake.pushEvent(opened.event);
     const diagnosis = await card(fake, /Diagnosis ready/);
     const [id] = /INC-[0-9A-Z]{8}/.exec(JSON.stringify(diagnosis.card)) ?? [];

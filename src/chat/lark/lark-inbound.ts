@@ -5,6 +5,7 @@ import type { IncidentService } from '../../runtime/incident-service';
 import type { InboundStore } from '../../store/inbound-store';
 import type { ChatPort } from '../chat-port';
 import { executeCommand, parseCommand } from '../commands';
+import { parseTextAlert } from '../../intake/text-alert';
 import type { Command, CommandContext } from '../commands';
 import { handleCardClick, isApprover, NOT_APPROVER_TEXT } from './card-clicks';
 import { eventEnvelope, LarkEventError, normalizeCardAction, normalizeMessageEvent } from './event-normalizer';
@@ -164,13 +165,26 @@ export class LarkInbound {
     else if (repeats > 0) this.inBackground('duplicate reaction', () => this.options.chat.react(message.messageId, 'duplicate'));
   }
 
+  /** What `/diag <text>` opens: the detector's reading of a pasted alert, else the plain one-line form. */
+  private async parsePastedAlert(message: LarkInboundMessage, text: string): Promise<AlertInput> {
+    const detection = await this.options.detectAlerts({ ...message, msgType: 'text', content: { text }, text, mentionsBot: true });
+    return detection.isAlert && detection.alerts[0] ? detection.alerts[0] : parseTextAlert(text, 'lark');
+  }
+
   /** `/diag` opens its incident before the answer (it must survive); other commands may wait on steps, so they run in the background. */
   private async runCommand(message: LarkInboundMessage): Promise<void> {
     const command = parseCommand(message.text);
     if (!command) return;
     const sender = { id: message.sender.id };
     if (APPROVER_COMMANDS.has(command.kind) && !isApprover(this.options.approverIds, sender.id)) return this.reply(message, NOT_APPROVER_TEXT);
-    const context = { service: this.options.service, sender, chatId: message.chatId, messageId: message.messageId, plugins: this.options.plugins };
+    const context = {
+      service: this.options.service,
+      sender,
+      chatId: message.chatId,
+      messageId: message.messageId,
+      plugins: this.options.plugins,
+      parseAlert: (text: string) => this.parsePastedAlert(message, text),
+    };
     if (command.kind === 'diag') return this.reply(message, await executeCommand(command, context));
     this.inBackground(`command ${command.kind}`, async () => this.postReply(message, await executeCommand(command, context)));
   }
