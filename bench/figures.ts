@@ -1,0 +1,158 @@
+import { count, ms, rate } from './report';
+import type { Figure } from './report';
+import type { CpuUse } from './stats';
+import type { DurableWrites } from './scenarios/durable-writes';
+import type { IntakeResult } from './scenarios/intake';
+import type { RecoveryResult } from './scenarios/recovery';
+import type { WorkflowLevel } from './scenarios/workflow';
+import type { WritePathLevel } from './scenarios/write-paths';
+
+export interface BenchResults {
+  durableWrites: DurableWrites;
+  workflow: WorkflowLevel[];
+  writePaths: WritePathLevel[];
+  intake: IntakeResult;
+  recovery: RecoveryResult[];
+}
+
+/** The issue's targets (2-core machine). */
+export const TARGETS = {
+  transitionVsRawInsert: 1.5,
+  throughputShareOfCeiling: 0.25,
+  intakeAlertsPerSecond: 2_000,
+  bootMs: 5_000,
+  /** Marginal heap per extra parked incident; a parked incident kept in memory costs kilobytes. */
+  bytesPerExtraParked: 64,
+};
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const pair = (a: number, b: number) => `${ms(a)} / ${ms(b)}`;
+const cpu = ({ nodeShareOfCore, machineBusy }: CpuUse) =>
+  `Node ${Math.round(nodeShareOfCore * 100)} % of a core, machine ${Math.round(machineBusy * 100)} % busy`;
+
+export function figuresOf(r: BenchResults): Figure[] {
+  return [...workflowFigures(r), ...writePathFigures(r.writePaths), ...intakeFigures(r.intake), ...recoveryFigures(r.recovery), ...writeFigures(r.durableWrites)];
+}
+
+function workflowFigures({ workflow, durableWrites }: BenchResults): Figure[] {
+  const commits = durableWrites.client.writeTransactions;
+  return workflow.flatMap(({ concurrency: c, raw, workflow: w }) => {
+    const ceiling = raw.perSecond / commits;
+    const allowed = raw.latency.p50 * TARGETS.transitionVsRawInsert;
+    return [
+      {
+        figure: `workflow c=${c}: throughput`,
+        value: `${rate(w.perSecond, 'incidents')} (${cpu(w.cpu)})`,
+        baseline: `raw ${rate(raw.perSecond, 'inserts')} ÷ ${count(commits)} commits = ${rate(ceiling, 'incidents')}`,
+        target: `≥ 25 % = ${rate(ceiling * TARGETS.throughputShareOfCeiling, 'incidents')}`,
+        pass: w.perSecond >= ceiling * TARGETS.throughputShareOfCeiling,
+      },
+      { figure: `workflow c=${c}: per incident p50 / p99`, value: pair(w.incident.p50, w.incident.p99), baseline: '', target: '' },
+      {
+        figure: `workflow c=${c}: per transition p50 / p99`,
+        value: pair(w.transition.p50, w.transition.p99),
+        baseline: `raw insert ${pair(raw.latency.p50, raw.latency.p99)}`,
+        target: `p50 ≤ 1.5 × raw = ${ms(allowed)}`,
+        pass: w.transition.p50 <= allowed,
+      },
+      {
+        figure: `workflow c=${c}: transition's own transaction p50 / p99`,
+        value: pair(w.saveTransition.p50, w.saveTransition.p99),
+        baseline: `raw insert ${pair(raw.latency.p50, raw.latency.p99)}`,
+        target: '',
+      },
+    ];
+  });
+}
+
+function writePathFigures(levels: WritePathLevel[]): Figure[] {
+  return levels.map(({ concurrency, paths }) => {
+    const [raw, ...others] = paths;
+    return {
+      figure: `transition write c=${concurrency}: p50 (Node CPU per write)`,
+      value: others.map((p) => `${p.label} ${ms(p.latency.p50)} (${ms(p.nodeCpuMsPerWrite)})`).join(' · '),
+      baseline: raw ? `${raw.label} ${ms(raw.latency.p50)} (${ms(raw.nodeCpuMsPerWrite)})` : '',
+      target: '',
+    };
+  });
+}
+
+function intakeFigures(i: IntakeResult): Figure[] {
+  return [
+    {
+      figure: `intake (50 % duplicates, c=${i.concurrency}): acknowledged`,
+      value: rate(i.perSecond, 'alerts'),
+      baseline: '',
+      target: `≥ ${rate(TARGETS.intakeAlertsPerSecond, 'alerts')}`,
+      pass: i.perSecond >= TARGETS.intakeAlertsPerSecond,
+    },
+    { figure: 'intake: time to acknowledge p50 / p99', value: pair(i.acknowledge.p50, i.acknowledge.p99), baseline: '', target: '' },
+    {
+      figure: 'intake: until every opened incident parked',
+      value: `${rate(i.sustainedPerSecond, 'alerts')} (${cpu(i.cpu)})`,
+      baseline: '',
+      target: '',
+    },
+    {
+      figure: 'intake: transactions per alert',
+      value: `${count(i.queriesPerAlert.writeTransactions)} writing + ${count(i.queriesPerAlert.readTransactions)} read-only (${count(i.queriesPerAlert.statements)} statements)`,
+      baseline: '',
+      target: '',
+    },
+    {
+      figure: 'intake: duplicate incidents opened',
+      value: `${i.duplicateIncidents} (${i.incidentsOpened} opened for ${i.alerts} alerts; ${i.mergedByTriage} merged by triage, ${i.repeatsRecorded} repeats)`,
+      baseline: '',
+      target: '= 0',
+      pass: i.duplicateIncidents === 0,
+    },
+  ];
+}
+
+function recoveryFigures(results: RecoveryResult[]): Figure[] {
+  const largest = results.at(-1);
+  const smallest = results[0];
+  const figures = results.flatMap((b): Figure[] => [
+    {
+      figure: `recovery ${count(b.parked)} parked: boot (pool + recover + sweep)`,
+      value: `${ms(b.bootMs)} (recover + sweep ${ms(b.recoverMs)})`,
+      baseline: '',
+      target: b === largest ? `< ${TARGETS.bootMs / 1000} s` : '',
+      pass: b === largest ? b.bootMs < TARGETS.bootMs : undefined,
+    },
+    { figure: `recovery ${count(b.parked)} parked: to first handled event`, value: `${ms(b.bootMs + b.firstEventMs)} (event ${ms(b.firstEventMs)})`, baseline: '', target: '' },
+    {
+      figure: `recovery ${count(b.parked)} parked: RSS per parked incident`,
+      value: `${b.rssBytesPerParked.toFixed(1)} B (RSS +${mb(b.rssAfter - b.rssBefore)}, heap +${mb(b.heapAfter - b.heapBefore)}, ${b.liveAfterBoot} live)`,
+      baseline: '',
+      target: '',
+    },
+  ]);
+  if (largest && smallest && largest !== smallest) {
+    const extra = largest.parked - smallest.parked;
+    const heap = (largest.heapAfter - largest.heapBefore - (smallest.heapAfter - smallest.heapBefore)) / extra;
+    const rss = (largest.rssAfter - largest.rssBefore - (smallest.rssAfter - smallest.rssBefore)) / extra;
+    figures.push({
+      figure: `recovery: memory growth ${count(smallest.parked)} → ${count(largest.parked)} parked`,
+      value: `${heap.toFixed(1)} B heap, ${rss.toFixed(1)} B RSS per extra parked incident`,
+      baseline: '',
+      target: `heap ≤ ${TARGETS.bytesPerExtraParked} B each`,
+      pass: heap <= TARGETS.bytesPerExtraParked,
+    });
+  }
+  return figures;
+}
+
+function writeFigures(d: DurableWrites): Figure[] {
+  const tables = d.tables.map((t) => `${t.table} ${count(t.inserted)}+${count(t.updated)}`).join(', ');
+  return [
+    {
+      figure: 'durable writes per incident: commits',
+      value: `${count(d.client.writeTransactions)} writing + ${count(d.client.readTransactions)} read-only (${count(d.client.statements)} statements)`,
+      baseline: `pg_stat xact_commit ${count(d.server.commits)} (incl. autovacuum)`,
+      target: '',
+    },
+    { figure: 'durable writes per incident: rows inserted+updated', value: tables, baseline: `pg_stat ${count(d.server.rowsInserted)} ins + ${count(d.server.rowsUpdated)} upd`, target: '' },
+    { figure: 'durable writes: stored snapshot size', value: `${Math.round(d.snapshotBytes)} B`, baseline: '', target: '' },
+  ];
+}
