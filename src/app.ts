@@ -21,7 +21,7 @@ import { startHttpServer } from './server/http-server';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { ExecutionStore } from './store/execution-store';
 import { IncidentStore } from './store/incident-store';
-import { migrate, openOrm } from './store/orm';
+import { closeOrm, migrate, openOrm } from './store/orm';
 import { RecordStore } from './store/record-store';
 import { StepJournalStore } from './store/step-journal-store';
 
@@ -117,7 +117,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
       await sweeper.stop();
       await runtime.stop();
       await server.close();
-      await orm.close();
+      await closeOrm(orm);
       await embedded?.close();
     },
   };

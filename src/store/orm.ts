@@ -31,3 +31,21 @@ export async function migrate(orm: MikroORM): Promise<string[]> {
   const applied = await orm.getMigrator().up();
   return applied.map((m) => m.name);
 }
+
+interface PoolStats {
+  numUsed(): number;
+  numPendingAcquires(): number;
+}
+
+/**
+ * Closes the ORM once queries already under way have finished (bounded): a step stopped at shutdown may
+ * still be awaiting one, and closing under it would leave it waiting the pool's full acquire timeout.
+ */
+export async function closeOrm(orm: MikroORM, graceMs = 5_000): Promise<void> {
+  const pool = (orm.em.getConnection().getKnex().client as { pool?: PoolStats }).pool;
+  const until = Date.now() + graceMs;
+  while (pool && pool.numUsed() + pool.numPendingAcquires() > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await orm.close();
+}

@@ -10,7 +10,7 @@ import { IncidentRuntime } from '../../src/runtime/incident-runtime';
 import type { IncidentService } from '../../src/runtime/incident-service';
 import { StepJournal } from '../../src/runtime/step-journal';
 import { IncidentStore } from '../../src/store/incident-store';
-import { migrate, openOrm } from '../../src/store/orm';
+import { closeOrm, migrate, openOrm } from '../../src/store/orm';
 import { StepJournalStore } from '../../src/store/step-journal-store';
 import { createTestDatabase } from './database';
 import type { TestDatabase } from './database';
@@ -71,7 +71,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     async close() {
       await sweeper.stop();
       await runtime.stop();
-      await orm.close();
+      await closeOrm(orm);
       if (!options.db) await db.drop();
     },
   };
