@@ -24,3 +24,6 @@ npx tsx scripts/generate-visualizations.ts --check
 
 step "Tests (vitest)"
 npx vitest run "$@"
+
+step "Benchmark smoke (tiny sizes; keeps npm run bench from rotting, judges no targets)"
+bash scripts/bench-smoke.sh
