@@ -19,6 +19,17 @@ export interface IncidentWrite {
   mergedInto: string | null;
 }
 
+const SAVE_TRANSITION = `
+  with updated as (
+    update incidents
+       set state = ?, status = ?, wake_at = ?, snapshot = ?::jsonb, merged_into = ?, version = ?, updated_at = ?
+     where id = ? and version = ?
+    returning id, version, updated_at
+  )
+  insert into incident_events (incident_id, seq, at, actor, event_type, from_state, to_state, payload)
+  select id, version, updated_at, ?, ?, ?, ?, ?::jsonb from updated
+  returning seq`;
+
 export interface DueIncident {
   id: string;
   wakeAt: Date;
@@ -47,19 +58,31 @@ export class IncidentStore {
     });
   }
 
-  /** Writes version `expectedVersion + 1`, or throws StaleWriteError if someone else wrote first. */
+  /**
+   * Writes version `expectedVersion + 1` and its audit row, or throws StaleWriteError if someone else
+   * wrote first. One statement (the audit insert reads the update's result), so it is atomic without
+   * a transaction block: one round trip on the hot path instead of four.
+   */
   async saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry): Promise<void> {
     const now = new Date();
     const version = expectedVersion + 1;
-    await this.orm.em.fork().transactional(async (em) => {
-      const updated = await em.nativeUpdate(
-        IncidentRecord,
-        { id, version: expectedVersion },
-        { ...write, version, updatedAt: now },
-      );
-      if (updated !== 1) throw new StaleWriteError(id, expectedVersion);
-      await em.insert(IncidentEventRecord, { incidentId: id, seq: version, at: now, ...audit });
-    });
+    const saved = await this.orm.em.getConnection().execute<{ seq: number }[]>(SAVE_TRANSITION, [
+      write.state,
+      write.status,
+      write.wakeAt,
+      JSON.stringify(write.snapshot),
+      write.mergedInto,
+      version,
+      now,
+      id,
+      expectedVersion,
+      audit.actor,
+      audit.eventType,
+      audit.fromState,
+      audit.toState,
+      JSON.stringify(audit.payload),
+    ]);
+    if (saved.length !== 1) throw new StaleWriteError(id, expectedVersion);
   }
 
   async load(id: string): Promise<IncidentRecord | null> {
