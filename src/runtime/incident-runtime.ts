@@ -136,7 +136,7 @@ export class IncidentRuntime implements IncidentService {
   }
 
   async get(incidentId: string): Promise<IncidentView | null> {
-    const row = await this.options.store.load(incidentId);
+    const row = await this.loadSettled(incidentId);
     return row ? toView(this.machine, row) : null;
   }
 
@@ -158,7 +158,7 @@ export class IncidentRuntime implements IncidentService {
   async wake(incidentId: string): Promise<void> {
     await this.options.locks.withLock(incidentId, async () => {
       if (this.stopped || this.live.has(incidentId)) return;
-      const row = await this.options.store.load(incidentId);
+      const row = await this.loadSettled(incidentId);
       if (!row || row.status !== 'parked' || !row.wakeAt || row.wakeAt.getTime() > Date.now()) return;
       this.restore(row);
     });
@@ -214,7 +214,7 @@ export class IncidentRuntime implements IncidentService {
     try {
       return await this.options.locks.withLock(incidentId, async () => {
         if (this.stopped || this.live.has(incidentId)) return false;
-        const row = await this.options.store.load(incidentId);
+        const row = await this.loadSettled(incidentId);
         loaded = true;
         if (!row || row.status !== 'active') return false;
         this.restore(row);
@@ -229,10 +229,19 @@ export class IncidentRuntime implements IncidentService {
   }
 
   private async rehydrate(incidentId: string, eventType: string): Promise<LiveIncident> {
-    const row = await this.options.store.load(incidentId);
+    const row = await this.loadSettled(incidentId);
     if (!row) throw new UnknownIncidentError(incidentId);
     if (row.status === 'done') throw new EventNotAcceptedError(incidentId, eventType, row.state);
     return this.restore(row);
+  }
+
+  /**
+   * The stored incident once every write already queued for it has landed: an actor evicted a moment ago
+   * may still be saving its last transition, and restoring the row before that would fork its history.
+   */
+  private async loadSettled(incidentId: string): Promise<IncidentRecord | null> {
+    await this.options.gate.whenDurable(incidentId);
+    return this.options.store.load(incidentId);
   }
 
   private restore(row: IncidentRecord): LiveIncident {
