@@ -3,6 +3,7 @@ import type { AnyPlugin, PluginContext } from './plugin';
 import { runPlugin } from './run-plugin';
 import type { PluginRunResult } from './run-plugin';
 import type { Targets } from './targets';
+import { abortable } from './abortable';
 
 const DEFAULT_MAX_ENTRIES = 500;
 
@@ -105,7 +106,7 @@ export class PluginRunner {
   private async wait(key: string, entry: Entry, signal: AbortSignal): Promise<PluginRunResult> {
     entry.waiters++;
     try {
-      return await untilAborted(entry.running, signal);
+      return await abortable(entry.running, signal);
     } finally {
       entry.waiters--;
       // Nobody is left to read the answer: stop the run rather than let it hold a connection.
@@ -160,24 +161,3 @@ function sortKeys(_key: string, value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
-function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error(String(reason));
-}

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { Targets } from '../targets';
+import { abortable } from '../abortable';
 
 export type PostgresTarget = Targets['postgres'][string];
 
@@ -101,27 +102,6 @@ export async function withPostgres<T>(
     // After an abort, a late cancel request could hit the next statement on this connection: never reuse it.
     client.release(signal.aborted);
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 /** A separate short-lived connection: the pool may be exhausted exactly when a cancel is needed. */
