@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { EventObject } from 'xstate';
+import { approvalCounts, approvalsComplete } from '../src/domain';
 import type {
   AnnouncementInput,
   Diagnosis,
@@ -36,6 +37,26 @@ function errorDetail(event: EventObject): string | undefined {
 function decidedBy(event: EventObject) {
   return 'by' in event ? (event as Extract<IncidentEvent, { by: unknown }>) : undefined;
 }
+type Decided = NonNullable<ReturnType<typeof decidedBy>>;
+
+/** A click on an older card (say, from before a retry) must not decide the current one. */
+function fromCurrentCard(context: IncidentContext, decision: Decided, card: 'diagnosis' | 'proposal'): boolean {
+  return decision.source.kind !== 'card' || decision.source.messageId === context.cards[card];
+}
+
+function approvalOf(decision: Decided) {
+  const comment = 'comment' in decision ? decision.comment : undefined;
+  return { by: decision.by, source: decision.source, at: new Date().toISOString(), comment };
+}
+
+/** Does this approval count (a person the policy named, not yet counted), and does it complete the fix's approval? */
+function proposalApproval(context: IncidentContext, event: EventObject): { counts: boolean; completes: boolean } {
+  const decision = decidedBy(event);
+  if (!decision || !fromCurrentCard(context, decision, 'proposal')) return { counts: false, completes: false };
+  const soFar = (context.approvals.proposalApprovers ?? []).map((a) => a.by.id);
+  const counts = approvalCounts(context.decision, soFar, decision.by.id);
+  return { counts, completes: counts && approvalsComplete(context.decision, [...soFar, decision.by.id]) };
+}
 
 export const incidentMachine = setup({
   types: {
@@ -61,16 +82,26 @@ export const incidentMachine = setup({
     isDuplicate: ({ event }) => outputOf<TriageResult>(event).verdict === 'duplicate',
     isNoise: ({ event }) => outputOf<TriageResult>(event).verdict === 'noise',
     hasNoFix: ({ event }) => !outputOf<ProposalOutcome>(event).fixable,
-    policySaysAutoExecute: ({ event }) => outputOf<PolicyDecision>(event).action === 'auto_execute',
+    /** Critical never runs by itself, whatever a decision says. */
+    policySaysAutoExecute: ({ event }) => {
+      const decision = outputOf<PolicyDecision>(event);
+      return decision.action === 'auto_execute' && decision.risk !== 'critical';
+    },
     policySaysAskApproval: ({ event }) => outputOf<PolicyDecision>(event).action === 'require_approval',
+    executionWasDryRun: ({ event }) => outputOf<ExecutionOutcome>(event).dryRun === true,
     executionSucceeded: ({ event }) => outputOf<ExecutionOutcome>(event).succeeded,
     verificationPassed: ({ event }) => outputOf<VerificationOutcome>(event).passed,
     /** A click on an older card (say, from before a retry) must not decide the current one. */
     isFromCurrentCard: ({ context, event }, params: { card: 'diagnosis' | 'proposal' }) => {
       const decision = decidedBy(event);
-      if (!decision) return false;
-      return decision.source.kind !== 'card' || decision.source.messageId === context.cards[params.card];
+      return !!decision && fromCurrentCard(context, decision, params.card);
     },
+    /** An approval from someone the policy named that leaves the fix short of approvers (critical needs two). */
+    addsProposalApproval: ({ context, event }) => {
+      const approval = proposalApproval(context, event);
+      return approval.counts && !approval.completes;
+    },
+    completesProposalApproval: ({ context, event }) => proposalApproval(context, event).completes,
   },
   actions: {
     adoptInput: assign(({ event }) => (event as unknown as { input: IncidentInput }).input),
@@ -88,9 +119,13 @@ export const incidentMachine = setup({
     recordApproval: assign(({ context, event }, params: { card: 'diagnosis' | 'proposal' }) => {
       const decision = decidedBy(event);
       if (!decision) return {};
-      const comment = 'comment' in decision ? decision.comment : undefined;
-      const approval = { by: decision.by, source: decision.source, at: new Date().toISOString(), comment };
-      return { approvals: { ...context.approvals, [params.card]: approval } };
+      return { approvals: { ...context.approvals, [params.card]: approvalOf(decision) } };
+    }),
+    collectProposalApproval: assign(({ context, event }) => {
+      const decision = decidedBy(event);
+      if (!decision) return {};
+      const proposalApprovers = [...(context.approvals.proposalApprovers ?? []), approvalOf(decision)];
+      return { approvals: { ...context.approvals, proposalApprovers } };
     }),
     recordProposal: assign({
       proposal: ({ event }) => {
@@ -329,7 +364,7 @@ export const incidentMachine = setup({
           },
         },
         awaitingProposalApproval: {
-          description: 'Parked until a person approves or rejects the fix, or the deadline passes.',
+          description: 'Parked until enough people the policy named approve the fix, someone rejects it, or the deadline passes.',
           tags: ['parked'],
           entry: { type: 'startTimer', params: { timer: 'proposalApproval' } },
           invoke: {
@@ -342,11 +377,19 @@ export const incidentMachine = setup({
             },
           },
           on: {
-            'proposal.approved': {
-              guard: { type: 'isFromCurrentCard', params: { card: 'proposal' } },
-              target: '#incident.remediating',
-              actions: { type: 'recordApproval', params: { card: 'proposal' } },
-            },
+            'proposal.approved': [
+              {
+                guard: 'completesProposalApproval',
+                target: '#incident.remediating',
+                actions: ['collectProposalApproval', { type: 'recordApproval', params: { card: 'proposal' } }],
+                description: 'Enough distinct people the policy named have approved.',
+              },
+              {
+                guard: 'addsProposalApproval',
+                actions: 'collectProposalApproval',
+                description: 'Counted; the fix needs more approvers (critical: two; high and up: not only the requester).',
+              },
+            ],
             'proposal.rejected': {
               guard: { type: 'isFromCurrentCard', params: { card: 'proposal' } },
               target: '#incident.escalating',
@@ -368,6 +411,11 @@ export const incidentMachine = setup({
               id: 'execute',
               src: 'execute',
               onDone: [
+                {
+                  guard: 'executionWasDryRun',
+                  target: '#incident.escalating',
+                  actions: ['recordExecution', { type: 'recordEscalation', params: { reason: 'Dry run: nothing was changed' } }],
+                },
                 { guard: 'executionSucceeded', target: 'verifying', actions: 'recordExecution' },
                 {
                   target: '#incident.escalating',

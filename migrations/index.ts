@@ -1,9 +1,15 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000Initial } from './Migration20261125000000Initial';
 import { Migration20261125010000ChatIntake } from './Migration20261125010000ChatIntake';
+import { Migration20261126000000Memory } from './Migration20261126000000Memory';
+import { Migration20261126010000AgentActivity } from './Migration20261126010000AgentActivity';
+import { Migration20261126030000WebConsole } from './Migration20261126030000WebConsole';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125000000Initial', class: Migration20261125000000Initial },
   { name: 'Migration20261125010000ChatIntake', class: Migration20261125010000ChatIntake },
+  { name: 'Migration20261126000000Memory', class: Migration20261126000000Memory },
+  { name: 'Migration20261126010000AgentActivity', class: Migration20261126010000AgentActivity },
+  { name: 'Migration20261126030000WebConsole', class: Migration20261126030000WebConsole },
 ];

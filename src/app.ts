@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { ConsoleChat } from './chat/console/console-chat';
+import { ChatRouter } from './chat/web/chat-router';
+import { WEB_MESSAGE_PREFIX } from './chat/web/web-chat';
 import { larkEnabled, timeoutsFrom } from './config';
 import { connectLark } from './chat/lark/lark-integration';
 import { createAlertIntakeRoute } from './intake/http-intake';
@@ -12,12 +14,13 @@ import { MemoryLock } from './locks/memory-lock';
 import { loadTargets } from './plugins/load-targets';
 import { createRegistry } from './plugins/discovery';
 import { PluginRunner } from './plugins/plugin-runner';
-import { ExecutionPolicy } from './policy/execution-policy';
+import { createPolicyRuntime } from './policy';
 import { DeadlineSweeper } from './runtime/deadline-sweeper';
 import { DurabilityGate } from './runtime/durability-gate';
 import { IncidentRuntime } from './runtime/incident-runtime';
 import { StepJournal } from './runtime/step-journal';
 import { startHttpServer } from './server/http-server';
+import { createWebChat, startWebConsole } from './server/console/web-console';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { ExecutionStore } from './store/execution-store';
 import { IncidentStore } from './store/incident-store';
@@ -53,7 +56,11 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
   const locks = new MemoryLock();
   const lark = larkEnabled(config) ? await connectLark(config, logger) : undefined;
   const consoleChat = lark ? undefined : new ConsoleChat({ input: io.input, output: io.output, operator: { id: config.CONSOLE_OPERATOR } });
-  const chat = lark?.chat ?? consoleChat!;
+  const webChat = createWebChat(orm);
+  // The web console is a chat too (the default one without Lark): posts go by chat id, updates and reactions by message id.
+  const terminal = consoleChat ? [{ chat: consoleChat, chatId: consoleChat.chatId, messagePrefix: 'console-' }] : [];
+  const chat = new ChatRouter(lark?.chat ?? webChat, [{ chat: webChat, chatId: webChat.chatId, messagePrefix: WEB_MESSAGE_PREFIX }, ...terminal]);
+  const policy = await createPolicyRuntime(config, { plugins, targets, logger });
 
   const runtime = new IncidentRuntime({
     store: incidentStore,
@@ -72,7 +79,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
         plugins,
         targets,
         diagnostician: new RunbookDiagnostician(plugins, targets, new PluginRunner({ targets, logger, cacheTtlMs: config.PLUGIN_CACHE_TTL }), logger),
-        policy: new ExecutionPolicy(plugins, { autoExecuteLowRisk: config.AUTO_EXECUTE_LOW_RISK }),
+        policy: policy.policy,
         logger,
         verification: { attempts: config.VERIFY_ATTEMPTS, intervalMs: config.VERIFY_INTERVAL },
       }),
@@ -82,10 +89,24 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
     ...plugins.list(),
     ...broken.map((b) => ({ id: b.file, category: 'broken', risk: '-', description: b.error })),
   ];
-  const larkIntake = lark?.listen({ service: runtime, subscribe: (l) => runtime.subscribe(l), inboundStore, locks, plugins: listPlugins });
-  const routes = [...(larkIntake?.routes ?? [])];
+  const larkIntake = lark?.listen({ service: runtime, subscribe: (l) => runtime.subscribe(l), inboundStore, locks, plugins: listPlugins, access: policy.access });
+  const webConsole = await startWebConsole({
+    orm,
+    chat: webChat,
+    ownsChat: (chatId) => chat.owner(chatId) === webChat,
+    service: runtime,
+    subscribe: (l) => runtime.subscribe(l),
+    inboundStore,
+    access: policy.access,
+    user: config.CONSOLE_USER ?? config.CONSOLE_OPERATOR,
+    token: config.CONSOLE_TOKEN,
+    alertTemplatesFile: config.ALERT_TEMPLATES_FILE,
+    plugins: listPlugins,
+    logger,
+  });
+  const routes = [...(larkIntake?.routes ?? []), ...webConsole.routes];
   if (config.API_KEYS.length) {
-    const chatId = lark ? config.LARK_DEFAULT_CHAT_ID : consoleChat!.chatId;
+    const chatId = lark ? config.LARK_DEFAULT_CHAT_ID : webChat.chatId;
     routes.push(createAlertIntakeRoute({ service: runtime, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, routes: config.ALERT_ROUTES, logger }));
   }
 
@@ -98,13 +119,16 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
     routes,
     logger,
   });
-  logger.info({ resumed, port: server.port, embedded: !!embedded, chat: lark ? 'lark' : 'console' }, 'ai-fixer started');
+  const consoleUrl = `http://localhost:${server.port}/`;
+  logger.info({ resumed, port: server.port, embedded: !!embedded, chat: lark ? 'lark' : 'console', console: consoleUrl }, 'ai-fixer started');
 
   larkIntake?.start();
+  webConsole.start();
   if (consoleChat) {
     consoleChat.banner();
+    io.output.write(`Web console: ${consoleUrl}\n`);
     consoleChat
-      .start(createInboundHandler({ service: runtime, plugins: listPlugins }))
+      .start(createInboundHandler({ service: runtime, plugins: listPlugins, access: policy.access }))
       .catch((error: unknown) => logger.error({ err: error }, 'console chat stopped'));
   }
 
@@ -114,8 +138,10 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
     async stop() {
       consoleChat?.close();
       await larkIntake?.stop();
+      await webConsole.stop();
       await sweeper.stop();
       await runtime.stop();
+      await policy.close();
       await server.close();
       await closeOrm(orm);
       await embedded?.close();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Timeouts } from './domain';
+import { RedactPatterns } from './security/redact-config';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -41,7 +42,20 @@ export const ConfigSchema = z.object({
   /** Identical diagnostic calls within this window share one run (an alert storm asking the same thing). */
   PLUGIN_CACHE_TTL: Duration.default(30_000),
   CONSOLE_OPERATOR: z.string().trim().min(1).default('console-operator'),
+  // --- Web console (src/server/console) at `/`. Outside loopback it needs `Authorization: Bearer <CONSOLE_TOKEN>`
+  // (unset: loopback only). CONSOLE_USER is whom it acts as (default CONSOLE_OPERATOR), checked like a Lark user.
+  CONSOLE_TOKEN: optionalText.pipe(z.string().min(16, 'use at least 16 characters').optional()),
+  CONSOLE_USER: optionalText,
+  // --- end web console
   AUTO_EXECUTE_LOW_RISK: Bool('true'),
+  // --- Execution policy (src/policy). AUTO_EXECUTE_LOW_RISK and APPROVER_IDS feed the built-in policy when no POLICY_FILE is given.
+  /** YAML or JSON policy: fences, quotas, freezes, roles and who approves what; reloaded when it changes. */
+  POLICY_FILE: optionalText,
+  /** Shared state across instances (policy quotas and cooldowns); unset: in-process, single instance. */
+  REDIS_URL: optionalText.pipe(z.url().optional()),
+  /** Evaluate proposals and show their plans, but run nothing. */
+  DRY_RUN: Bool('false'),
+  // --- end execution policy
   LARK_APP_ID: optionalText,
   LARK_APP_SECRET: optionalText,
   LARK_DOMAIN: z.url().default('https://open.feishu.cn'),
@@ -83,6 +97,45 @@ export const ConfigSchema = z.object({
   DEADLINE_SWEEP_INTERVAL: Duration.default(1_000),
   VERIFY_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   VERIFY_INTERVAL: Duration.default(2_000),
+  // --- Vector memory (src/memory): runbooks folder synced into knowledge; how many past incidents/runbooks diagnosis sees.
+  RUNBOOKS_DIR: z.string().trim().min(1).default('./runbooks'),
+  MEMORY_RECALL_K: z.coerce.number().int().min(1).max(50).default(5),
+  // --- end vector memory
+  // --- LLM and embeddings (src/llm/create-llm.ts). Unset LLM_PROVIDER picks anthropic, then openai, by the keys present.
+  LLM_PROVIDER: z.enum(['anthropic', 'openai', 'offline']).optional(),
+  /** Default per provider (see defaultLlmModel); required for OpenAI-compatible servers other than api.openai.com. */
+  LLM_MODEL: optionalText,
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: optionalText.pipe(z.url().optional()),
+  OPENAI_API_KEY: optionalText,
+  /** An OpenAI-compatible server (Ollama, vLLM, DeepSeek); its key may be unset. */
+  OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
+  /** Per attempt. */
+  LLM_TIMEOUT: Duration.default(60_000),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  LLM_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  LLM_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  LLM_CIRCUIT_COOLDOWN: Duration.default(60_000),
+  /** Identical model calls within this window are answered from memory. */
+  LLM_CACHE_TTL: Duration.default(10 * 60_000),
+  EMBEDDINGS_PROVIDER: z.enum(['local', 'openai']).default('local'),
+  EMBEDDINGS_MODEL: z.string().trim().min(1).default('text-embedding-3-small'),
+  /** Default OPENAI_BASE_URL / OPENAI_API_KEY. */
+  EMBEDDINGS_BASE_URL: optionalText.pipe(z.url().optional()),
+  EMBEDDINGS_API_KEY: optionalText,
+  // --- The agent loop (src/llm/llm-diagnostician.ts): bounds per diagnosis or proposal, and prices for cost.
+  LLM_MAX_TURNS: z.coerce.number().int().min(2).max(50).default(8),
+  LLM_MAX_TOKENS_PER_STEP: z.coerce.number().int().min(1_000).default(200_000),
+  LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(256).max(64_000).default(4_096),
+  LLM_MAX_TOOL_CALLS_PER_TURN: z.coerce.number().int().min(1).max(32).default(8),
+  /** Characters of one tool result the model reads. */
+  LLM_TOOL_OUTPUT_LIMIT: z.coerce.number().int().min(500).default(8_000),
+  /** USD per million tokens, for models the built-in price list does not know. */
+  LLM_PRICE_INPUT: z.coerce.number().min(0).optional(),
+  LLM_PRICE_OUTPUT: z.coerce.number().min(0).optional(),
+  // --- end LLM
+  /** Extra secret regexes scrubbed from alerts, tool output, chat and logs (JSON array or comma-separated). */
+  REDACT_PATTERNS: RedactPatterns,
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -107,7 +160,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (larkEnabled(config) && config.LARK_EVENT_MODE === 'webhook' && !config.LARK_ENCRYPT_KEY) {
     throw new ConfigError('Invalid configuration: LARK_EVENT_MODE=webhook needs LARK_ENCRYPT_KEY to verify signatures.');
   }
+  checkLlmConfig(config);
   return config;
+}
+
+export type LlmProviderName = 'anthropic' | 'openai' | 'offline';
+
+/** LLM_PROVIDER, or when unset: anthropic if its key is set, else openai if its key or URL is, else offline. */
+export function llmProviderOf(config: Config): LlmProviderName {
+  if (config.LLM_PROVIDER) return config.LLM_PROVIDER;
+  if (config.ANTHROPIC_API_KEY) return 'anthropic';
+  if (config.OPENAI_API_KEY || config.OPENAI_BASE_URL) return 'openai';
+  return 'offline';
+}
+
+/** A configured OpenAI-compatible server other than api.openai.com (which serves other model names). */
+export function customOpenAiServer(baseURL: string | undefined): boolean {
+  return !!baseURL && new URL(baseURL).hostname !== 'api.openai.com';
+}
+
+function checkLlmConfig(config: Config): void {
+  const provider = llmProviderOf(config);
+  if (provider === 'anthropic' && !config.ANTHROPIC_API_KEY) {
+    throw new ConfigError('Invalid configuration: LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY.');
+  }
+  if (provider === 'openai' && !config.OPENAI_API_KEY && !customOpenAiServer(config.OPENAI_BASE_URL)) {
+    throw new ConfigError('Invalid configuration: LLM_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server).');
+  }
+  if (provider === 'openai' && customOpenAiServer(config.OPENAI_BASE_URL) && !config.LLM_MODEL) {
+    throw new ConfigError(`Invalid configuration: OPENAI_BASE_URL points at ${config.OPENAI_BASE_URL}; set LLM_MODEL to a model that server serves.`);
+  }
+  if (config.EMBEDDINGS_PROVIDER === 'openai' && !(config.EMBEDDINGS_API_KEY ?? config.OPENAI_API_KEY) && !customOpenAiServer(config.EMBEDDINGS_BASE_URL ?? config.OPENAI_BASE_URL)) {
+    throw new ConfigError('Invalid configuration: EMBEDDINGS_PROVIDER=openai needs EMBEDDINGS_API_KEY or OPENAI_API_KEY (or a base URL of a local server).');
+  }
 }
 
 /** Lark is on when the app's credentials are set; otherwise the console is the chat. */

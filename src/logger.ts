@@ -1,10 +1,53 @@
 import { pino } from 'pino';
-import type { Logger } from 'pino';
+import type { Bindings, ChildLoggerOptions, DestinationStream, LogFn, Logger } from 'pino';
+import { SecretScrubber } from './security/redact';
+import type { Scrubber } from './security/redact';
+import { LOG_REDACT_PATHS, REDACTED } from './security/secret-keys';
 
-/** Paths redacted in every log line, whatever logs them. */
-const REDACT = ['*.password', '*.token', '*.secret', '*.apiKey', '*.authorization', '*.headers.authorization', '*.headers.cookie'];
+export interface LoggerOptions {
+  /** Scrubs every message, argument, object and child binding before it is written; built-in rules by default. */
+  scrubber?: Scrubber;
+  /** Where lines go; stderr by default. */
+  destination?: DestinationStream;
+}
 
-/** JSON logs to stderr: stdout belongs to the console chat when it is on. */
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, pino.destination(2));
+/**
+ * JSON logs to stderr: stdout belongs to the console chat when it is on. Two layers keep secrets out:
+ * pino's path redaction for well-known field names, and the scrubber for everything else (a token in a
+ * message, a password in an error's message or stack, a connection string in a nested field).
+ */
+export function createLogger(level: string, options: LoggerOptions = {}): Logger {
+  const scrubber = options.scrubber ?? new SecretScrubber();
+  const logger = pino(
+    {
+      level,
+      redact: { paths: LOG_REDACT_PATHS, censor: REDACTED },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, scrubber.scrubValue(args) as Parameters<LogFn>);
+        },
+      },
+      formatters: { bindings: (bindings) => scrubber.scrubValue(bindings) as Bindings },
+    },
+    options.destination ?? pino.destination(2),
+  );
+  return scrubChildBindings(logger, scrubber);
+}
+
+/**
+ * pino serializes a child's bindings once, without the bindings formatter, so they are scrubbed on the
+ * way in. Children inherit these methods from the root through their prototype, at every depth.
+ */
+function scrubChildBindings(logger: Logger, scrubber: Scrubber): Logger {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- both are called with each logger as `this`.
+  const { child, setBindings } = logger;
+  const scrub = (bindings: Bindings) => scrubber.scrubValue(bindings) as Bindings;
+  // `this`, not the root: a grandchild must be built on its parent to keep the parent's bindings.
+  logger.child = function <Levels extends string = never>(this: Logger, bindings: Bindings, options?: ChildLoggerOptions<Levels>) {
+    return Reflect.apply(child, this, [scrub(bindings), options]) as Logger<Levels>;
+  };
+  logger.setBindings = function (this: Logger, bindings: Bindings) {
+    setBindings.call(this, scrub(bindings));
+  };
+  return logger;
 }

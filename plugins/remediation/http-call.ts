@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { definePlugin } from '../../src/plugins/plugin';
-import type { Confirmation, PluginContext, PluginResult } from '../../src/plugins/plugin';
+import type { Confirmation, PluginContext, PluginResult, RiskAssessment } from '../../src/plugins/plugin';
 import type { HttpAction, HttpTarget, Targets } from '../../src/plugins/targets';
 import { checkHealth, findHttpTarget, sendHttp, targetUrl, unknownTargetSummary } from '../diagnostic/http-probe';
 
@@ -64,6 +64,14 @@ function plan(args: CallArgs, ctx: PluginContext): Promise<string> {
   return Promise.resolve(`${action.method} ${targetUrl(target, action.path)} (target ${args.target}, action ${args.action})`);
 }
 
+/** The configured action's own risk: a restart hook may be declared high while the plugin's floor is medium. */
+function riskOf(args: CallArgs, ctx: PluginContext): Promise<RiskAssessment | undefined> {
+  const resolved = resolve(ctx.targets, args);
+  if ('problem' in resolved) return Promise.resolve(undefined);
+  const { risk } = resolved.action;
+  return Promise.resolve({ risk, reason: `action ${args.action} on ${args.target} is configured as ${risk} risk` });
+}
+
 /** Health is evidence only for actions that remedy a failing health check; for others, say we cannot tell. */
 async function confirm(args: CallArgs, ctx: PluginContext): Promise<Confirmation> {
   const resolved = resolve(ctx.targets, args);
@@ -77,7 +85,7 @@ export default definePlugin({
   id: 'http.call',
   version: 1,
   category: 'remediation',
-  // The configured action's own risk is reported in the result; policy takes the higher of the two.
+  // A floor: the configured action's own risk (riskOf) may raise it; policy takes the higher.
   risk: 'medium',
   blastRadius: 'service',
   description:
@@ -90,4 +98,5 @@ export default definePlugin({
   run: call,
   dryRun: plan,
   confirm,
+  riskOf,
 });

@@ -13,7 +13,7 @@ import {
 } from '../../src/plugins/connections/kubernetes';
 import type { KubernetesConnection } from '../../src/plugins/connections/kubernetes';
 import { definePlugin } from '../../src/plugins/plugin';
-import type { Confirmation, PluginContext, PluginResult } from '../../src/plugins/plugin';
+import type { Confirmation, PluginContext, PluginResult, RiskAssessment } from '../../src/plugins/plugin';
 
 /** A bot scales in small steps and never past a ceiling; bigger changes are for people. */
 export const MAX_REPLICAS = 50;
@@ -88,6 +88,20 @@ async function plan(args: ScaleArgs, ctx: PluginContext): Promise<string> {
   });
 }
 
+/** Reads the current count: a large scale-down raises the risk, and policy can bound the change. */
+async function riskOf(args: ScaleArgs, ctx: PluginContext): Promise<RiskAssessment | undefined> {
+  const kube = connectKubernetes(ctx, args.target, args.namespace);
+  if ('problem' in kube) return undefined;
+  try {
+    const { from, to, risk } = await planScale(kube, args);
+    const measures = { replicasChange: Math.abs(to - from), replicasRemoved: Math.max(0, from - to) };
+    return { risk, reason: `scales ${subject(args)} from ${from} to ${to} replicas`, measures };
+  } catch (error) {
+    ctx.logger.warn({ err: error }, 'could not read the current replica count for policy');
+    return { risk: 'high', reason: `the current replica count of ${subject(args)} could not be read, so a large scale-down cannot be ruled out` };
+  }
+}
+
 async function confirm(args: ScaleArgs, ctx: PluginContext): Promise<Confirmation> {
   const kube = connectKubernetes(ctx, args.target, args.namespace);
   if ('problem' in kube) return 'unknown';
@@ -101,7 +115,7 @@ export default definePlugin({
   id: 'kubernetes.scale',
   version: 1,
   category: 'remediation',
-  // Scaling to zero or below half is high risk; that is reported in the result and the plan (see scaleRisk).
+  // A floor: scaling to zero or below half is high risk (riskOf, scaleRisk), also shown in the plan and result.
   risk: 'medium',
   blastRadius: 'service',
   description:
@@ -116,4 +130,5 @@ export default definePlugin({
   run: scale,
   dryRun: plan,
   confirm,
+  riskOf,
 });

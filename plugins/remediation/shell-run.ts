@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Risk } from '../../src/domain';
 import { formatCommandLine, programProblem, runAllowed, templateArgv } from '../../src/plugins/connections/commands';
 import { definePlugin } from '../../src/plugins/plugin';
-import type { PluginContext, PluginResult } from '../../src/plugins/plugin';
+import type { PluginContext, PluginResult, RiskAssessment } from '../../src/plugins/plugin';
 import type { AllowedCommandSchema, Targets } from '../../src/plugins/targets';
 import { findHostTarget, unknownHostSummary } from '../diagnostic/host-resources';
 
@@ -43,6 +43,12 @@ function resolve(targets: Targets, args: Args): Resolved {
 export function declaredCommandRisk(targets: Targets, args: Args): Risk | undefined {
   const resolved = resolve(targets, args);
   return 'problem' in resolved ? undefined : resolved.command.risk;
+}
+
+/** The command's configured risk, for policy: the plugin's own risk is only a floor. */
+function riskOf(args: Args, ctx: PluginContext): Promise<RiskAssessment | undefined> {
+  const risk = declaredCommandRisk(ctx.targets, args);
+  return Promise.resolve(risk && { risk, reason: `command ${args.command} on ${args.target} is configured as ${risk} risk` });
 }
 
 const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -111,7 +117,7 @@ export default definePlugin({
   id: 'shell.run',
   version: 1,
   category: 'remediation',
-  // A floor, like http.call: the command's configured risk is shown in the plan and result (commandRisk).
+  // A floor, like http.call: the command's configured risk (riskOf) may raise it; shown in the plan and result.
   risk: 'medium',
   // What a configured command touches is not known here; assume the widest.
   blastRadius: 'cluster',
@@ -129,4 +135,5 @@ export default definePlugin({
   idempotent: false,
   run: runCommand,
   dryRun: plan,
+  riskOf,
 });

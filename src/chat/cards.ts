@@ -1,4 +1,6 @@
-import type { Alert, IncidentContext, Severity, StepOutcome } from '../domain';
+import type { AgentRun, Alert, IncidentContext, Severity, StepOutcome } from '../domain';
+import { approvalsNeeded } from '../domain';
+import type { PolicyDecision } from '../domain';
 import type { Card, CardButton, CardField, CardTone } from './card';
 
 /**
@@ -112,11 +114,14 @@ export function diagnosisCard(ctx: IncidentContext): Card {
     `**Root cause**\n${escapeMarkdown(diagnosis.rootCause)}`,
   ];
   if (diagnosis.evidence.length > 0) {
-    const evidence = diagnosis.evidence.map(
-      (e) => `${escapeMarkdown(e.source, 100)} (${e.status}):\n${quoteUntrusted(e.summary, LIMITS.evidence)}`,
-    );
+    const evidence = diagnosis.evidence.map((e) => {
+      const cited = e.citation ? ` [${escapeMarkdown(e.citation.ref, 10)}]` : '';
+      const reported = e.citation && e.citation.toolSummary !== e.summary ? `\n${quoteUntrusted(`Tool reported: ${e.citation.toolSummary}`, LIMITS.evidence)}` : '';
+      return `${escapeMarkdown(e.source, 100)}${cited} (${e.status}):\n${quoteUntrusted(e.summary, LIMITS.evidence)}${reported}`;
+    });
     sections.push(`**Evidence**\n${evidence.slice(0, LIMITS.items).join('\n')}`);
   }
+  if (diagnosis.confidenceNote) sections.push(`**Confidence ${percent(diagnosis.confidence)}**: ${escapeMarkdown(diagnosis.confidenceNote, 300)}`);
   sections.push('Is this diagnosis right? Approve to let me propose a fix; reject to hand it to people.');
 
   const fields = [
@@ -127,6 +132,7 @@ export function diagnosisCard(ctx: IncidentContext): Card {
   if (diagnosis.affectedService && diagnosis.affectedService !== alert.service) {
     fields.push({ label: 'Affected service', value: escapeMarkdown(diagnosis.affectedService, 100) });
   }
+  if (diagnosis.agent) fields.push({ label: 'Model', value: agentRunLine(diagnosis.agent) });
 
   return {
     title: `[${diagnosis.severity.toUpperCase()}] Diagnosis ready · ${ctx.incidentId}`,
@@ -139,6 +145,27 @@ export function diagnosisCard(ctx: IncidentContext): Card {
     ],
     footer: footer(ctx),
   };
+}
+
+/** Approvals so far of the needed, with who gave them: `1 of 2 (alice)`. */
+function approvalsText(ctx: IncidentContext, decision: PolicyDecision): string {
+  const given = (ctx.approvals.proposalApprovers ?? []).map((a) => escapeMarkdown(a.by.name ?? a.by.id, 100));
+  return `${given.length} of ${approvalsNeeded(decision)}${given.length ? ` (${given.join(', ')})` : ''}`;
+}
+
+/** What policy said beyond the reasons: who may approve, quotas left. */
+function policyFields(ctx: IncidentContext, decision: PolicyDecision): CardField[] {
+  const fields: CardField[] = [
+    { label: 'Risk', value: decision.risk },
+    { label: 'Policy', value: decision.action.replace(/_/g, ' ') },
+    { label: 'Approvals', value: approvalsText(ctx, decision) },
+  ];
+  if (decision.approvers) fields.push({ label: 'May approve', value: escapeMarkdown(decision.approvers.roles.join(', ') || 'nobody', 200) });
+  if (decision.quotas?.length) {
+    const left = decision.quotas.map((q) => `${q.left} of ${q.limit} (${escapeMarkdown(q.scope, 100)})`);
+    fields.push({ label: 'Automatic runs left this hour', value: left.join(', ') });
+  }
+  return fields;
 }
 
 /** Asks a person to approve a fix that policy would not run on its own. */
@@ -163,17 +190,13 @@ export function proposalCard(ctx: IncidentContext): Card {
   if (decision.reasons.length > 0) {
     sections.push(`**Policy**\n${bulletList(decision.reasons.map((reason) => escapeMarkdown(reason)))}`);
   }
+  if (decision.dryRun) sections.push('**Dry run**: nothing will run. Approving shows what would have run.');
 
   return {
-    title: `[${severityOf(ctx, alert).toUpperCase()}] Fix needs approval · ${ctx.incidentId}`,
+    title: `[${severityOf(ctx, alert).toUpperCase()}] Fix needs approval${decision.dryRun ? ' (dry run)' : ''} · ${ctx.incidentId}`,
     tone: TONE_BY_SEVERITY[severityOf(ctx, alert)],
     sections,
-    fields: [
-      ...alertFields(ctx, alert),
-      { label: 'Risk', value: decision.risk },
-      { label: 'Policy', value: decision.action.replace(/_/g, ' ') },
-      { label: 'Approvals required', value: String(decision.approvalsRequired) },
-    ],
+    fields: [...alertFields(ctx, alert), ...policyFields(ctx, decision)],
     buttons: [
       button(ctx, 'Approve', 'primary', 'proposal.approved', 'approve', 'fix'),
       button(ctx, 'Reject', 'danger', 'proposal.rejected', 'reject', 'fix'),
@@ -190,6 +213,9 @@ function stepLine(step: StepOutcome): string {
 function resolvedSections(ctx: IncidentContext): string[] {
   const sections: string[] = [];
   if (ctx.execution) sections.push(`**What ran**\n${bulletList(ctx.execution.steps.map(stepLine))}`);
+  if (ctx.decision?.action === 'auto_execute' && ctx.execution) {
+    sections.push(`**Policy**: ran without asking.\n${bulletList(ctx.decision.reasons.map((reason) => escapeMarkdown(reason)))}`);
+  }
   if (ctx.verification) {
     const checks = ctx.verification.checks.map(
       (c) => `${escapeMarkdown(c.pluginId, 100)} ${c.passed ? 'passed' : 'failed'}: ${escapeMarkdown(c.summary, LIMITS.evidence)}`,
@@ -212,7 +238,9 @@ function escalatedSections(ctx: IncidentContext): string[] {
   // Detail is an error message or a person's words: both are quoted as data.
   if (escalation?.detail) sections.push(quoteUntrusted(escalation.detail));
   if (escalation?.by) sections.push(`Escalated by ${escapeMarkdown(escalation.by.name ?? escalation.by.id, 100)}.`);
-  if (ctx.execution) {
+  if (ctx.execution?.dryRun) {
+    sections.push(`**Dry run**: nothing was changed. What would have run:\n${bulletList(ctx.execution.steps.map(stepLine))}`);
+  } else if (ctx.execution) {
     const unknown = ctx.execution.steps.some((s) => s.status === 'unknown');
     sections.push(`**What ran**\n${bulletList(ctx.execution.steps.map(stepLine))}`);
     if (unknown) sections.push('Some steps have an unknown effect: check the systems before retrying.');
@@ -239,4 +267,11 @@ export function outcomeCard(ctx: IncidentContext, outcome: 'resolved' | 'escalat
         ],
     footer: footer(ctx),
   };
+}
+
+/** `claude-sonnet-4-5 · 3 turns · 5 checks · 4,210 tokens · $0.0123` */
+export function agentRunLine(run: AgentRun): string {
+  const tokens = (run.inputTokens + run.outputTokens).toLocaleString('en-US');
+  const cost = run.costUsd === undefined ? '' : ` · $${run.costUsd.toFixed(4)}`;
+  return `${escapeMarkdown(run.model, 100)} · ${run.turns} turn(s) · ${run.toolCalls} check(s) · ${tokens} tokens${cost}`;
 }

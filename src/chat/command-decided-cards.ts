@@ -35,6 +35,8 @@ function decidedCardFor(change: IncidentChange, subject: 'diagnosis' | 'proposal
   // Card clicks were answered in place already; only typed decisions need the update.
   if (!messageId || !parsed.success || parsed.data.source.kind === 'card') return undefined;
   const card = subject === 'diagnosis' ? diagnosisCard(change.context) : proposalCard(change.context);
+  // A fix still short of approvers keeps its buttons; the card shows who approved so far.
+  if (change.toState === 'open.awaitingProposalApproval') return { messageId, card };
   const by = parsed.data.by.name ?? parsed.data.by.id;
   return { messageId, card: decidedCard(card, { verb, by, at: new Date() }) };
 }

@@ -1,4 +1,6 @@
+import { approvalsNeeded } from '../domain';
 import type { Actor, AlertInput, IncidentEvent, IncidentEventType } from '../domain';
+import type { DecisionAccess, PersonEventType } from '../policy/access';
 import type { IncidentService, IncidentView } from '../runtime/incident-service';
 import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../runtime/incident-service';
 import { parseTextAlert } from '../intake/text-alert';
@@ -36,6 +38,8 @@ export interface CommandContext {
   plugins?: () => PluginSummary[];
   /** How /diag reads its text; chats with a richer alert parser (Lark's AlertDetector) pass it in. */
   parseAlert?: (text: string) => AlertInput | Promise<AlertInput>;
+  /** Who may decide what; the same check card clicks get. Unset: anyone (tests of parsing and replies). */
+  access?: DecisionAccess;
 }
 
 export interface PluginSummary {
@@ -234,24 +238,41 @@ async function listIncidents(service: IncidentService): Promise<string> {
   return `Open incidents:\n${open.map(incidentLine).join('\n')}${more}`;
 }
 
+/** Why the sender may not decide this under the policy, or null. Reads the incident: roles depend on the fix's risk. */
+async function refusal(ctx: CommandContext, incidentId: string, type: PersonEventType): Promise<string | null> {
+  if (!ctx.access) return null;
+  const view = await ctx.service.get(incidentId);
+  if (!view) throw new UnknownIncidentError(incidentId);
+  const verdict = ctx.access.check(ctx.sender.id, type, view.context);
+  return verdict.allowed ? null : verdict.reason;
+}
+
 /**
- * Sends exactly the decision the person named, without reading the state first: the runtime checks
- * it atomically and refuses (EventNotAcceptedError) if the incident has moved on to another question.
+ * Sends exactly the decision the person named. Whether the incident still waits for it is not read
+ * here: the runtime checks it atomically and refuses (EventNotAcceptedError) if it has moved on.
  */
 async function decide(cmd: Extract<Command, { kind: 'approve' | 'reject' }>, ctx: CommandContext): Promise<string> {
   const decided = { by: ctx.sender, source: { kind: 'command' as const, messageId: ctx.messageId } };
-  const event: IncidentEvent =
+  const event: PersonEvent =
     cmd.kind === 'approve'
       ? { type: `${cmd.subject}.approved`, comment: cmd.comment, ...decided }
       : { type: `${cmd.subject}.rejected`, reason: cmd.reason, ...decided };
+  const refused = await refusal(ctx, cmd.incidentId, event.type);
+  if (refused) return refused;
   const after = await ctx.service.send(cmd.incidentId, event);
+  const decision = after.context.decision;
+  if (event.type === 'proposal.approved' && after.state === 'open.awaitingProposalApproval' && decision) {
+    const given = after.context.approvals.proposalApprovers?.length ?? 0;
+    return `Approval counted for the fix of ${after.id}: ${given} of ${approvalsNeeded(decision)}. It waits for another approver.`;
+  }
   const verb = cmd.kind === 'approve' ? 'Approved' : 'Rejected';
   return `${verb} the ${SUBJECT_WORD[cmd.subject]} of ${after.id}. It is now ${after.state}.`;
 }
 
+type PersonEvent = Extract<IncidentEvent, { by: unknown }>;
 type DirectCommand = Extract<Command, { kind: 'escalate' | 'ignore' | 'retry' | 'resolve' }>;
 
-function eventFor(cmd: DirectCommand, ctx: CommandContext): IncidentEvent {
+function eventFor(cmd: DirectCommand, ctx: CommandContext): PersonEvent {
   const decided = { by: ctx.sender, source: { kind: 'command' as const, messageId: ctx.messageId } };
   switch (cmd.kind) {
     case 'escalate':
@@ -295,7 +316,10 @@ async function run(cmd: Exclude<Command, { kind: 'invalid' }>, ctx: CommandConte
     case 'reject':
       return decide(cmd, ctx);
     default: {
-      const after = await ctx.service.send(cmd.incidentId, eventFor(cmd, ctx));
+      const event = eventFor(cmd, ctx);
+      const refused = await refusal(ctx, cmd.incidentId, event.type);
+      if (refused) return refused;
+      const after = await ctx.service.send(cmd.incidentId, event);
       return `${DONE_VERB[cmd.kind]} ${cmd.incidentId}. It is now ${after.state}.`;
     }
   }

@@ -18,6 +18,8 @@ export type StepOutcome = z.infer<typeof StepOutcomeSchema>;
 export const ExecutionOutcomeSchema = z.object({
   succeeded: z.boolean(),
   steps: z.array(StepOutcomeSchema),
+  /** Policy was in dry-run: nothing ran; each step says what it would have done. */
+  dryRun: z.boolean().optional(),
 });
 export type ExecutionOutcome = z.infer<typeof ExecutionOutcomeSchema>;
 

@@ -52,7 +52,8 @@ export interface IncidentContext extends Omit<IncidentInput, 'alert'> {
   execution: ExecutionOutcome | null;
   verification: VerificationOutcome | null;
   cards: { diagnosis?: string; proposal?: string };
-  approvals: { diagnosis?: Approval; proposal?: Approval };
+  /** `proposal` is the approval that completed the fix's quorum; `proposalApprovers` every one so far, distinct people. */
+  approvals: { diagnosis?: Approval; proposal?: Approval; proposalApprovers?: Approval[] };
   /** ISO timestamps, set when a timed state is entered and persisted with the snapshot. */
   deadlines: Partial<Record<TimerName, string>>;
   escalation: Escalation | null;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentRunSchema } from './diagnosis';
 import { RiskSchema } from './severity';
 
 export const PluginCallSchema = z.object({
@@ -32,6 +33,11 @@ export const FixProposalSchema = z.object({
   steps: z.array(FixStepSchema).min(1).max(10),
   /** Diagnostic checks that must pass after the fix for the incident to count as resolved. */
   verification: z.array(VerificationCheckSchema).min(1).max(10),
+  /** What should be true once the fix holds, in words. */
+  expectedOutcome: z.string().optional(),
+  /** How each step can be undone, from the plugins that can undo themselves (code, not the proposer). */
+  rollback: z.array(z.string()).optional(),
+  agent: AgentRunSchema.optional(),
 });
 export type FixProposal = z.infer<typeof FixProposalSchema>;
 

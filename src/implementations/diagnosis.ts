@@ -9,7 +9,7 @@ export function diagnose({ journal, diagnostician, records }: ImplementationDeps
   return fromPromise<Diagnosis, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     return journal.run(stepKey(ctx, 'diagnose'), signal, async () => {
-      const diagnosis = DiagnosisSchema.parse(await diagnostician.diagnose(ctx.alert, { incidentId: ctx.incidentId, signal }));
+      const diagnosis = DiagnosisSchema.parse(await diagnostician.diagnose(ctx.alert, { incidentId: ctx.incidentId, attempt: ctx.attempt, signal }));
       await records.saveDiagnosis(ctx.incidentId, ctx.attempt, diagnosis);
       return diagnosis;
     });
@@ -31,7 +31,7 @@ export function propose(deps: ImplementationDeps) {
     if (!diagnosis) throw new Error('No diagnosis to propose a fix for.');
     return journal.run(stepKey(ctx, 'propose'), signal, async () => {
       const proposed = ProposalOutcomeSchema.parse(
-        await diagnostician.propose(ctx.alert, diagnosis, { incidentId: ctx.incidentId, signal }),
+        await diagnostician.propose(ctx.alert, diagnosis, { incidentId: ctx.incidentId, attempt: ctx.attempt, signal }),
       );
       const outcome = proposed.fixable ? { ...proposed, proposal: { ...proposed.proposal, steps: await withPlans(deps, proposed.proposal.steps, signal) } } : proposed;
       await records.saveProposal(ctx.incidentId, ctx.attempt, outcome);

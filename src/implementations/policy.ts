@@ -1,18 +1,36 @@
 import { fromPromise } from 'xstate';
 import { proposalCard } from '../chat/cards';
 import type { PolicyDecision, SentMessage } from '../domain';
+import { SYSTEM_ACTOR } from '../domain';
+import type { IncidentStore } from '../store/incident-store';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
 
-/** Pure code over the proposal and the plugin registry; recorded beside the proposal for audit. */
-export function evaluatePolicy({ policy, records }: ImplementationDeps) {
-  return fromPromise<PolicyDecision, void>(async ({ system }) => {
+/**
+ * Policy over the proposal, the plugins and usage across instances. The decision and its reasons
+ * land in the audit timeline (this step's output is the transition's payload) and beside the proposal.
+ */
+export function evaluatePolicy({ policy, records, incidentStore, logger }: ImplementationDeps) {
+  return fromPromise<PolicyDecision, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     if (!ctx.proposal) throw new Error('No proposal to evaluate.');
-    const decision = policy.evaluate(ctx.proposal);
+    const decision = await policy.evaluate(ctx.proposal, {
+      incidentId: ctx.incidentId,
+      attempt: ctx.attempt,
+      service: ctx.diagnosis?.affectedService ?? ctx.alert.service,
+      requestedBy: await openedBy(incidentStore, ctx.incidentId),
+      signal,
+    });
     await records.saveDecision(ctx.incidentId, ctx.attempt, decision);
+    logger.info({ incidentId: ctx.incidentId, action: decision.action, risk: decision.risk, reasons: decision.reasons }, 'policy decided');
     return decision;
   });
+}
+
+/** Whoever brought the alert in (a /diag, a pasted alert): the first audit row's actor. */
+async function openedBy(store: IncidentStore, incidentId: string): Promise<string | undefined> {
+  const [opened] = await store.timeline(incidentId);
+  return opened && opened.actor !== SYSTEM_ACTOR.id ? opened.actor : undefined;
 }
 
 export function sendProposalCard({ journal, chat }: ImplementationDeps) {

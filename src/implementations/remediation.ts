@@ -3,6 +3,7 @@ import { fromPromise } from 'xstate';
 import type { ExecutionOutcome, Expectation, FixStep, StepOutcome, VerificationCheck, VerificationOutcome } from '../domain';
 import type { AnyPlugin, PluginContext } from '../plugins/plugin';
 import { runPlugin } from '../plugins/run-plugin';
+import { dryRunOutcome } from '../policy/dry-run';
 import { idempotencyKey } from '../runtime/step-journal';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
@@ -17,6 +18,10 @@ export function execute(deps: ImplementationDeps) {
   return fromPromise<ExecutionOutcome, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     if (!ctx.proposal) throw new Error('No approved proposal to execute.');
+    // Dry run as decided, or switched on since: nothing runs, the outcome says what would have.
+    if (ctx.decision?.dryRun || deps.policy.dryRunFor(ctx.proposal.steps.map((s) => s.pluginId))) {
+      return dryRunOutcome(ctx.proposal, (index) => idempotencyKey(stepKey(ctx, `execute-${index}`)));
+    }
     await deps.journal.barrier(ctx.incidentId, signal);
     const steps: StepOutcome[] = [];
     for (const [index, step] of ctx.proposal.steps.entries()) {

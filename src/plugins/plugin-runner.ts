@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AnyPlugin, PluginContext } from './plugin';
 import { runPlugin } from './run-plugin';
 import type { PluginRunResult } from './run-plugin';
+import type { Scrubber } from '../security/redact';
 import type { Targets } from './targets';
 import { abortable } from './abortable';
 
@@ -16,6 +17,8 @@ export interface PluginRunnerOptions {
   maxEntries?: number;
   /** Milliseconds now; tests pass a fake to step past the TTL. */
   clock?: () => number;
+  /** Passed to every run, so results (and so the cache) hold no secrets. */
+  scrubber?: Scrubber;
 }
 
 export interface RunOptions {
@@ -135,7 +138,8 @@ export class PluginRunner {
   }
 
   private context(plugin: AnyPlugin, signal: AbortSignal, logger: Logger | undefined): PluginContext {
-    return { signal, logger: logger ?? this.options.logger.child({ plugin: plugin.id }), targets: this.options.targets };
+    const { targets, scrubber } = this.options;
+    return { signal, logger: logger ?? this.options.logger.child({ plugin: plugin.id }), targets, scrubber };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Risk } from '../domain';
+import type { Scrubber } from '../security/redact';
 import type { Targets } from './targets';
 
 export type PluginCategory = 'diagnostic' | 'remediation';
@@ -17,6 +18,8 @@ export interface PluginContext {
   signal: AbortSignal;
   logger: Logger;
   targets: Targets;
+  /** When set, runPlugin scrubs every result's summary and data before anyone (model, chat, audit) sees it. */
+  scrubber?: Scrubber;
 }
 
 /** Expected failures are results; only bugs throw. */
@@ -24,6 +27,14 @@ export interface PluginResult {
   status: 'success' | 'error' | 'no_data';
   summary: string;
   data?: Record<string, unknown>;
+}
+
+/** A plugin's own reading of one call's risk; `measures` are numbers policy bounds can check (e.g. replicasChange). */
+export interface RiskAssessment {
+  risk: Risk;
+  /** Why, in words for the proposal card. */
+  reason: string;
+  measures?: Record<string, number>;
 }
 
 /** After a crash mid-action: did the effect happen? */
@@ -56,6 +67,8 @@ export interface PluginSpec<Args extends Record<string, unknown> = Record<string
   verify?(args: Args, result: PluginResult, ctx: PluginContext): Promise<PluginResult>;
   /** Used on recovery when an intent was recorded but no result: checks instead of repeating. */
   confirm?(args: Args, ctx: PluginContext): Promise<Confirmation>;
+  /** This call's risk when it can exceed the declared one; policy takes the higher. Read-only; undefined: no opinion. */
+  riskOf?(args: Args, ctx: PluginContext): Promise<RiskAssessment | undefined>;
 }
 
 export type AnyPlugin = PluginSpec<Record<string, unknown>>;

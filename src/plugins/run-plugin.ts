@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scrubResult } from '../security/scrub-result';
 import type { PluginContext, PluginResult, PluginSpec } from './plugin';
 
 export type PluginRunResult = PluginResult & { elapsedMs: number };
@@ -56,7 +57,10 @@ async function invoke<Args extends Record<string, unknown>>(
   operation: Operation<Args>,
 ): Promise<PluginRunResult> {
   const startedAt = performance.now();
-  const finish = (result: PluginResult): PluginRunResult => ({ ...result, elapsedMs: Math.round(performance.now() - startedAt) });
+  const finish = (result: PluginResult): PluginRunResult => ({
+    ...(ctx.scrubber ? scrubResult(result, ctx.scrubber) : result),
+    elapsedMs: Math.round(performance.now() - startedAt),
+  });
 
   const parsed = plugin.args.safeParse(rawArgs);
   if (!parsed.success) {

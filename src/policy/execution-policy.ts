@@ -1,52 +1,98 @@
-import { maxRisk } from '../domain';
-import type { FixProposal, PolicyDecision, Risk } from '../domain';
+import type { Logger } from 'pino';
+import type { FixProposal, FixStep, PolicyDecision } from '../domain';
+import { abortable } from '../plugins/abortable';
+import type { AnyPlugin, RiskAssessment } from '../plugins/plugin';
 import type { PluginRegistry } from '../plugins/registry';
+import type { Targets } from '../plugins/targets';
+import { decide } from './decide';
+import type { PolicyRules } from './policy-rules';
+import type { StepFacts } from './risk';
+import type { UsageStore } from './usage';
+import { claimsOf, readsOf, usageFacts, usagePlan } from './usage-plan';
 
-export interface PolicyOptions {
-  /** Low-risk fixes run without asking. */
-  autoExecuteLowRisk: boolean;
+export interface ExecutionPolicyOptions {
+  plugins: PluginRegistry;
+  targets: Targets;
+  /** The policy in force now (it may be reloaded between calls). */
+  rules: () => PolicyRules;
+  usage: UsageStore;
+  logger: Logger;
+  now?: () => number;
+  /** A plugin's riskOf may ask a system (a cluster's replica count); it gets this long. */
+  assessTimeoutMs?: number;
+}
+
+export interface EvaluationContext {
+  incidentId: string;
+  attempt: number;
+  service?: string;
+  /** Who opened the incident by hand: at high risk they cannot be the only approver. */
+  requestedBy?: string;
+  signal?: AbortSignal;
+  /** False only looks (policy:check): an automatic decision claims no quota. */
+  claim?: boolean;
 }
 
 /**
- * Code, not the model, decides what may run. Risk is the highest of what the plugins declare and what
- * the proposer claims: a proposal can raise risk, never lower it. Critical needs two approvers.
+ * Code, not the model, decides what may run. Gathers the facts (plugins, their own risk assessment,
+ * usage across instances), lets `decide` rule, and for an automatic run claims its quota atomically.
  */
 export class ExecutionPolicy {
-  constructor(
-    private readonly plugins: PluginRegistry,
-    private readonly options: PolicyOptions,
-  ) {}
+  constructor(private readonly options: ExecutionPolicyOptions) {}
 
-  evaluate(proposal: FixProposal): PolicyDecision {
-    const reasons: string[] = [];
-    const declared: Risk[] = [];
-    for (const step of proposal.steps) {
-      const plugin = this.plugins.get(step.pluginId);
-      if (!plugin) return escalate(`Unknown plugin ${step.pluginId}.`);
-      if (plugin.category !== 'remediation') return escalate(`${step.pluginId} is not a remediation plugin.`);
-      const args = plugin.args.safeParse(step.args);
-      if (!args.success) return escalate(`Invalid arguments for ${step.pluginId}: ${args.error.issues[0]?.message ?? 'invalid'}.`);
-      declared.push(plugin.risk);
-    }
-    for (const check of proposal.verification) {
-      const plugin = this.plugins.get(check.pluginId);
-      if (plugin?.category !== 'diagnostic') return escalate(`Verification ${check.pluginId} is not a known diagnostic plugin.`);
-    }
-    const risk = maxRisk(proposal.riskClaim, ...declared);
-    reasons.push(`Risk ${risk}: highest of the plugins' declared risk (${declared.join(', ')}) and the proposal's claim (${proposal.riskClaim}).`);
-    if (risk === 'critical') {
-      reasons.push('Critical changes never run automatically and need two approvers.');
-      return { action: 'require_approval', risk, reasons, approvalsRequired: 2 };
-    }
-    if ((risk === 'low' || risk === 'read-only') && this.options.autoExecuteLowRisk) {
-      reasons.push('Low risk: runs without asking.');
-      return { action: 'auto_execute', risk, reasons, approvalsRequired: 0 };
-    }
-    reasons.push('Needs one approval.');
-    return { action: 'require_approval', risk, reasons, approvalsRequired: 1 };
+  get rules(): PolicyRules {
+    return this.options.rules();
+  }
 
-    function escalate(reason: string): PolicyDecision {
-      return { action: 'escalate', risk: maxRisk(proposal.riskClaim, 'high'), reasons: [reason], approvalsRequired: 0 };
+  /** True when any of these plugins (or everything) is in dry-run now. */
+  dryRunFor(pluginIds: readonly string[]): boolean {
+    const rules = this.rules;
+    return rules.dryRun || pluginIds.some((id) => rules.dryRunPlugins.includes(id));
+  }
+
+  async evaluate(proposal: FixProposal, context: EvaluationContext): Promise<PolicyDecision> {
+    const rules = this.rules;
+    const now = (this.options.now ?? Date.now)();
+    const signal = context.signal ?? new AbortController().signal;
+    const steps = await Promise.all(proposal.steps.map((step) => this.facts(step, signal)));
+    const verificationProblems = proposal.verification
+      .filter((check) => this.options.plugins.get(check.pluginId)?.category !== 'diagnostic')
+      .map((check) => `Verification ${check.pluginId} is not a known diagnostic plugin.`);
+    const targets = steps.map((s) => (typeof s.args.target === 'string' ? s.args.target : undefined));
+    const plan = usagePlan(rules, { ...context, targets });
+    const read = async () => usageFacts(plan, await this.options.usage.read(readsOf(plan), now));
+    const input = { rules, proposal, steps, verificationProblems, service: context.service, requestedBy: context.requestedBy, now: new Date(now) };
+    const decision = decide({ ...input, usage: await read() });
+    if (decision.action !== 'auto_execute' || decision.dryRun || context.claim === false) return decision;
+    const claimed = await this.options.usage.claim(claimsOf(plan), now);
+    if (claimed.ok) return decision;
+    // Another instance took the last of a quota between our read and our claim.
+    return decide({ ...input, usage: await read(), lostRace: `Another instance used up ${claimed.full.join(', ')} just now.` });
+  }
+
+  private async facts(step: FixStep, signal: AbortSignal): Promise<StepFacts> {
+    const plugin = this.options.plugins.get(step.pluginId);
+    const base = { pluginId: step.pluginId, args: step.args };
+    if (!plugin) return { ...base, declared: 'high', problem: `Unknown plugin ${step.pluginId}.` };
+    if (plugin.category !== 'remediation') return { ...base, declared: plugin.risk, problem: `${step.pluginId} is not a remediation plugin.` };
+    const args = plugin.args.safeParse(step.args);
+    if (!args.success) {
+      return { ...base, declared: plugin.risk, problem: `Invalid arguments for ${step.pluginId}: ${args.error.issues[0]?.message ?? 'invalid'}.` };
+    }
+    return { ...base, args: args.data, declared: plugin.risk, assessed: await this.assess(plugin, args.data, signal) };
+  }
+
+  /** The plugin's own reading; one that fails counts as high, so a broken hook never lowers risk. */
+  private async assess(plugin: AnyPlugin, args: Record<string, unknown>, signal: AbortSignal): Promise<RiskAssessment | undefined> {
+    if (!plugin.riskOf) return undefined;
+    const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.options.assessTimeoutMs ?? 10_000)]);
+    const logger = this.options.logger.child({ plugin: plugin.id });
+    try {
+      return await abortable(plugin.riskOf(args, { signal: bounded, logger, targets: this.options.targets }), bounded);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      logger.warn({ err: error }, 'riskOf failed; counting the step as high risk');
+      return { risk: 'high', reason: `its risk could not be assessed (${error instanceof Error ? error.message : String(error)})` };
     }
   }
 }

@@ -14,13 +14,22 @@ export interface RouteRequest {
   rawBody: Buffer;
   headers: IncomingHttpHeaders;
   url: URL;
+  /** The peer's address (the proxy's, behind one): the web console trusts only loopback without a token. */
+  remoteAddress?: string;
 }
 
 export interface RouteResponse {
   status: number;
   headers?: Record<string, string>;
-  /** Sent as JSON. */
-  body: unknown;
+  /** Sent as JSON, unless `raw` or `stream` is given. */
+  body?: unknown;
+  /** Sent as is (a static file); say its content-type in `headers`. */
+  raw?: Buffer | string;
+  /**
+   * Keeps the response open and writes it itself (server-sent events). `closed` aborts when the
+   * client goes away or the server closes; the server ends the response then.
+   */
+  stream?: (res: ServerResponse, closed: AbortSignal) => void;
 }
 
 export interface Route {
@@ -61,8 +70,9 @@ export function constantTimeEqual(a: string, b: string): boolean {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const routes = [...healthRoutes(options.checks), ...(options.routes ?? [])];
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const streams = new Set<AbortController>();
   const server: Server = createServer((req, res) => {
-    dispatch(req, res, routes, maxBodyBytes).catch((error: unknown) => {
+    dispatch(req, res, routes, maxBodyBytes, streams).catch((error: unknown) => {
       options.logger.error({ err: error, method: req.method, url: req.url }, 'http handler failed');
       if (!res.headersSent) reply(res, { status: 500, body: { error: 'internal error' } });
       else res.end();
@@ -79,6 +89,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // Open streams never go idle: end them, or close would wait for their clients forever.
+        for (const stream of streams) stream.abort();
         server.closeIdleConnections();
       }),
   };
@@ -102,7 +114,7 @@ function healthRoutes(checks: HealthChecks): Route[] {
   ];
 }
 
-async function dispatch(req: IncomingMessage, res: ServerResponse, routes: Route[], maxBodyBytes: number): Promise<void> {
+async function dispatch(req: IncomingMessage, res: ServerResponse, routes: Route[], maxBodyBytes: number, streams: Set<AbortController>): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const atPath = routes.filter((r) => r.path === url.pathname);
   if (atPath.length === 0) return refuse(req, res, { status: 404, body: { error: 'not found' } });
@@ -115,7 +127,22 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: Route
   if (!rawBody) {
     return refuse(req, res, { status: 413, body: { error: `request body too large (at most ${maxBodyBytes} bytes)` } });
   }
-  reply(res, await route.handle({ rawBody, headers: req.headers, url }));
+  const response = await route.handle({ rawBody, headers: req.headers, url, remoteAddress: req.socket.remoteAddress });
+  if (response.stream) return openStream(res, response, response.stream, streams);
+  reply(res, response);
+}
+
+function openStream(res: ServerResponse, response: RouteResponse, stream: NonNullable<RouteResponse['stream']>, streams: Set<AbortController>): void {
+  const closed = new AbortController();
+  streams.add(closed);
+  res.once('close', () => closed.abort());
+  closed.signal.addEventListener('abort', () => {
+    streams.delete(closed);
+    res.end();
+  });
+  res.writeHead(response.status, response.headers);
+  res.flushHeaders();
+  stream(res, closed.signal);
 }
 
 /** The body, or null once it exceeds the cap (checked on the declared length first, then on what arrives). */
@@ -145,6 +172,11 @@ function refuse(req: IncomingMessage, res: ServerResponse, response: RouteRespon
 }
 
 function reply(res: ServerResponse, response: RouteResponse): void {
+  if (response.raw !== undefined) {
+    res.writeHead(response.status, response.headers);
+    res.end(response.raw);
+    return;
+  }
   res.writeHead(response.status, { ...response.headers, 'content-type': 'application/json' });
   res.end(JSON.stringify(response.body ?? null));
 }

@@ -12,6 +12,8 @@ export interface FlakyService {
   port: number;
   /** POST /admin/restart requests received, counted on arrival. */
   readonly restarts: number;
+  /** GET /healthz requests received. */
+  readonly healthChecks: number;
   readonly healthy: boolean;
   /** Answers held restarts and stops holding later ones. */
   releaseRestart(): void;
@@ -26,6 +28,7 @@ export interface FlakyService {
  */
 export async function startFlakyService(options: FlakyServiceOptions = {}): Promise<FlakyService> {
   let restarts = 0;
+  let healthChecks = 0;
   let healthy = false;
   let holding = options.holdRestart ?? false;
   const held: ServerResponse[] = [];
@@ -37,6 +40,7 @@ export async function startFlakyService(options: FlakyServiceOptions = {}): Prom
   const server = createServer((req, res) => {
     req.resume();
     if (req.method === 'GET' && req.url === '/healthz') {
+      healthChecks += 1;
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' }).end(healthy ? 'ok' : 'unhealthy');
     } else if (req.method === 'POST' && req.url === '/admin/restart') {
       restarts += 1;
@@ -61,6 +65,9 @@ export async function startFlakyService(options: FlakyServiceOptions = {}): Prom
     port,
     get restarts() {
       return restarts;
+    },
+    get healthChecks() {
+      return healthChecks;
     },
     get healthy() {
       return healthy;

@@ -6,6 +6,7 @@ import type { AlertDetection, LarkInboundOptions } from '../../src/chat/lark/lar
 import type { LarkInboundMessage } from '../../src/chat/lark/types';
 import { parseTextAlert } from '../../src/intake/text-alert';
 import { InboundStore } from '../../src/store/inbound-store';
+import { accessFrom, builtinPolicy } from '../../src/policy';
 import { startFlakyService } from '../fakes/flaky-service';
 import type { FlakyService } from '../fakes/flaky-service';
 import { SAMPLE_OUTPUTS } from '../paths/sample-outputs';
@@ -88,7 +89,7 @@ function larkInbound(h: Harness, chat: ChatPort, overrides: Partial<LarkInboundO
     inbound: new InboundStore(h.orm),
     detectAlerts: detectTaggedAlerts,
     botOpenId: BOT,
-    approverIds: [APPROVER],
+    access: accessFrom(() => builtinPolicy({ autoExecuteLowRisk: false, approverIds: [APPROVER], dryRun: false })),
     logger: h.logger,
     ...overrides,
   });
@@ -192,7 +193,7 @@ describe('LarkInbound on the real runtime', () => {
       const { id, version } = await awaitingApproval();
       await inbound.handleEvent(messageEvent('om_sneaky', `/approve ${id} diagnosis`, { sender: 'ou_mallory' }));
       const reply = await eventually(() => chat.texts.find((t) => t.options?.replyTo === 'om_sneaky'), 'the reply');
-      expect(reply.text).toMatch(/Only approvers/);
+      expect(reply.text).toMatch(/^Only people holding operator or admin may decide on a diagnosis \(you hold no role\)/);
       expect(await h.runtime.get(id)).toMatchObject({ state: 'open.awaitingDiagnosisApproval', version });
     });
 
@@ -244,7 +245,7 @@ describe('LarkInbound on the real runtime', () => {
     it('refuses a clicker who is not an approver, and nothing is sent', async () => {
       const { id, card, version } = await awaitingApproval();
       const answer = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: card, operator: 'ou_mallory' }));
-      expect(answer).toEqual({ toast: { type: 'error', content: expect.stringMatching(/Only approvers/) as unknown } });
+      expect(answer).toEqual({ toast: { type: 'error', content: expect.stringMatching(/^Only people holding operator or admin/) as unknown } });
       expect(await h.runtime.get(id)).toMatchObject({ state: 'open.awaitingDiagnosisApproval', version });
     });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { MIGRATIONS } from '../../migrations';
 import { migrate, openOrm } from '../../src/store/orm';
 import { createTestDatabase } from '../support/database';
 import type { TestDatabase } from '../support/database';
@@ -17,7 +18,7 @@ afterAll(async () => {
 
 describe('migrations', () => {
   it('create the schema the entities describe, pgvector and its HNSW index included, and run once', async () => {
-    expect(await migrate(orm)).toEqual(['Migration20261125000000Initial', 'Migration20261125010000ChatIntake']);
+    expect(await migrate(orm)).toEqual(MIGRATIONS.map((m) => m.name));
     expect(await migrate(orm)).toEqual([]);
     expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
     const sql = orm.em.fork().getConnection();

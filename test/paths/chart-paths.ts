@@ -25,6 +25,8 @@ export const GRAPH_INPUT = {
 };
 
 const BY = { by: { id: 'path-tester' }, source: { kind: 'command' as const } };
+/** A second person, so a fix that needs two approvers can be approved. */
+const SECOND = { by: { id: 'path-tester-2' }, source: { kind: 'command' as const } };
 
 /** Every state node of the chart, the root excluded. */
 export function allStateNodes(node: AnyStateNode = incidentMachine.root): AnyStateNode[] {
@@ -59,11 +61,18 @@ function eventsFor(snapshot: Snapshot): EventObject[] {
     }
   }
   for (const type of PERSON_EVENT_TYPES) events.push({ type, ...BY });
+  events.push({ type: 'proposal.approved', ...SECOND });
   events.push({ type: 'alert.repeated', fromIncident: 'INC-OTHER000', status: 'firing' } as IncidentEvent);
   return events;
 }
 
-const serializeState = (snapshot: Snapshot) => `${snapshot.status}:${JSON.stringify(snapshot.value)}`;
+/** Waiting for approval also depends on how many approvals the decision needs and has: separate states for the graph. */
+function approvalProgress(snapshot: Snapshot): string {
+  if (!snapshot.matches({ open: 'notifyingProposal' }) && !snapshot.matches({ open: 'awaitingProposalApproval' })) return '';
+  const { decision, approvals } = snapshot.context;
+  return `:${decision?.approvalsRequired ?? 0}/${approvals.proposalApprovers?.length ?? 0}`;
+}
+const serializeState = (snapshot: Snapshot) => `${snapshot.status}:${JSON.stringify(snapshot.value)}${approvalProgress(snapshot)}`;
 const serializeEvent = (event: EventObject) => JSON.stringify(event, (k, v: unknown) => (k === 'error' ? String(v) : v));
 
 /** Which transition (as in allTransitionKeys) an event takes from a snapshot, if any. */

@@ -16,9 +16,10 @@ const proposal: FixProposal = {
   steps: [{ pluginId: 'http.call', args: { target: 'checkout', action: 'restart' }, summary: 'POST /admin/restart' }],
   verification: [{ pluginId: 'http.probe', args: { target: 'checkout' } }],
 };
-const decision = (action: PolicyDecision['action']): PolicyDecision => ({ action, risk: 'medium', reasons: [action], approvalsRequired: 1 });
-const execution = (succeeded: boolean): ExecutionOutcome => ({
+const decision = (action: PolicyDecision['action'], approvalsRequired = 1): PolicyDecision => ({ action, risk: 'medium', reasons: [action], approvalsRequired });
+const execution = (succeeded: boolean, dryRun?: true): ExecutionOutcome => ({
   succeeded,
+  dryRun,
   steps: [{ pluginId: 'http.call', idempotencyKey: 'k', status: succeeded ? 'success' : 'error', summary: '', elapsedMs: 1, recovered: false }],
 });
 const verification = (passed: boolean): VerificationOutcome => ({ passed, checks: [{ pluginId: 'http.probe', passed, summary: '' }] });
@@ -37,9 +38,10 @@ export const SAMPLE_OUTPUTS: Record<string, unknown[]> = {
   diagnose: [diagnosis],
   sendDiagnosisCard: [{ messageId: 'msg-diagnosis' }],
   propose: [{ fixable: true, proposal } satisfies ProposalOutcome, { fixable: false, reason: 'none' } satisfies ProposalOutcome],
-  evaluatePolicy: [decision('auto_execute'), decision('require_approval'), decision('escalate')],
+  // Two approvers needed: the first approval is counted and the incident keeps waiting.
+  evaluatePolicy: [decision('auto_execute'), decision('require_approval'), decision('escalate'), decision('require_approval', 2)],
   sendProposalCard: [{ messageId: 'msg-proposal' }],
-  execute: [execution(true), execution(false)],
+  execute: [execution(true), execution(false), execution(false, true)],
   verify: [verification(true), verification(false)],
   announce: [{ messageId: 'msg-announce' }],
   waitUntil: [undefined],

@@ -1,14 +1,20 @@
 import { PassThrough } from 'node:stream';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
 import { pino } from 'pino';
 import type { Timeouts } from '../../src/domain';
 import { ConsoleChat } from '../../src/chat/console/console-chat';
 import { provideIncidentMachine } from '../../src/implementations';
+import type { Diagnostician } from '../../src/llm/diagnostician';
 import { RunbookDiagnostician } from '../../src/llm/offline/runbook-diagnostician';
+import type { PluginRegistry } from '../../src/plugins/registry';
+import type { StepJournal } from '../../src/runtime/step-journal';
 import { createRegistry } from '../../src/plugins/discovery';
 import { PluginRunner } from '../../src/plugins/plugin-runner';
 import type { Targets } from '../../src/plugins/targets';
 import { TargetsSchema } from '../../src/plugins/targets';
-import { ExecutionPolicy } from '../../src/policy/execution-policy';
+import { builtinPolicy, ExecutionPolicy, parsePolicy } from '../../src/policy';
+import { MemoryUsage } from '../../src/policy/usage';
 import { ExecutionStore } from '../../src/store/execution-store';
 import { RecordStore } from '../../src/store/record-store';
 import type { TestDatabase } from './database';
@@ -33,13 +39,29 @@ export function flakyTargets(baseUrl: string): Targets {
   });
 }
 
+export interface DiagnosticianFactoryDeps {
+  orm: MikroORM;
+  journal: StepJournal;
+  logger: Logger;
+  plugins: PluginRegistry;
+  targets: Targets;
+  runner: PluginRunner;
+}
+
+const offlineDiagnostician = ({ plugins, targets, runner, logger }: DiagnosticianFactoryDeps): Diagnostician =>
+  new RunbookDiagnostician(plugins, targets, runner, logger);
+
 /** The real chart with the real implementations (runbook, plugins, policy, console chat) on a real database. */
 export async function createWorkflowHarness(options: {
   targets: Targets;
   db?: TestDatabase;
   timeouts?: Partial<Timeouts>;
   autoExecuteLowRisk?: boolean;
+  /** A policy file's content; default: the built-in policy, anyone an operator. */
+  policy?: unknown;
   poolSize?: number;
+  /** The offline runbook engine unless given (e.g. the LLM agent loop against a fake provider). */
+  diagnostician?: (deps: DiagnosticianFactoryDeps) => Diagnostician;
 }): Promise<WorkflowHarness> {
   const output = new PassThrough();
   let printed = '';
@@ -47,6 +69,9 @@ export async function createWorkflowHarness(options: {
   const chat = new ConsoleChat({ input: new PassThrough(), output, operator: { id: 'tester' } });
   const { registry: plugins } = await createRegistry({ logger: pino({ level: 'silent' }) });
   let executions: ExecutionStore | undefined;
+  const rules = options.policy
+    ? parsePolicy(options.policy, 'test policy')
+    : builtinPolicy({ autoExecuteLowRisk: options.autoExecuteLowRisk ?? false, approverIds: [], dryRun: false });
   const harness = await createHarness({
     db: options.db,
     poolSize: options.poolSize,
@@ -62,8 +87,8 @@ export async function createWorkflowHarness(options: {
         chat,
         plugins,
         targets: options.targets,
-        diagnostician: new RunbookDiagnostician(plugins, options.targets, new PluginRunner({ targets: options.targets, logger: h.logger, cacheTtlMs: 30_000 }), h.logger),
-        policy: new ExecutionPolicy(plugins, { autoExecuteLowRisk: options.autoExecuteLowRisk ?? false }),
+        diagnostician: (options.diagnostician ?? offlineDiagnostician)({ ...h, plugins, targets: options.targets, runner: new PluginRunner({ targets: options.targets, logger: h.logger, cacheTtlMs: 30_000 }) }),
+        policy: new ExecutionPolicy({ plugins, targets: options.targets, rules: () => rules, usage: new MemoryUsage(), logger: h.logger }),
         logger: h.logger,
         verification: { attempts: 20, intervalMs: 50 },
       });

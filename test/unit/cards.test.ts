@@ -102,11 +102,36 @@ describe('proposalCard', () => {
     expect(text).toContain('Risk: medium');
     expect(text).toContain('Policy: require approval');
     expect(text).toContain('Production change');
-    expect(text).toContain('Approvals required: 1');
+    expect(text).toContain('Approvals: 0 of 1');
     expect(card.buttons.map((b) => [b.value.action, b.command])).toEqual([
       ['proposal.approved', `/approve ${ID} fix`],
       ['proposal.rejected', `/reject ${ID} fix`],
     ]);
+  });
+
+  it('shows who may approve, the approvals so far of two for critical, quotas left and a dry-run notice', () => {
+    const decision = {
+      action: 'require_approval' as const,
+      risk: 'critical' as const,
+      reasons: ['Critical changes never run by themselves.'],
+      approvalsRequired: 2,
+      approvers: { roles: ['admin'], ids: ['ou_a', 'ou_b'] },
+      quotas: [
+        { scope: 'all services', limit: 10, left: 7 },
+        { scope: 'service checkout', limit: 3, left: 1 },
+      ],
+      dryRun: true,
+    };
+    const approval = { by: { id: 'ou_a', name: 'Ann_*' }, source: { kind: 'card' as const, messageId: 'm1' }, at: '2026-01-01T00:00:00Z' };
+    const card = proposalCard(incident({ decision, approvals: { proposalApprovers: [approval] } }));
+    const text = allText(card);
+    expect(card.title).toContain('Fix needs approval (dry run)');
+    expect(text).toContain('Approvals: 1 of 2 (Ann\\_\\*)');
+    expect(text).toContain('May approve: admin');
+    expect(text).toContain('Automatic runs left this hour: 7 of 10 (all services), 1 of 3 (service checkout)');
+    expect(text).toContain('- Critical changes never run by themselves.');
+    expect(text).toContain('**Dry run**: nothing will run.');
+    expect(card.buttons).toHaveLength(2);
   });
 
   it('refuses to build without a proposal or a decision', () => {
@@ -177,6 +202,25 @@ describe('outcomeCard', () => {
       'escalated',
     );
     expect(allText(card)).toContain('unknown effect');
+  });
+
+  it('says a dry run changed nothing and what would have run', () => {
+    const step = { pluginId: 'http.call', idempotencyKey: 'k', status: 'no_data' as const, summary: 'Dry run, not run. Would have: POST /admin/restart', elapsedMs: 0, recovered: false };
+    const card = outcomeCard(
+      incident({ escalation: { reason: 'Dry run: nothing was changed', at: '2024-01-01T00:00:00Z' }, execution: { succeeded: false, dryRun: true, steps: [step] } }),
+      'escalated',
+    );
+    const text = allText(card);
+    expect(text).toContain('**Dry run**: nothing was changed. What would have run:');
+    expect(text).toContain('Would have: POST /admin/restart');
+    expect(text).not.toContain('**What ran**');
+  });
+
+  it('shows why policy let a fix run without asking', () => {
+    const decision = { action: 'auto_execute' as const, risk: 'low' as const, reasons: ['Runs without asking: low risk.'], approvalsRequired: 0 };
+    const step = { pluginId: 'http.call', idempotencyKey: 'k', status: 'success' as const, summary: 'HTTP 200', elapsedMs: 3, recovered: false };
+    const card = outcomeCard(incident({ decision, execution: { succeeded: true, steps: [step] } }), 'resolved');
+    expect(allText(card)).toContain('**Policy**: ran without asking.\n- Runs without asking: low risk.');
   });
 });
 

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import { approvalsNeeded } from '../../domain';
 import type { IncidentEvent } from '../../domain';
+import type { DecisionAccess } from '../../policy/access';
 import { PERSON_EVENT_TYPES } from '../../runtime/incident-events';
 import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../../runtime/incident-service';
 import type { IncidentService, IncidentView } from '../../runtime/incident-service';
@@ -18,17 +20,6 @@ import type { CardActionAnswer } from './types';
 type PersonEvent = Extract<IncidentEvent, { by: unknown }>;
 type PersonEventType = PersonEvent['type'];
 type Subject = 'diagnosis' | 'proposal';
-
-/** Everything but escalating (which only hands an incident to people) is a decision for approvers. */
-export function needsApprover(type: PersonEventType): boolean {
-  return type !== 'incident.escalate';
-}
-
-export function isApprover(approverIds: readonly string[], id: string): boolean {
-  return approverIds.length === 0 || approverIds.includes(id);
-}
-
-export const NOT_APPROVER_TEXT = 'Only approvers can decide this (APPROVER_IDS). Ask one of them, or escalate.';
 
 const DECISION_VERB: Record<PersonEventType, string> = {
   'diagnosis.approved': 'Diagnosis approved',
@@ -56,7 +47,8 @@ function subjectOf(type: PersonEventType): Subject | null {
 export interface CardClickDeps {
   service: IncidentService;
   chat: ChatPort;
-  approverIds: readonly string[];
+  /** Who may decide what: the same check typed commands get. */
+  access: DecisionAccess;
   logger: Logger;
   /** Lark gives a callback 3 s; past this the click is answered and finished in the background. */
   answerBudgetMs: number;
@@ -124,16 +116,18 @@ function answerForFailure(error: unknown): CardActionAnswer {
 export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick): Promise<CardActionAnswer> {
   if (!isPersonEventType(click.action)) return toast('error', 'This button is not one I know. Use /status to see what the incident accepts.');
   const type = click.action;
-  if (needsApprover(type) && !isApprover(deps.approverIds, click.operatorId)) return toast('error', NOT_APPROVER_TEXT);
-
   const before = await deps.service.get(click.incidentId);
   if (!before) return toast('warning', `No incident ${click.incidentId}.`);
+  const verdict = deps.access.check(click.operatorId, type, before.context);
+  if (!verdict.allowed) return toast('error', verdict.reason);
   const refusal = earlyRefusal(click, type, before);
   if (refusal) return toast('warning', refusal);
 
   const event: PersonEvent = { type, by: { id: click.operatorId }, source: { kind: 'card', messageId: click.messageId } };
   const decided = (after: IncidentView): Card | undefined => {
-    const card = cardClicked(type, before) ?? cardClicked(type, after);
+    // A fix short of approvers keeps its buttons and shows who approved so far.
+    if (stillWaitingForApprovers(type, after)) return cardClicked(type, after);
+    const card = type === 'proposal.approved' ? cardClicked(type, after) : (cardClicked(type, before) ?? cardClicked(type, after));
     return card && decidedCard(card, { verb: DECISION_VERB[type], by: click.operatorId, at: new Date() });
   };
   const sending = deps.service.send(click.incidentId, event);
@@ -154,5 +148,15 @@ export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick)
   if (settled.kind === 'failed') return answerForFailure(settled.error);
   deps.logger.info({ incidentId: click.incidentId, type, by: click.operatorId }, 'card click applied');
   const card = decided(settled.value);
-  return { toast: { type: 'success', content: `${DECISION_VERB[type]}. ${click.incidentId} is now ${settled.value.state}.` }, ...(card ? { card } : {}) };
+  return { toast: { type: 'success', content: appliedText(type, settled.value) }, ...(card ? { card } : {}) };
+}
+
+function stillWaitingForApprovers(type: PersonEventType, after: IncidentView): boolean {
+  return type === 'proposal.approved' && after.state === 'open.awaitingProposalApproval';
+}
+
+function appliedText(type: PersonEventType, after: IncidentView): string {
+  if (!stillWaitingForApprovers(type, after) || !after.context.decision) return `${DECISION_VERB[type]}. ${after.id} is now ${after.state}.`;
+  const given = after.context.approvals.proposalApprovers?.length ?? 0;
+  return `Approval counted: ${given} of ${approvalsNeeded(after.context.decision)}. ${after.id} waits for another approver.`;
 }

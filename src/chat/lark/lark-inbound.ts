@@ -6,8 +6,9 @@ import type { InboundStore } from '../../store/inbound-store';
 import type { ChatPort } from '../chat-port';
 import { executeCommand, parseCommand } from '../commands';
 import { parseTextAlert } from '../../intake/text-alert';
-import type { Command, CommandContext } from '../commands';
-import { handleCardClick, isApprover, NOT_APPROVER_TEXT } from './card-clicks';
+import type { CommandContext } from '../commands';
+import type { DecisionAccess } from '../../policy/access';
+import { handleCardClick } from './card-clicks';
 import { eventEnvelope, LarkEventError, normalizeCardAction, normalizeMessageEvent } from './event-normalizer';
 import type { BotIdentity, LarkCardClick } from './event-normalizer';
 import { renderLarkCard } from './card-renderer';
@@ -25,8 +26,8 @@ export interface LarkInboundOptions {
   detectAlerts(message: LarkInboundMessage): AlertDetection | Promise<AlertDetection>;
   botOpenId: string;
   botAppId?: string;
-  /** Who may decide (open ids); empty means anyone in the chat. */
-  approverIds: string[];
+  /** Who may decide what (roles from the policy); clicks and typed commands get the same check. */
+  access: DecisionAccess;
   logger: Logger;
   /** What /plugins lists. */
   plugins?: CommandContext['plugins'];
@@ -87,7 +88,7 @@ export class LarkInbound {
       {
         service: this.options.service,
         chat: this.options.chat,
-        approverIds: this.options.approverIds,
+        access: this.options.access,
         logger: this.options.logger,
         answerBudgetMs: this.options.cardAnswerBudgetMs ?? DEFAULT_CARD_ANSWER_BUDGET_MS,
         inBackground: (what, work) => this.inBackground(what, work),
@@ -176,13 +177,13 @@ export class LarkInbound {
     const command = parseCommand(message.text);
     if (!command) return;
     const sender = { id: message.sender.id };
-    if (APPROVER_COMMANDS.has(command.kind) && !isApprover(this.options.approverIds, sender.id)) return this.reply(message, NOT_APPROVER_TEXT);
     const context = {
       service: this.options.service,
       sender,
       chatId: message.chatId,
       messageId: message.messageId,
       plugins: this.options.plugins,
+      access: this.options.access,
       parseAlert: (text: string) => this.parsePastedAlert(message, text),
     };
     if (command.kind === 'diag') return this.reply(message, await executeCommand(command, context));
@@ -217,9 +218,6 @@ export function larkCallbackResponse(answer: CardActionAnswer | undefined): { to
   if (!answer) return {};
   return { toast: answer.toast, ...(answer.card ? { card: { type: 'raw', data: renderLarkCard(answer.card) } } : {}) };
 }
-
-/** Typed decisions are gated like clicks (everything but escalating), or a typed /approve would bypass the list. */
-const APPROVER_COMMANDS = new Set<Command['kind']>(['approve', 'reject', 'ignore', 'retry', 'resolve']);
 
 function isCardAction(raw: unknown): boolean {
   try {

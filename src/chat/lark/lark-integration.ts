@@ -2,6 +2,7 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { LockPort } from '../../locks/lock-port';
+import type { DecisionAccess } from '../../policy/access';
 import type { IncidentService, IncidentListener } from '../../runtime/incident-service';
 import type { Route } from '../../server/http-server';
 import type { InboundStore } from '../../store/inbound-store';
@@ -25,6 +26,8 @@ export interface LarkIntakeDeps {
   inboundStore: InboundStore;
   locks: LockPort;
   plugins: () => PluginSummary[];
+  /** Who may decide what (src/policy). */
+  access: DecisionAccess;
 }
 
 /** Cards out: what the incident machine's implementations need, before the runtime exists. */
@@ -79,7 +82,7 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
     detectAlerts: (message) => detector.detect(message),
     botOpenId: bot.openId ?? '',
     botAppId: appId,
-    approverIds: config.APPROVER_IDS,
+    access: deps.access,
     logger,
     plugins: deps.plugins,
   });

@@ -1,3 +1,4 @@
+import { AgentActivityRecord } from './agent-activity.entity';
 import { ChatCursorRecord } from './chat-cursor.entity';
 import { DiagnosisRecord } from './diagnosis.entity';
 import { ExecutionRecord } from './execution.entity';
@@ -7,8 +8,10 @@ import { IncidentRecord } from './incident.entity';
 import { KnowledgeRecord } from './knowledge.entity';
 import { ProposalRecord } from './proposal.entity';
 import { StepJournalRecord } from './step-journal.entity';
+import { WebMessageRecord } from './web-message.entity';
 
 export {
+  AgentActivityRecord,
   ChatCursorRecord,
   InboundEventRecord,
   DiagnosisRecord,
@@ -18,9 +21,12 @@ export {
   KnowledgeRecord,
   ProposalRecord,
   StepJournalRecord,
+  WebMessageRecord,
 };
 export type { IncidentStatus } from './incident.entity';
 export type { ExecutionStatus } from './execution.entity';
+export type { WebMessageAuthor } from './web-message.entity';
+export type { AgentActivityKind } from './agent-activity.entity';
 
 export const ALL_ENTITIES = [
   IncidentRecord,
@@ -32,4 +38,6 @@ export const ALL_ENTITIES = [
   KnowledgeRecord,
   InboundEventRecord,
   ChatCursorRecord,
+  AgentActivityRecord,
+  WebMessageRecord,
 ];

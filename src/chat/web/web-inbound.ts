@@ -1,0 +1,163 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { DecisionAccess } from '../../policy/access';
+import type { IncidentService } from '../../runtime/incident-service';
+import type { InboundStore } from '../../store/inbound-store';
+import type { WebMessage } from '../../store/web-message-store';
+import type { CommandContext } from '../commands';
+import type { AlertDetector } from '../lark/alert-detector';
+import { flatText } from '../lark/alert-detector/flat-message';
+import { flattenMessage } from '../lark/alert-detector/flatten-content';
+import { LarkInbound } from '../lark/lark-inbound';
+import type { CardActionAnswer, LarkInboundMessage } from '../lark/types';
+import { findSample } from './alert-samples';
+import { buttonOnCard } from './card-buttons';
+import type { WebChat } from './web-chat';
+
+/** A client-chosen id: a retried POST names the same message or click and is taken once. */
+const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'expected 8-64 letters, digits, _ or -');
+
+export const WebMessageInput = z
+  .object({
+    id: ClientId,
+    text: z.string().trim().min(1).max(8_000).optional(),
+    /** One of the alert samples, posted as a monitoring bot. */
+    sample: z.string().max(40).optional(),
+    /** `monitor`: post the text as a monitoring bot would (it need not look like a person's pasted alert). */
+    as: z.enum(['person', 'monitor']).default('person'),
+  })
+  .strict()
+  .refine((input) => (input.text === undefined) !== (input.sample === undefined), 'send either text or a sample');
+export type WebMessageInput = z.infer<typeof WebMessageInput>;
+
+export const WebClickInput = z
+  .object({
+    id: ClientId,
+    messageId: z.string().min(1).max(200),
+    value: z.object({ incidentId: z.string().min(1).max(100), action: z.string().min(1).max(60), kind: z.string().max(20).optional(), attempt: z.number().int().min(0).optional() }).strict(),
+  })
+  .strict();
+export type WebClickInput = z.infer<typeof WebClickInput>;
+
+export interface WebInboundOptions {
+  service: IncidentService;
+  chat: WebChat;
+  inbound: InboundStore;
+  detector: AlertDetector;
+  /** Who is at the console: messages and clicks are theirs, checked against the approvers like a Lark user's. */
+  user: { id: string };
+  /** The bot's own id in the web chat, and the monitoring bot the samples are posted as. */
+  botId: string;
+  monitorId: string;
+  /** The same check Lark clicks and commands get: roles from the policy (or APPROVER_IDS). */
+  access: DecisionAccess;
+  logger: Logger;
+  plugins?: CommandContext['plugins'];
+}
+
+const toast = (type: CardActionAnswer['toast']['type'], content: string): CardActionAnswer => ({ toast: { type, content } });
+
+/**
+ * The web console as a chat adapter: each message and click is persisted, then handled by the very
+ * intake the Lark group uses (alert detection, commands, approver checks, card clicks).
+ */
+export class WebInbound {
+  private readonly lark: LarkInbound;
+  /** People's plain messages being read now: if they hold no alert, the person is told why. */
+  private readonly wantsHint = new Set<string>();
+
+  constructor(private readonly options: WebInboundOptions) {
+    this.lark = new LarkInbound({
+      service: options.service,
+      chat: options.chat,
+      inbound: options.inbound,
+      detectAlerts: (message) => this.detect(message),
+      botOpenId: options.botId,
+      access: options.access,
+      logger: options.logger,
+      plugins: options.plugins,
+    });
+  }
+
+  /** Persists the message, then handles it once (a repeated POST is handled at most once). */
+  async send(input: WebMessageInput): Promise<WebMessage> {
+    const { message } = await this.options.chat.receive(this.toStored(input));
+    const lark = toLarkMessage(message, this.options);
+    const hint = lark.sender.kind === 'user' && !lark.text.startsWith('/');
+    if (hint) this.wantsHint.add(lark.messageId);
+    try {
+      await this.lark.handleMessage(lark);
+    } finally {
+      this.wantsHint.delete(lark.messageId);
+    }
+    return message;
+  }
+
+  /** A button on one of the bot's cards, checked against the card as stored, then handled like a Lark click. */
+  async click(input: WebClickInput): Promise<CardActionAnswer> {
+    const message = await this.options.chat.find(input.messageId);
+    if (!message?.card || !buttonOnCard(message.card, input.value)) return toast('error', 'This button is not on that card.');
+    if (!(await this.options.inbound.claim(`web:click:${input.id}`))) return toast('info', 'Already received this click.');
+    const answer = await this.lark.handleCardAction({
+      eventId: input.id,
+      incidentId: input.value.incidentId,
+      action: input.value.action,
+      ...(input.value.kind !== undefined ? { cardKind: input.value.kind } : {}),
+      ...(input.value.attempt !== undefined ? { attempt: input.value.attempt } : {}),
+      operatorId: this.options.user.id,
+      messageId: input.messageId,
+      chatId: message.chatId,
+    });
+    // Lark replaces the card from the callback answer; here the answer's card is stored the same way.
+    if (answer.card) await this.options.chat.updateCard(input.messageId, answer.card);
+    return answer;
+  }
+
+  close(): Promise<void> {
+    return this.lark.close();
+  }
+
+  private toStored(input: WebMessageInput) {
+    const messageId = `web-in-${input.id}`;
+    const sample = input.sample === undefined ? undefined : findSample(input.sample);
+    if (input.sample !== undefined && !sample) throw new UnknownSampleError(input.sample);
+    if (sample) {
+      const flat = flattenMessage(sample.content, undefined);
+      return { messageId, author: 'monitor' as const, senderId: this.options.monitorId, text: flat ? flatText(flat) : sample.label, content: { msgType: sample.msgType, content: sample.content } };
+    }
+    const monitor = input.as === 'monitor';
+    return { messageId, author: monitor ? ('monitor' as const) : ('person' as const), senderId: monitor ? this.options.monitorId : this.options.user.id, text: input.text ?? '' };
+  }
+
+  private async detect(message: LarkInboundMessage) {
+    const detection = this.options.detector.detect(message);
+    if (!detection.isAlert && this.wantsHint.has(message.messageId)) {
+      const text = `Not read as an alert (${detection.reason}). Paste the whole alert, post it as the monitoring bot, or open an incident from any text with /diag <text>.`;
+      await this.options.chat.postText(message.chatId, text, `hint:${message.messageId}`, { replyTo: message.messageId });
+    }
+    return detection;
+  }
+}
+
+export class UnknownSampleError extends Error {
+  override name = 'UnknownSampleError';
+  constructor(readonly sample: string) {
+    super(`No alert sample "${sample}".`);
+  }
+}
+
+/** As the Lark intake sees messages: a person talking to the console addresses the bot, as an @-mention does in a group. */
+function toLarkMessage(message: WebMessage, options: WebInboundOptions): LarkInboundMessage {
+  const stored = message.content as { msgType?: string; content?: unknown } | null;
+  const person = message.author === 'person';
+  return {
+    messageId: message.messageId,
+    chatId: message.chatId,
+    msgType: stored?.msgType ?? 'text',
+    content: stored?.content ?? { text: message.text ?? '' },
+    sender: { kind: person ? 'user' : 'bot', id: person ? options.user.id : options.monitorId },
+    mentionsBot: person,
+    createTime: Date.parse(message.createdAt),
+    text: message.text ?? '',
+  };
+}

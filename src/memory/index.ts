@@ -1,0 +1,105 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Alert } from '../domain';
+import type { IncidentListener } from '../runtime/incident-service';
+import type { Embedder } from './embedder';
+import { IncidentMemory } from './incident-memory';
+import type { IncidentMemoryOptions } from './incident-memory';
+import { KnowledgeStore } from './knowledge-store';
+import { MemoryRecorder } from './memory-recorder';
+import { alertText, memoryAlertOf } from './memory-record';
+import { syncRunbooks } from './runbooks';
+import type { RunbookSteps, RunbookSyncReport } from './runbooks';
+
+export { LocalEmbedder } from './local-embedder';
+export type { Embedder } from './embedder';
+export { IncidentMemory, FIX_BONUS } from './incident-memory';
+export type { KnowledgeMatch, RecalledIncident } from './incident-memory';
+export { EmbeddingShapeError, KnowledgeStore } from './knowledge-store';
+export { MemoryRecorder, memoryRecordOf } from './memory-recorder';
+export { alertText, memoryAlertOf } from './memory-record';
+export type { IncidentMemoryRecordInput, IncidentOutcome } from './memory-record';
+export { fillPlaceholders, loadRunbooks, matchRunbooks, parseRunbook, placeholdersOf, syncRunbooks } from './runbooks';
+export type { Runbook, RunbookMatch, RunbookSyncReport } from './runbooks';
+export { runbookPluginProblems } from './runbook-plugins';
+
+/** A past incident as the diagnosis prompt shows it. */
+export interface PastIncidentNote {
+  incidentId: string;
+  title: string;
+  summary: string;
+  fix?: string;
+  outcome: string;
+  similarity: number;
+  score: number;
+}
+
+/** A runbook as the diagnosis prompt shows it: an excerpt, then its structured plugin calls, if any. */
+export interface KnowledgeNote {
+  title: string;
+  path: string;
+  content: string;
+  similarity: number;
+}
+
+export interface Memory {
+  incidents: IncidentMemory;
+  store: KnowledgeStore;
+  /** Remembers incidents as they end; await `recorder.idle()` before closing the ORM. */
+  recorder: MemoryRecorder;
+  /** Similar past incidents and runbooks for an alert, shaped for the diagnosis prompt. */
+  recollect(alert: Alert, signal?: AbortSignal): Promise<{ incidents: PastIncidentNote[]; knowledge: KnowledgeNote[] }>;
+  syncRunbooks(dir: string, signal?: AbortSignal): Promise<RunbookSyncReport>;
+  /** Starts remembering ended incidents; returns the unsubscribe function. */
+  attach(subscribe: (listener: IncidentListener) => () => void): () => void;
+}
+
+export interface MemoryDeps extends Omit<IncidentMemoryOptions, 'logger'> {
+  orm: MikroORM;
+  embedder: Embedder;
+  logger: Logger;
+}
+
+/** Vector memory over the ORM's database, for the composition root. */
+export function createMemory(deps: MemoryDeps): Memory {
+  const store = new KnowledgeStore(deps.orm);
+  if (deps.embedder.dimensions !== store.dimensions) {
+    throw new Error(`Embedder ${deps.embedder.name} makes ${deps.embedder.dimensions}-dimensional vectors; the knowledge table stores ${store.dimensions}.`);
+  }
+  const { defaultK, minIncidentSimilarity, minKnowledgeSimilarity, logger } = deps;
+  const incidents = new IncidentMemory(store, deps.embedder, { defaultK, minIncidentSimilarity, minKnowledgeSimilarity, logger });
+  const recorder = new MemoryRecorder(incidents, deps.logger);
+  return {
+    incidents,
+    store,
+    recorder,
+    async recollect(alert, signal) {
+      const [past, runbooks] = await Promise.all([
+        incidents.recallForAlert(alert, incidents.defaultK, signal),
+        incidents.searchKnowledge(alertText(memoryAlertOf(alert)), incidents.defaultK, signal),
+      ]);
+      return {
+        incidents: past.map((p) => ({
+          incidentId: p.incidentId,
+          title: p.title,
+          summary: p.summary,
+          ...(p.fix && { fix: `${p.fix.summary} (${p.fixWorked ? 'worked' : p.fix.executed ? 'did not work' : 'not run'})` }),
+          outcome: p.outcome,
+          similarity: p.similarity,
+          score: p.score,
+        })),
+        knowledge: runbooks.map((r) => ({ title: r.title, path: r.path, content: withSteps(r.excerpt, r.steps), similarity: r.similarity })),
+      };
+    },
+    syncRunbooks: (dir, signal) => syncRunbooks(dir, { store, embedder: deps.embedder, logger: deps.logger, ...(signal && { signal }) }),
+    attach: (subscribe) => recorder.attach(subscribe),
+  };
+}
+
+/** The runbook's structured plugin calls after its text, so the model can propose them by id and args. */
+function withSteps(text: string, steps: RunbookSteps): string {
+  const lines = (label: string, list: { plugin: string; args: Record<string, unknown>; expect?: unknown }[]) =>
+    list.map((step) => `${label}: ${step.plugin} ${JSON.stringify(step.args)}${step.expect ? ` expect ${JSON.stringify(step.expect)}` : ''}`);
+  const structured = [...lines('diagnostic', steps.diagnostics), ...lines('remediation', steps.remediation), ...lines('verification', steps.verification)];
+  return structured.length > 0 ? `${text}\n\nStructured steps ({{placeholders}} come from the alert and targets):\n${structured.join('\n')}` : text;
+}

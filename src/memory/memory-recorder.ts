@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { IncidentChange, IncidentListener } from '../runtime/incident-service';
+import type { IncidentMemory } from './incident-memory';
+import { memoryAlertOf } from './memory-record';
+import type { IncidentMemoryRecordInput } from './memory-record';
+
+/** The chart's states where an incident has ended for now (`escalated` may be retried or resolved later). */
+const ENDINGS = { resolved: 'resolved', escalated: 'escalated', ignored: 'ignored' } as const;
+
+/**
+ * What memory keeps of an incident that just reached `resolved`, `escalated` or `ignored`; undefined
+ * for every other transition (merged repeats are not remembered: their original is).
+ */
+export function memoryRecordOf(change: IncidentChange, at = new Date()): IncidentMemoryRecordInput | undefined {
+  const ending = Object.hasOwn(ENDINGS, change.toState) ? ENDINGS[change.toState as keyof typeof ENDINGS] : undefined;
+  const { alert, diagnosis, proposal, execution, verification } = change.context;
+  if (!ending || !alert) return undefined;
+  const executed = execution !== null;
+  const fixWorked = execution?.succeeded === true && verification?.passed === true;
+  return {
+    incidentId: change.incidentId,
+    alert: memoryAlertOf(alert),
+    diagnosis: diagnosis && { summary: diagnosis.summary, rootCause: diagnosis.rootCause, category: diagnosis.category },
+    fix: proposal && { summary: proposal.summary, steps: proposal.steps.map(({ pluginId, args }) => ({ pluginId, args })), executed },
+    // A fix that ran and did not work, handed to people, is what the next diagnosis most needs to hear about.
+    outcome: ending === 'escalated' && executed && !fixWorked ? 'failed' : ending,
+    fixWorked,
+    endedAt: at.toISOString(),
+  };
+}
+
+/**
+ * Remembers incidents as they end, from the runtime's listener callbacks. Best effort: a failure is
+ * logged and never reaches the incident. Writes for one incident run in order, so an escalation
+ * remembered late cannot overwrite the resolution that followed it.
+ */
+export class MemoryRecorder {
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly memory: Pick<IncidentMemory, 'remember'>,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Subscribes to the runtime; returns the unsubscribe function. */
+  attach(subscribe: (listener: IncidentListener) => () => void): () => void {
+    return subscribe((change) => this.onChange(change));
+  }
+
+  onChange(change: IncidentChange): void {
+    const record = memoryRecordOf(change);
+    if (!record) return;
+    const previous = this.queues.get(change.incidentId) ?? Promise.resolve();
+    const next = previous.then(() => this.remember(record));
+    this.queues.set(change.incidentId, next);
+    void next.finally(() => {
+      if (this.queues.get(change.incidentId) === next) this.queues.delete(change.incidentId);
+    });
+  }
+
+  /** Resolves once every write started so far has finished (for shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all(this.queues.values());
+  }
+
+  private async remember(record: IncidentMemoryRecordInput): Promise<void> {
+    try {
+      await this.memory.remember(record);
+      this.logger.debug({ incidentId: record.incidentId, outcome: record.outcome }, 'incident remembered');
+    } catch (error) {
+      this.logger.warn({ err: error, incidentId: record.incidentId }, 'could not remember the incident; memory misses it');
+    }
+  }
+}

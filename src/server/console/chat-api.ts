@@ -1,0 +1,45 @@
+import type { WebChat } from '../../chat/web/web-chat';
+import { UnknownSampleError, WebClickInput, WebMessageInput } from '../../chat/web/web-inbound';
+import type { WebInbound } from '../../chat/web/web-inbound';
+import { ALERT_SAMPLES } from '../../chat/web/alert-samples';
+import type { Route } from '../http-server';
+import { eventStreamResponse } from './event-stream';
+import type { LiveSources } from './event-stream';
+import { badRequest, consoleRoute, invalidInput, parseBody } from './console-routes';
+
+export interface ChatApiDeps {
+  token: string | undefined;
+  chat: WebChat;
+  inbound: WebInbound;
+  live: LiveSources;
+  user: string;
+}
+
+const HISTORY_LIMIT = 300;
+
+/** The chat half of the console: history, sending, clicking, and the live stream. */
+export function chatApiRoutes({ token, chat, inbound, live, user }: ChatApiDeps): Route[] {
+  return [
+    consoleRoute(token, 'GET', '/session', () =>
+      Promise.resolve({ status: 200, body: { user, chatId: chat.chatId, samples: ALERT_SAMPLES.map(({ id, label }) => ({ id, label })) } }),
+    ),
+    consoleRoute(token, 'GET', '/messages', async () => ({ status: 200, body: { messages: await chat.history(HISTORY_LIMIT) } })),
+    consoleRoute(token, 'POST', '/messages', async (request) => {
+      const input = parseBody(request, WebMessageInput);
+      if (!input.ok) return input.response;
+      try {
+        return { status: 202, body: { message: await inbound.send(input.value) } };
+      } catch (error) {
+        if (error instanceof UnknownSampleError) return badRequest(error.message);
+        return invalidInput(error);
+      }
+    }),
+    consoleRoute(token, 'POST', '/clicks', async (request) => {
+      const input = parseBody(request, WebClickInput);
+      if (!input.ok) return input.response;
+      const answer = await inbound.click(input.value);
+      return { status: 200, body: { toast: answer.toast } };
+    }),
+    consoleRoute(token, 'GET', '/events', () => Promise.resolve(eventStreamResponse(live))),
+  ];
+}

@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import { InvalidInputError } from '../../runtime/incident-service';
+import type { Route, RouteRequest, RouteResponse } from '../http-server';
+import { refuseConsoleRequest } from './console-auth';
+
+export const API = '/api/console';
+
+/** A console API route: refused unless the caller may use the console (token, or this machine). */
+export function consoleRoute(token: string | undefined, method: Route['method'], path: string, handle: (request: RouteRequest) => Promise<RouteResponse>): Route {
+  return {
+    method,
+    path: `${API}${path}`,
+    handle: async (request) => refuseConsoleRequest(request, token) ?? noStore(await handle(request)),
+  };
+}
+
+function noStore(response: RouteResponse): RouteResponse {
+  return { ...response, headers: { 'cache-control': 'no-store', ...response.headers } };
+}
+
+export const badRequest = (error: string, issues?: unknown): RouteResponse => ({ status: 400, body: { error, ...(issues ? { issues } : {}) } });
+
+/** The JSON body checked against a schema; a 400 saying what is wrong otherwise. */
+export function parseBody<T extends z.ZodType>(request: RouteRequest, schema: T): { ok: true; value: z.infer<T> } | { ok: false; response: RouteResponse } {
+  if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return { ok: false, response: badRequest('Send JSON (content-type: application/json).') };
+  let json: unknown;
+  try {
+    json = JSON.parse(request.rawBody.toString('utf8'));
+  } catch {
+    return { ok: false, response: badRequest('The body is not JSON.') };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return { ok: false, response: badRequest('The body is not valid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))) };
+  return { ok: true, value: parsed.data };
+}
+
+/** The runtime's "bad input" is the caller's mistake; anything else is ours and propagates. */
+export function invalidInput(error: unknown): RouteResponse {
+  if (error instanceof InvalidInputError) return badRequest(error.message);
+  throw error;
+}

@@ -1,0 +1,53 @@
+import type { AnyStateMachine } from 'xstate';
+import { z } from 'zod';
+import type { IncidentService } from '../../runtime/incident-service';
+import type { ConsoleQueries } from '../../store/console-queries';
+import { INCIDENT_STATUSES } from '../../store/entities/incident.entity';
+import { layoutStatechart } from '../../viz/statechart-layout';
+import { toStatelyJson } from '../../viz/stately-json';
+import type { Route } from '../http-server';
+import { badRequest, consoleRoute } from './console-routes';
+import { incidentDetails, listItem } from './incident-details';
+
+export interface IncidentApiDeps {
+  token: string | undefined;
+  service: IncidentService;
+  queries: ConsoleQueries;
+  machine: AnyStateMachine;
+}
+
+const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+const ListQuery = z.object({
+  status: z.preprocess(blankIsUnset, z.enum(INCIDENT_STATUSES).optional()),
+  severity: z.preprocess(blankIsUnset, z.string().max(40).optional()),
+  service: z.preprocess(blankIsUnset, z.string().max(200).optional()),
+  q: z.preprocess(blankIsUnset, z.string().trim().max(200).optional()),
+  limit: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(500).default(200)),
+});
+
+/** Where to build or change the machine visually; the page copies the machine for its importer. */
+export const STATELY_EDITOR_URL = 'https://stately.ai/editor';
+
+/** The incidents half of the console: the list, one incident's record, and the statechart. */
+export function incidentApiRoutes({ token, service, queries, machine }: IncidentApiDeps): Route[] {
+  const layout = layoutStatechart(machine);
+  const stately = toStatelyJson(machine);
+  return [
+    consoleRoute(token, 'GET', '/incidents', async ({ url }) => {
+      const query = ListQuery.safeParse(Object.fromEntries(url.searchParams));
+      if (!query.success) return badRequest('Bad filter.', query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      const { status, severity, service: serviceName, q, limit } = query.data;
+      const rows = await queries.incidents({ status, severity, service: serviceName, search: q, limit });
+      return { status: 200, body: { incidents: rows.map(listItem), services: await queries.services() } };
+    }),
+    consoleRoute(token, 'GET', '/incident', async ({ url }) => {
+      const id = url.searchParams.get('id') ?? '';
+      if (!/^[A-Za-z0-9._:-]{1,100}$/.test(id)) return badRequest('Give an incident id: ?id=INC-…');
+      const view = await service.get(id);
+      if (!view) return { status: 404, body: { error: `No incident ${id}.` } };
+      return { status: 200, body: await incidentDetails(view, queries) };
+    }),
+    consoleRoute(token, 'GET', '/statechart', () => Promise.resolve({ status: 200, body: { layout, editorUrl: STATELY_EDITOR_URL, stately } })),
+  ];
+}

@@ -1,0 +1,90 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { incidentMachine } from '../../../machines/incident.machine';
+import { updateCardsDecidedByCommand } from '../../chat/command-decided-cards';
+import type { PluginSummary } from '../../chat/commands';
+import { AlertDetector } from '../../chat/lark/alert-detector';
+import { loadAlertTemplates } from '../../chat/lark/alert-templates';
+import { showProgressOnAlerts } from '../../chat/progress-reactions';
+import { WebChat } from '../../chat/web/web-chat';
+import { WebInbound } from '../../chat/web/web-inbound';
+import type { DecisionAccess } from '../../policy/access';
+import type { IncidentListener, IncidentService } from '../../runtime/incident-service';
+import { ConsoleQueries } from '../../store/console-queries';
+import type { InboundStore } from '../../store/inbound-store';
+import { WebMessageStore } from '../../store/web-message-store';
+import type { Route } from '../http-server';
+import { chatApiRoutes } from './chat-api';
+import { incidentApiRoutes } from './incident-api';
+import { staticFileRoutes } from './static-files';
+
+/** The bot's own id in the web chat, and the monitoring bot that posts the samples. */
+export const WEB_BOT_ID = 'ai-fixer';
+export const WEB_MONITOR_ID = 'monitoring-bot';
+
+/** Cards out: what the machine's implementations need before the runtime exists. */
+export function createWebChat(orm: MikroORM): WebChat {
+  return new WebChat(new WebMessageStore(orm), { botId: WEB_BOT_ID });
+}
+
+export interface WebConsoleDeps {
+  orm: MikroORM;
+  chat: WebChat;
+  /** Whether an incident's chat is the web chat (its reactions and decided cards are shown there). */
+  ownsChat(chatId: string): boolean;
+  service: IncidentService;
+  subscribe(listener: IncidentListener): () => void;
+  inboundStore: InboundStore;
+  access: DecisionAccess;
+  /** CONSOLE_USER: whom the console acts as. */
+  user: string;
+  /** CONSOLE_TOKEN: required from anywhere but this machine. */
+  token: string | undefined;
+  alertTemplatesFile: string | undefined;
+  plugins: () => PluginSummary[];
+  logger: Logger;
+}
+
+export interface WebConsole {
+  routes: Route[];
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The web console at `/`: a chat that runs the same intake as the Lark group, the incident list and
+ * pages, and a live stream of both.
+ */
+export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole> {
+  const { chat, logger } = deps;
+  const detector = new AlertDetector({ templates: await loadAlertTemplates(deps.alertTemplatesFile), selfSenderIds: [WEB_BOT_ID] });
+  const inbound = new WebInbound({
+    service: deps.service,
+    chat,
+    inbound: deps.inboundStore,
+    detector,
+    user: { id: deps.user },
+    botId: WEB_BOT_ID,
+    monitorId: WEB_MONITOR_ID,
+    access: deps.access,
+    logger,
+    plugins: deps.plugins,
+  });
+  const webIncidents = (listener: IncidentListener) => deps.subscribe((change) => (deps.ownsChat(change.context.chatId) ? listener(change) : undefined));
+  const routes = [
+    ...(await staticFileRoutes()),
+    ...chatApiRoutes({ token: deps.token, chat, inbound, user: deps.user, live: { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
+    ...incidentApiRoutes({ token: deps.token, service: deps.service, queries: new ConsoleQueries(deps.orm), machine: incidentMachine }),
+  ];
+  let stops: (() => void)[] = [];
+  return {
+    routes,
+    start() {
+      stops = [showProgressOnAlerts(webIncidents, chat, logger), updateCardsDecidedByCommand(webIncidents, chat, logger)];
+    },
+    async stop() {
+      for (const stop of stops) stop();
+      await inbound.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { AgentActivityRecord, DiagnosisRecord, ExecutionRecord, IncidentEventRecord, IncidentRecord, ProposalRecord } from './entities';
+import type { IncidentStatus } from './entities';
+
+export interface IncidentFilter {
+  status?: IncidentStatus;
+  severity?: string;
+  service?: string;
+  /** Matched, case-insensitively, against the id, title and service. */
+  search?: string;
+  limit: number;
+}
+
+export type IncidentRow = Pick<IncidentRecord, 'id' | 'state' | 'status' | 'title' | 'severity' | 'service' | 'source' | 'chatId' | 'mergedInto' | 'createdAt' | 'updatedAt'>;
+
+const LIST_FIELDS = ['id', 'state', 'status', 'title', 'severity', 'service', 'source', 'chatId', 'mergedInto', 'createdAt', 'updatedAt'] as const;
+
+/** `%` and `_` in what a person typed are literal, not wildcards. */
+const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
+/** What the web console reads: incident lists with filters, and everything recorded about one incident. */
+export class ConsoleQueries {
+  constructor(private readonly orm: MikroORM) {}
+
+  async incidents(filter: IncidentFilter): Promise<IncidentRow[]> {
+    const where: Record<string, unknown> = {};
+    if (filter.status) where.status = filter.status;
+    if (filter.severity) where.severity = filter.severity;
+    if (filter.service) where.service = filter.service;
+    if (filter.search) {
+      const like = likePattern(filter.search);
+      where.$or = [{ id: { $ilike: like } }, { title: { $ilike: like } }, { service: { $ilike: like } }];
+    }
+    return this.orm.em.fork().find(IncidentRecord, where, { fields: [...LIST_FIELDS], orderBy: { createdAt: 'desc', id: 'desc' }, limit: filter.limit });
+  }
+
+  /** The services incidents were opened for, for the filter's choices. */
+  async services(): Promise<string[]> {
+    const rows = await this.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ service: string }[]>('select distinct service from incidents where service is not null order by service limit 200');
+    return rows.map((row) => row.service);
+  }
+
+  timeline(incidentId: string): Promise<IncidentEventRecord[]> {
+    return this.orm.em.fork().find(IncidentEventRecord, { incidentId }, { orderBy: { seq: 'asc' } });
+  }
+
+  agentActivity(incidentId: string): Promise<AgentActivityRecord[]> {
+    return this.orm.em.fork().find(AgentActivityRecord, { incidentId }, { orderBy: { id: 'asc' } });
+  }
+
+  diagnoses(incidentId: string): Promise<DiagnosisRecord[]> {
+    return this.orm.em.fork().find(DiagnosisRecord, { incidentId }, { orderBy: { attempt: 'asc' } });
+  }
+
+  proposals(incidentId: string): Promise<ProposalRecord[]> {
+    return this.orm.em.fork().find(ProposalRecord, { incidentId }, { orderBy: { attempt: 'asc' } });
+  }
+
+  executions(incidentId: string): Promise<ExecutionRecord[]> {
+    return this.orm.em.fork().find(ExecutionRecord, { incidentId }, { orderBy: { id: 'asc' } });
+  }
+}

@@ -1,0 +1,70 @@
+// @ts-check
+/**
+ * Builds elements from data. Text always goes in as text nodes, never as markup: alert and tool
+ * text is untrusted, and nothing in this console parses HTML from data.
+ */
+
+/** @typedef {string | number | Node | null | undefined | false} Child */
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, string | ((event: Event) => void) | undefined>} [attributes] `on…` are listeners; the rest are attributes.
+ * @param {...(Child | Child[])} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined) continue;
+    if (typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value);
+  }
+  append(element, children);
+  return element;
+}
+
+/**
+ * @param {Node} parent
+ * @param {(Child | Child[])[]} children
+ */
+export function append(parent, children) {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+  }
+}
+
+/** @param {Node} node @param {...(Child | Child[])} children */
+export function replaceChildren(node, ...children) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+  append(node, children);
+}
+
+/** @param {string} iso */
+export function ago(iso) {
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m ago`;
+  return `${Math.floor(seconds / 86400)}d ago`;
+}
+
+/** @param {string} iso */
+export function clock(iso) {
+  return new Date(iso).toLocaleString(undefined, { hour12: false });
+}
+
+/** A link inside the console (hash routes), with the id encoded. @param {string} incidentId */
+export function incidentHref(incidentId) {
+  return `#/incidents/${encodeURIComponent(incidentId)}`;
+}
+
+/** Shows a short message in the corner. @param {string} type @param {string} text */
+export function toast(type, text) {
+  const box = document.getElementById('toasts');
+  if (!box) return;
+  const item = h('div', { class: `toast ${type}`, role: 'status' }, text);
+  box.appendChild(item);
+  setTimeout(() => item.remove(), 6000);
+}

@@ -1,0 +1,31 @@
+// @ts-check
+/**
+ * Shapes of what the console's API returns (see src/server/console).
+ *
+ * @typedef {{ user: string, chatId: string, samples: { id: string, label: string }[] }} Session
+ * @typedef {{ seq: number, messageId: string, chatId: string, author: 'bot' | 'person' | 'monitor', senderId: string,
+ *   text: string | null, card: CardJson | null, replyTo: string | null, reactions: string[], createdAt: string }} ChatMessage
+ * @typedef {{ tag: string, content?: string, text_size?: string, text?: { content: string }, type?: string,
+ *   behaviors?: { type: string, value: ButtonValue }[], columns?: { elements: CardElement[] }[] }} CardElement
+ * @typedef {{ header?: { title?: { content?: string }, template?: string }, body?: { elements?: CardElement[] } }} CardJson
+ * @typedef {{ incidentId: string, action: string, kind?: string, attempt?: number }} ButtonValue
+ * @typedef {{ id: string, title: string, state: string, status: string, severity: string, service: string | null,
+ *   source: string, createdAt: string, updatedAt: string }} IncidentItem
+ * @typedef {{ at: string, kind: string, actor: string, what: string, fromState: string | null, toState: string | null, detail: unknown }} TimelineEntry
+ * @typedef {{ source: string, summary: string, status: string, citation?: { ref: string, toolSummary: string } }} Evidence
+ * @typedef {{ summary: string, rootCause: string, category: string, severity: string, confidence: number, confidenceNote?: string, evidence: Evidence[] }} Diagnosis
+ * @typedef {{ pluginId: string, args: Record<string, unknown>, summary: string, plan?: string }} FixStep
+ * @typedef {{ fixable: true, proposal: { summary: string, rationale: string, riskClaim: string, steps: FixStep[] } } | { fixable: false, reason: string }} ProposalOutcome
+ * @typedef {{ action: string, risk: string, reasons: string[], approvalsRequired: number, dryRun?: boolean }} PolicyDecision
+ * @typedef {{ pluginId: string, args: Record<string, unknown>, status: string, result: unknown, startedAt: string, finishedAt: string | null }} Execution
+ * @typedef {{ incident: IncidentItem & { accepts: string[], attempt: number, repeats: number, wakeAt: string | null,
+ *     alert: { description?: string, source: string, labels?: Record<string, string> } | null,
+ *     escalation: { reason: string, detail?: string } | null, verification: { passed: boolean, checks: { pluginId: string, passed: boolean, summary: string }[] } | null },
+ *   visited: string[], timeline: TimelineEntry[], diagnoses: { attempt: number, at: string, diagnosis: Diagnosis }[],
+ *   proposals: { attempt: number, at: string, outcome: ProposalOutcome, decision: PolicyDecision | null }[], executions: Execution[] }} IncidentDetails
+ * @typedef {{ id: string, label: string, description: string | null, x: number, y: number, width: number, height: number,
+ *   compound: boolean, final: boolean, parked: boolean }} LayoutState
+ * @typedef {{ from: string, to: string, labels: string[], kind: string, path: string, labelX: number, labelY: number }} LayoutEdge
+ * @typedef {{ layout: { machineId: string, width: number, height: number, states: LayoutState[], edges: LayoutEdge[] }, editorUrl: string, stately: unknown }} Statechart
+ */
+export {};
