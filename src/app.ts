@@ -9,11 +9,14 @@ import { InboundStore } from './store/inbound-store';
 import type { Config } from './config';
 import { provideIncidentMachine } from './implementations';
 import { createInboundHandler } from './intake/inbound-handler';
-import { RunbookDiagnostician } from './llm/offline/runbook-diagnostician';
+import { createDiagnosisStack } from './llm/diagnosis-stack';
+import { RedactingIntake } from './intake/redacting-intake';
+import { RedactingChat } from './chat/redacting-chat';
+import { createScrubber, secretsIn } from './security';
+import type { SecretScrubber } from './security';
 import { MemoryLock } from './locks/memory-lock';
 import { loadTargets } from './plugins/load-targets';
 import { createRegistry } from './plugins/discovery';
-import { PluginRunner } from './plugins/plugin-runner';
 import { createPolicyRuntime } from './policy';
 import { DeadlineSweeper } from './runtime/deadline-sweeper';
 import { DurabilityGate } from './runtime/durability-gate';
@@ -40,7 +43,7 @@ export interface App {
 }
 
 /** The composition root: config → adapters → machine.provide(implementations) → runtime → intake. */
-export async function startApp(config: Config, logger: Logger, io: AppIo): Promise<App> {
+export async function startApp(config: Config, logger: Logger, io: AppIo, scrubber: SecretScrubber = createScrubber(config)): Promise<App> {
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(config.DATA_DIR);
   const databaseUrl = config.DATABASE_URL ?? embedded!.databaseUrl;
   const orm = await openOrm({ databaseUrl, poolSize: embedded?.maxConnections ?? 10, logger });
@@ -51,6 +54,8 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
   const gate = new DurabilityGate();
   const journal = new StepJournal(new StepJournalStore(orm), gate);
   const targets = await loadTargets(config.TARGETS_FILE, config.env);
+  // Secrets the targets reference (tokens, passwords in URLs) are redacted wherever they would show.
+  scrubber.addSecrets(secretsIn(targets));
   const { registry: plugins, broken } = await createRegistry({ pluginsDir: config.PLUGINS_DIR, logger });
   const inboundStore = new InboundStore(orm);
   const locks = new MemoryLock();
@@ -59,7 +64,9 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
   const webChat = createWebChat(orm);
   // The web console is a chat too (the default one without Lark): posts go by chat id, updates and reactions by message id.
   const terminal = consoleChat ? [{ chat: consoleChat, chatId: consoleChat.chatId, messagePrefix: 'console-' }] : [];
-  const chat = new ChatRouter(lark?.chat ?? webChat, [{ chat: webChat, chatId: webChat.chatId, messagePrefix: WEB_MESSAGE_PREFIX }, ...terminal]);
+  const router = new ChatRouter(lark?.chat ?? webChat, [{ chat: webChat, chatId: webChat.chatId, messagePrefix: WEB_MESSAGE_PREFIX }, ...terminal]);
+  const chat = new RedactingChat(router, scrubber);
+  const diagnosis = await createDiagnosisStack(config, { orm, plugins, targets, journal, logger, scrubber });
   const policy = await createPolicyRuntime(config, { plugins, targets, logger });
 
   const runtime = new IncidentRuntime({
@@ -78,23 +85,27 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
         chat,
         plugins,
         targets,
-        diagnostician: new RunbookDiagnostician(plugins, targets, new PluginRunner({ targets, logger, cacheTtlMs: config.PLUGIN_CACHE_TTL }), logger),
+        diagnostician: diagnosis.diagnostician,
         policy: policy.policy,
         logger,
         verification: { attempts: config.VERIFY_ATTEMPTS, intervalMs: config.VERIFY_INTERVAL },
       }),
   });
 
+  diagnosis.attach((listener) => runtime.subscribe(listener));
+  // Intake opens incidents with the alert's secrets redacted.
+  const intake = new RedactingIntake(runtime, scrubber);
+
   const listPlugins = () => [
     ...plugins.list(),
     ...broken.map((b) => ({ id: b.file, category: 'broken', risk: '-', description: b.error })),
   ];
-  const larkIntake = lark?.listen({ service: runtime, subscribe: (l) => runtime.subscribe(l), inboundStore, locks, plugins: listPlugins, access: policy.access });
+  const larkIntake = lark?.listen({ service: intake, subscribe: (l) => runtime.subscribe(l), inboundStore, locks, plugins: listPlugins, access: policy.access });
   const webConsole = await startWebConsole({
     orm,
     chat: webChat,
-    ownsChat: (chatId) => chat.owner(chatId) === webChat,
-    service: runtime,
+    ownsChat: (chatId) => router.owner(chatId) === webChat,
+    service: intake,
     subscribe: (l) => runtime.subscribe(l),
     inboundStore,
     access: policy.access,
@@ -107,7 +118,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
   const routes = [...(larkIntake?.routes ?? []), ...webConsole.routes];
   if (config.API_KEYS.length) {
     const chatId = lark ? config.LARK_DEFAULT_CHAT_ID : webChat.chatId;
-    routes.push(createAlertIntakeRoute({ service: runtime, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, routes: config.ALERT_ROUTES, logger }));
+    routes.push(createAlertIntakeRoute({ service: intake, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, routes: config.ALERT_ROUTES, logger }));
   }
 
   const resumed = await runtime.recover();
@@ -120,7 +131,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
     logger,
   });
   const consoleUrl = `http://localhost:${server.port}/`;
-  logger.info({ resumed, port: server.port, embedded: !!embedded, chat: lark ? 'lark' : 'console', console: consoleUrl }, 'ai-fixer started');
+  logger.info({ resumed, port: server.port, embedded: !!embedded, chat: lark ? 'lark' : 'console', console: consoleUrl, llm: diagnosis.provider }, 'ai-fixer started');
 
   larkIntake?.start();
   webConsole.start();
@@ -128,7 +139,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
     consoleChat.banner();
     io.output.write(`Web console: ${consoleUrl}\n`);
     consoleChat
-      .start(createInboundHandler({ service: runtime, plugins: listPlugins, access: policy.access }))
+      .start(createInboundHandler({ service: intake, plugins: listPlugins, access: policy.access }))
       .catch((error: unknown) => logger.error({ err: error }, 'console chat stopped'));
   }
 
@@ -141,6 +152,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo): Promi
       await webConsole.stop();
       await sweeper.stop();
       await runtime.stop();
+      await diagnosis.close();
       await policy.close();
       await server.close();
       await closeOrm(orm);

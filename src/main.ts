@@ -1,13 +1,16 @@
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { createScrubber } from './security';
 
 /** `npm start`: the bot on its embedded defaults unless the environment says otherwise. */
 async function main(): Promise<void> {
   const config = loadConfig();
   // The console chat shares the terminal with the logs; keep them to warnings unless asked.
-  const logger = createLogger(config.LOG_LEVEL ?? 'warn');
-  const app = await startApp(config, logger, { input: process.stdin, output: process.stdout });
+  // One scrubber for logs, chat, tool output and the model: secrets it learns later (targets) apply everywhere.
+  const scrubber = createScrubber(config);
+  const logger = createLogger(config.LOG_LEVEL ?? 'warn', { scrubber });
+  const app = await startApp(config, logger, { input: process.stdin, output: process.stdout }, scrubber);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -4,7 +4,7 @@
  *
  * @typedef {{ user: string, chatId: string, samples: { id: string, label: string }[] }} Session
  * @typedef {{ seq: number, messageId: string, chatId: string, author: 'bot' | 'person' | 'monitor', senderId: string,
- *   text: string | null, card: CardJson | null, replyTo: string | null, reactions: string[], createdAt: string }} ChatMessage
+ *   text: string | null, card: CardJson | null, replyTo: string | null, reactions: string[], createdAt: string, updatedAt: string }} ChatMessage
  * @typedef {{ tag: string, content?: string, text_size?: string, text?: { content: string }, type?: string,
  *   behaviors?: { type: string, value: ButtonValue }[], columns?: { elements: CardElement[] }[] }} CardElement
  * @typedef {{ header?: { title?: { content?: string }, template?: string }, body?: { elements?: CardElement[] } }} CardJson
@@ -25,7 +25,7 @@
  *   proposals: { attempt: number, at: string, outcome: ProposalOutcome, decision: PolicyDecision | null }[], executions: Execution[] }} IncidentDetails
  * @typedef {{ id: string, label: string, description: string | null, x: number, y: number, width: number, height: number,
  *   compound: boolean, final: boolean, parked: boolean }} LayoutState
- * @typedef {{ from: string, to: string, labels: string[], kind: string, path: string, labelX: number, labelY: number }} LayoutEdge
+ * @typedef {{ from: string, to: string, labels: string[], kind: string, path: string, labelX: number, labelY: number, detour: boolean }} LayoutEdge
  * @typedef {{ layout: { machineId: string, width: number, height: number, states: LayoutState[], edges: LayoutEdge[] }, editorUrl: string, stately: unknown }} Statechart
  */
 export {};

@@ -80,7 +80,7 @@ function approval(rules: PolicyRules, risk: Risk, requestedBy: string | undefine
   const approvers: Approvers = { roles, ids: holders(rules, roles), ...(requestedBy && riskAtLeast(risk, 'high') ? { requester: requestedBy } : {}) };
   const who = roles.join(' or ');
   const reasons = [`Needs ${required} approval(s) from distinct people holding ${who}.`];
-  if (approvers.requester) reasons.push(`${approvers.requester} opened this incident by hand, so someone else must approve too.`);
+  if (approvers.requester) reasons.push(`${approvers.requester} brought this alert in, so someone else must approve too.`);
   const ids = approvers.ids;
   let impossible: string | undefined;
   if (ids && ids.filter((id) => id !== approvers.requester).length === 0) impossible = `Nobody else holds ${who}, so nobody can approve it.`;

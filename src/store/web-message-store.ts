@@ -42,6 +42,13 @@ function toMessage(row: WebMessageRecord): WebMessage {
   };
 }
 
+/** A repeated id (the same idempotency key) inserts nothing: the first message stands. */
+const INSERT = `
+  insert into web_messages (message_id, chat_id, author, sender_id, text, card, content, reply_to, reactions, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, '[]'::jsonb, now(), now())
+  on conflict (message_id) do nothing
+  returning seq`;
+
 const ADD_REACTION = `
   update web_messages
      set reactions = case when reactions @> jsonb_build_array(?::text) then reactions else reactions || jsonb_build_array(?::text) end,
@@ -55,28 +62,19 @@ export class WebMessageStore {
 
   /** The message, and whether this call stored it (false: it was there already, e.g. a repeated post). */
   async insert(message: NewWebMessage): Promise<{ message: WebMessage; inserted: boolean }> {
-    const now = new Date();
     const em = this.orm.em.fork();
-    const inserted = await em
-      .createQueryBuilder(WebMessageRecord)
-      .insert({
-        messageId: message.messageId,
-        chatId: message.chatId,
-        author: message.author,
-        senderId: message.senderId,
-        text: message.text ?? null,
-        card: message.card ?? null,
-        content: message.content ?? null,
-        replyTo: message.replyTo ?? null,
-        reactions: [],
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflict('message_id')
-      .ignore()
-      .execute('run');
+    const inserted = await em.getConnection().execute<{ seq: number }[]>(INSERT, [
+      message.messageId,
+      message.chatId,
+      message.author,
+      message.senderId,
+      message.text ?? null,
+      message.card ? JSON.stringify(message.card) : null,
+      message.content ? JSON.stringify(message.content) : null,
+      message.replyTo ?? null,
+    ]);
     const row = await em.findOneOrFail(WebMessageRecord, { messageId: message.messageId });
-    return { message: toMessage(row), inserted: inserted.affectedRows === 1 };
+    return { message: toMessage(row), inserted: inserted.length === 1 };
   }
 
   async get(messageId: string): Promise<WebMessage | null> {

@@ -26,6 +26,8 @@ export interface LayoutEdge {
   path: string;
   labelX: number;
   labelY: number;
+  /** Routed around other states; its label would crowd the channel, so it is left to the tooltip. */
+  detour: boolean;
 }
 
 export interface StatechartLayout {
@@ -160,7 +162,7 @@ function routeEdges(edges: GraphEdge[], rects: Map<AnyStateNode, Rect>, obstacle
     const between = obstacles.filter((o) => o !== s && o !== t && overlaps(o, Math.min(sx, tx) - 1, Math.max(sx, tx) + 1, sy, ty));
     if (ty > sy && between.length === 0) {
       const bend = Math.min(40, (ty - sy) / 2);
-      return { ...common, path: `M${sx},${sy} C${sx},${sy + bend} ${tx},${ty - bend} ${tx},${ty}`, labelX: (sx + tx) / 2 + 6, labelY: (sy + ty) / 2 };
+      return { ...common, path: `M${sx},${sy} C${sx},${sy + bend} ${tx},${ty - bend} ${tx},${ty}`, labelX: (sx + tx) / 2 + 6, labelY: (sy + ty) / 2, detour: false };
     }
     // Detour: out of the source's right side, down (or up) a channel clear of every state in the way.
     const [y0, y1] = [s.y + s.height / 2, t.y + t.height / 2];
@@ -179,6 +181,6 @@ function routeEdges(edges: GraphEdge[], rects: Map<AnyStateNode, Rect>, obstacle
     const [x0, x1] = [s.x + s.width, t.x + t.width];
     const c0 = x0 + ((channel - x0) * 4) / 3;
     const c1 = x1 + ((channel - x1) * 4) / 3;
-    return { ...common, path: `M${x0},${y0} C${c0},${y0} ${c1},${y1} ${x1},${y1}`, labelX: channel + 4, labelY: (y0 + y1) / 2 };
+    return { ...common, path: `M${x0},${y0} C${c0},${y0} ${c1},${y1} ${x1},${y1}`, labelX: channel + 4, labelY: (y0 + y1) / 2, detour: true };
   });
 }

@@ -333,3 +333,52 @@ describe('a card click while the incident is busy with a step', () => {
     expect(view?.context.approvals.diagnosis?.by.id).toBe(APPROVER);
   });
 });
+
+describe('card clicks on a fix that needs two approvers', () => {
+  const actors = new ControllableActors();
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ machine: () => actors.machine() });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('counts the first approval and keeps the buttons, refuses a repeat and a non-approver, runs on the second', async () => {
+    const chat = new RecordingChat();
+    const access = accessFrom(() => builtinPolicy({ autoExecuteLowRisk: false, approverIds: [APPROVER, 'ou_bob'], dryRun: false }));
+    const inbound = larkInbound(h, chat, { access });
+    const alert = { source: 'test', fingerprint: 'two-person', title: 'payments down', severity: 'critical', service: 'payments' } as const;
+    const { id } = await h.runtime.create({ alert, chatId: CHAT, by: { id: 'monitor' } });
+    const settle = async (invokeId: string, output: unknown) => {
+      await eventually(() => (actors.isPending(id, invokeId) ? true : undefined), `${invokeId} to run`);
+      actors.settle(id, invokeId, { output });
+    };
+    await settle('triage', SAMPLE_OUTPUTS.triage?.[0]);
+    await settle('diagnose', SAMPLE_OUTPUTS.diagnose?.[0]);
+    await settle('sendDiagnosisCard', { messageId: 'msg-diagnosis' });
+    await eventually(async () => ((await h.runtime.get(id))?.state === 'open.awaitingDiagnosisApproval' ? true : undefined), 'the diagnosis card');
+    await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: 'msg-diagnosis' }));
+    await settle('propose', SAMPLE_OUTPUTS.propose?.[0]);
+    const decision = { action: 'require_approval', risk: 'critical', reasons: ['Critical changes never run by themselves.'], approvalsRequired: 2, approvers: { roles: ['operator', 'admin'], ids: [APPROVER, 'ou_bob'] } };
+    await settle('evaluatePolicy', decision);
+    await settle('sendProposalCard', { messageId: 'msg-proposal' });
+    await eventually(async () => ((await h.runtime.get(id))?.state === 'open.awaitingProposalApproval' ? true : undefined), 'the proposal card');
+    const click = (operator: string) => inbound.handleEvent(clickEvent({ incidentId: id, action: 'proposal.approved', messageId: 'msg-proposal', operator }));
+
+    const first = await click(APPROVER);
+    expect(first?.toast).toEqual({ type: 'success', content: `Approval counted: 1 of 2. ${id} waits for another approver.` });
+    expect(first?.card?.buttons.map((b) => b.value.action)).toEqual(['proposal.approved', 'proposal.rejected']);
+    expect(first?.card?.fields).toContainEqual({ label: 'Approvals', value: '1 of 2 (ou\\_approver)' });
+
+    expect((await click(APPROVER))?.toast).toEqual({ type: 'error', content: 'You already approved this fix; it needs 1 more approval(s) from other people.' });
+    expect((await click('ou_carol'))?.toast).toMatchObject({ type: 'error', content: expect.stringMatching(/^Only people holding operator or admin may decide on a critical-risk fix/) as unknown });
+    expect((await h.runtime.get(id))?.state).toBe('open.awaitingProposalApproval');
+
+    const second = await click('ou_bob');
+    expect(second?.toast).toMatchObject({ type: 'success', content: `Fix approved. ${id} is now remediating.executing.` });
+    expect(second?.card?.buttons).toEqual([]);
+    expect(second?.card?.fields).toContainEqual({ label: 'Approvals', value: '2 of 2 (ou\\_approver, ou\\_bob)' });
+    await inbound.close();
+  });
+});

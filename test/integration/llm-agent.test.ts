@@ -195,8 +195,8 @@ describe('the LLM agent loop through the real Anthropic SDK', () => {
   it('shows similar past incidents and runbooks to the model as quoted data', async () => {
     const recall = () =>
       Promise.resolve({
-        incidents: [{ incidentId: 'inc-old', title: 'checkout 503', summary: 'pool exhausted', fix: 'restart', outcome: 'resolved', similarity: 0.91 }],
-        knowledge: [{ title: 'HTTP service unhealthy', content: 'Probe, then restart.', similarity: 0.8 }],
+        incidents: [{ incidentId: 'inc-old', title: 'checkout 503', summary: 'pool exhausted', fix: 'restart', outcome: 'resolved', similarity: 0.91, score: 1.01 }],
+        knowledge: [{ title: 'HTTP service unhealthy', path: 'http.md', content: 'Probe, then restart.', similarity: 0.8 }],
       });
     const harness = await start(anthropicLlm(anthropicUrl), { recall });
     anthropic.enqueue(diagnosisOf({ ...checkoutDown, evidence: [] }));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { executeCommand, HELP_TEXT, parseCommand } from '../../src/chat/commands';
 import type { Command, CommandContext } from '../../src/chat/commands';
-import type { IncidentContext, IncidentEvent, IncidentEventType } from '../../src/domain';
+import type { IncidentContext, IncidentEvent, IncidentEventType, PolicyDecision } from '../../src/domain';
+import { accessFrom, parsePolicy } from '../../src/policy';
 import {
   EventNotAcceptedError,
   InvalidInputError,
@@ -307,5 +308,55 @@ describe('/diag, /plugins and /status without an id', () => {
   it('/plugins lists what is installed, one line each', async () => {
     const service = new FakeIncidentService(awaitingDiagnosis());
     expect(await run(service, '/plugins')).toBe('Plugins:\nhttp.probe [diagnostic, read-only] Probe a health check.');
+  });
+});
+
+describe('typed decisions under the policy roles (the check card clicks get too)', () => {
+  const rules = parsePolicy({ roles: { admin: ['boss'], operator: ['ops'], viewer: ['watcher'] }, approvers: { high: ['admin'] } }, 'test');
+  const access = accessFrom(() => rules);
+  const highFix = (): IncidentView => {
+    const decision: PolicyDecision = { action: 'require_approval', risk: 'high', reasons: [], approvalsRequired: 1, approvers: { roles: ['admin'], ids: ['boss'] } };
+    return { ...awaitingProposal(), context: { ...context(), decision } };
+  };
+  function runAs(service: IncidentService, sender: string, text: string): Promise<string> {
+    const command = parseCommand(text);
+    if (!command) throw new Error(`not a command: ${text}`);
+    return executeCommand(command, { service, sender: { id: sender }, chatId: 'oc_ops', messageId: 'msg-2', access });
+  }
+
+  it.each<[string, string, () => IncidentView, string, RegExp | string]>([
+    ['a viewer may not approve a diagnosis', 'watcher', awaitingDiagnosis, `/approve ${ID} diagnosis`, /^Only people holding operator or admin may decide on a diagnosis \(you hold viewer\)/],
+    ['nor dismiss an incident', 'watcher', awaitingDiagnosis, `/ignore ${ID}`, /may dismiss an incident/],
+    ['an operator may not approve a high-risk fix', 'ops', highFix, `/approve ${ID} fix`, /may decide on a high-risk fix \(you hold operator\)/],
+    ['nor reject one', 'ops', highFix, `/reject ${ID} fix`, /may decide on a high-risk fix/],
+    ['an admin may approve it', 'boss', highFix, `/approve ${ID} fix`, `Approved the fix of ${ID}. It is now remediating.executing.`],
+  ])('%s', async (_name, sender, state, text, expected) => {
+    const service = new FakeIncidentService(state());
+    const reply = await runAs(service, sender, text);
+    if (typeof expected === 'string') expect(reply).toBe(expected);
+    else {
+      expect(reply).toMatch(expected);
+      expect(service.attempts).toEqual([]);
+    }
+  });
+
+  it('anyone may escalate, and an unknown incident is answered as such', async () => {
+    const service = new FakeIncidentService(awaitingDiagnosis());
+    expect(await runAs(service, 'stranger', `/escalate ${ID}`)).toBe(`Escalated ${ID}. It is now escalating.`);
+    expect(await runAs(service, 'boss', '/approve INC-NOPE fix')).toMatch(/^No incident INC-NOPE/);
+  });
+
+  it('says when a fix still waits for another approver', async () => {
+    const decision: PolicyDecision = { action: 'require_approval', risk: 'critical', reasons: [], approvalsRequired: 2, approvers: { roles: ['operator', 'admin'], ids: ['boss', 'ops'] } };
+    const waiting = { ...awaitingProposal(), context: { ...context(), decision } };
+    const service: IncidentService = {
+      ...new FakeIncidentService(waiting),
+      get: () => Promise.resolve(waiting),
+      send: (_id, event) =>
+        Promise.resolve({ ...waiting, context: { ...waiting.context, approvals: { proposalApprovers: [{ by: (event as { by: { id: string } }).by, source: { kind: 'command' }, at: 'now' }] } } }),
+      create: () => Promise.reject(new Error('not used')),
+      listOpen: () => Promise.resolve([]),
+    };
+    expect(await runAs(service, 'boss', `/approve ${ID} fix`)).toBe(`Approval counted for the fix of ${ID}: 1 of 2. It waits for another approver.`);
   });
 });

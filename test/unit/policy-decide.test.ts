@@ -33,7 +33,9 @@ describe('risk: the highest of declared, assessed, fenced and claimed; never low
       { risk: 'medium' },
     ],
     ['the riskiest step counts', decideInput({ steps: [step(), step({ declared: 'critical' })] }), { risk: 'critical', approvalsRequired: 2 }],
-  ])('%s', (_name, input, expected) => check(input, expected));
+  ])('%s', (_name, input, expected) => {
+    check(input, expected);
+  });
 });
 
 describe('automatic execution', () => {
@@ -43,7 +45,9 @@ describe('automatic execution', () => {
     ['upTo none turns it off', decideInput({ policy: { autoExecute: { upTo: 'none' } } }), { action: 'require_approval', reason: /Automatic execution is off/ }],
     ['upTo high lets high run', decideInput({ policy: { autoExecute: { upTo: 'high' } }, claim: 'high' }), { action: 'auto_execute', risk: 'high' }],
     ['critical never runs by itself, even under upTo high', decideInput({ policy: { autoExecute: { upTo: 'high' } }, claim: 'critical' }), { action: 'require_approval', approvalsRequired: 2, reason: /Critical changes never run by themselves/ }],
-  ])('%s', (_name, input, expected) => check(input, expected));
+  ])('%s', (_name, input, expected) => {
+    check(input, expected);
+  });
 });
 
 describe('fences', () => {
@@ -109,7 +113,9 @@ describe('fences', () => {
       decideInput({ policy: { fences: { scopes: { low: { services: ['checkout'] } } } }, service: undefined }),
       { risk: 'medium' },
     ],
-  ])('%s', (_name, input, expected) => check(input, expected));
+  ])('%s', (_name, input, expected) => {
+    check(input, expected);
+  });
 
   const weekend = { name: 'weekend', cron: '0 18 * * fri', duration: '62h', timezone: 'Europe/Berlin' };
   it.each<[string, DecideInput, Expected]>([
@@ -122,7 +128,9 @@ describe('fences', () => {
     ['the hourly quota used up', decideInput({ usage: { perHour: 10, servicePerHour: 0, incidentSteps: 0, cooldowns: [] } }), { action: 'require_approval', reason: /10 of 10 used \(all services\)/ }],
     ["the service's quota used up", decideInput({ usage: { perHour: 4, servicePerHour: 3, incidentSteps: 0, cooldowns: [] } }), { action: 'require_approval', reason: /for checkout: 3 of 3 used/ }],
     ['another instance won the race for the quota', decideInput({ lostRace: 'Another instance used up auto:all just now.' }), { action: 'require_approval', reason: /Another instance/ }],
-  ])('%s', (_name, input, expected) => check(input, expected));
+  ])('%s', (_name, input, expected) => {
+    check(input, expected);
+  });
 
   it('shows the quota left after this run, globally and for the service', () => {
     const auto = decide(decideInput({ usage: { perHour: 4, servicePerHour: 1, incidentSteps: 0, cooldowns: [] } }));
@@ -141,7 +149,9 @@ describe('dry run', () => {
     ['for one plugin', decideInput({ policy: { plugins: { 'http.call': { dryRun: true } } } }), { dryRun: true }],
     ['not for another plugin', decideInput({ policy: { plugins: { 'shell.run': { dryRun: true } } } }), { dryRun: false }],
     ['kept on an approval', decideInput({ policy: { dryRun: true }, claim: 'high' }), { action: 'require_approval', dryRun: true }],
-  ])('%s', (_name, input, expected) => check(input, expected));
+  ])('%s', (_name, input, expected) => {
+    check(input, expected);
+  });
 });
 
 describe('who may approve', () => {
@@ -151,7 +161,7 @@ describe('who may approve', () => {
     ['anyone when everyone holds the role', decideInput({ policy: { everyone: 'operator' }, claim: 'medium' }), { approvers: { roles: ['operator', 'admin'], ids: null } }],
     ['critical needs two distinct people', decideInput({ policy: { roles }, claim: 'critical' }), { approvalsRequired: 2, reason: /Needs 2 approval\(s\) from distinct people/ }],
     ['more when configured', decideInput({ policy: { roles, approvalsRequired: { medium: 2 } }, claim: 'medium' }), { approvalsRequired: 2 }],
-    ['the requester is named at high risk', decideInput({ policy: { roles }, claim: 'high', requestedBy: 'ou_op1' }), { approvers: { requester: 'ou_op1' }, reason: /ou_op1 opened this incident by hand/ }],
+    ['the requester is named at high risk', decideInput({ policy: { roles }, claim: 'high', requestedBy: 'ou_op1' }), { approvers: { requester: 'ou_op1' }, reason: /ou_op1 brought this alert in/ }],
     ['but not below high', decideInput({ policy: { roles }, claim: 'medium', requestedBy: 'ou_op1' }), { approvers: { roles: ['operator', 'admin'], ids: ['ou_admin', 'ou_op1', 'ou_op2'] } }],
     ['nobody holding the roles escalates at once', decideInput({ policy: { approvers: { medium: ['admin'] } }, claim: 'medium' }), { action: 'escalate', reason: /Nobody else holds admin/ }],
     ['fewer holders than approvals needed escalates', decideInput({ policy: { roles: { admin: ['ou_admin'] }, approvers: { critical: ['admin'] } }, claim: 'critical' }), { action: 'escalate', reason: /Only 1 person\(s\) hold admin; 2 are needed/ }],

@@ -59,7 +59,7 @@ const scenario = fc.record({
   claim: anyRisk,
   steps: fc.array(stepFacts, { minLength: 1, maxLength: 3 }),
   requestedBy: fc.option(fc.constantFrom(...PEOPLE, ...STRANGERS), { nil: undefined }),
-  usage: fc.record({ perHour: fc.nat(5), servicePerHour: fc.nat(5), incidentSteps: fc.nat(5), cooldowns: fc.constantFrom([], [{ target: 'checkout', at: NOON.getTime() - 60_000 }]) }),
+  usage: fc.record({ perHour: fc.nat(5), servicePerHour: fc.nat(5), incidentSteps: fc.nat(5), cooldowns: fc.constantFrom<{ target: string; at: number }[][]>([], [{ target: 'checkout', at: NOON.getTime() - 60_000 }]) }),
 });
 
 type ScenarioValue = typeof scenario extends fc.Arbitrary<infer T> ? T : never;

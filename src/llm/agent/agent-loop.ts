@@ -171,6 +171,7 @@ async function runCalls<T>(input: AgentLoopInput<T>, turn: number, calls: ToolCa
 async function runCall<T>(input: AgentLoopInput<T>, turn: number, call: ToolCall, ref: string): Promise<{ result: ToolResult; fact?: ToolFact }> {
   const plugin = input.tools.plugin(call.name);
   if (!plugin) return { result: { callId: call.id, content: `Unknown tool ${call.name}: nothing was run.`, isError: true } };
+  if (call.inputError) return { result: { callId: call.id, content: `Not run: the arguments were not valid JSON (${call.inputError}).`, isError: true } };
   const outcome = await input.journal.once(`turn-${turn}/${ref}`, async () => {
     const result = await input.runTool(plugin, call.input, input.signal);
     const observed = result.status === 'success' || (result.status === 'error' && result.data !== undefined);

@@ -1,27 +1,14 @@
 import type { Alert, Diagnosis } from '../../domain';
+import type { KnowledgeNote, PastIncidentNote } from '../../memory';
 import type { AnyPlugin } from '../../plugins/plugin';
 import { SUBMIT_DIAGNOSIS } from './diagnosis-submission';
 import { SUBMIT_PROPOSAL } from './proposal-submission';
 import { argsSchemaOf } from './tool-catalog';
 import { quoteUntrusted, truncate } from './untrusted';
 
-/** A past incident like this one, from vector memory. */
-export interface PastIncidentNote {
-  incidentId: string;
-  title: string;
-  summary: string;
-  fix?: string;
-  outcome: string;
-  similarity: number;
-}
+export type { KnowledgeNote, PastIncidentNote } from '../../memory';
 
-/** A runbook entry like this alert, from the knowledge folder. */
-export interface KnowledgeNote {
-  title: string;
-  content: string;
-  similarity: number;
-}
-
+/** What vector memory recalls for an alert: similar past incidents and runbooks. */
 export interface Recollection {
   incidents: PastIncidentNote[];
   knowledge: KnowledgeNote[];

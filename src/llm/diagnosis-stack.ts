@@ -1,0 +1,88 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { createMemory, LocalEmbedder, loadRunbooks, runbookPluginProblems } from '../memory';
+import type { Memory, Runbook } from '../memory';
+import { PluginRunner } from '../plugins/plugin-runner';
+import type { PluginRegistry } from '../plugins/registry';
+import type { Targets } from '../plugins/targets';
+import type { IncidentListener } from '../runtime/incident-service';
+import type { StepJournal } from '../runtime/step-journal';
+import type { Scrubber } from '../security';
+import { AgentActivityStore } from '../store/agent-activity-store';
+import { createDiagnostician } from './create-diagnostician';
+import { createEmbedder, createLlm } from './create-llm';
+import type { Diagnostician } from './diagnostician';
+
+export interface DiagnosisStack {
+  diagnostician: Diagnostician;
+  memory: Memory;
+  /** `anthropic`, `openai` or `offline`. */
+  provider: string;
+  /** Starts remembering incidents as they end. */
+  attach(subscribe: (listener: IncidentListener) => () => void): void;
+  /** Lets the last memories be written; before the ORM closes. */
+  close(): Promise<void>;
+}
+
+export interface DiagnosisStackDeps {
+  orm: MikroORM;
+  plugins: PluginRegistry;
+  targets: Targets;
+  journal: StepJournal;
+  logger: Logger;
+  scrubber: Scrubber;
+}
+
+/**
+ * The model (or the offline engine), vector memory, and the runbooks both of them read. Runbooks are
+ * loaded and embedded at start-up; a missing folder or an unreachable embeddings endpoint is logged and
+ * the bot diagnoses without them rather than not starting.
+ */
+export async function createDiagnosisStack(config: Config, deps: DiagnosisStackDeps): Promise<DiagnosisStack> {
+  const { orm, plugins, targets, journal, logger, scrubber } = deps;
+  const llm = createLlm(config, logger);
+  const memory = createMemory({ orm, embedder: createEmbedder(config) ?? new LocalEmbedder(), logger, defaultK: config.MEMORY_RECALL_K });
+  const runbooks = await loadShippedRunbooks(config, memory, plugins, logger);
+  const diagnostician = createDiagnostician(config, {
+    llm,
+    plugins,
+    targets,
+    runner: new PluginRunner({ targets, logger, cacheTtlMs: config.PLUGIN_CACHE_TTL, scrubber }),
+    journal,
+    activity: new AgentActivityStore(orm),
+    logger,
+    recall: (alert, signal) => memory.recollect(alert, signal),
+    runbooks: { list: () => runbooks },
+    scrub: (text) => scrubber.scrubText(text),
+  });
+  let detach: (() => void) | undefined;
+  return {
+    diagnostician,
+    memory,
+    provider: llm?.provider ?? 'offline',
+    attach(subscribe) {
+      detach = memory.attach(subscribe);
+    },
+    async close() {
+      detach?.();
+      await memory.recorder.idle();
+    },
+  };
+}
+
+async function loadShippedRunbooks(config: Config, memory: Memory, plugins: PluginRegistry, logger: Logger): Promise<Runbook[]> {
+  try {
+    const { runbooks } = await loadRunbooks(config.RUNBOOKS_DIR);
+    for (const runbook of runbooks) {
+      const problems = runbookPluginProblems(runbook, plugins);
+      if (problems.length > 0) logger.warn({ runbook: runbook.path, problems }, 'runbook refers to plugins it cannot use');
+    }
+    const report = await memory.syncRunbooks(config.RUNBOOKS_DIR);
+    logger.info({ runbooks: runbooks.length, added: report.added.length, updated: report.updated.length, deleted: report.deleted.length }, 'runbooks loaded');
+    return runbooks;
+  } catch (error) {
+    logger.warn({ err: error, dir: config.RUNBOOKS_DIR }, 'runbooks not loaded; diagnosing without them');
+    return [];
+  }
+}

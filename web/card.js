@@ -1,0 +1,48 @@
+// @ts-check
+import { h } from './dom.js';
+import { renderMarkdown } from './markdown.js';
+
+/** @typedef {import('./types.js').CardJson} CardJson @typedef {import('./types.js').CardElement} CardElement @typedef {import('./types.js').ButtonValue} ButtonValue */
+
+const TEMPLATES = new Set(['red', 'orange', 'yellow', 'green', 'blue', 'grey', 'turquoise', 'purple', 'indigo', 'wathet', 'violet', 'carmine']);
+
+/**
+ * A card as Lark shows it, drawn from the card JSON 2.0 the Lark renderer produced: header, markdown,
+ * column sets, buttons, rules. Buttons call `onClick` with their callback value.
+ * @param {CardJson} card
+ * @param {(value: ButtonValue, button: HTMLButtonElement) => void} onClick
+ */
+export function renderCard(card, onClick) {
+  const template = card.header?.template ?? 'grey';
+  const header = h('div', { class: `card-header tone-${TEMPLATES.has(template) ? template : 'grey'}` }, card.header?.title?.content ?? '');
+  const body = h('div', { class: 'card-body' }, ...(card.body?.elements ?? []).map((element) => renderElement(element, onClick)));
+  return h('div', { class: 'card' }, header, body);
+}
+
+/**
+ * @param {CardElement} element
+ * @param {(value: ButtonValue, button: HTMLButtonElement) => void} onClick
+ * @returns {Node}
+ */
+function renderElement(element, onClick) {
+  switch (element.tag) {
+    case 'markdown': {
+      const box = h('div', { class: `md${element.text_size === 'notation' ? ' notation' : ''}` });
+      box.appendChild(renderMarkdown(element.content ?? ''));
+      return box;
+    }
+    case 'hr':
+      return h('hr');
+    case 'column_set':
+      return h('div', { class: 'columns' }, ...(element.columns ?? []).map((column) => h('div', { class: 'column' }, ...column.elements.map((inner) => renderElement(inner, onClick)))));
+    case 'button': {
+      const value = element.behaviors?.find((behavior) => behavior.type === 'callback')?.value;
+      const button = h('button', { type: 'button', class: `card-button ${element.type ?? 'default'}` }, element.text?.content ?? 'Button');
+      if (value) button.addEventListener('click', () => onClick(value, button));
+      else button.disabled = true;
+      return button;
+    }
+    default:
+      return h('div', { class: 'md notation' }, `(${element.tag} is not shown here)`);
+  }
+}

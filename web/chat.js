@@ -1,0 +1,144 @@
+// @ts-check
+import { api, clientId } from './api.js';
+import { renderCard } from './card.js';
+import { clock, h, incidentHref, replaceChildren, toast } from './dom.js';
+
+/** @typedef {import('./types.js').ChatMessage} ChatMessage @typedef {import('./types.js').Session} Session @typedef {import('./types.js').ButtonValue} ButtonValue */
+
+const REACTION_TEXT = /** @type {Record<string, string>} */ ({ working: '⏳ working', done: '✅ done', failed: '⚠️ failed', duplicate: '🔁 duplicate' });
+const INCIDENT_ID = /INC-[0-9A-Z]{8}/;
+
+/** The console's chat: the same cards and commands as the Lark group. */
+export class ChatView {
+  /** @param {Session} session */
+  constructor(session) {
+    this.session = session;
+    /** @type {Map<string, ChatMessage>} */
+    this.messages = new Map();
+    /** @type {Map<string, HTMLElement>} */
+    this.elements = new Map();
+    this.list = h('div', { class: 'messages', id: 'messages' });
+    this.input = h('textarea', { id: 'composer', rows: '3', placeholder: 'Paste an alert, or type a command: /help, /incidents, /status INC-…' });
+    this.asMonitor = h('input', { type: 'checkbox', id: 'as-monitor' });
+    this.root = this.build();
+  }
+
+  build() {
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        void this.sendText();
+      }
+    });
+    const samples = this.session.samples.map((sample) =>
+      h('button', { type: 'button', class: 'sample', 'data-sample': sample.id, onclick: () => void this.send({ sample: sample.id }) }, sample.label),
+    );
+    return h(
+      'section',
+      { class: 'chat' },
+      this.list,
+      h(
+        'div',
+        { class: 'composer' },
+        h('div', { class: 'samples' }, 'Send a sample alert as the monitoring bot: ', ...samples),
+        this.input,
+        h(
+          'div',
+          { class: 'composer-actions' },
+          h('label', {}, this.asMonitor, ' post as the monitoring bot'),
+          h('span', { class: 'hint' }, `You are ${this.session.user}. Enter sends, Shift+Enter starts a new line.`),
+          h('button', { type: 'button', class: 'primary', id: 'send', onclick: () => void this.sendText() }, 'Send'),
+        ),
+      ),
+    );
+  }
+
+  async reload() {
+    const { messages } = /** @type {{ messages: ChatMessage[] }} */ (await api('/messages'));
+    this.messages.clear();
+    this.elements.clear();
+    replaceChildren(this.list);
+    for (const message of messages) this.upsert(message);
+  }
+
+  /** A message posted or updated (a decided card, a reaction), from the stream or an answer. @param {ChatMessage} message */
+  upsert(message) {
+    const known = this.messages.get(message.messageId);
+    // An answer can arrive after the stream already brought a newer version of the same message.
+    if (known && Date.parse(known.updatedAt) > Date.parse(message.updatedAt)) return;
+    this.messages.set(message.messageId, message);
+    const element = this.renderMessage(message);
+    const old = this.elements.get(message.messageId);
+    this.elements.set(message.messageId, element);
+    if (old) old.replaceWith(element);
+    else {
+      const stick = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 40;
+      const next = [...this.messages.values()].filter((m) => m.seq > message.seq).sort((a, b) => a.seq - b.seq)[0];
+      const before = next ? this.elements.get(next.messageId) : undefined;
+      this.list.insertBefore(element, before ?? null);
+      if (stick) this.list.scrollTop = this.list.scrollHeight;
+    }
+  }
+
+  /** @param {ChatMessage} message */
+  renderMessage(message) {
+    const who = message.author === 'bot' ? 'ai-fixer' : message.senderId;
+    const parent = message.replyTo ? this.messages.get(message.replyTo) : undefined;
+    const title = message.card?.header?.title?.content ?? message.text ?? '';
+    const incident = INCIDENT_ID.exec(title)?.[0];
+    const meta = h(
+      'div',
+      { class: 'meta' },
+      h('span', { class: `author ${message.author}` }, who),
+      h('time', { datetime: message.createdAt }, clock(message.createdAt)),
+      parent ? h('span', { class: 'reply' }, `↪ ${snippet(parent)}`) : null,
+      incident ? h('a', { href: incidentHref(incident), class: 'incident-link' }, `${incident} →`) : null,
+      ...message.reactions.map((reaction) => h('span', { class: `reaction ${reaction}` }, REACTION_TEXT[reaction] ?? reaction)),
+    );
+    const body = message.card
+      ? renderCard(message.card, (value, button) => void this.click(message.messageId, value, button))
+      : h('div', { class: 'text' }, message.text ?? '');
+    return h('article', { class: `message ${message.author}`, 'data-message-id': message.messageId }, meta, body);
+  }
+
+  async sendText() {
+    const text = this.input.value.trim();
+    if (!text) return;
+    const sent = await this.send({ text, as: this.asMonitor.checked ? 'monitor' : 'person' });
+    if (sent) this.input.value = '';
+  }
+
+  /** @param {{ text?: string, sample?: string, as?: string }} body */
+  async send(body) {
+    try {
+      const { message } = /** @type {{ message: ChatMessage }} */ (await api('/messages', { method: 'POST', body: { id: clientId(), ...body } }));
+      this.upsert(message);
+      return true;
+    } catch (error) {
+      toast('error', `Not sent: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  }
+
+  /** @param {string} messageId @param {ButtonValue} value @param {HTMLButtonElement} button */
+  async click(messageId, value, button) {
+    const buttons = [...(button.closest('.card')?.querySelectorAll('button') ?? [])];
+    for (const b of buttons) b.disabled = true;
+    try {
+      const { toast: answer } = /** @type {{ toast: { type: string, content: string } }} */ (
+        await api('/clicks', { method: 'POST', body: { id: clientId(), messageId, value } })
+      );
+      toast(answer.type, answer.content);
+      if (answer.type !== 'success') for (const b of buttons) b.disabled = false;
+    } catch (error) {
+      toast('error', error instanceof Error ? error.message : String(error));
+      for (const b of buttons) b.disabled = false;
+    }
+  }
+}
+
+/** @param {ChatMessage} message */
+function snippet(message) {
+  const text = (message.card?.header?.title?.content ?? message.text ?? '').replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}

@@ -1,0 +1,147 @@
+// @ts-check
+import { api } from './api.js';
+import { ago, clock, h, replaceChildren, toast } from './dom.js';
+import { drawStatechart } from './statechart.js';
+
+/** @typedef {import('./types.js').IncidentDetails} IncidentDetails @typedef {import('./types.js').Statechart} Statechart */
+
+/** @type {Promise<Statechart> | null} */
+let chart = null;
+
+/** @param {unknown} value */
+const json = (value) => h('pre', { class: 'json' }, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+
+/** @param {string} title @param {...(Node | string | null)} content */
+const panel = (title, ...content) => h('section', { class: 'panel' }, h('h2', {}, title), ...content);
+
+/** One incident: its place in the statechart, the audit timeline, and what each attempt found and did. */
+export class IncidentView {
+  /** @param {string} incidentId */
+  constructor(incidentId) {
+    this.incidentId = incidentId;
+    this.root = h('section', { class: 'incident' }, h('p', { class: 'hint' }, 'Loading…'));
+  }
+
+  async reload() {
+    chart ??= /** @type {Promise<Statechart>} */ (api('/statechart'));
+    const [details, statechart] = await Promise.all([/** @type {Promise<IncidentDetails>} */ (api(`/incident?id=${encodeURIComponent(this.incidentId)}`)), chart]);
+    replaceChildren(this.root, summary(details), statechartPanel(statechart, details), timeline(details), diagnoses(details), proposals(details), executions(details));
+  }
+}
+
+/** @param {IncidentDetails} details */
+function summary({ incident }) {
+  const facts = [
+    ['State', incident.state],
+    ['Status', incident.status],
+    ['Severity', incident.severity],
+    ['Service', incident.service ?? '—'],
+    ['Opened', `${clock(incident.createdAt)} (${ago(incident.createdAt)})`],
+    ['Updated', clock(incident.updatedAt)],
+    ['Attempt', String(incident.attempt)],
+    ['Repeats', String(incident.repeats)],
+    ['Accepts', incident.accepts.join(', ') || 'nothing from people now'],
+  ];
+  if (incident.escalation) facts.push(['Escalated', `${incident.escalation.reason}${incident.escalation.detail ? `: ${incident.escalation.detail}` : ''}`]);
+  return h(
+    'header',
+    { class: 'incident-head' },
+    h('h1', {}, h('span', { class: 'incident-id' }, incident.id), ' ', incident.title),
+    h('div', { class: 'chips' }, h('span', { class: `status ${incident.status}`, id: 'incident-status' }, incident.status === 'done' ? incident.state : incident.status), h('span', { class: `severity ${incident.severity}` }, incident.severity)),
+    h('dl', { class: 'facts' }, ...facts.flatMap(([term, value]) => [h('dt', {}, term ?? ''), h('dd', {}, value ?? '')])),
+    incident.alert?.description ? h('blockquote', { class: 'alert-text' }, incident.alert.description) : null,
+  );
+}
+
+/** @param {Statechart} statechart @param {IncidentDetails} details */
+function statechartPanel(statechart, details) {
+  const text = `createMachine(${JSON.stringify(statechart.stately, null, 2)})`;
+  const download = h('a', { href: URL.createObjectURL(new Blob([JSON.stringify(statechart.stately, null, 2)], { type: 'application/json' })), download: 'incident.stately.json' }, 'Stately JSON');
+  const open = h('a', { href: statechart.editorUrl, target: '_blank', rel: 'noopener noreferrer', id: 'stately-link' }, 'Open the machine in the Stately editor');
+  // The editor imports code (Import → From code); the machine is put on the clipboard for that.
+  open.addEventListener('click', () => {
+    navigator.clipboard.writeText(text).then(
+      () => toast('info', 'The machine is on your clipboard: in the Stately editor choose Import → From code and paste it.'),
+      () => toast('warning', 'Could not copy the machine; download the Stately JSON and import it wrapped in createMachine(…).'),
+    );
+  });
+  const figure = h('div', { class: 'chart-scroll' });
+  figure.appendChild(drawStatechart(statechart.layout, { current: details.incident.state, visited: details.visited }));
+  return panel('Statechart', h('p', { class: 'hint' }, 'Current state highlighted; states it passed through are outlined. ', open, ' · ', download), figure);
+}
+
+/** @param {IncidentDetails} details */
+function timeline({ timeline: entries }) {
+  const rows = entries.map((entry) =>
+    h(
+      'tr',
+      { class: `timeline-${entry.kind}` },
+      h('td', { title: entry.at }, clock(entry.at)),
+      h('td', { class: 'actor' }, entry.actor),
+      h('td', {}, entry.what),
+      h('td', {}, entry.toState ? `${entry.fromState ?? '∅'} → ${entry.toState}` : ''),
+      h('td', {}, h('details', {}, h('summary', {}, 'details'), json(entry.detail))),
+    ),
+  );
+  const head = h('tr', {}, ...['When', 'Who', 'What', 'Transition', ''].map((name) => h('th', {}, name)));
+  return panel('Timeline', h('table', { class: 'timeline', id: 'timeline' }, h('thead', {}, head), h('tbody', {}, ...rows)));
+}
+
+/** @param {IncidentDetails} details */
+function diagnoses({ diagnoses: list }) {
+  if (list.length === 0) return panel('Diagnosis', h('p', { class: 'hint' }, 'No diagnosis yet.'));
+  return panel(
+    'Diagnosis',
+    ...list.map(({ attempt, diagnosis }) =>
+      h(
+        'div',
+        { class: 'record' },
+        h('h3', {}, `Attempt ${attempt}: ${diagnosis.summary}`),
+        h('p', {}, h('strong', {}, 'Root cause: '), diagnosis.rootCause),
+        h('p', { class: 'hint' }, `${diagnosis.category} · ${diagnosis.severity} · confidence ${Math.round(diagnosis.confidence * 100)}%${diagnosis.confidenceNote ? ` (${diagnosis.confidenceNote})` : ''}`),
+        h('ul', { class: 'evidence' }, ...diagnosis.evidence.map((e) => h('li', {}, h('code', {}, e.source), ` ${e.status}: `, e.summary, e.citation ? h('span', { class: 'hint' }, ` [${e.citation.ref}] tool: ${e.citation.toolSummary}`) : null))),
+      ),
+    ),
+  );
+}
+
+/** @param {IncidentDetails} details */
+function proposals({ proposals: list }) {
+  if (list.length === 0) return panel('Proposals', h('p', { class: 'hint' }, 'No proposal yet.'));
+  return panel(
+    'Proposals',
+    ...list.map(({ attempt, outcome, decision }) =>
+      h(
+        'div',
+        { class: 'record' },
+        outcome.fixable
+          ? [
+              h('h3', {}, `Attempt ${attempt}: ${outcome.proposal.summary}`),
+              h('p', {}, outcome.proposal.rationale),
+              h('ol', {}, ...outcome.proposal.steps.map((step) => h('li', {}, h('code', {}, step.pluginId), ` ${step.summary}`, step.plan ? json(step.plan) : null))),
+            ]
+          : h('h3', {}, `Attempt ${attempt}: no fix (${outcome.reason})`),
+        decision
+          ? h(
+              'div',
+              { class: 'decision' },
+              h('strong', {}, `Policy: ${decision.action.replace('_', ' ')}`),
+              ` · risk ${decision.risk} · ${decision.approvalsRequired} approval(s)${decision.dryRun ? ' · dry run' : ''}`,
+              h('ul', { class: 'reasons' }, ...decision.reasons.map((reason) => h('li', {}, reason))),
+            )
+          : h('p', { class: 'hint' }, 'Policy has not decided yet.'),
+      ),
+    ),
+  );
+}
+
+/** @param {IncidentDetails} details */
+function executions({ executions: list, incident }) {
+  const rows = list.map((run) =>
+    h('div', { class: 'record' }, h('h3', {}, h('code', {}, run.pluginId), ` ${run.status}`), h('p', { class: 'hint' }, `${clock(run.startedAt)}${run.finishedAt ? ` → ${clock(run.finishedAt)}` : ''}`), json(run.args), h('h4', {}, 'Output'), json(run.result)),
+  );
+  const checks = incident.verification
+    ? h('div', { class: 'record' }, h('h3', {}, `Verification ${incident.verification.passed ? 'passed' : 'failed'}`), h('ul', {}, ...incident.verification.checks.map((c) => h('li', {}, h('code', {}, c.pluginId), ` ${c.passed ? 'passed' : 'failed'}: ${c.summary}`))))
+    : null;
+  return panel('Executions', ...(rows.length ? rows : [h('p', { class: 'hint' }, 'Nothing has run.')]), checks);
+}

@@ -1,0 +1,52 @@
+// @ts-check
+/** @typedef {import('./types.js').Statechart} Statechart */
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/**
+ * @param {string} tag
+ * @param {Record<string, string | number>} attributes
+ * @param {string} [text]
+ */
+function svg(tag, attributes, text) {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+/**
+ * The statechart, laid out on the server from the machine definition, drawn with DOM calls (no
+ * markup parsing). The current state is highlighted, the states it passed through are marked.
+ * @param {Statechart['layout']} layout
+ * @param {{ current: string, visited: string[] }} incident
+ */
+export function drawStatechart(layout, incident) {
+  const root = svg('svg', { viewBox: `0 0 ${layout.width} ${layout.height}`, width: layout.width, height: layout.height, class: 'statechart', role: 'img' });
+  root.appendChild(svg('title', {}, `${layout.machineId} statechart; current state ${incident.current}`));
+  const defs = root.appendChild(svg('defs', {}));
+  const marker = defs.appendChild(svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }));
+  marker.appendChild(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }));
+  const visited = new Set(incident.visited);
+  const within = (/** @type {string} */ id) => incident.current === id || incident.current.startsWith(`${id}.`);
+  for (const state of layout.states) {
+    const classes = ['state', state.compound ? 'compound' : 'leaf', state.parked ? 'parked' : '', state.final ? 'final' : '', visited.has(state.id) ? 'visited' : '', within(state.id) ? 'current' : ''];
+    const group = root.appendChild(svg('g', { class: classes.filter(Boolean).join(' '), 'data-state': state.id }));
+    group.appendChild(svg('title', {}, state.description ? `${state.id}: ${state.description}` : state.id));
+    group.appendChild(svg('rect', { x: state.x, y: state.y, width: state.width, height: state.height, rx: state.compound ? 10 : 8 }));
+    const textY = state.compound ? state.y + 15 : state.y + state.height / 2 + 4;
+    const textX = state.compound ? state.x + 10 : state.x + state.width / 2;
+    group.appendChild(svg('text', { x: textX, y: textY, 'text-anchor': state.compound ? 'start' : 'middle' }, state.label));
+  }
+  for (const edge of layout.edges) {
+    const taken = visited.has(edge.from) && visited.has(edge.to);
+    const group = root.appendChild(svg('g', { class: `edge ${edge.kind}${taken ? ' taken' : ''}` }));
+    group.appendChild(svg('title', {}, `${edge.from} → ${edge.to}: ${edge.labels.join('; ')}`));
+    group.appendChild(svg('path', { d: edge.path, 'marker-end': 'url(#arrow)' }));
+    if (edge.kind === 'person' || (edge.kind === 'step' && !edge.detour)) {
+      const label = edge.labels[0] ?? '';
+      group.appendChild(svg('text', { x: edge.labelX, y: edge.labelY, class: 'edge-label' }, edge.labels.length > 1 ? `${label} +${edge.labels.length - 1}` : label));
+    }
+  }
+  return root;
+}
