@@ -17,10 +17,14 @@ import { describeDecision } from '../src/policy/describe-decision';
 
 const USAGE = 'usage: npm run policy:check -- <proposal.json> [--service name] [--requested-by id] [--json]';
 
-const InputSchema = z.union([
-  z.object({ proposal: FixProposalSchema, service: z.string().optional(), requestedBy: z.string().optional() }).strict(),
-  FixProposalSchema.transform((proposal) => ({ proposal, service: undefined, requestedBy: undefined })),
-]);
+const WrappedSchema = z.object({ proposal: FixProposalSchema, service: z.string().optional(), requestedBy: z.string().optional() }).strict();
+const BareSchema = FixProposalSchema.transform((proposal) => ({ proposal, service: undefined, requestedBy: undefined }));
+
+/** Either form, checked against the one it looks like, so the errors name that form's fields. */
+function parseInput(raw: unknown) {
+  const wrapped = typeof raw === 'object' && raw !== null && 'proposal' in raw;
+  return wrapped ? WrappedSchema.safeParse(raw) : BareSchema.safeParse(raw);
+}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -32,7 +36,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const parsed = InputSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  const parsed = parseInput(JSON.parse(await readFile(file, 'utf8')));
   if (!parsed.success) {
     process.stderr.write(`${file} is not a fix proposal:\n${z.prettifyError(parsed.error)}\n`);
     return 1;

@@ -10,8 +10,12 @@ step "Postgres with pgvector"
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-pgvector.sh
 
+step "Chromium for the browser tests"
+bash scripts/ensure-chromium.sh
+
 step "Types (tsc --noEmit, strict)"
 npx tsc --noEmit -p .
+npx tsc -p web  # the console's browser modules (JS checked with their JSDoc types)
 
 step "Lint (typescript-eslint)"
 npx eslint . --max-warnings 0

@@ -66,7 +66,7 @@ function statechartPanel(statechart, details) {
     );
   });
   const figure = h('div', { class: 'chart-scroll' });
-  figure.appendChild(drawStatechart(statechart.layout, { current: details.incident.state, visited: details.visited }));
+  figure.appendChild(drawStatechart(statechart.layout, { current: details.incident.state, visited: details.visited, steps: details.steps }));
   return panel('Statechart', h('p', { class: 'hint' }, 'Current state highlighted; states it passed through are outlined. ', open, ' · ', download), figure);
 }
 

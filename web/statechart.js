@@ -19,7 +19,7 @@ function svg(tag, attributes, text) {
  * The statechart, laid out on the server from the machine definition, drawn with DOM calls (no
  * markup parsing). The current state is highlighted, the states it passed through are marked.
  * @param {Statechart['layout']} layout
- * @param {{ current: string, visited: string[] }} incident
+ * @param {{ current: string, visited: string[], steps: [string, string][] }} incident
  */
 export function drawStatechart(layout, incident) {
   const root = svg('svg', { viewBox: `0 0 ${layout.width} ${layout.height}`, width: layout.width, height: layout.height, class: 'statechart', role: 'img' });
@@ -28,9 +28,10 @@ export function drawStatechart(layout, incident) {
   const marker = defs.appendChild(svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }));
   marker.appendChild(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }));
   const visited = new Set(incident.visited);
-  const within = (/** @type {string} */ id) => incident.current === id || incident.current.startsWith(`${id}.`);
+  /** Whether state `path` is `id` or inside it. @param {string} path @param {string} id */
+  const within = (path, id) => path === id || path.startsWith(`${id}.`);
   for (const state of layout.states) {
-    const classes = ['state', state.compound ? 'compound' : 'leaf', state.parked ? 'parked' : '', state.final ? 'final' : '', visited.has(state.id) ? 'visited' : '', within(state.id) ? 'current' : ''];
+    const classes = ['state', state.compound ? 'compound' : 'leaf', state.parked ? 'parked' : '', state.final ? 'final' : '', visited.has(state.id) ? 'visited' : '', within(incident.current, state.id) ? 'current' : ''];
     const group = root.appendChild(svg('g', { class: classes.filter(Boolean).join(' '), 'data-state': state.id }));
     group.appendChild(svg('title', {}, state.description ? `${state.id}: ${state.description}` : state.id));
     group.appendChild(svg('rect', { x: state.x, y: state.y, width: state.width, height: state.height, rx: state.compound ? 10 : 8 }));
@@ -39,7 +40,7 @@ export function drawStatechart(layout, incident) {
     group.appendChild(svg('text', { x: textX, y: textY, 'text-anchor': state.compound ? 'start' : 'middle' }, state.label));
   }
   for (const edge of layout.edges) {
-    const taken = visited.has(edge.from) && visited.has(edge.to);
+    const taken = incident.steps.some(([from, to]) => within(from, edge.from) && within(to, edge.to));
     const group = root.appendChild(svg('g', { class: `edge ${edge.kind}${taken ? ' taken' : ''}` }));
     group.appendChild(svg('title', {}, `${edge.from} → ${edge.to}: ${edge.labels.join('; ')}`));
     group.appendChild(svg('path', { d: edge.path, 'marker-end': 'url(#arrow)' }));

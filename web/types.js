@@ -21,7 +21,7 @@
  * @typedef {{ incident: IncidentItem & { accepts: string[], attempt: number, repeats: number, wakeAt: string | null,
  *     alert: { description?: string, source: string, labels?: Record<string, string> } | null,
  *     escalation: { reason: string, detail?: string } | null, verification: { passed: boolean, checks: { pluginId: string, passed: boolean, summary: string }[] } | null },
- *   visited: string[], timeline: TimelineEntry[], diagnoses: { attempt: number, at: string, diagnosis: Diagnosis }[],
+ *   visited: string[], steps: [string, string][], timeline: TimelineEntry[], diagnoses: { attempt: number, at: string, diagnosis: Diagnosis }[],
  *   proposals: { attempt: number, at: string, outcome: ProposalOutcome, decision: PolicyDecision | null }[], executions: Execution[] }} IncidentDetails
  * @typedef {{ id: string, label: string, description: string | null, x: number, y: number, width: number, height: number,
  *   compound: boolean, final: boolean, parked: boolean }} LayoutState

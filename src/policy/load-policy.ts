@@ -72,8 +72,10 @@ export class PolicySource {
     this.watcher = watch(dirname(resolve(file)), (_event, changed) => {
       if (changed !== null && changed.toString() !== name) return;
       clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => void this.reload(), debounceMs);
+      this.debounce = setTimeout(() => void this.reload(), debounceMs).unref();
     });
+    // Watching must never be what keeps the process alive.
+    this.watcher.unref();
     this.watcher.on('error', (error) => this.options.logger.error({ err: error, file }, 'policy file watch failed; changes need a restart'));
   }
 

@@ -84,6 +84,8 @@ export async function incidentDetails(view: IncidentView, queries: ConsoleQuerie
     },
     /** States the incident has been in, oldest first: the statechart shows the path. */
     visited: [...new Set(audit.map((row) => row.toState))],
+    /** Each transition taken, `[from, to]`, so the statechart can mark the edges along the path. */
+    steps: audit.filter((row) => row.fromState && row.fromState !== row.toState).map((row) => [row.fromState, row.toState]),
     timeline,
     diagnoses: diagnoses.map((row) => ({ attempt: row.attempt, at: row.createdAt.toISOString(), diagnosis: row.data })),
     proposals: proposals.map((row) => ({ attempt: row.attempt, at: row.createdAt.toISOString(), outcome: row.data, decision: row.decision ?? null })),

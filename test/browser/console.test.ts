@@ -1,0 +1,104 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFlakyService } from '../fakes/flaky-service';
+import type { FlakyService } from '../fakes/flaky-service';
+import { BotProcess } from '../support/bot-process';
+import { createTestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
+
+/** Debian's Chromium (scripts/ensure-chromium.sh installs it); playwright's own download cannot run here. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = 'test-results/screenshots';
+const USER = 'ops-alice';
+
+let service: FlakyService;
+let db: TestDatabase;
+let bot: BotProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  service = await startFlakyService();
+  db = await createTestDatabase();
+  const dir = await mkdtemp(join(tmpdir(), 'aifixer-browser-'));
+  const targetsFile = join(dir, 'targets.json');
+  const restart = { method: 'POST', path: '/admin/restart', remediatesUnhealthy: true };
+  // The console's samples are about `checkout`: the offline runbook probes it and proposes its restart.
+  await writeFile(targetsFile, JSON.stringify({ http: { checkout: { baseUrl: service.url, actions: { restart } } } }));
+  bot = await BotProcess.start({ DATABASE_URL: db.url, TARGETS_FILE: targetsFile, VERIFY_INTERVAL: '100ms', CONSOLE_USER: USER });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bot?.stop();
+  await db?.drop();
+  await service?.close();
+});
+
+const cardMessage = (title: RegExp) => page.locator('article.message', { has: page.locator('.card-header', { hasText: title }) });
+
+describe('the web console in a browser', () => {
+  it('runs an alert from the chat through both approvals to resolved, and shows the incident with its timeline', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`http://localhost:${bot.httpPort}/`);
+    await page.locator('#live', { hasText: 'live' }).waitFor();
+
+    await page.click('button[data-sample="alertmanager"]');
+    const diagnosis = cardMessage(/Diagnosis ready/);
+    await diagnosis.getByRole('button', { name: 'Approve' }).click();
+    await diagnosis.getByText(`Diagnosis approved by ${USER}`).waitFor();
+
+    const proposal = cardMessage(/Fix needs approval/);
+    await proposal.getByText(/Needs 1 approval/).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/chat-proposal.png` });
+    await proposal.getByRole('button', { name: 'Approve' }).click();
+    const resolved = cardMessage(/Resolved · INC-/);
+    await resolved.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/chat-resolved.png` });
+    expect(service.restarts).toBe(1);
+    const incidentId = (await resolved.locator('.card-header').textContent())?.match(/INC-[0-9A-Z]{8}/)?.[0];
+    expect(incidentId).toBeDefined();
+
+    await page.click('a[data-nav="incidents"]');
+    const row = page.locator(`tr[data-incident-id="${incidentId}"]`);
+    await row.locator('.status', { hasText: 'done' }).waitFor();
+    await page.selectOption('#filter-status', 'done');
+    await page.fill('#filter-search', 'CheckoutDown');
+    await row.waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/incidents.png` });
+
+    await row.getByRole('link', { name: incidentId }).click();
+    const timeline = page.locator('#timeline');
+    await timeline.locator('tr', { hasText: 'proposal.approved' }).filter({ hasText: USER }).waitFor();
+    await expect(timeline.locator('tr', { hasText: 'diagnosis.approved' }).filter({ hasText: USER }).count()).resolves.toBe(1);
+    await expect(page.locator('svg.statechart g.state.current[data-state="resolved"]').count()).resolves.toBe(1);
+    await expect(page.locator('svg.statechart g.state.current').count()).resolves.toBe(1);
+    await expect(page.locator('#stately-link').getAttribute('href')).resolves.toBe('https://stately.ai/editor');
+    await page.locator('.panel', { hasText: 'Executions' }).locator('h3', { hasText: 'http.call success' }).waitFor();
+    await page.locator('.decision .reasons li', { hasText: /approval/ }).first().waitFor();
+    await page.locator('.panel', { hasText: 'Diagnosis' }).locator('.evidence li', { hasText: 'http.probe' }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/incident.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows what people type as text, never as markup', async () => {
+    await page.click('a[data-nav="chat"]');
+    const hostile = '<img src=x onerror="document.title=1"> **not bold** &#60;b&#62;';
+    await page.fill('#composer', hostile);
+    await page.click('#send');
+    const mine = page.locator('article.message.person', { hasText: 'onerror' }).last();
+    await mine.waitFor();
+    await expect(mine.locator('.text').textContent()).resolves.toBe(hostile);
+    await expect(page.locator('#messages img').count()).resolves.toBe(0);
+    // It is no alert: the bot says so under it, as text.
+    await page.locator('article.message.bot', { hasText: 'Not read as an alert' }).last().waitFor();
+  });
+});
