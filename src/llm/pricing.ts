@@ -23,8 +23,9 @@ const KNOWN: [prefix: string, price: Price][] = [
 
 export function priceOf(model: string, override?: Partial<Price>): Price | undefined {
   const known = KNOWN.find(([prefix]) => model.startsWith(prefix))?.[1];
-  if (override?.input !== undefined && override.output !== undefined) return { input: override.input, output: override.output };
-  return known && { ...known, ...override };
+  const input = override?.input ?? known?.input;
+  const output = override?.output ?? known?.output;
+  return input !== undefined && output !== undefined ? { input, output } : undefined;
 }
 
 /** Undefined when the model's price is unknown: an unknown cost is not a zero cost. */

@@ -41,9 +41,10 @@ const NOISE_LABELS = new Set(['runbook_url', 'dashboard', 'generatorurl', 'finge
 export function memoryAlertOf(alert: Alert): MemoryAlert {
   return {
     title: alert.title,
-    ...(alert.description !== undefined && { text: alert.description }),
-    ...(alert.service !== undefined && { service: alert.service }),
-    labels: alert.instance !== undefined ? { instance: alert.instance, ...alert.labels } : alert.labels,
+    // `!= null`: an optional field of a context can come back as null (e.g. from a JSON round trip).
+    ...(alert.description != null && { text: alert.description }),
+    ...(alert.service != null && { service: alert.service }),
+    labels: alert.instance != null ? { instance: alert.instance, ...alert.labels } : alert.labels,
   };
 }
 

@@ -97,7 +97,22 @@ export class WebInbound {
   async click(input: WebClickInput): Promise<CardActionAnswer> {
     const message = await this.options.chat.find(input.messageId);
     if (!message?.card || !buttonOnCard(message.card, input.value)) return toast('error', 'This button is not on that card.');
-    if (!(await this.options.inbound.claim(`web:click:${input.id}`))) return toast('info', 'Already received this click.');
+    const key = `web:click:${input.id}`;
+    if (!(await this.options.inbound.claim(key))) return toast('info', 'Already received this click.');
+    try {
+      return await this.applyClick(input, message);
+    } catch (error) {
+      // Not recorded: the same click may be tried again.
+      await this.options.inbound.release(key);
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.lark.close();
+  }
+
+  private async applyClick(input: WebClickInput, message: WebMessage): Promise<CardActionAnswer> {
     const answer = await this.lark.handleCardAction({
       eventId: input.id,
       incidentId: input.value.incidentId,
@@ -111,10 +126,6 @@ export class WebInbound {
     // Lark replaces the card from the callback answer; here the answer's card is stored the same way.
     if (answer.card) await this.options.chat.updateCard(input.messageId, answer.card);
     return answer;
-  }
-
-  close(): Promise<void> {
-    return this.lark.close();
   }
 
   private toStored(input: WebMessageInput) {
