@@ -86,6 +86,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
         plugins,
         targets,
         diagnostician: diagnosis.diagnostician,
+        scrubber,
         policy: policy.policy,
         logger,
         verification: { attempts: config.VERIFY_ATTEMPTS, intervalMs: config.VERIFY_INTERVAL },

@@ -179,13 +179,18 @@ export function proposalCard(ctx: IncidentContext): Card {
     const line = `${i + 1}. ${escapeMarkdown(step.summary)} (${escapeMarkdown(step.pluginId, 100)})`;
     return step.plan ? `${line}\n   Plan: ${escapeMarkdown(step.plan, 500)}` : line;
   });
-  const checks = proposal.verification.map((check) => escapeMarkdown(check.pluginId, 100));
+  const checks = proposal.verification.map((check) => {
+    const expected = (check.expect ?? []).map((e) => `${e.path}${e.atMost !== undefined ? ` ≤ ${e.atMost}` : ''}${e.atLeast !== undefined ? ` ≥ ${e.atLeast}` : ''}`);
+    return escapeMarkdown(expected.length > 0 ? `${check.pluginId} (${expected.join(', ')})` : check.pluginId, 200);
+  });
   const sections = [
     ...alertSections(alert),
     `**Proposed fix**\n${escapeMarkdown(proposal.summary)}`,
     `**Steps**\n${steps.join('\n')}`,
     `**Verified by**\n${checks.join(', ')}`,
   ];
+  if (proposal.expectedOutcome) sections.push(`**Expected outcome**\n${escapeMarkdown(proposal.expectedOutcome)}`);
+  if (proposal.rollback?.length) sections.push(`**If it makes things worse**\n${bulletList(proposal.rollback.map((line) => escapeMarkdown(line)))}`);
   if (proposal.rationale.trim()) sections.push(`**Why**\n${escapeMarkdown(proposal.rationale)}`);
   if (decision.reasons.length > 0) {
     sections.push(`**Policy**\n${bulletList(decision.reasons.map((reason) => escapeMarkdown(reason)))}`);
@@ -196,7 +201,7 @@ export function proposalCard(ctx: IncidentContext): Card {
     title: `[${severityOf(ctx, alert).toUpperCase()}] Fix needs approval${decision.dryRun ? ' (dry run)' : ''} · ${ctx.incidentId}`,
     tone: TONE_BY_SEVERITY[severityOf(ctx, alert)],
     sections,
-    fields: [...alertFields(ctx, alert), ...policyFields(ctx, decision)],
+    fields: [...alertFields(ctx, alert), ...policyFields(ctx, decision), ...(proposal.agent ? [{ label: 'Model', value: agentRunLine(proposal.agent) }] : [])],
     buttons: [
       button(ctx, 'Approve', 'primary', 'proposal.approved', 'approve', 'fix'),
       button(ctx, 'Reject', 'danger', 'proposal.rejected', 'reject', 'fix'),

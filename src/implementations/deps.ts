@@ -9,6 +9,7 @@ import type { StepJournal } from '../runtime/step-journal';
 import type { ExecutionStore } from '../store/execution-store';
 import type { IncidentStore } from '../store/incident-store';
 import type { RecordStore } from '../store/record-store';
+import type { Scrubber } from '../security';
 
 /** The ports the chart's implementations are built from (Temporal's createActivities(deps) pattern). */
 export interface ImplementationDeps {
@@ -23,6 +24,8 @@ export interface ImplementationDeps {
   diagnostician: Diagnostician;
   policy: ExecutionPolicy;
   logger: Logger;
+  /** Redacts secrets from what plugins return before it is stored or shown. */
+  scrubber?: Scrubber;
   /** Verification polls: the fix may need a moment to take effect. */
   verification: { attempts: number; intervalMs: number };
 }

@@ -41,16 +41,17 @@ export function propose(deps: ImplementationDeps) {
 }
 
 /** Each step's dry run, from the plugin (code), not from the proposer, so the card shows what would really happen. */
-async function withPlans({ plugins, targets, logger }: ImplementationDeps, steps: FixStep[], signal: AbortSignal): Promise<FixStep[]> {
+async function withPlans({ plugins, targets, logger, scrubber }: ImplementationDeps, steps: FixStep[], signal: AbortSignal): Promise<FixStep[]> {
+  const scrub = (text: string) => scrubber?.scrubText(text) ?? text;
   return Promise.all(
     steps.map(async (step) => {
       const plugin = plugins.get(step.pluginId);
       const args = plugin?.args.safeParse(step.args);
       if (!plugin?.dryRun || !args?.success) return step;
       try {
-        return { ...step, plan: await plugin.dryRun(args.data, { signal, logger, targets }) };
+        return { ...step, plan: scrub(await plugin.dryRun(args.data, { signal, logger, targets, scrubber })) };
       } catch (error) {
-        return { ...step, plan: `Dry run failed: ${error instanceof Error ? error.message : String(error)}` };
+        return { ...step, plan: scrub(`Dry run failed: ${error instanceof Error ? error.message : String(error)}`) };
       }
     }),
   );

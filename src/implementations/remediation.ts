@@ -46,7 +46,7 @@ async function executeStep(
   if (!plugin || plugin.category !== 'remediation') {
     return { ...base, status: 'error', summary: `${step.pluginId} is not a remediation plugin.`, elapsedMs: 0, recovered: false };
   }
-  const pluginCtx: PluginContext = { signal, logger: deps.logger.child({ incidentId: ctx.incidentId, plugin: plugin.id }), targets: deps.targets };
+  const pluginCtx: PluginContext = { signal, logger: deps.logger.child({ incidentId: ctx.incidentId, plugin: plugin.id }), targets: deps.targets, scrubber: deps.scrubber };
   const recorded = await deps.executions.find(key);
   if (recorded && recorded.status !== 'intent') {
     const result = (recorded.result ?? {}) as { summary?: string; data?: unknown; elapsedMs?: number };
@@ -97,7 +97,7 @@ export function verify(deps: ImplementationDeps) {
     const ctx = incidentContext(system);
     if (!ctx.proposal) throw new Error('No proposal to verify.');
     const checks = ctx.proposal.verification;
-    const pluginCtx: PluginContext = { signal, logger: deps.logger.child({ incidentId: ctx.incidentId }), targets: deps.targets };
+    const pluginCtx: PluginContext = { signal, logger: deps.logger.child({ incidentId: ctx.incidentId }), targets: deps.targets, scrubber: deps.scrubber };
     let outcome: VerificationOutcome = { passed: false, checks: [] };
     for (let attempt = 1; attempt <= deps.verification.attempts; attempt++) {
       if (attempt > 1) await sleep(deps.verification.intervalMs, undefined, { signal });

@@ -56,7 +56,7 @@ describe('the bot process with an Anthropic key configured', () => {
       LLM_REQUESTS_PER_MINUTE: '600',
     });
     cleanups.push(() => bot.kill());
-    expect(bot.stderr).toMatch(/"llm":"anthropic"/);
+    expect(bot.logs).toMatch(/"llm":"anthropic"/);
 
     bot.type('[critical] checkout returns 503 service=checkout password=hunter2-do-not-leak');
     const [, id] = await bot.waitFor(/Opened (INC-[0-9A-Z]{8})/);
@@ -72,8 +72,8 @@ describe('the bot process with an Anthropic key configured', () => {
     expect(seenByModel).toContain('checkout returns 503');
     expect(seenByModel).not.toContain('hunter2-do-not-leak');
     expect(seenByModel).not.toContain('tok-e2e-very-secret-4711');
-    expect(bot.stdout).not.toContain('hunter2-do-not-leak');
-    expect(bot.stderr).not.toContain('hunter2-do-not-leak');
+    expect(bot.output).not.toContain('hunter2-do-not-leak');
+    expect(bot.logs).not.toContain('hunter2-do-not-leak');
     expect(await bot.stop()).toBe(0);
   });
 });

@@ -94,6 +94,23 @@ describe('diagnosisCard', () => {
 });
 
 describe('proposalCard', () => {
+  it("shows the model's expected outcome, the checks' expectations, how to undo and what the model cost", () => {
+    const base = incident();
+    const proposal = {
+      ...base.proposal!,
+      expectedOutcome: 'Error rate back under 1%.',
+      rollback: ['k8s.rollback can undo "Roll back" if the fix makes things worse.'],
+      verification: [{ pluginId: 'http.probe', args: {}, expect: [{ path: 'errors.value', atMost: 0 }] }],
+      agent: { provider: 'anthropic', model: 'claude-sonnet-5-5', turns: 3, toolCalls: 2, inputTokens: 4_000, outputTokens: 210, costUsd: 0.0152 },
+    };
+    const text = allText(proposalCard({ ...base, proposal }));
+    expect(text).toContain('Expected outcome');
+    expect(text).toContain('Error rate back under 1%.');
+    expect(text).toContain('http.probe (errors.value ≤ 0)');
+    expect(text).toContain('If it makes things worse');
+    expect(text).toContain('claude-sonnet-5-5 · 3 turn(s) · 2 check(s) · 4,210 tokens · $0.0152');
+  });
+
   it('shows the fix, each step with its plugin, risk, policy and approvals', () => {
     const card = proposalCard(incident());
     const text = allText(card);
