@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { createMemory, LocalEmbedder, loadRunbooks, runbookPluginProblems } from '../memory';
+import { alertText, createMemory, LocalEmbedder, loadRunbooks, memoryAlertOf, runbookPluginProblems } from '../memory';
 import type { Memory, Runbook } from '../memory';
 import { PluginRunner } from '../plugins/plugin-runner';
 import type { PluginRegistry } from '../plugins/registry';
@@ -53,7 +53,10 @@ export async function createDiagnosisStack(config: Config, deps: DiagnosisStackD
     activity: new AgentActivityStore(orm),
     logger,
     recall: (alert, signal) => memory.recollect(alert, signal),
-    runbooks: { list: () => runbooks },
+    runbooks: {
+      list: () => runbooks,
+      similar: async (alert, signal) => (await memory.incidents.searchKnowledge(alertText(memoryAlertOf(alert)), 3, signal)).map(({ path, similarity }) => ({ path, similarity })),
+    },
     scrub: (text) => scrubber.scrubText(text),
   });
   let detach: (() => void) | undefined;

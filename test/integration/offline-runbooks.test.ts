@@ -14,15 +14,18 @@ const by = { by: { id: 'alice' }, source: { kind: 'command' as const } };
 let fake: FakeKubernetes;
 let h: WorkflowHarness;
 let runbooks: Runbook[];
+/** What vector memory would find for an alert: set per test. */
+let similar: { path: string; similarity: number }[] = [];
 
 beforeEach(async () => {
   fake = await startFakeKubernetes();
   fake.addNode({ name: 'node-a' });
   ({ runbooks } = await loadRunbooks('runbooks'));
+  similar = [];
   const targets: Targets = TargetsSchema.parse({ kubernetes: { prod: { server: fake.url, token: fake.token, skipTlsVerify: true, namespaces: ['shop'] } } });
   h = await createWorkflowHarness({
     targets,
-    diagnostician: ({ plugins, runner, logger }) => new RunbookDiagnostician(plugins, targets, runner, logger, { list: () => runbooks }),
+    diagnostician: ({ plugins, runner, logger }) => new RunbookDiagnostician(plugins, targets, runner, logger, { list: () => runbooks, similar: () => Promise.resolve(similar) }),
   });
 });
 afterEach(async () => {
@@ -92,5 +95,21 @@ describe('the offline engine following the shipped runbooks, no model', () => {
     await h.runtime.send(id, { type: 'diagnosis.approved', ...by });
     const escalated = await stateOf(id, 'escalated');
     expect(escalated.context.escalation?.detail).toMatch(/no fix/i);
+  });
+
+  it('follows a runbook found only by text similarity when it is close enough, and says so', async () => {
+    fake.addDeployment({ namespace: 'shop', name: 'web', replicas: 2, podStates: ['crashloop', 'running'] });
+    const pod = fake.pods('shop').find((p) => p.status.containerStatuses.some((s) => s.state.waiting?.reason === 'CrashLoopBackOff'))!.metadata.name;
+    const vague = { source: 'grafana', title: `web in shop is unhappy`, severity: 'medium' as const, labels: { namespace: 'shop', pod } };
+
+    similar = [{ path: 'kubernetes-crashloop.md', similarity: 0.2 }];
+    const far = await h.runtime.create({ alert: { ...vague, fingerprint: 'vague-1' }, chatId: 'ops', by: { id: 'grafana' } });
+    expect((await stateOf(far.id, 'open.awaitingDiagnosisApproval')).context.diagnosis).toMatchObject({ category: 'unknown' });
+
+    similar = [{ path: 'kubernetes-crashloop.md', similarity: 0.52 }];
+    const near = await h.runtime.create({ alert: { ...vague, fingerprint: 'vague-2' }, chatId: 'ops', by: { id: 'grafana' } });
+    const diagnosis = (await stateOf(near.id, 'open.awaitingDiagnosisApproval')).context.diagnosis!;
+    expect(diagnosis).toMatchObject({ runbook: 'kubernetes-crashloop.md', category: 'kubernetes-workload' });
+    expect(diagnosis.rootCause).toContain('matched (text similarity 0.52)');
   });
 });

@@ -39,7 +39,7 @@ export class RunbookDiagnostician implements Diagnostician {
       const target = rule.targetFor(alert, this.targets);
       if (target) return rule.diagnose(alert, target, tools);
     }
-    const followed = await this.follower?.diagnose(alert, tools);
+    const followed = await this.follower?.diagnose(alert, tools, ctx.signal);
     if (followed) return followed;
     return {
       summary: `No runbook matches "${alert.title}".`,

@@ -11,7 +11,12 @@ import { runbookValues } from './runbook-values';
 /** The runbooks the offline engine can follow (loaded from RUNBOOKS_DIR). */
 export interface RunbookSource {
   list(): readonly Runbook[];
+  /** Runbooks whose text is like the alert's (vector memory), best first: when no label or keyword matches. */
+  similar?(alert: Alert, signal: AbortSignal): Promise<{ path: string; similarity: number }[]>;
 }
+
+/** Below this, a runbook found only by text similarity is not followed: too likely to be about something else. */
+export const MIN_FOLLOW_SIMILARITY = 0.35;
 
 interface Planned<Step extends RunbookStep> {
   step: Step;
@@ -27,8 +32,8 @@ interface Planned<Step extends RunbookStep> {
 export class RunbookFollower {
   constructor(private readonly source: RunbookSource) {}
 
-  async diagnose(alert: Alert, tools: RuleTools): Promise<Diagnosis | undefined> {
-    const chosen = this.choose(alert, tools);
+  async diagnose(alert: Alert, tools: RuleTools, signal: AbortSignal): Promise<Diagnosis | undefined> {
+    const chosen = this.choose(alert, tools, await this.candidates(alert, signal));
     if (!chosen) return undefined;
     const { runbook, reasons, diagnostics, verification } = chosen;
     const calls = [...diagnostics, ...verification];
@@ -81,10 +86,23 @@ export class RunbookFollower {
     };
   }
 
-  /** The best match whose diagnostics and checks are registered plugins and fill completely. */
-  private choose(alert: Alert, tools: RuleTools) {
+  /** Label, service and keyword matches first; then runbooks only similar in text, with the similarity as the reason. */
+  private async candidates(alert: Alert, signal: AbortSignal): Promise<{ runbook: Runbook; reasons: string[] }[]> {
+    const matched = matchRunbooks(alert, this.source.list());
+    const similar = (await this.source.similar?.(alert, signal)) ?? [];
+    const byPath = new Map(this.source.list().map((runbook) => [runbook.path, runbook]));
+    const extra = similar.flatMap(({ path, similarity }) => {
+      const runbook = byPath.get(path);
+      if (!runbook || similarity < MIN_FOLLOW_SIMILARITY || matched.some((m) => m.runbook === runbook)) return [];
+      return [{ runbook, reasons: [`text similarity ${similarity.toFixed(2)}`] }];
+    });
+    return [...matched, ...extra];
+  }
+
+  /** The best candidate whose diagnostics and checks are registered plugins and fill completely. */
+  private choose(alert: Alert, tools: RuleTools, candidates: { runbook: Runbook; reasons: string[] }[]) {
     const values = runbookValues(alert, tools.targets);
-    for (const { runbook, reasons } of matchRunbooks(alert, this.source.list())) {
+    for (const { runbook, reasons } of candidates) {
       const diagnostics = plan(runbook.diagnostics, values);
       const verification = plan(runbook.verification, values);
       const steps = [...runbook.diagnostics, ...runbook.verification];
