@@ -85,6 +85,8 @@ describe('Lark over the long connection', () => {
     expect(JSON.stringify(refused.result)).toMatch(/"type":"error"/);
     expect(fake.cardsIn(ALERTS).filter((c) => /Fix needs approval/.test(JSON.stringify(c.card)))).toHaveLength(0);
 
+    // Armed before the click: the proposal card is the next message posted, and it may go out at once.
+    fake.throttleNext(2, { mode: 'code99991400', resetSeconds: 1 });
     fake.dropConnection(); // the click below is pushed while the bot reconnects
     const click = fake.cardActionEvent({ value: approve, messageId: diagnosis.messageId, chatId: ALERTS, operatorOpenId: ALICE });
     const accepted = await fake.pushEvent(click);
@@ -95,7 +97,6 @@ describe('Lark over the long connection', () => {
     const again = await fake.pushEvent(fake.cardActionEvent({ value: approve, messageId: diagnosis.messageId, chatId: ALERTS, operatorOpenId: ALICE }));
     expect(JSON.stringify(again.result)).toMatch(/"type":"warning"/);
 
-    fake.throttleNext(2, { mode: 'code99991400', resetSeconds: 1 });
     const proposal = await card(fake, /Fix needs approval/);
     expect(fake.throttledCount).toBeGreaterThanOrEqual(1);
     await fake.pushEvent(
