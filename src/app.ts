@@ -13,8 +13,11 @@ import { createDiagnosisStack } from './llm/diagnosis-stack';
 import { RedactingIntake } from './intake/redacting-intake';
 import { RedactingChat } from './chat/redacting-chat';
 import { createScrubber, secretsIn } from './security';
+import { createCipher } from './security/create-cipher';
 import type { SecretScrubber } from './security';
 import { MemoryLock } from './locks/memory-lock';
+import { createRedisClient } from './locks/redis-client';
+import { RedisLeases } from './locks/redis-leases';
 import { loadTargets } from './plugins/load-targets';
 import { createRegistry } from './plugins/discovery';
 import { createPolicyRuntime } from './policy';
@@ -52,13 +55,17 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
 
   const incidentStore = new IncidentStore(orm);
   const gate = new DurabilityGate();
-  const journal = new StepJournal(new StepJournalStore(orm), gate);
+  const cipher = createCipher(config, logger);
+  const journal = new StepJournal(new StepJournalStore(orm, cipher), gate);
   const targets = await loadTargets(config.TARGETS_FILE, config.env);
   // Secrets the targets reference (tokens, passwords in URLs) are redacted wherever they would show.
   scrubber.addSecrets(secretsIn(targets));
   const { registry: plugins, broken } = await createRegistry({ pluginsDir: config.PLUGINS_DIR, logger });
   const inboundStore = new InboundStore(orm);
   const locks = new MemoryLock();
+  // Several instances share incidents through leases in Redis; one instance keeps them in memory.
+  const leaseRedis = config.REDIS_URL ? createRedisClient(config.REDIS_URL, logger) : undefined;
+  const leases = leaseRedis ? new RedisLeases(leaseRedis, { ttlMs: config.LEASE_TTL, logger }) : undefined;
   const lark = larkEnabled(config) ? await connectLark(config, logger) : undefined;
   const consoleChat = lark ? undefined : new ConsoleChat({ input: io.input, output: io.output, operator: { id: config.CONSOLE_OPERATOR } });
   const webChat = createWebChat(orm);
@@ -70,6 +77,8 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   const policy = await createPolicyRuntime(config, { plugins, targets, logger });
 
   const runtime = new IncidentRuntime({
+    leases,
+    leaseWaitMs: config.LEASE_WAIT,
     store: incidentStore,
     locks,
     gate,
@@ -81,7 +90,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
         incidents,
         incidentStore,
         records: new RecordStore(orm),
-        executions: new ExecutionStore(orm),
+        executions: new ExecutionStore(orm, cipher),
         chat,
         plugins,
         targets,
@@ -115,6 +124,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     alertTemplatesFile: config.ALERT_TEMPLATES_FILE,
     plugins: listPlugins,
     logger,
+    cipher,
   });
   const routes = [...(larkIntake?.routes ?? []), ...webConsole.routes];
   if (config.API_KEYS.length) {
@@ -123,7 +133,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   }
 
   const resumed = await runtime.recover();
-  const sweeper = new DeadlineSweeper(incidentStore, runtime, logger, config.DEADLINE_SWEEP_INTERVAL);
+  const sweeper = new DeadlineSweeper(incidentStore, runtime, logger, config.DEADLINE_SWEEP_INTERVAL, { adoptOrphans: !!leases });
   sweeper.start();
   const server = await startHttpServer({
     port: config.PORT,
@@ -157,6 +167,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
       await policy.close();
       await server.close();
       await closeOrm(orm);
+      await leaseRedis?.quit();
       await embedded?.close();
     },
   };

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Timeouts } from './domain';
 import { RedactPatterns } from './security/redact-config';
+import { EncryptionKeyText } from './security/encryption-keys';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -51,8 +53,12 @@ export const ConfigSchema = z.object({
   // --- Execution policy (src/policy). AUTO_EXECUTE_LOW_RISK and APPROVER_IDS feed the built-in policy when no POLICY_FILE is given.
   /** YAML or JSON policy: fences, quotas, freezes, roles and who approves what; reloaded when it changes. */
   POLICY_FILE: optionalText,
-  /** Shared state across instances (policy quotas and cooldowns); unset: in-process, single instance. */
+  /** Shared state across instances (incident leases, policy quotas and cooldowns); unset: in-process, single instance. */
   REDIS_URL: optionalText.pipe(z.url().optional()),
+  /** With REDIS_URL: how long an instance's hold on an incident lasts unless renewed (how soon another takes over if it dies). */
+  LEASE_TTL: Duration.default(30_000),
+  /** How long an event waits for another instance to let go of an incident it is working on. */
+  LEASE_WAIT: Duration.default(10_000),
   /** Evaluate proposals and show their plans, but run nothing. */
   DRY_RUN: Bool('false'),
   // --- end execution policy
@@ -134,8 +140,25 @@ export const ConfigSchema = z.object({
   LLM_PRICE_INPUT: z.coerce.number().min(0).optional(),
   LLM_PRICE_OUTPUT: z.coerce.number().min(0).optional(),
   // --- end LLM
+  // --- Operations (src/observability, src/server): /metrics access, TLS, shutdown.
+  /** Bearer token /metrics needs from anywhere but this machine; unset: /metrics is open (keep the port private). */
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'use at least 16 characters').optional()),
+  /** PEM files: with both set the server speaks HTTPS itself; else plain HTTP (behind a TLS proxy). */
+  TLS_CERT: optionalText,
+  TLS_KEY: optionalText,
+  /** After intake stops, how long running steps may finish before they are stopped (and re-run after restart). */
+  SHUTDOWN_GRACE: Duration.default(10_000),
+  /** The whole shutdown; past it the process exits 1. */
+  SHUTDOWN_TIMEOUT: Duration.default(30_000),
+  // --- end operations
   /** Extra secret regexes scrubbed from alerts, tool output, chat and logs (JSON array or comma-separated). */
   REDACT_PATTERNS: RedactPatterns,
+  // --- Encryption at rest (src/security/encryption.ts): plugin outputs in step_journal.result and executions.result.
+  /** 32 bytes, hex or base64 (`openssl rand -base64 32`). Unset: stored as plain JSON, with a warning at start-up. */
+  ENCRYPTION_KEY: optionalText.pipe(EncryptionKeyText.optional()),
+  /** Earlier keys, comma-separated: values they sealed stay readable; new values use ENCRYPTION_KEY. */
+  ENCRYPTION_OLD_KEYS: List.pipe(z.array(EncryptionKeyText)),
+  // --- end encryption at rest
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -161,10 +184,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration: LARK_EVENT_MODE=webhook needs LARK_ENCRYPT_KEY to verify signatures.');
   }
   checkLlmConfig(config);
+  checkTlsConfig(config);
   return config;
 }
 
 export type LlmProviderName = 'anthropic' | 'openai' | 'offline';
+
+/** Both files or neither, and readable now: a typo should stop start-up, not the first TLS handshake. */
+function checkTlsConfig(config: Config): void {
+  if (!!config.TLS_CERT !== !!config.TLS_KEY) {
+    throw new ConfigError('Invalid configuration: set both TLS_CERT and TLS_KEY (PEM files), or neither.');
+  }
+  for (const name of ['TLS_CERT', 'TLS_KEY'] as const) {
+    const file = config[name];
+    if (!file) continue;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`Invalid configuration: ${name}: cannot read ${file} (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    if (!text.includes('-----BEGIN ')) throw new ConfigError(`Invalid configuration: ${name}: ${file} is not a PEM file.`);
+  }
+}
 
 /** LLM_PROVIDER, or when unset: anthropic if its key is set, else openai if its key or URL is, else offline. */
 export function llmProviderOf(config: Config): LlmProviderName {

@@ -6,7 +6,8 @@ const BATCH = 100;
 
 /**
  * Wakes parked incidents whose persisted deadline has passed — including deadlines that passed while
- * the bot was down, which fire on the first sweep after start-up.
+ * the bot was down, which fire on the first sweep after start-up. With several instances it also
+ * adopts orphans: incidents left mid-step by an instance that died (their lease expired).
  */
 export class DeadlineSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -17,12 +18,14 @@ export class DeadlineSweeper {
     private readonly runtime: IncidentRuntime,
     private readonly logger: Logger,
     private readonly intervalMs: number,
+    private readonly options: { adoptOrphans?: boolean } = {},
   ) {}
 
   start(): void {
     const tick = () => {
       this.running = this.sweep()
         .catch((error: unknown) => this.logger.error({ err: error }, 'deadline sweep failed'))
+        .then(() => (this.options.adoptOrphans ? this.adoptOrphans() : 0))
         .finally(() => {
           if (this.timer !== undefined) this.timer = setTimeout(tick, this.intervalMs);
         });
@@ -40,6 +43,18 @@ export class DeadlineSweeper {
       woken += due.length;
       after = due.at(-1);
       if (due.length < BATCH) return woken;
+    }
+  }
+
+  /** Resumes active incidents no instance holds a lease on; returns how many. */
+  async adoptOrphans(): Promise<number> {
+    try {
+      const adopted = await this.runtime.recover();
+      if (adopted > 0) this.logger.warn({ adopted }, 'resumed incidents another instance left mid-step');
+      return adopted;
+    } catch (error) {
+      this.logger.error({ err: error }, 'orphan scan failed');
+      return 0;
     }
   }
 

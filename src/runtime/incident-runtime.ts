@@ -6,6 +6,9 @@ import type { IncidentMachine } from '../../machines/incident.machine';
 import { AlertSchema } from '../domain';
 import type { Alert, IncidentEvent, IncidentInput, Timeouts } from '../domain';
 import type { LockPort } from '../locks/lock-port';
+import { IncidentBusyError } from '../locks/lease-port';
+import type { Lease, LeasePort } from '../locks/lease-port';
+import { LocalLeases } from '../locks/local-leases';
 import type { IncidentRecord } from '../store/entities';
 import type { IncidentStore, IncidentWrite } from '../store/incident-store';
 import type { DurabilityGate } from './durability-gate';
@@ -36,6 +39,8 @@ interface LiveIncident {
   /** Woken on every transition (for callers waiting for a step to finish). */
   onTransition: Set<() => void>;
   closed: boolean;
+  /** This instance's ownership of the incident while it is in memory. */
+  lease: Lease;
 }
 
 /** How long an event may wait for a running step to reach a state that accepts it (e.g. a click racing the card). */
@@ -51,7 +56,13 @@ export interface IncidentRuntimeOptions {
   machine: (service: IncidentService) => IncidentMachine;
   /** Delay before an incident whose write failed (database down) is rehydrated and resumed. */
   resumeDelayMs?: number;
+  /** Ownership across instances (Redis); in process when there is one instance. */
+  leases?: LeasePort;
+  /** How long an event waits for another instance to let go of an incident it is working on. */
+  leaseWaitMs?: number;
 }
+
+const DEFAULT_LEASE_WAIT_MS = 10_000;
 
 /**
  * Runs incidents as persisted XState actors (the seed's WorkflowRunManager). Every transition is
@@ -63,10 +74,14 @@ export class IncidentRuntime implements IncidentService {
   private readonly machine: IncidentMachine;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private readonly listeners = new Set<IncidentListener>();
+  /** Leases being let go (after their incident's last write): stop() waits for them. */
+  private readonly releasing = new Set<Promise<void>>();
   private stopped = false;
+  private readonly leases: LeasePort;
 
   constructor(private readonly options: IncidentRuntimeOptions) {
     this.machine = options.machine(this);
+    this.leases = options.leases ?? new LocalLeases();
   }
 
   async create(request: CreateIncidentRequest): Promise<ReportedIncident> {
@@ -78,9 +93,11 @@ export class IncidentRuntime implements IncidentService {
     if (repeated) return { ...repeated, opened: false };
     const id = newIncidentId();
     const input = { incidentId: id, alert, chatId: request.chatId, alertMessageId: request.alertMessageId, timeouts: this.options.timeouts };
-    const live = this.spawn(id, 1, { input });
+    const lease = await this.leases.acquire(id, 0);
+    if (!lease) throw new Error(`Incident id ${id} is already leased: refusing to open it twice.`);
+    const live = this.spawn(id, 1, { input }, lease);
     const write = this.writeFor(live);
-    await this.options.store.insert(
+    await this.insertOrRelease(live, () => this.options.store.insert(
       {
         ...write,
         id,
@@ -93,7 +110,7 @@ export class IncidentRuntime implements IncidentService {
         chatId: request.chatId,
       },
       { actor: request.by.id, eventType: 'alert.received', fromState: null, toState: live.state, payload: { alert } },
-    );
+    ));
     this.live.set(id, live);
     this.publish({ incidentId: id, eventType: 'alert.received', payload: { alert }, fromState: null, toState: live.state, status: write.status, context: live.snapshot.context });
     live.actor.start();
@@ -154,13 +171,19 @@ export class IncidentRuntime implements IncidentService {
     return resumed;
   }
 
-  /** Rehydrates a parked incident whose deadline has passed; its restored timer then fires at once. */
+  /**
+   * Rehydrates a parked incident whose deadline has passed; its restored timer then fires at once. With
+   * several instances sweeping, only the one that gets the lease fires it.
+   */
   async wake(incidentId: string): Promise<void> {
     await this.options.locks.withLock(incidentId, async () => {
       if (this.stopped || this.live.has(incidentId)) return;
-      const row = await this.loadSettled(incidentId);
-      if (!row || row.status !== 'parked' || !row.wakeAt || row.wakeAt.getTime() > Date.now()) return;
-      this.restore(row);
+      await this.withLease(incidentId, 0, async (lease) => {
+        const row = await this.loadSettled(incidentId);
+        if (!row || row.status !== 'parked' || !row.wakeAt || row.wakeAt.getTime() > Date.now()) return false;
+        this.restore(row, lease);
+        return true;
+      });
     });
   }
 
@@ -186,6 +209,7 @@ export class IncidentRuntime implements IncidentService {
     const pending = [...this.live.values()].map((l) => l.lastWrite.catch(() => undefined));
     for (const live of this.live.values()) this.evict(live);
     await Promise.all(pending);
+    await Promise.all([...this.releasing]);
   }
 
   /**
@@ -209,16 +233,19 @@ export class IncidentRuntime implements IncidentService {
     }
   }
 
+  /** Resumes an incident that was mid-step, unless another instance is working on it (holds its lease). */
   private async resume(incidentId: string): Promise<boolean> {
     let loaded = false;
     try {
       return await this.options.locks.withLock(incidentId, async () => {
         if (this.stopped || this.live.has(incidentId)) return false;
-        const row = await this.loadSettled(incidentId);
-        loaded = true;
-        if (!row || row.status !== 'active') return false;
-        this.restore(row);
-        return true;
+        return this.withLease(incidentId, 0, async (lease) => {
+          const row = await this.loadSettled(incidentId);
+          loaded = true;
+          if (!row || row.status !== 'active') return false;
+          this.restore(row, lease);
+          return true;
+        });
       });
     } catch (error) {
       this.options.logger.error({ err: error, incidentId }, 'could not resume incident');
@@ -229,10 +256,43 @@ export class IncidentRuntime implements IncidentService {
   }
 
   private async rehydrate(incidentId: string, eventType: string): Promise<LiveIncident> {
-    const row = await this.loadSettled(incidentId);
-    if (!row) throw new UnknownIncidentError(incidentId);
-    if (row.status === 'done') throw new EventNotAcceptedError(incidentId, eventType, row.state);
-    return this.restore(row);
+    let restored: LiveIncident | undefined;
+    const got = await this.withLease(incidentId, this.options.leaseWaitMs ?? DEFAULT_LEASE_WAIT_MS, async (lease) => {
+      const row = await this.loadSettled(incidentId);
+      if (!row) throw new UnknownIncidentError(incidentId);
+      if (row.status === 'done') throw new EventNotAcceptedError(incidentId, eventType, row.state);
+      restored = this.restore(row, lease);
+      return true;
+    });
+    if (!got || !restored) throw new IncidentBusyError(incidentId);
+    return restored;
+  }
+
+  /**
+   * Runs `take` holding the incident's lease; a lease not handed to an actor (take returned false or
+   * threw) is released again. False when another instance holds it beyond `waitMs`.
+   */
+  private async withLease(incidentId: string, waitMs: number, take: (lease: Lease) => Promise<boolean>): Promise<boolean> {
+    const lease = await this.leases.acquire(incidentId, waitMs);
+    if (!lease) return false;
+    let kept = false;
+    try {
+      kept = await take(lease);
+      return kept;
+    } finally {
+      if (!kept) await lease.release();
+    }
+  }
+
+  /** A new incident whose first write failed was never opened: let its lease go with it. */
+  private async insertOrRelease(live: LiveIncident, insert: () => Promise<void>): Promise<void> {
+    try {
+      await insert();
+    } catch (error) {
+      live.actor.stop();
+      await live.lease.release();
+      throw error;
+    }
   }
 
   /**
@@ -244,14 +304,14 @@ export class IncidentRuntime implements IncidentService {
     return this.options.store.load(incidentId);
   }
 
-  private restore(row: IncidentRecord): LiveIncident {
+  private restore(row: IncidentRecord, lease: Lease): LiveIncident {
     if (row.machineVersion !== INCIDENT_MACHINE_VERSION) {
       this.options.logger.warn(
         { incidentId: row.id, stored: row.machineVersion, current: INCIDENT_MACHINE_VERSION },
         'restoring a snapshot written by another machine version',
       );
     }
-    const live = this.spawn(row.id, row.version, { snapshot: row.snapshot });
+    const live = this.spawn(row.id, row.version, { snapshot: row.snapshot }, lease);
     if (live.snapshot.status === 'error') throw new Error(`Incident ${row.id} has a snapshot this chart cannot restore.`);
     this.live.set(row.id, live);
     live.actor.start();
@@ -262,8 +322,15 @@ export class IncidentRuntime implements IncidentService {
     id: string,
     version: number,
     start: { input: IncidentInput } | { snapshot: unknown },
+    lease: Lease,
   ): LiveIncident {
-    const live = { id, version, closed: false, lastWrite: Promise.resolve(), onTransition: new Set() } as LiveIncident;
+    const live = { id, version, closed: false, lastWrite: Promise.resolve(), onTransition: new Set(), lease } as LiveIncident;
+    // Another instance may take over once the lease is gone: stop acting on it here (the version check fences the rest).
+    lease.lost.addEventListener('abort', () => {
+      if (live.closed) return;
+      this.options.logger.warn({ incidentId: id }, 'lost the lease on this incident; dropping it here');
+      this.evict(live);
+    }, { once: true });
     const inspect = (ev: InspectionEvent) => {
       if (ev.type === '@xstate.snapshot' && ev.actorRef === live.actor) {
         this.onSnapshot(live, ev.event, ev.snapshot as IncidentSnapshot);
@@ -359,10 +426,18 @@ export class IncidentRuntime implements IncidentService {
   }
 
   private evict(live: LiveIncident): void {
+    if (live.closed) return;
     live.closed = true;
     for (const wake of live.onTransition) wake();
     if (this.live.get(live.id) === live) this.live.delete(live.id);
     live.actor.stop();
+    // Another instance may load the incident once the lease is gone: only after its last write has landed.
+    const releasing = live.lastWrite
+      .catch(() => undefined)
+      .then(() => live.lease.release())
+      .catch((error: unknown) => this.options.logger.warn({ err: error, incidentId: live.id }, 'could not release the lease; it expires by itself'))
+      .finally(() => this.releasing.delete(releasing));
+    this.releasing.add(releasing);
   }
 
   private async mustGet(incidentId: string): Promise<IncidentView> {

@@ -26,9 +26,37 @@ export async function openOrm(options: OrmOptions): Promise<MikroORM> {
   });
 }
 
-/** Applies pending migrations; safe to run at every start-up and from several instances at once. */
+/** Any fixed number: the key of the advisory lock that lets one instance at a time migrate. */
+const MIGRATION_LOCK_KEY = 7_314_551_002;
+
+interface LockClient {
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Applies pending migrations; safe at every start-up and from several instances at once: they take
+ * turns under a Postgres advisory lock held on a connection of its own, so the second finds nothing
+ * left to do. A single-connection pool (embedded PGlite, one instance) has no one to take turns with.
+ */
 export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
+  const knex = orm.em.getConnection().getKnex();
+  const poolMax = orm.config.get('pool')?.max ?? 1;
+  if (poolMax < 2) return names(await orm.getMigrator().up());
+  const client = knex.client as { acquireConnection(): Promise<LockClient>; releaseConnection(connection: LockClient): Promise<void> };
+  const connection = await client.acquireConnection();
+  try {
+    await connection.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      return names(await orm.getMigrator().up());
+    } finally {
+      await connection.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
+function names(applied: { name: string }[]): string[] {
   return applied.map((m) => m.name);
 }
 

@@ -27,3 +27,19 @@ describe('migrations', () => {
     expect(index?.indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
   });
 });
+
+describe('migrations from several instances at once', () => {
+  it('take turns: every migration is applied exactly once and every instance starts on the full schema', async () => {
+    const fresh = await createTestDatabase();
+    const orms = await Promise.all([1, 2, 3].map(() => openOrm({ databaseUrl: fresh.url, poolSize: 3 })));
+    try {
+      const applied = await Promise.all(orms.map((o) => migrate(o)));
+      expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.name).sort());
+      const rows = await orms[0]!.em.fork().getConnection().execute<{ n: string }[]>('select count(*) as n from mikro_orm_migrations');
+      expect(Number(rows[0]!.n)).toBe(MIGRATIONS.length);
+    } finally {
+      await Promise.all(orms.map((o) => o.close()));
+      await fresh.drop();
+    }
+  });
+});
