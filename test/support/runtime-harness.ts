@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IncidentMachine } from '../../machines/incident.machine';
 import type { Timeouts } from '../../src/domain';
+import type { LeasePort } from '../../src/locks/lease-port';
 import { MemoryLock } from '../../src/locks/memory-lock';
 import { DeadlineSweeper } from '../../src/runtime/deadline-sweeper';
 import { DurabilityGate } from '../../src/runtime/durability-gate';
@@ -12,6 +13,7 @@ import { StepJournal } from '../../src/runtime/step-journal';
 import { IncidentStore } from '../../src/store/incident-store';
 import { closeOrm, migrate, openOrm } from '../../src/store/orm';
 import { StepJournalStore } from '../../src/store/step-journal-store';
+import type { DataCipher } from '../../src/security/encryption';
 import { createTestDatabase } from './database';
 import type { TestDatabase } from './database';
 
@@ -42,6 +44,11 @@ export interface HarnessOptions {
   /** Reuse a database (a "restart" of the bot on the same data). */
   db?: TestDatabase;
   poolSize?: number;
+  /** Encrypts step results at rest, as ENCRYPTION_KEY does; default plain. */
+  cipher?: DataCipher;
+  /** Shared leases (several instances on one Redis); each harness keeps its own in memory otherwise. */
+  leases?: LeasePort;
+  leaseWaitMs?: number;
 }
 
 /** The real runtime on a fresh database on the real Postgres server; the sweeper is driven by hand. */
@@ -52,7 +59,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const store = new IncidentStore(orm);
   const gate = new DurabilityGate();
-  const journal = new StepJournal(new StepJournalStore(orm), gate);
+  const journal = new StepJournal(new StepJournalStore(orm, options.cipher), gate);
   const base = { db, orm, store, gate, journal, logger };
   const runtime = new IncidentRuntime({
     store,
@@ -62,8 +69,10 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     timeouts: { ...TEST_TIMEOUTS, ...options.timeouts },
     machine: (service) => options.machine(service, base),
     resumeDelayMs: 50,
+    leases: options.leases,
+    leaseWaitMs: options.leaseWaitMs,
   });
-  const sweeper = new DeadlineSweeper(store, runtime, logger, 60_000);
+  const sweeper = new DeadlineSweeper(store, runtime, logger, 60_000, { adoptOrphans: !!options.leases });
   return {
     ...base,
     runtime,

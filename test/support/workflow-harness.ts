@@ -7,6 +7,7 @@ import { ConsoleChat } from '../../src/chat/console/console-chat';
 import { provideIncidentMachine } from '../../src/implementations';
 import type { Diagnostician } from '../../src/llm/diagnostician';
 import { RunbookDiagnostician } from '../../src/llm/offline/runbook-diagnostician';
+import type { LeasePort } from '../../src/locks/lease-port';
 import type { PluginRegistry } from '../../src/plugins/registry';
 import type { StepJournal } from '../../src/runtime/step-journal';
 import { createRegistry } from '../../src/plugins/discovery';
@@ -17,6 +18,7 @@ import { builtinPolicy, ExecutionPolicy, parsePolicy } from '../../src/policy';
 import { MemoryUsage } from '../../src/policy/usage';
 import { ExecutionStore } from '../../src/store/execution-store';
 import { RecordStore } from '../../src/store/record-store';
+import type { DataCipher } from '../../src/security/encryption';
 import type { TestDatabase } from './database';
 import { createHarness } from './runtime-harness';
 import type { Harness } from './runtime-harness';
@@ -60,8 +62,12 @@ export async function createWorkflowHarness(options: {
   /** A policy file's content; default: the built-in policy, anyone an operator. */
   policy?: unknown;
   poolSize?: number;
+  /** Shared leases, as several instances on one Redis have. */
+  leases?: LeasePort;
   /** The offline runbook engine unless given (e.g. the LLM agent loop against a fake provider). */
   diagnostician?: (deps: DiagnosticianFactoryDeps) => Diagnostician;
+  /** Encrypts step and execution results at rest, as ENCRYPTION_KEY does; default plain. */
+  cipher?: DataCipher;
 }): Promise<WorkflowHarness> {
   const output = new PassThrough();
   let printed = '';
@@ -76,8 +82,10 @@ export async function createWorkflowHarness(options: {
     db: options.db,
     poolSize: options.poolSize,
     timeouts: options.timeouts,
+    cipher: options.cipher,
+    leases: options.leases,
     machine: (incidents, h) => {
-      executions = new ExecutionStore(h.orm);
+      executions = new ExecutionStore(h.orm, options.cipher);
       return provideIncidentMachine({
         journal: h.journal,
         incidents,
