@@ -1,12 +1,13 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LeasedLock, LockBusyError } from '../../src/locks/leased-lock';
 import { RedisLeases } from '../../src/locks/redis-leases';
 
 const logger = pino({ level: 'silent' });
 const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const prefix = `test:lease:${process.pid}:${Date.now()}:`;
-afterAll(async () => {
+afterAll(() => {
   redis.disconnect();
 });
 
@@ -50,5 +51,16 @@ describe('leases in Redis', () => {
     const leases = new RedisLeases(down, { ttlMs: 1_000, prefix, logger });
     await expect(leases.acquire('inc-4', 0)).rejects.toThrow();
     down.disconnect();
+  });
+
+  it('as a lock across instances: one does the work, another gives up as busy, then gets its turn', async () => {
+    const one = new LeasedLock(new RedisLeases(redis, { ttlMs: 2_000, prefix, logger }), 0);
+    const two = new LeasedLock(new RedisLeases(redis, { ttlMs: 2_000, prefix, logger }), 0);
+    let release!: () => void;
+    const holding = one.withLock('lark-history:oc_1', () => new Promise<string>((resolve) => (release = () => resolve('read'))));
+    await expect(two.withLock('lark-history:oc_1', () => Promise.resolve('read too'))).rejects.toBeInstanceOf(LockBusyError);
+    release();
+    expect(await holding).toBe('read');
+    expect(await two.withLock('lark-history:oc_1', () => Promise.resolve('my turn'))).toBe('my turn');
   });
 });

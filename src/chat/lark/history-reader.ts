@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { LockPort } from '../../locks/lock-port';
+import { LockBusyError } from '../../locks/leased-lock';
 import type { ChatCursor, InboundStore } from '../../store/inbound-store';
 import type { LarkInboundMessage } from './types';
 
@@ -57,6 +58,8 @@ export class HistoryReader {
       try {
         handled += await this.options.locks.withLock(`lark-history:${chatId}`, () => this.readChat(chatId));
       } catch (error) {
+        // Another instance is reading this chat now: its claims cover what this pass would have read.
+        if (error instanceof LockBusyError) continue;
         this.options.logger.error({ err: error, chatId }, 'reading chat history failed');
       }
     }
