@@ -4,6 +4,7 @@ import type { DecisionAccess, PersonEventType } from '../policy/access';
 import type { IncidentService, IncidentView } from '../runtime/incident-service';
 import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../runtime/incident-service';
 import { parseTextAlert } from '../intake/text-alert';
+import { IncidentBusyError } from '../locks/lease-port';
 
 /**
  * Typed chat commands, shared by every chat (console now, Lark later). Parsing is pure; execution
@@ -345,6 +346,7 @@ export async function executeCommand(cmd: Command, ctx: CommandContext): Promise
       return `${error.message} Type /status ${error.incidentId} to see what it accepts.`;
     }
     if (error instanceof InvalidInputError) return `Not accepted: ${error.message}`;
+    if (error instanceof IncidentBusyError) return error.message;
     throw error;
   }
 }

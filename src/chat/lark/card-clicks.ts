@@ -11,6 +11,7 @@ import type { ChatPort } from '../chat-port';
 import { decidedCard } from '../decided-card';
 import type { LarkCardClick } from './event-normalizer';
 import type { CardActionAnswer } from './types';
+import { IncidentBusyError } from '../../locks/lease-port';
 
 /**
  * A click on a card's button becomes the incident event it stands for. The runtime decides whether
@@ -109,6 +110,7 @@ function answerForFailure(error: unknown): CardActionAnswer {
   if (error instanceof EventNotAcceptedError) return toast('warning', refusalText(error));
   if (error instanceof UnknownIncidentError) return toast('warning', `No incident ${error.incidentId}.`);
   if (error instanceof InvalidInputError) return toast('error', `Not accepted: ${error.message}`);
+  if (error instanceof IncidentBusyError) return toast('warning', error.message);
   throw error;
 }
 
