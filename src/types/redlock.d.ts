@@ -5,7 +5,7 @@
  */
 declare module 'redlock' {
   import { EventEmitter } from "events";
-  import { Redis as IORedisClient, Cluster as IORedisCluster } from "ioredis";
+  import type { Redis as IORedisClient, Cluster as IORedisCluster } from "ioredis";
   declare type Client = IORedisClient | IORedisCluster;
   export declare type ClientExecutionResult = {
       client: Client;
