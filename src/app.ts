@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { ConsoleChat } from './chat/console/console-chat';
 import { ChatRouter } from './chat/web/chat-router';
@@ -16,8 +17,15 @@ import { createScrubber, secretsIn } from './security';
 import { createCipher } from './security/create-cipher';
 import type { SecretScrubber } from './security';
 import { MemoryLock } from './locks/memory-lock';
+import { watchIncidents } from './observability/incident-metrics';
+import { Metrics } from './observability/metrics';
+import { metricsRoute } from './observability/metrics-route';
+import { ObservedLocks } from './observability/observed-locks';
+import { readinessChecks } from './observability/readiness';
+import { letStepsFinish, runStages } from './shutdown';
 import { createRedisClient } from './locks/redis-client';
 import { RedisLeases } from './locks/redis-leases';
+import { LeasedLock } from './locks/leased-lock';
 import { loadTargets } from './plugins/load-targets';
 import { createRegistry } from './plugins/discovery';
 import { createPolicyRuntime } from './policy';
@@ -42,6 +50,13 @@ export interface AppIo {
 export interface App {
   runtime: IncidentRuntime;
   httpPort: number;
+  /** This app's metrics (its own registry), as `/metrics` serves them. */
+  metrics: Metrics;
+  /**
+   * Drains, then stops: readiness fails and intake stops first, running steps get SHUTDOWN_GRACE to
+   * finish (what is still running then is aborted and re-run from the journal after a restart), then
+   * the memory recorder and policy watchers flush, the server and the database close.
+   */
   stop(): Promise<void>;
 }
 
@@ -53,6 +68,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   const applied = await migrate(orm);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
+  const metrics = new Metrics();
   const incidentStore = new IncidentStore(orm);
   const gate = new DurabilityGate();
   const cipher = createCipher(config, logger);
@@ -62,18 +78,18 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   scrubber.addSecrets(secretsIn(targets));
   const { registry: plugins, broken } = await createRegistry({ pluginsDir: config.PLUGINS_DIR, logger });
   const inboundStore = new InboundStore(orm);
-  const locks = new MemoryLock();
+  const locks = new ObservedLocks(new MemoryLock(), metrics);
   // Several instances share incidents through leases in Redis; one instance keeps them in memory.
   const leaseRedis = config.REDIS_URL ? createRedisClient(config.REDIS_URL, logger) : undefined;
   const leases = leaseRedis ? new RedisLeases(leaseRedis, { ttlMs: config.LEASE_TTL, logger }) : undefined;
-  const lark = larkEnabled(config) ? await connectLark(config, logger) : undefined;
+  const lark = larkEnabled(config) ? await connectLark(config, logger, { observer: metrics.larkObserver() }) : undefined;
   const consoleChat = lark ? undefined : new ConsoleChat({ input: io.input, output: io.output, operator: { id: config.CONSOLE_OPERATOR } });
   const webChat = createWebChat(orm);
   // The web console is a chat too (the default one without Lark): posts go by chat id, updates and reactions by message id.
   const terminal = consoleChat ? [{ chat: consoleChat, chatId: consoleChat.chatId, messagePrefix: 'console-' }] : [];
   const router = new ChatRouter(lark?.chat ?? webChat, [{ chat: webChat, chatId: webChat.chatId, messagePrefix: WEB_MESSAGE_PREFIX }, ...terminal]);
   const chat = new RedactingChat(router, scrubber);
-  const diagnosis = await createDiagnosisStack(config, { orm, plugins, targets, journal, logger, scrubber });
+  const diagnosis = await createDiagnosisStack(config, { orm, plugins, targets, journal, logger, scrubber, metrics });
   const policy = await createPolicyRuntime(config, { plugins, targets, logger });
 
   const runtime = new IncidentRuntime({
@@ -99,8 +115,10 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
         policy: policy.policy,
         logger,
         verification: { attempts: config.VERIFY_ATTEMPTS, intervalMs: config.VERIFY_INTERVAL },
+        onPluginResult: (plugin, result) => metrics.observePlugin(plugin, result),
       }),
   });
+  watchIncidents(metrics, { runtime, orm, gate, larkQueueDepth: lark && (() => lark.chat.queueDepth) });
 
   diagnosis.attach((listener) => runtime.subscribe(listener));
   // Intake opens incidents with the alert's secrets redacted.
@@ -110,7 +128,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     ...plugins.list(),
     ...broken.map((b) => ({ id: b.file, category: 'broken', risk: '-', description: b.error })),
   ];
-  const larkIntake = lark?.listen({ service: intake, subscribe: (l) => runtime.subscribe(l), inboundStore, locks, plugins: listPlugins, access: policy.access });
+  const larkIntake = lark?.listen({ service: intake, subscribe: (l) => runtime.subscribe(l), inboundStore, locks: leases ? new LeasedLock(leases, 0) : locks, plugins: listPlugins, access: policy.access });
   const webConsole = await startWebConsole({
     orm,
     chat: webChat,
@@ -126,7 +144,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     logger,
     cipher,
   });
-  const routes = [...(larkIntake?.routes ?? []), ...webConsole.routes];
+  const routes = [...(larkIntake?.routes ?? []), ...webConsole.routes, metricsRoute(metrics, config.METRICS_TOKEN)];
   if (config.API_KEYS.length) {
     const chatId = lark ? config.LARK_DEFAULT_CHAT_ID : webChat.chatId;
     routes.push(createAlertIntakeRoute({ service: intake, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, routes: config.ALERT_ROUTES, logger }));
@@ -135,13 +153,18 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   const resumed = await runtime.recover();
   const sweeper = new DeadlineSweeper(incidentStore, runtime, logger, config.DEADLINE_SWEEP_INTERVAL, { adoptOrphans: !!leases });
   sweeper.start();
+  const tls = config.TLS_CERT && config.TLS_KEY ? { cert: await readFile(config.TLS_CERT), key: await readFile(config.TLS_KEY) } : undefined;
   const server = await startHttpServer({
     port: config.PORT,
-    checks: { database: async () => void (await orm.em.fork().getConnection().execute('select 1')) },
+    checks: {
+      database: async () => void (await orm.em.fork().getConnection().execute('select 1')),
+      others: readinessChecks({ redis: leaseRedis, chat: larkIntake && (() => larkIntake.ready()) }),
+    },
     routes,
     logger,
+    tls,
   });
-  const consoleUrl = `http://localhost:${server.port}/`;
+  const consoleUrl = `${tls ? 'https' : 'http'}://localhost:${server.port}/`;
   logger.info({ resumed, port: server.port, embedded: !!embedded, chat: lark ? 'lark' : 'console', console: consoleUrl, llm: diagnosis.provider }, 'ai-fixer started');
 
   larkIntake?.start();
@@ -157,18 +180,27 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   return {
     runtime,
     httpPort: server.port,
+    metrics,
     async stop() {
-      consoleChat?.close();
-      await larkIntake?.stop();
-      await webConsole.stop();
-      await sweeper.stop();
-      await runtime.stop();
-      await diagnosis.close();
-      await policy.close();
-      await server.close();
-      await closeOrm(orm);
-      await leaseRedis?.quit();
-      await embedded?.close();
+      // Readiness fails and POSTs (alerts, Lark webhooks, console) get 503 from here on.
+      server.drain();
+      await runStages(
+        [
+          ['console chat', () => consoleChat?.close()],
+          ['lark intake', () => larkIntake?.stop()],
+          ['deadline sweeper', () => sweeper.stop()],
+          ['running steps', () => letStepsFinish(runtime, config.SHUTDOWN_GRACE, logger)],
+          ['runtime', () => runtime.stop()],
+          ['web console', () => webConsole.stop()],
+          ['memory recorder', () => diagnosis.close()],
+          ['policy', () => policy.close()],
+          ['http server', () => server.close()],
+          ['database', () => closeOrm(orm)],
+          ['redis', () => leaseRedis?.quit()],
+          ['embedded database', () => embedded?.close()],
+        ],
+        logger,
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { Bindings, ChildLoggerOptions, DestinationStream, LogFn, Logger } from 'pino';
+import { logContextMixin } from './observability/log-context';
 import { SecretScrubber } from './security/redact';
 import type { Scrubber } from './security/redact';
 import { LOG_REDACT_PATHS, REDACTED } from './security/secret-keys';
@@ -21,6 +22,8 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
   const logger = pino(
     {
       level,
+      // Lines written while working on an incident carry its id, however deep the code that wrote them.
+      mixin: logContextMixin,
       redact: { paths: LOG_REDACT_PATHS, censor: REDACTED },
       hooks: {
         logMethod(args, method) {

@@ -2,6 +2,7 @@ import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { createScrubber } from './security';
+import { exitOnSignals } from './shutdown';
 
 /** `npm start`: the bot on its embedded defaults unless the environment says otherwise. */
 async function main(): Promise<void> {
@@ -10,22 +11,10 @@ async function main(): Promise<void> {
   // One scrubber for logs, chat, tool output and the model: secrets it learns later (targets) apply everywhere.
   const scrubber = createScrubber(config);
   const logger = createLogger(config.LOG_LEVEL ?? 'warn', { scrubber });
-  const app = await startApp(config, logger, { input: process.stdin, output: process.stdout }, scrubber);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const started = startApp(config, logger, { input: process.stdin, output: process.stdout }, scrubber);
+  // Listening before start-up ends: a SIGTERM during it stops the bot once it has started, not half-way.
+  exitOnSignals(async () => (await started).stop(), logger, config.SHUTDOWN_TIMEOUT);
+  await started;
 }
 
 main().catch((error: unknown) => {

@@ -106,5 +106,7 @@ export default definePlugin({
   args: PodLogsArgsSchema,
   timeoutMs: 15_000,
   idempotent: true,
+  // Log lines can carry anything an application prints.
+  sensitiveOutput: true,
   run: readLogs,
 });

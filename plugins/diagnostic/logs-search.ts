@@ -346,5 +346,7 @@ export default definePlugin({
   args: SearchArgsSchema,
   timeoutMs: 20_000,
   idempotent: true,
+  // Log lines can carry anything an application prints.
+  sensitiveOutput: true,
   run: search,
 });

@@ -261,5 +261,7 @@ export default definePlugin({
   args: ActivityArgsSchema,
   timeoutMs: 20_000,
   idempotent: true,
+  // Query texts carry literal values (emails, tokens in WHERE clauses).
+  sensitiveOutput: true,
   run: activity,
 });

@@ -27,8 +27,10 @@ function resolve(targets: Targets, args: CallArgs): Resolved {
   return { problem: `Unknown action "${args.action}" on http target "${args.target}"; ${configured}` };
 }
 
-function requestInit(target: HttpTarget, action: HttpAction): RequestInit {
+function requestInit(target: HttpTarget, action: HttpAction, idempotencyKey?: string): RequestInit {
   const headers = new Headers({ ...target.headers, ...action.headers });
+  // The step's ledger key: a service that dedupes by it applies a repeated request once.
+  if (idempotencyKey !== undefined && !headers.has('idempotency-key')) headers.set('idempotency-key', idempotencyKey);
   if (action.body === undefined) return { method: action.method, headers };
   if (typeof action.body === 'string') return { method: action.method, headers, body: action.body };
   if (!headers.has('content-type')) headers.set('content-type', 'application/json');
@@ -44,7 +46,7 @@ async function call(args: CallArgs, ctx: PluginContext): Promise<PluginResult> {
   const resolved = resolve(ctx.targets, args);
   if ('problem' in resolved) return { status: 'error', summary: resolved.problem };
   const { target, action } = resolved;
-  const outcome = await sendHttp(targetUrl(target, action.path), requestInit(target, action), ctx.signal);
+  const outcome = await sendHttp(targetUrl(target, action.path), requestInit(target, action, ctx.idempotencyKey), ctx.signal);
   const request = `${action.method} ${outcome.url}`;
   const data = { target: args.target, action: args.action, actionRisk: action.risk, url: outcome.url, latencyMs: outcome.latencyMs };
   if (outcome.kind === 'failure') {

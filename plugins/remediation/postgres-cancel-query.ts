@@ -32,6 +32,8 @@ export default definePlugin({
   args: CancelArgsSchema,
   timeoutMs: 30_000,
   idempotent: true,
+  // Lists the sessions it signalled with their query texts.
+  sensitiveOutput: true,
   run: (args, ctx) => signalBackends(LONG_RUNNING, args, ctx),
   dryRun: (args, ctx) => planBackends('cancel', LONG_RUNNING, args, ctx),
   confirm: (args, ctx) => confirmBackends(LONG_RUNNING, args, ctx),

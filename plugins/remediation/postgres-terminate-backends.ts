@@ -206,6 +206,8 @@ export default definePlugin({
   args: TerminateArgsSchema,
   timeoutMs: 30_000,
   idempotent: true,
+  // Lists the sessions it ended with their query texts.
+  sensitiveOutput: true,
   run: (args, ctx) => signalBackends(actionFor(args), args, ctx),
   dryRun: (args, ctx) => planBackends('terminate', actionFor(args), args, ctx),
   confirm: (args, ctx) => confirmBackends(actionFor(args), args, ctx),

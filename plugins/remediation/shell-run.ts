@@ -133,6 +133,8 @@ export default definePlugin({
   // Above the longest configured command timeout (600 s), so the command's own timeout fires first.
   timeoutMs: 610_000,
   idempotent: false,
+  // Command output is whatever the program prints; masking catches known secret formats, not all.
+  sensitiveOutput: true,
   run: runCommand,
   dryRun: plan,
   riskOf,

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { ChatPort } from '../chat/chat-port';
 import type { Diagnostician } from '../llm/diagnostician';
+import type { AnyPlugin } from '../plugins/plugin';
 import type { PluginRegistry } from '../plugins/registry';
+import type { PluginRunResult } from '../plugins/run-plugin';
 import type { Targets } from '../plugins/targets';
 import type { ExecutionPolicy } from '../policy/execution-policy';
 import type { IncidentService } from '../runtime/incident-service';
@@ -28,4 +30,6 @@ export interface ImplementationDeps {
   scrubber?: Scrubber;
   /** Verification polls: the fix may need a moment to take effect. */
   verification: { attempts: number; intervalMs: number };
+  /** Hears each remediation and verification plugin run that finished (metrics). */
+  onPluginResult?: (plugin: AnyPlugin, result: PluginRunResult) => void;
 }

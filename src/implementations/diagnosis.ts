@@ -1,12 +1,12 @@
-import { fromPromise } from 'xstate';
 import { diagnosisCard } from '../chat/cards';
 import { DiagnosisSchema, ProposalOutcomeSchema } from '../domain';
 import type { Diagnosis, FixStep, ProposalOutcome, SentMessage } from '../domain';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
+import { incidentStep } from './incident-step';
 
 export function diagnose({ journal, diagnostician, records }: ImplementationDeps) {
-  return fromPromise<Diagnosis, void>(async ({ system, signal }) => {
+  return incidentStep<Diagnosis, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     return journal.run(stepKey(ctx, 'diagnose'), signal, async () => {
       const diagnosis = DiagnosisSchema.parse(await diagnostician.diagnose(ctx.alert, { incidentId: ctx.incidentId, attempt: ctx.attempt, signal }));
@@ -17,7 +17,7 @@ export function diagnose({ journal, diagnostician, records }: ImplementationDeps
 }
 
 export function sendDiagnosisCard({ journal, chat }: ImplementationDeps) {
-  return fromPromise<SentMessage, void>(async ({ system, signal }) => {
+  return incidentStep<SentMessage, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     return journal.run(stepKey(ctx, 'diagnosis-card'), signal, (key) => chat.postCard(ctx.chatId, diagnosisCard(ctx), key, { replyTo: ctx.alertMessageId }));
   });
@@ -25,7 +25,7 @@ export function sendDiagnosisCard({ journal, chat }: ImplementationDeps) {
 
 export function propose(deps: ImplementationDeps) {
   const { journal, diagnostician, records } = deps;
-  return fromPromise<ProposalOutcome, void>(async ({ system, signal }) => {
+  return incidentStep<ProposalOutcome, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     const diagnosis = ctx.diagnosis;
     if (!diagnosis) throw new Error('No diagnosis to propose a fix for.');

@@ -1,17 +1,17 @@
-import { fromPromise } from 'xstate';
 import { proposalCard } from '../chat/cards';
 import type { PolicyDecision, SentMessage } from '../domain';
 import { SYSTEM_ACTOR } from '../domain';
 import type { IncidentStore } from '../store/incident-store';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
+import { incidentStep } from './incident-step';
 
 /**
  * Policy over the proposal, the plugins and usage across instances. The decision and its reasons
  * land in the audit timeline (this step's output is the transition's payload) and beside the proposal.
  */
 export function evaluatePolicy({ policy, records, incidentStore, logger }: ImplementationDeps) {
-  return fromPromise<PolicyDecision, void>(async ({ system, signal }) => {
+  return incidentStep<PolicyDecision, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     if (!ctx.proposal) throw new Error('No proposal to evaluate.');
     const decision = await policy.evaluate(ctx.proposal, {
@@ -34,7 +34,7 @@ async function openedBy(store: IncidentStore, incidentId: string): Promise<strin
 }
 
 export function sendProposalCard({ journal, chat }: ImplementationDeps) {
-  return fromPromise<SentMessage, void>(async ({ system, signal }) => {
+  return incidentStep<SentMessage, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     return journal.run(stepKey(ctx, 'proposal-card'), signal, (key) => chat.postCard(ctx.chatId, proposalCard(ctx), key, { replyTo: ctx.alertMessageId }));
   });

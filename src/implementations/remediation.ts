@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fromPromise } from 'xstate';
 import type { ExecutionOutcome, Expectation, FixStep, StepOutcome, VerificationCheck, VerificationOutcome } from '../domain';
 import type { AnyPlugin, PluginContext } from '../plugins/plugin';
 import { runPlugin } from '../plugins/run-plugin';
@@ -8,6 +7,7 @@ import { idempotencyKey } from '../runtime/step-journal';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
 import type { ReadyContext } from './incident-context';
+import { incidentStep } from './incident-step';
 
 /**
  * Runs the approved steps in order, each exactly once across crashes: the intent is written before the
@@ -15,7 +15,7 @@ import type { ReadyContext } from './incident-context';
  * confirmed with the plugin, not blindly repeated; if the outcome can't be established, people decide.
  */
 export function execute(deps: ImplementationDeps) {
-  return fromPromise<ExecutionOutcome, void>(async ({ system, signal }) => {
+  return incidentStep<ExecutionOutcome, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     if (!ctx.proposal) throw new Error('No approved proposal to execute.');
     // Dry run as decided, or switched on since: nothing runs, the outcome says what would have.
@@ -46,11 +46,11 @@ async function executeStep(
   if (!plugin || plugin.category !== 'remediation') {
     return { ...base, status: 'error', summary: `${step.pluginId} is not a remediation plugin.`, elapsedMs: 0, recovered: false };
   }
-  const pluginCtx: PluginContext = { signal, logger: deps.logger.child({ incidentId: ctx.incidentId, plugin: plugin.id }), targets: deps.targets, scrubber: deps.scrubber };
+  const pluginCtx: PluginContext = { signal, logger: deps.logger.child({ incidentId: ctx.incidentId, plugin: plugin.id }), targets: deps.targets, scrubber: deps.scrubber, idempotencyKey: key };
   const recorded = await deps.executions.find(key);
   if (recorded && recorded.status !== 'intent') {
-    const result = (recorded.result ?? {}) as { summary?: string; data?: unknown; elapsedMs?: number };
-    return { ...base, status: recorded.status, summary: result.summary ?? '', data: result.data, elapsedMs: result.elapsedMs ?? 0, recovered: true };
+    const result = (recorded.result ?? {}) as { summary?: string; data?: unknown; elapsedMs?: number; sensitive?: boolean };
+    return { ...base, status: recorded.status, summary: result.summary ?? '', data: result.sensitive ? undefined : result.data, elapsedMs: result.elapsedMs ?? 0, recovered: true };
   }
   if (recorded) {
     const recovered = await recoverIntent(plugin, step, pluginCtx);
@@ -63,8 +63,10 @@ async function executeStep(
     await deps.executions.recordIntent({ incidentId: ctx.incidentId, idempotencyKey: key, pluginId: plugin.id, args: step.args });
   }
   const result = await runPlugin(plugin, step.args, pluginCtx);
+  deps.onPluginResult?.(plugin, result);
   await deps.executions.settle(key, result.status, { ...result });
-  return { ...base, status: result.status, summary: result.summary, data: result.data, elapsedMs: result.elapsedMs, recovered: false };
+  // The outcome lands in the snapshot and the audit trail, which are not encrypted: sensitive data stays in executions.
+  return { ...base, status: result.status, summary: result.summary, data: result.sensitive ? undefined : result.data, elapsedMs: result.elapsedMs, recovered: false };
 }
 
 /** Settles an orphaned intent, or returns null when running the step (again) is safe. */
@@ -93,7 +95,7 @@ async function recoverIntent(
 
 /** Read-only checks that must all pass; polled a few times because a fix may take a moment to show. */
 export function verify(deps: ImplementationDeps) {
-  return fromPromise<VerificationOutcome, void>(async ({ system, signal }) => {
+  return incidentStep<VerificationOutcome, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     if (!ctx.proposal) throw new Error('No proposal to verify.');
     const checks = ctx.proposal.verification;
@@ -114,6 +116,7 @@ async function runCheck(deps: ImplementationDeps, check: VerificationCheck, ctx:
   const plugin = deps.plugins.get(check.pluginId);
   if (plugin?.category !== 'diagnostic') return { pluginId: check.pluginId, passed: false, summary: 'Not a known diagnostic plugin.' };
   const result = await runPlugin(plugin, check.args, ctx);
+  deps.onPluginResult?.(plugin, result);
   const unmet = result.status === 'success' ? (check.expect ?? []).map((e) => unmetExpectation(result.data, e)).filter(Boolean) : [];
   return { pluginId: check.pluginId, passed: result.status === 'success' && unmet.length === 0, summary: [result.summary, ...unmet].join('; ') };
 }

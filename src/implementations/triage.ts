@@ -1,11 +1,11 @@
-import { fromPromise } from 'xstate';
 import type { TriageResult } from '../domain';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
+import { incidentStep } from './incident-step';
 
 /** New, a repeat of an older open incident, or noise. Reads only; a re-run may decide afresh. */
 export function triage({ incidentStore }: ImplementationDeps) {
-  return fromPromise<TriageResult, void>(async ({ system }) => {
+  return incidentStep<TriageResult, void>(async ({ system }) => {
     const ctx = incidentContext(system);
     const { alert } = ctx;
     const original = await incidentStore.findOpenDuplicate(ctx.incidentId, alert.fingerprint);
@@ -18,7 +18,7 @@ export function triage({ incidentStore }: ImplementationDeps) {
 
 /** Tells the original incident its alert fired again. Fails (and the alert is handled on its own) if it closed meanwhile. */
 export function mergeIntoOriginal({ journal, incidents }: ImplementationDeps) {
-  return fromPromise<void, void>(async ({ system, signal }) => {
+  return incidentStep<void, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     const triaged = ctx.triage;
     if (triaged?.verdict !== 'duplicate') throw new Error('Nothing to merge into.');

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { alertText, createMemory, LocalEmbedder, loadRunbooks, memoryAlertOf, runbookPluginProblems } from '../memory';
 import type { Memory, Runbook } from '../memory';
+import type { Metrics } from '../observability/metrics';
+import { observeLlm } from '../observability/observed-llm';
 import { PluginRunner } from '../plugins/plugin-runner';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Targets } from '../plugins/targets';
@@ -32,6 +34,8 @@ export interface DiagnosisStackDeps {
   journal: StepJournal;
   logger: Logger;
   scrubber: Scrubber;
+  /** Model calls and plugin runs are measured here when given. */
+  metrics?: Metrics;
 }
 
 /**
@@ -40,15 +44,15 @@ export interface DiagnosisStackDeps {
  * the bot diagnoses without them rather than not starting.
  */
 export async function createDiagnosisStack(config: Config, deps: DiagnosisStackDeps): Promise<DiagnosisStack> {
-  const { orm, plugins, targets, journal, logger, scrubber } = deps;
-  const llm = createLlm(config, logger);
+  const { orm, plugins, targets, journal, logger, scrubber, metrics } = deps;
+  const llm = observeLlm(createLlm(config, logger), metrics);
   const memory = createMemory({ orm, embedder: createEmbedder(config) ?? new LocalEmbedder(), logger, defaultK: config.MEMORY_RECALL_K });
   const runbooks = await loadShippedRunbooks(config, memory, plugins, logger);
   const diagnostician = createDiagnostician(config, {
     llm,
     plugins,
     targets,
-    runner: new PluginRunner({ targets, logger, cacheTtlMs: config.PLUGIN_CACHE_TTL, scrubber }),
+    runner: new PluginRunner({ targets, logger, cacheTtlMs: config.PLUGIN_CACHE_TTL, scrubber, onResult: metrics && ((plugin, result) => metrics.observePlugin(plugin, result)) }),
     journal,
     activity: new AgentActivityStore(orm),
     logger,

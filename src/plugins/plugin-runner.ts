@@ -19,6 +19,8 @@ export interface PluginRunnerOptions {
   clock?: () => number;
   /** Passed to every run, so results (and so the cache) hold no secrets. */
   scrubber?: Scrubber;
+  /** Hears each run that finished with a result (metrics); calls answered from the cache or a shared run are not runs. */
+  onResult?: (plugin: AnyPlugin, result: PluginRunResult) => void;
 }
 
 export interface RunOptions {
@@ -65,7 +67,7 @@ export class PluginRunner {
 
   async run(plugin: AnyPlugin, rawArgs: unknown, signal: AbortSignal, options: RunOptions = {}): Promise<PluginRunResult> {
     const key = plugin.category === 'diagnostic' && !options.fresh ? cacheKey(plugin, rawArgs) : undefined;
-    if (key === undefined) return runPlugin(plugin, rawArgs, this.context(plugin, signal, options.logger));
+    if (key === undefined) return this.observed(plugin, runPlugin(plugin, rawArgs, this.context(plugin, signal, options.logger)));
     signal.throwIfAborted();
     const cached = this.lookup(key);
     if (cached) this.hits++;
@@ -90,7 +92,7 @@ export class PluginRunner {
   /** The run has its own signal: one caller giving up must not cancel it for the others. */
   private start(key: string, plugin: AnyPlugin, rawArgs: unknown, logger: Logger | undefined): Entry {
     const controller = new AbortController();
-    const running: Promise<PluginRunResult> = runPlugin(plugin, rawArgs, this.context(plugin, controller.signal, logger)).then(
+    const running: Promise<PluginRunResult> = this.observed(plugin, runPlugin(plugin, rawArgs, this.context(plugin, controller.signal, logger))).then(
       (result) => {
         this.settle(key, running, result);
         return result;
@@ -135,6 +137,11 @@ export class PluginRunner {
   private evictOldest(): void {
     const oldest = this.cache.keys().next();
     if (!oldest.done) this.cache.delete(oldest.value);
+  }
+
+  private observed(plugin: AnyPlugin, run: Promise<PluginRunResult>): Promise<PluginRunResult> {
+    const { onResult } = this.options;
+    return onResult ? run.then((result) => (onResult(plugin, result), result)) : run;
   }
 
   private context(plugin: AnyPlugin, signal: AbortSignal, logger: Logger | undefined): PluginContext {

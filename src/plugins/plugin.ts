@@ -20,6 +20,11 @@ export interface PluginContext {
   targets: Targets;
   /** When set, runPlugin scrubs every result's summary and data before anyone (model, chat, audit) sees it. */
   scrubber?: Scrubber;
+  /**
+   * A remediation step's key in the execution ledger (the same on every re-run of that step): plugins
+   * that call APIs which dedupe requests pass it on (http.call sends it as `Idempotency-Key`).
+   */
+  idempotencyKey?: string;
 }
 
 /** Expected failures are results; only bugs throw. */
@@ -27,6 +32,11 @@ export interface PluginResult {
   status: 'success' | 'error' | 'no_data';
   summary: string;
   data?: Record<string, unknown>;
+  /**
+   * `data` may hold what must not sit in plain columns (query texts, log lines, command output): it is
+   * kept only where stored data is encrypted (step journal, executions), not in snapshots or the audit trail.
+   */
+  sensitive?: boolean;
 }
 
 /** A plugin's own reading of one call's risk; `measures` are numbers policy bounds can check (e.g. replicasChange). */
@@ -58,6 +68,8 @@ export interface PluginSpec<Args extends Record<string, unknown> = Record<string
   timeoutMs: number;
   /** Safe to run twice with the same args. */
   idempotent: boolean;
+  /** Every result of this plugin counts as `sensitive` (runPlugin marks them). */
+  sensitiveOutput?: boolean;
   run(args: Args, ctx: PluginContext): Promise<PluginResult>;
   /** The plan shown on the proposal card before approval. */
   dryRun?(args: Args, ctx: PluginContext): Promise<string>;

@@ -27,6 +27,7 @@ const PluginShapeSchema = z
     args: zodSchema,
     timeoutMs: z.number().int().positive(),
     idempotent: z.boolean(),
+    sensitiveOutput: z.boolean().optional(),
     run: functionSchema,
     dryRun: functionSchema.optional(),
     rollback: functionSchema.optional(),

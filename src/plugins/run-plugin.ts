@@ -59,6 +59,7 @@ async function invoke<Args extends Record<string, unknown>>(
   const startedAt = performance.now();
   const finish = (result: PluginResult): PluginRunResult => ({
     ...(ctx.scrubber ? scrubResult(result, ctx.scrubber) : result),
+    ...(plugin.sensitiveOutput && { sensitive: true }),
     elapsedMs: Math.round(performance.now() - startedAt),
   });
 

@@ -5,7 +5,7 @@ export const REDACTED = '[redacted]';
  * Names that are secrets on their own. Exact, not suffixes: `pwd` as a suffix would catch `cwd`-like
  * names, and `auth` would catch `oauth_enabled`.
  */
-const EXACT = new Set(['pwd', 'auth', 'dsn', 'sessionid', 'apikeys', 'secrets', 'passwords']);
+const EXACT = new Set(['pwd', 'auth', 'dsn', 'sessionid', 'apikeys', 'secrets', 'passwords', 'encryptionoldkeys']);
 
 /**
  * A name ending in one of these holds a secret: `DB_PASSWORD`, `x-api-key`, `larkVerificationToken`.

@@ -1,12 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 
 export interface HealthChecks {
   /** Resolves when the database answers. */
   database(): Promise<void>;
+  /** Further dependencies by name (redis, chat): each resolves when usable and rejects saying why not. */
+  others?: Record<string, () => Promise<void>>;
 }
 
 export interface RouteRequest {
@@ -46,16 +49,25 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Bodies above this are refused with 413 before they are buffered. */
   maxBodyBytes?: number;
+  /** PEM certificate and key: serve HTTPS directly instead of plain HTTP behind a proxy. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface RunningServer {
   port: number;
+  /**
+   * Shutting down: `/readyz` answers 503 so load balancers move on, and every request but GET/HEAD
+   * (alerts, Lark events, console posts) is refused with 503 so its sender retries elsewhere or later.
+   */
+  drain(): void;
   close(): Promise<void>;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Slow senders must not hold sockets open indefinitely. */
 const REQUEST_TIMEOUT_MS = 30_000;
+/** A readiness check that hangs (a Redis reconnect loop) counts as failed rather than stalling the probe. */
+const CHECK_TIMEOUT_MS = 3_000;
 
 /** Compares secrets without leaking where they differ; hashing first makes unequal lengths safe too. */
 export function constantTimeEqual(a: string, b: string): boolean {
@@ -64,20 +76,25 @@ export function constantTimeEqual(a: string, b: string): boolean {
 }
 
 /**
- * `/healthz` says the process is alive; `/readyz` that it can do its work (database reachable).
- * Other modules add their endpoints as routes (Lark events, alert intake).
+ * `/healthz` says the process is alive; `/readyz` that it can do its work (database reachable, and the
+ * other checks given) and is not shutting down. Other modules add their endpoints as routes.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
-  const routes = [...healthRoutes(options.checks), ...(options.routes ?? [])];
+  const state = { draining: false };
+  const routes = [...healthRoutes(options.checks, state), ...(options.routes ?? [])];
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const streams = new Set<AbortController>();
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (state.draining && req.method !== 'GET' && req.method !== 'HEAD') {
+      return refuse(req, res, { status: 503, headers: { 'retry-after': '5' }, body: { error: 'shutting down; try again shortly' } });
+    }
     dispatch(req, res, routes, maxBodyBytes, streams).catch((error: unknown) => {
       options.logger.error({ err: error, method: req.method, url: req.url }, 'http handler failed');
       if (!res.headersSent) reply(res, { status: 500, body: { error: 'internal error' } });
       else res.end();
     });
-  });
+  };
+  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
@@ -86,6 +103,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   return {
     port: (server.address() as AddressInfo).port,
+    drain: () => void (state.draining = true),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -96,22 +114,37 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-function healthRoutes(checks: HealthChecks): Route[] {
+function healthRoutes(checks: HealthChecks, state: { draining: boolean }): Route[] {
+  const all = Object.entries({ database: () => checks.database(), ...checks.others });
   return [
     { method: 'GET', path: '/healthz', handle: () => Promise.resolve({ status: 200, body: { status: 'ok' } }) },
     {
       method: 'GET',
       path: '/readyz',
       async handle() {
-        try {
-          await checks.database();
-          return { status: 200, body: { status: 'ready' } };
-        } catch (error) {
-          return { status: 503, body: { status: 'not ready', database: error instanceof Error ? error.message : String(error) } };
-        }
+        if (state.draining) return { status: 503, body: { status: 'draining' } };
+        const failures = (await Promise.all(all.map(async ([name, check]) => [name, await failureOf(check)] as const))).filter(([, why]) => why !== undefined);
+        if (failures.length === 0) return { status: 200, body: { status: 'ready' } };
+        return { status: 503, body: { status: 'not ready', ...Object.fromEntries(failures) } };
       },
     },
   ];
+}
+
+/** Why a check failed, or undefined when it passed in time. */
+async function failureOf(check: () => Promise<void>): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS / 1_000}s`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function dispatch(req: IncomingMessage, res: ServerResponse, routes: Route[], maxBodyBytes: number, streams: Set<AbortController>): Promise<void> {

@@ -1,6 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AgentActivityRecord, DiagnosisRecord, ExecutionRecord, IncidentEventRecord, IncidentRecord, ProposalRecord } from './entities';
 import type { IncidentStatus } from './entities';
+import { DecryptionError, EncryptionKeyUnavailableError, PLAINTEXT } from '../security/encryption';
+import type { DataCipher } from '../security/encryption';
+import { openExecution } from './execution-store';
 
 export interface IncidentFilter {
   status?: IncidentStatus;
@@ -20,7 +23,11 @@ const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (char)
 
 /** What the web console reads: incident lists with filters, and everything recorded about one incident. */
 export class ConsoleQueries {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    /** Opens sealed execution results for the incident page. */
+    private readonly cipher: DataCipher = PLAINTEXT,
+  ) {}
 
   async incidents(filter: IncidentFilter): Promise<IncidentRow[]> {
     const where: Record<string, unknown> = {};
@@ -59,7 +66,19 @@ export class ConsoleQueries {
     return this.orm.em.fork().find(ProposalRecord, { incidentId }, { orderBy: { attempt: 'asc' } });
   }
 
-  executions(incidentId: string): Promise<ExecutionRecord[]> {
-    return this.orm.em.fork().find(ExecutionRecord, { incidentId }, { orderBy: { id: 'asc' } });
+  async executions(incidentId: string): Promise<ExecutionRecord[]> {
+    const rows = await this.orm.em.fork().find(ExecutionRecord, { incidentId }, { orderBy: { id: 'asc' } });
+    return rows.map((row) => this.readable(row));
+  }
+
+  /** A result sealed with a key no longer configured shows why it cannot be read; the rest of the page still loads. */
+  private readable(row: ExecutionRecord): ExecutionRecord {
+    try {
+      return openExecution(row, this.cipher);
+    } catch (error) {
+      if (!(error instanceof EncryptionKeyUnavailableError || error instanceof DecryptionError)) throw error;
+      row.result = { unreadable: error.message };
+      return row;
+    }
   }
 }

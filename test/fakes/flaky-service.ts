@@ -5,6 +5,10 @@ import type { AddressInfo } from 'node:net';
 export interface FlakyServiceOptions {
   /** Leave POST /admin/restart unanswered until releaseRestart(), to crash a caller mid-request. */
   holdRestart?: boolean;
+  /** Headers every request must carry (lower-case names), else 401: proves a caller sent a configured secret. */
+  requireHeaders?: Record<string, string>;
+  /** Answer POST /admin/restart this long after it arrived (the restart itself applies on arrival): a wider window to die in mid-request. */
+  restartDelayMs?: number;
 }
 
 export interface FlakyService {
@@ -12,6 +16,8 @@ export interface FlakyService {
   port: number;
   /** POST /admin/restart requests received, counted on arrival. */
   readonly restarts: number;
+  /** The same requests by their `Idempotency-Key` header (none: under ''): a key counted twice was acted on twice. */
+  readonly restartLedger: ReadonlyMap<string, number>;
   /** GET /healthz requests received. */
   readonly healthChecks: number;
   readonly healthy: boolean;
@@ -28,6 +34,7 @@ export interface FlakyService {
  */
 export async function startFlakyService(options: FlakyServiceOptions = {}): Promise<FlakyService> {
   let restarts = 0;
+  const restartLedger = new Map<string, number>();
   let healthChecks = 0;
   let healthy = false;
   let holding = options.holdRestart ?? false;
@@ -39,13 +46,20 @@ export async function startFlakyService(options: FlakyServiceOptions = {}): Prom
 
   const server = createServer((req, res) => {
     req.resume();
-    if (req.method === 'GET' && req.url === '/healthz') {
+    const missing = Object.entries(options.requireHeaders ?? {}).some(([name, value]) => req.headers[name] !== value);
+    if (missing) {
+      res.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
+    } else if (req.method === 'GET' && req.url === '/healthz') {
       healthChecks += 1;
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' }).end(healthy ? 'ok' : 'unhealthy');
     } else if (req.method === 'POST' && req.url === '/admin/restart') {
       restarts += 1;
+      const key = req.headers['idempotency-key'];
+      const ledgerKey = typeof key === 'string' ? key : '';
+      restartLedger.set(ledgerKey, (restartLedger.get(ledgerKey) ?? 0) + 1);
       healthy = true;
       if (holding) held.push(res);
+      else if (options.restartDelayMs) setTimeout(() => answerRestart(res), options.restartDelayMs);
       else answerRestart(res);
     } else if (req.method === 'GET' && req.url === '/moved') {
       res.writeHead(302, { location: 'http://example.invalid/healthz' }).end();
@@ -66,6 +80,7 @@ export async function startFlakyService(options: FlakyServiceOptions = {}): Prom
     get restarts() {
       return restarts;
     },
+    restartLedger,
     get healthChecks() {
       return healthChecks;
     },

@@ -23,7 +23,17 @@ export interface LarkChatOptions {
   queue?: SendQueue;
   /** Replies open (or join) a thread under the message instead of quoting it in the main chat. */
   replyInThread?: boolean;
+  /** Hears sends and throttles of the queue this chat creates (metrics). */
+  observer?: LarkSendObserver;
 }
+
+export interface LarkSendObserver {
+  settled(operation: 'send' | 'update', ok: boolean): void;
+  throttled(operation: 'send' | 'update'): void;
+}
+
+/** Lanes are `chat:<id>` (new messages) and `card:<id>` (card patches). */
+const operationOf = (lane: string): 'send' | 'update' => (lane.startsWith('card:') ? 'update' : 'send');
 
 /** Working marks remembered so done/failed can take them down; bounded, as it only serves looks. */
 const MAX_WORKING_MARKS = 5_000;
@@ -53,9 +63,17 @@ export class LarkChat implements ChatPort {
     this.queue =
       options.queue ??
       new SendQueue({
-        onRetry: ({ lane, attempt, delayMs, error }) =>
-          options.logger.warn({ lane, attempt, delayMs, err: error }, 'Lark throttled a send; retrying'),
+        onRetry: ({ lane, attempt, delayMs, error }) => {
+          options.observer?.throttled(operationOf(lane));
+          options.logger.warn({ lane, attempt, delayMs, err: error }, 'Lark throttled a send; retrying');
+        },
+        onSettled: ({ lane, ok }) => options.observer?.settled(operationOf(lane), ok),
       });
+  }
+
+  /** Sends and updates waiting or in flight. */
+  get queueDepth(): number {
+    return this.queue.depth;
   }
 
   postCard(chatId: string, card: Card, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {

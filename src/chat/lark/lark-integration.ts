@@ -17,6 +17,7 @@ import { HistoryReader } from './history-reader';
 import type { HistoryPage } from './history-reader';
 import { callLark, createLarkClient, larkSdkLogger } from './lark-client';
 import { LarkChat } from './lark-chat';
+import type { LarkSendObserver } from './lark-chat';
 import { LarkInbound, larkCallbackResponse } from './lark-inbound';
 import { createLarkWebhookRoute } from './webhook';
 
@@ -24,6 +25,7 @@ export interface LarkIntakeDeps {
   service: IncidentService;
   subscribe(listener: IncidentListener): () => void;
   inboundStore: InboundStore;
+  /** Who reads a chat's history now: in process, or one instance at a time across instances. */
   locks: LockPort;
   plugins: () => PluginSummary[];
   /** Who may decide what (src/policy). */
@@ -42,20 +44,24 @@ export interface LarkIntake {
   routes: Route[];
   start(): void;
   stop(): Promise<void>;
+  /** Resolves when events can arrive and cards can go out: the long connection is up, or (webhooks) Lark grants a token. */
+  ready(): Promise<void>;
 }
 
 const PAGE_SIZE = 50;
+/** Webhook mode asks Lark at most this often; probes come every few seconds. */
+const TOKEN_CHECK_TTL_MS = 30_000;
 
 /**
  * Lark wired in: cards out through LarkChat; events in over the long connection or signed webhooks;
  * alerts that other bots post found through the alert chats' history; progress as reactions.
  */
-export async function connectLark(config: Config, logger: Logger): Promise<LarkConnection> {
+export async function connectLark(config: Config, logger: Logger, options: { observer?: LarkSendObserver } = {}): Promise<LarkConnection> {
   const appId = config.LARK_APP_ID!;
   const appSecret = config.LARK_APP_SECRET!;
   const client = createLarkClient({ appId, appSecret, domain: config.LARK_DOMAIN, logger });
   const bot = await botIdentity(client, appId);
-  const chat = new LarkChat({ client, logger });
+  const chat = new LarkChat({ client, logger, observer: options.observer });
   const detector = new AlertDetector({
     templates: await loadAlertTemplates(config.ALERT_TEMPLATES_FILE),
     selfSenderIds: [appId, bot.openId ?? ''].filter(Boolean),
@@ -109,6 +115,7 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
     intervalMs: config.LARK_HISTORY_POLL_INTERVAL,
   });
   let unsubscribe: (() => void)[] = [];
+  let tokenCheckedAt = Number.NEGATIVE_INFINITY;
 
   return {
     routes,
@@ -129,6 +136,17 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
       wsClient?.close();
       await history.stop();
       await inbound.close();
+    },
+    async ready() {
+      if (wsClient) {
+        const { state } = wsClient.getConnectionStatus();
+        if (state !== 'connected') throw new Error(`Lark long connection ${state}`);
+        return;
+      }
+      // A call that needs the tenant token (cached by the SDK): Lark reachable and the app's credentials good.
+      if (Date.now() - tokenCheckedAt < TOKEN_CHECK_TTL_MS) return;
+      await botIdentity(client, appId);
+      tokenCheckedAt = Date.now();
     },
   };
 }

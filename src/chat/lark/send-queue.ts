@@ -40,6 +40,8 @@ export interface SendQueueOptions {
   /** Decides whether a failure is worth retrying; by default, errors with `throttled: true`. */
   adviseRetry?: (error: unknown) => RetryAdvice;
   onRetry?: (notice: RetryNotice) => void;
+  /** Hears each operation once it settled, retries done (metrics). */
+  onSettled?: (notice: { lane: string; attempts: number; ok: boolean }) => void;
 }
 
 export class RetriesExhaustedError extends Error {
@@ -100,6 +102,13 @@ export class SendQueue {
     return this.enqueue(`card:${messageId}`, this.options.updatesPerSecondPerCard ?? 5, operation);
   }
 
+  /** Operations waiting or in flight, over all lanes. */
+  get depth(): number {
+    let queued = 0;
+    for (const lane of this.lanes.values()) queued += lane.queued;
+    return queued;
+  }
+
   private enqueue<T>(key: string, limit: number, operation: () => Promise<T>): Promise<T> {
     const lane = this.laneFor(key, limit);
     lane.queued += 1;
@@ -122,10 +131,13 @@ export class SendQueue {
       try {
         const value = await operation();
         this.countAttempt(lane);
+        this.options.onSettled?.({ lane: key, attempts: attempt, ok: true });
         return value;
       } catch (error) {
         this.countAttempt(lane);
         const advice = this.adviseRetry(error);
+        const retry = advice.retry && attempt < this.maxAttempts;
+        if (!retry) this.options.onSettled?.({ lane: key, attempts: attempt, ok: false });
         if (!advice.retry) throw error;
         if (attempt >= this.maxAttempts) throw new RetriesExhaustedError(key, attempt, error);
         const delayMs = this.delayFor(attempt, advice.afterMs);

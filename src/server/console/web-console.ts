@@ -11,6 +11,7 @@ import { WebInbound } from '../../chat/web/web-inbound';
 import type { DecisionAccess } from '../../policy/access';
 import type { IncidentListener, IncidentService } from '../../runtime/incident-service';
 import { ConsoleQueries } from '../../store/console-queries';
+import type { DataCipher } from '../../security/encryption';
 import type { InboundStore } from '../../store/inbound-store';
 import { WebMessageStore } from '../../store/web-message-store';
 import type { Route } from '../http-server';
@@ -43,6 +44,8 @@ export interface WebConsoleDeps {
   alertTemplatesFile: string | undefined;
   plugins: () => PluginSummary[];
   logger: Logger;
+  /** Opens encrypted execution results for the incident page. */
+  cipher: DataCipher;
 }
 
 export interface WebConsole {
@@ -74,7 +77,7 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
   const routes = [
     ...(await staticFileRoutes()),
     ...chatApiRoutes({ token: deps.token, chat, inbound, user: deps.user, live: { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
-    ...incidentApiRoutes({ token: deps.token, service: deps.service, queries: new ConsoleQueries(deps.orm), machine: incidentMachine }),
+    ...incidentApiRoutes({ token: deps.token, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine }),
   ];
   let stops: (() => void)[] = [];
   return {

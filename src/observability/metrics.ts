@@ -1,0 +1,176 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Seconds: from a lock grab or a chat send (milliseconds) up to a diagnosis loop (minutes). */
+const SHORT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const LONG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+export type LarkOperation = 'send' | 'update';
+
+/** A labelled gauge filled on each scrape: one sample per row. */
+export interface GaugeRow<L extends string> {
+  labels: Record<L, string>;
+  value: number;
+}
+
+/**
+ * Every metric of one app, in the app's own registry (never prom-client's global one), so two apps in
+ * one process (tests) keep separate counts. Label values come from bounded sets: chart states, event
+ * types, plugin ids, providers; never incident ids.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly transitions: Counter<'event' | 'to'>;
+  readonly stepDuration: Histogram<'step'>;
+  readonly llmDuration: Histogram<'provider' | 'model' | 'outcome'>;
+  readonly llmTokens: Counter<'provider' | 'model' | 'direction'>;
+  readonly llmErrors: Counter<'provider' | 'kind'>;
+  readonly pluginDuration: Histogram<'plugin' | 'category' | 'status'>;
+  readonly larkRequests: Counter<'operation' | 'outcome'>;
+  readonly larkThrottled: Counter<'operation'>;
+  readonly lockWait: Histogram<'lock'>;
+  private readonly collectErrors: Counter<'metric'>;
+  /** Reads of this scrape still running: the error counter waits for them so a failure shows in the same scrape. */
+  private readonly reads = new Set<Promise<unknown>>();
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.transitions = new Counter({
+      name: 'aifixer_incident_transitions_total',
+      help: 'Persisted incident transitions, by event type and target state.',
+      labelNames: ['event', 'to'],
+      registers,
+    });
+    this.stepDuration = new Histogram({
+      name: 'aifixer_step_duration_seconds',
+      help: 'Time an incident spent in a working state (triaging, diagnosing, executing …) before it moved on.',
+      labelNames: ['step'],
+      buckets: LONG_BUCKETS,
+      registers,
+    });
+    this.llmDuration = new Histogram({
+      name: 'aifixer_llm_request_duration_seconds',
+      help: 'Model calls, retries and rate-limit waits included; outcome is success, cached, error or aborted.',
+      labelNames: ['provider', 'model', 'outcome'],
+      buckets: LONG_BUCKETS,
+      registers,
+    });
+    this.llmTokens = new Counter({
+      name: 'aifixer_llm_tokens_total',
+      help: 'Tokens spent on model calls (cached answers spend none), by direction: input or output.',
+      labelNames: ['provider', 'model', 'direction'],
+      registers,
+    });
+    this.llmErrors = new Counter({
+      name: 'aifixer_llm_errors_total',
+      help: 'Model calls that failed, by error kind (LlmError, LlmUnavailableError, LlmSpendLimitError, other).',
+      labelNames: ['provider', 'kind'],
+      registers,
+    });
+    this.pluginDuration = new Histogram({
+      name: 'aifixer_plugin_run_duration_seconds',
+      help: 'Plugin runs (diagnostic and remediation) by plugin and result status; _count is the number of runs.',
+      labelNames: ['plugin', 'category', 'status'],
+      buckets: LONG_BUCKETS,
+      registers,
+    });
+    this.larkRequests = new Counter({
+      name: 'aifixer_lark_requests_total',
+      help: 'Lark sends (new messages) and updates (card patches) that settled, retries done, by outcome: ok or error.',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.larkThrottled = new Counter({
+      name: 'aifixer_lark_throttled_total',
+      help: 'Lark answers that said slow down (HTTP 429 or code 99991400); the request waited and was retried.',
+      labelNames: ['operation'],
+      registers,
+    });
+    this.lockWait = new Histogram({
+      name: 'aifixer_lock_wait_seconds',
+      help: 'Time from asking for a lock until holding it, by kind: incident (one writer per incident) or the key prefix.',
+      labelNames: ['lock'],
+      buckets: SHORT_BUCKETS,
+      registers,
+    });
+    this.collectErrors = new Counter({
+      name: 'aifixer_metrics_collect_errors_total',
+      help: 'Scrapes on which a metric read from elsewhere (the database) could not be read; that metric was left out.',
+      labelNames: ['metric'],
+      registers,
+      // Every metric's collect starts in the same turn; one tick later this scrape's reads are all in the set.
+      collect: async () => {
+        await Promise.resolve();
+        await Promise.allSettled([...this.reads]);
+      },
+    });
+  }
+
+  /** A gauge read on each scrape, e.g. a queue length. */
+  gauge(name: string, help: string, read: () => number): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
+  /** A labelled gauge whose rows are read on each scrape (a grouped count query); old rows are dropped. */
+  gaugeRows<L extends string>(name: string, help: string, labelNames: readonly L[], read: () => Promise<GaugeRow<L>[]>): void {
+    const { collectErrors: errors, reads } = this;
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      // A database that is down must not take the other metrics with it: this one is left out instead.
+      async collect() {
+        this.reset();
+        const reading = read();
+        reads.add(reading);
+        try {
+          for (const row of await reading) this.set(row.labels as Partial<Record<L, string>>, row.value);
+        } catch {
+          errors.inc({ metric: name });
+        } finally {
+          reads.delete(reading);
+        }
+      },
+    });
+  }
+
+  /** A counter of a running total kept elsewhere (e.g. an LLM client's retries), raised by what it grew since the last scrape. */
+  total(name: string, help: string, read: () => number): void {
+    let seen = 0;
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        const now = read();
+        if (now > seen) this.inc(now - seen);
+        seen = Math.max(seen, now);
+      },
+    });
+  }
+
+  observePlugin(plugin: { id: string; category: string }, result: { status: string; elapsedMs: number }): void {
+    this.pluginDuration.observe({ plugin: plugin.id, category: plugin.category, status: result.status }, result.elapsedMs / 1_000);
+  }
+
+  /** For LarkChat's send queue. */
+  larkObserver() {
+    return {
+      settled: (operation: LarkOperation, ok: boolean) => this.larkRequests.inc({ operation, outcome: ok ? 'ok' : 'error' }),
+      throttled: (operation: LarkOperation) => this.larkThrottled.inc({ operation }),
+    };
+  }
+
+  /** The exposition text and its content type. */
+  async scrape(): Promise<{ contentType: string; text: string }> {
+    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+  }
+}
