@@ -128,7 +128,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     ...plugins.list(),
     ...broken.map((b) => ({ id: b.file, category: 'broken', risk: '-', description: b.error })),
   ];
-  const larkIntake = lark?.listen({ service: intake, subscribe: (l) => runtime.subscribe(l), inboundStore, locks: leases ? new LeasedLock(leases, 0) : locks, plugins: listPlugins, access: policy.access });
+  const larkIntake = lark?.listen({ service: intake, subscribe: (l) => runtime.subscribe(l), inboundStore, locks: leases ? new ObservedLocks(new LeasedLock(leases, 0), metrics) : locks, plugins: listPlugins, access: policy.access });
   const webConsole = await startWebConsole({
     orm,
     chat: webChat,
