@@ -8,6 +8,7 @@ import { connectLark } from './chat/lark/lark-integration';
 import { createAlertIntakeRoute } from './intake/http-intake';
 import { InboundStore } from './store/inbound-store';
 import type { Config } from './config';
+import type { IncidentListener } from './runtime/incident-service';
 import { provideIncidentMachine } from './implementations';
 import { createInboundHandler } from './intake/inbound-handler';
 import { createDiagnosisStack } from './llm/diagnosis-stack';
@@ -128,7 +129,12 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     ...plugins.list(),
     ...broken.map((b) => ({ id: b.file, category: 'broken', risk: '-', description: b.error })),
   ];
-  const larkIntake = lark?.listen({ service: intake, subscribe: (l) => runtime.subscribe(l), inboundStore, locks: leases ? new ObservedLocks(new LeasedLock(leases, 0), metrics) : locks, plugins: listPlugins, access: policy.access });
+  // Lark's progress reactions and decided cards are for incidents in Lark chats, not the web console's.
+  const larkChanges = (listener: IncidentListener) =>
+    runtime.subscribe((change) => {
+      if (router.owner(change.context.chatId) === lark?.chat) listener(change);
+    });
+  const larkIntake = lark?.listen({ service: intake, subscribe: larkChanges, inboundStore, locks: leases ? new ObservedLocks(new LeasedLock(leases, 0), metrics) : locks, plugins: listPlugins, access: policy.access });
   const webConsole = await startWebConsole({
     orm,
     chat: webChat,
