@@ -6,7 +6,7 @@ import { InvalidInputError } from '../runtime/incident-service';
 import type { IncidentService } from '../runtime/incident-service';
 import { constantTimeEqual } from '../server/http-server';
 import type { Route, RouteResponse } from '../server/http-server';
-import type { InboundStore } from '../store/inbound-store';
+import type { ClaimResult, InboundStore } from '../store/inbound-store';
 import { AlertPayloadError, parseAlertPayload } from './alertmanager';
 
 export interface AlertIntakeOptions {
@@ -21,6 +21,8 @@ export interface AlertIntakeOptions {
   logger: Logger;
   /** The same payload again within about this long is a redelivery and creates nothing. */
   dedupeWindowMs?: number;
+  /** A claim left uncompleted this long (its request crashed) is taken over by a retry; default 30 s. */
+  staleClaimMs?: number;
   path?: string;
   now?: () => number;
 }
@@ -61,15 +63,20 @@ function parseJson(rawBody: Buffer): unknown {
 
 /**
  * Claims the payload for this window and the one before, so a redelivery counts as one even across
- * a window boundary. Returns the keys claimed, or null when the payload was seen recently.
+ * a window boundary. `done`/`in_progress` when the payload was seen recently: created already, or
+ * being created right now (a claim left by a crash is taken over once stale).
  */
-async function claimPayload(inbound: InboundStore, rawBody: Buffer, now: number, windowMs: number): Promise<string[] | null> {
+async function claimPayload(inbound: InboundStore, rawBody: Buffer, now: number, windowMs: number, staleMs?: number): Promise<string[] | Exclude<ClaimResult, 'claimed'>> {
   const digest = sha256(rawBody);
   const window = Math.floor(now / windowMs);
   const keys = [`http:${digest}:${window}`, `http:${digest}:${window - 1}`];
   const claimed: string[] = [];
   for (const key of keys) {
-    if (!(await inbound.claim(key))) return null;
+    const result = await inbound.claimDelivery(key, staleMs);
+    if (result !== 'claimed') {
+      await Promise.all(claimed.map((k) => inbound.release(k)));
+      return result;
+    }
     claimed.push(key);
   }
   return claimed;
@@ -88,6 +95,13 @@ const UNAUTHORIZED: RouteResponse = {
   status: 401,
   headers: { 'www-authenticate': 'Bearer' },
   body: { error: 'unauthorized: send Authorization: Bearer <key> with a key from API_KEYS' },
+};
+
+/** The same payload is being created by another request (or was, by an instance that died): retry shortly. */
+const IN_PROGRESS: RouteResponse = {
+  status: 503,
+  headers: { 'retry-after': '5' },
+  body: { error: 'This payload is being processed; retry in a few seconds.' },
 };
 
 const NO_CHAT: RouteResponse = {
@@ -113,10 +127,13 @@ export function createAlertIntakeRoute(options: AlertIntakeOptions): Route {
       }
       if (alerts.some((alert) => !chatFor(alert, options))) return NO_CHAT;
       const now = (options.now ?? Date.now)();
-      const claimed = await claimPayload(options.inbound, rawBody, now, options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS);
-      if (!claimed) return { status: 200, body: { duplicate: true, incidents: [], message: 'This payload was received moments ago; nothing new was created.' } };
+      const claimed = await claimPayload(options.inbound, rawBody, now, options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS, options.staleClaimMs);
+      if (claimed === 'done') return { status: 200, body: { duplicate: true, incidents: [], message: 'This payload was received moments ago; nothing new was created.' } };
+      if (claimed === 'in_progress') return IN_PROGRESS;
       try {
         const incidents = await createAll(options, alerts, by);
+        // Only now is a repeat a duplicate: a crash before this leaves the claim to be taken over.
+        await Promise.all(claimed.map((key) => options.inbound.complete(key)));
         options.logger.info({ by: by.id, incidents: incidents.map((i) => i.id) }, 'incidents opened from the http intake');
         return { status: 202, body: { incidents } };
       } catch (error) {

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAlertIntakeRoute } from '../../src/intake/http-intake';
 import { startHttpServer } from '../../src/server/http-server';
 import type { RunningServer } from '../../src/server/http-server';
+import type { IncidentService } from '../../src/runtime/incident-service';
 import { InboundStore } from '../../src/store/inbound-store';
 import { ControllableActors } from '../support/controllable-actors';
-import { createHarness } from '../support/runtime-harness';
+import { createHarness, eventually } from '../support/runtime-harness';
 import type { Harness } from '../support/runtime-harness';
 
 const KEY = 'k-9f2d7c1e5a';
@@ -151,6 +152,37 @@ describe('POST /api/alerts', () => {
     expect(later.status).toBe(202);
     // Taken again, and recorded as a repeat on the incident that is still open.
     expect(later.body).toMatchObject({ incidents: [{ opened: false }] });
+    expect(await incidentCount()).toBe(1);
+  });
+
+  it('a payload whose request died before its incidents were created is taken again once the claim is stale', async () => {
+    const body = Buffer.from(alertmanagerBody(['Interrupted']));
+    const request = { rawBody: body, headers: { authorization: `Bearer ${KEY}` }, url: new URL('http://x/api/alerts') };
+    const base = { inbound: new InboundStore(h.orm), apiKeys: [KEY], chatId: CHAT, logger: h.logger };
+    // The first instance claims the payload and dies before creating anything: its create never returns.
+    const hangs: IncidentService = {
+      create: () => new Promise<never>(() => undefined),
+      send: (id, event) => h.runtime.send(id, event),
+      get: (id) => h.runtime.get(id),
+      listOpen: (limit) => h.runtime.listOpen(limit),
+    };
+    const dying = createAlertIntakeRoute({ ...base, service: hangs });
+    void dying.handle(request);
+    await eventually(async () => {
+      const rows = await h.orm.em.fork().getConnection().execute<{ n: string }[]>('select count(*) as n from inbound_events');
+      return Number(rows[0]?.n) === 2 ? true : undefined;
+    }, 'the payload to be claimed');
+
+    const retry = createAlertIntakeRoute({ ...base, service: h.runtime });
+    const early = await retry.handle(request);
+    expect(early).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+    expect(await incidentCount()).toBe(0);
+
+    const afterStale = createAlertIntakeRoute({ ...base, service: h.runtime, staleClaimMs: 0 });
+    expect((await afterStale.handle(request)).status).toBe(202);
+    expect(await incidentCount()).toBe(1);
+    // Completed now: a redelivery is a duplicate, even for a route that would take stale claims over.
+    expect((await afterStale.handle(request)).body).toMatchObject({ duplicate: true });
     expect(await incidentCount()).toBe(1);
   });
 

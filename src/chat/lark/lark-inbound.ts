@@ -6,7 +6,7 @@ import type { InboundStore } from '../../store/inbound-store';
 import type { ChatPort } from '../chat-port';
 import { executeCommand, parseCommand } from '../commands';
 import { parseTextAlert } from '../../intake/text-alert';
-import type { CommandContext } from '../commands';
+import type { Command, CommandContext } from '../commands';
 import type { DecisionAccess } from '../../policy/access';
 import { handleCardClick } from './card-clicks';
 import { eventEnvelope, LarkEventError, normalizeCardAction, normalizeMessageEvent } from './event-normalizer';
@@ -36,6 +36,14 @@ export interface LarkInboundOptions {
 }
 
 const DEFAULT_CARD_ANSWER_BUDGET_MS = 2_500;
+/** A command that meets an outage is tried this often, COMMAND_RETRY_MS × attempt apart. */
+const COMMAND_ATTEMPTS = 3;
+const COMMAND_RETRY_MS = 1_000;
+
+/** Work acknowledged now that finishes in the background: its delivery is complete only when `done` is true. */
+class FinishesLater {
+  constructor(readonly done: Promise<boolean>) {}
+}
 
 /**
  * Lark's events, taken in: each delivery is claimed once (Lark redelivers for hours), what must
@@ -44,7 +52,7 @@ const DEFAULT_CARD_ANSWER_BUDGET_MS = 2_500;
  */
 export class LarkInbound {
   private readonly bot: BotIdentity;
-  private readonly background = new Set<Promise<void>>();
+  private readonly background = new Set<Promise<boolean>>();
   private closed = false;
 
   constructor(private readonly options: LarkInboundOptions) {
@@ -91,7 +99,7 @@ export class LarkInbound {
         access: this.options.access,
         logger: this.options.logger,
         answerBudgetMs: this.options.cardAnswerBudgetMs ?? DEFAULT_CARD_ANSWER_BUDGET_MS,
-        inBackground: (what, work) => this.inBackground(what, work),
+        inBackground: (what, work) => void this.inBackground(what, work),
       },
       click,
     );
@@ -103,14 +111,26 @@ export class LarkInbound {
     while (this.background.size > 0) await Promise.all([...this.background]);
   }
 
-  /** Runs `work` for the first delivery of `key`; a failure gives the claim back so a redelivery is taken. */
+  /**
+   * Runs `work` for the first delivery of `key` and completes the claim once its work is persisted; a
+   * failure gives the claim back so a redelivery is taken, and a crash leaves it to be taken over.
+   * Work that goes on in the background (a command) completes the claim when it has finished.
+   */
   private async once<T>(key: string, work: () => Promise<T>): Promise<{ first: true; value: T } | { first: false }> {
     if (!(await this.options.inbound.claim(key))) {
       this.options.logger.debug({ key }, 'lark redelivery ignored');
       return { first: false };
     }
     try {
-      return { first: true, value: await work() };
+      const value = await work();
+      if (value instanceof FinishesLater) {
+        void value.done.then((ok) => (ok ? this.options.inbound.complete(key) : undefined)).catch((error: unknown) => {
+          this.options.logger.warn({ err: error, key }, 'could not complete an inbound claim; it will be taken over later');
+        });
+      } else {
+        await this.options.inbound.complete(key);
+      }
+      return { first: true, value };
     } catch (error) {
       await this.options.inbound.release(key).catch((releaseError: unknown) => {
         this.options.logger.error({ err: releaseError, key }, 'could not release an inbound claim; a redelivery will be ignored');
@@ -130,7 +150,7 @@ export class LarkInbound {
     }
   }
 
-  private async routeMessage(message: LarkInboundMessage): Promise<void> {
+  private async routeMessage(message: LarkInboundMessage): Promise<FinishesLater | void> {
     const own = [this.bot.openId, this.bot.appId];
     if (own.includes(message.sender.id)) return;
     if (message.sender.kind === 'user' && message.text.startsWith('/')) return this.runCommand(message);
@@ -162,8 +182,8 @@ export class LarkInbound {
         this.options.logger.warn({ err: error, messageId: message.messageId }, 'detected alert is not valid; skipped');
       }
     }
-    if (opened > 0) this.inBackground('working reaction', () => this.options.chat.react(message.messageId, 'working'));
-    else if (repeats > 0) this.inBackground('duplicate reaction', () => this.options.chat.react(message.messageId, 'duplicate'));
+    if (opened > 0) void this.inBackground('working reaction', () => this.options.chat.react(message.messageId, 'working'));
+    else if (repeats > 0) void this.inBackground('duplicate reaction', () => this.options.chat.react(message.messageId, 'duplicate'));
   }
 
   /** What `/diag <text>` opens: the detector's reading of a pasted alert, else the plain one-line form. */
@@ -173,7 +193,7 @@ export class LarkInbound {
   }
 
   /** `/diag` opens its incident before the answer (it must survive); other commands may wait on steps, so they run in the background. */
-  private async runCommand(message: LarkInboundMessage): Promise<void> {
+  private async runCommand(message: LarkInboundMessage): Promise<FinishesLater | void> {
     const command = parseCommand(message.text);
     if (!command) return;
     const sender = { id: message.sender.id };
@@ -187,11 +207,30 @@ export class LarkInbound {
       parseAlert: (text: string) => this.parsePastedAlert(message, text),
     };
     if (command.kind === 'diag') return this.reply(message, await executeCommand(command, context));
-    this.inBackground(`command ${command.kind}`, async () => this.postReply(message, await executeCommand(command, context)));
+    const done = this.inBackground(`command ${command.kind}`, async () => this.postReply(message, await this.executeWithRetries(command, context, message.text)));
+    return new FinishesLater(done);
+  }
+
+  /**
+   * A command acknowledged to the sender must be applied or answered: an outage (database, Redis) is
+   * retried with backoff, and if it persists the sender is told it was not applied.
+   */
+  private async executeWithRetries(command: Command, context: CommandContext, text: string): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await executeCommand(command, context);
+      } catch (error) {
+        if (attempt >= COMMAND_ATTEMPTS || this.closed) {
+          this.options.logger.error({ err: error, command: command.kind }, 'command failed after retries');
+          return `Could not apply "${text.slice(0, 100)}" just now (${error instanceof Error ? error.message : String(error)}). Nothing changed; please try again.`;
+        }
+        await new Promise((resolve) => setTimeout(resolve, COMMAND_RETRY_MS * attempt));
+      }
+    }
   }
 
   private reply(message: LarkInboundMessage, text: string): void {
-    this.inBackground('command reply', () => this.postReply(message, text));
+    void this.inBackground('command reply', () => this.postReply(message, text));
   }
 
   /** Threaded under the command; keyed by its message id so a retried reply is not posted twice. */
@@ -199,13 +238,18 @@ export class LarkInbound {
     return this.options.chat.postText(message.chatId, text, `reply:${message.messageId}`, { replyTo: message.messageId });
   }
 
-  private inBackground(what: string, work: () => Promise<unknown>): void {
+  /** Resolves true when the work succeeded; a failure is logged, never thrown. */
+  private inBackground(what: string, work: () => Promise<unknown>): Promise<boolean> {
     const task = work().then(
-      () => undefined,
-      (error: unknown) => this.options.logger.error({ err: error }, `${what} failed`),
+      () => true,
+      (error: unknown) => {
+        this.options.logger.error({ err: error }, `${what} failed`);
+        return false;
+      },
     );
     this.background.add(task);
     void task.finally(() => this.background.delete(task));
+    return task;
   }
 
   private assertOpen(): void {

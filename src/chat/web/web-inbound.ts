@@ -100,7 +100,9 @@ export class WebInbound {
     const key = `web:click:${input.id}`;
     if (!(await this.options.inbound.claim(key))) return toast('info', 'Already received this click.');
     try {
-      return await this.applyClick(input, message);
+      const answer = await this.applyClick(input, message);
+      await this.options.inbound.complete(key);
+      return answer;
     } catch (error) {
       // Not recorded: the same click may be tried again.
       await this.options.inbound.release(key);

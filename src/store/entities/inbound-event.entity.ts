@@ -8,7 +8,10 @@ export const InboundEventRecord = defineEntity({
   properties: {
     /** e.g. `lark:event:<event_id>`, `lark:message:<message_id>`. */
     key: p.text().primary(),
+    /** When the claim was taken (or last taken over). */
     receivedAt: p.datetime(),
+    /** When the work the delivery asked for was persisted; a claim without it is in progress, or was left by a crash. */
+    doneAt: p.datetime().nullable(),
   },
   indexes: [{ name: 'inbound_events_received_at_idx', properties: ['receivedAt'] }],
 });
