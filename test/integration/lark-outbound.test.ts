@@ -149,6 +149,18 @@ describe('LarkChat against the fake open platform', () => {
     );
   });
 
+  it('retries a send whose connection was cut when it carries a uuid, and never one that does not', async () => {
+    const chat = larkChat();
+    fake.dropNextSends(1);
+    const posted = await chat.postCard(CHAT, card('Survives a reset'), 'k-reset');
+    expect(fake.sent.filter((s) => s.uuid === larkMessageUuid(CHAT, 'k-reset'))).toHaveLength(1);
+    expect(posted.messageId).toBeTruthy();
+
+    fake.dropNextSends(1);
+    await expect(chat.postText(CHAT, 'no idempotency key')).rejects.toBeInstanceOf(LarkApiError);
+    expect(fake.sent.filter((s) => (s.content as { text?: string }).text === 'no idempotency key')).toHaveLength(0);
+  });
+
   it('paces a burst to Lark’s 5 messages per second per chat', async () => {
     const chat = larkChat();
     const started = Date.now();

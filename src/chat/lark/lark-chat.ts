@@ -6,6 +6,7 @@ import type { ChatPort, PostOptions, PostedMessage, Reaction } from '../chat-por
 import { renderLarkCard } from './card-renderer';
 import { LarkApiError, callLark } from './lark-client';
 import { SendQueue } from './send-queue';
+import type { RetryAdvice } from './send-queue';
 
 /** Lark emoji types (see Lark's "emojis introduce" list) for the progress marks we put on an alert. */
 export const EMOJI_BY_REACTION: Record<Reaction, string> = {
@@ -55,7 +56,19 @@ interface MessageData {
   message_id?: string;
 }
 
+/**
+ * Throttling is retried after Lark's reset time; a network failure or 5xx is retried with backoff when
+ * repeating is safe: the send carries a uuid (Lark creates it once) or is a patch (same content again).
+ */
+function adviseLarkRetry(error: unknown, unsafeToRepeat: WeakSet<object>): RetryAdvice {
+  if (!(error instanceof LarkApiError)) return { retry: false };
+  if (error.throttled) return error.retryAfterMs !== undefined ? { retry: true, afterMs: error.retryAfterMs } : { retry: true };
+  return { retry: error.transient && !unsafeToRepeat.has(error) };
+}
+
 export class LarkChat implements ChatPort {
+  /** Failed sends without a uuid: repeating them could post the message twice. */
+  private readonly unsafeToRepeat = new WeakSet<object>();
   private readonly queue: SendQueue;
   private readonly workingMarks = new Map<string, string>();
 
@@ -63,6 +76,7 @@ export class LarkChat implements ChatPort {
     this.queue =
       options.queue ??
       new SendQueue({
+        adviseRetry: (error) => adviseLarkRetry(error, this.unsafeToRepeat),
         onRetry: ({ lane, attempt, delayMs, error }) => {
           options.observer?.throttled(operationOf(lane));
           options.logger.warn({ lane, attempt, delayMs, err: error }, 'Lark throttled a send; retrying');
@@ -119,7 +133,7 @@ export class LarkChat implements ChatPort {
     const uuid = idempotencyKey !== undefined ? { uuid: larkMessageUuid(chatId, idempotencyKey) } : {};
     const replyTo = options?.replyTo;
     const operation = replyTo ? 'reply to message' : 'send message';
-    const data = await this.queue.send(chatId, (): Promise<MessageData> =>
+    const send = (): Promise<MessageData> =>
       replyTo
         ? callLark(operation, () =>
             client.im.v1.message.reply({
@@ -132,7 +146,12 @@ export class LarkChat implements ChatPort {
               params: { receive_id_type: 'chat_id' },
               data: { receive_id: chatId, msg_type: msgType, content, ...uuid },
             }),
-          ),
+          );
+    const data = await this.queue.send(chatId, () =>
+      send().catch((error: unknown) => {
+        if (idempotencyKey === undefined && typeof error === 'object' && error !== null) this.unsafeToRepeat.add(error);
+        throw error;
+      }),
     );
     if (!data.message_id) throw new LarkApiError({ operation, larkMsg: 'the answer carries no message_id', httpStatus: 200 });
     return { messageId: data.message_id };

@@ -95,6 +95,11 @@ export class LarkApiError extends Error {
   get throttled(): boolean {
     return this.httpStatus === 429 || (this.code !== undefined && THROTTLE_CODES.has(this.code));
   }
+
+  /** No answer at all (connection reset, timeout) or a 5xx: the same request may well succeed again. */
+  get transient(): boolean {
+    return (this.httpStatus === undefined && this.code === undefined) || (this.httpStatus !== undefined && this.httpStatus >= 500);
+  }
 }
 
 interface HttpErrorShape {

@@ -52,7 +52,7 @@ export class RetriesExhaustedError extends Error {
     readonly attempts: number,
     cause: unknown,
   ) {
-    super(`still throttled after ${attempts} attempts (${lane}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`still failing after ${attempts} attempts (${lane}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 

@@ -87,6 +87,8 @@ export interface FakeLark {
   postAsUser(chatId: string, input: UserPostInput): { message: StoredMessage; event: LarkEvent };
 
   throttleNext(n: number, options?: ThrottleOptions): void;
+  /** Cuts the connection of the next `n` sends before they are handled (a network failure). */
+  dropNextSends(n: number): void;
   /** Moves the fake's clock forward: uuid memory, message times and the per-second limits (not tokens). */
   advanceClock(ms: number): void;
   now(): number;
@@ -214,6 +216,7 @@ export async function startFakeLark(options: FakeLarkOptions = {}): Promise<Fake
       return { message, event };
     },
     throttleNext: (n, throttleOptions) => throttle.arm(n, throttleOptions),
+    dropNextSends: (n) => throttle.armDrop(n),
     advanceClock: (ms) => {
       clockOffset += ms;
     },

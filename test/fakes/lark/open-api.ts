@@ -300,6 +300,10 @@ export class OpenApi {
   }
 
   private rejectedByThrottle(res: ServerResponse, route: ThrottledRoute): boolean {
+    if (this.ctx.throttle.takeDrop(route)) {
+      res.socket?.destroy(); // a connection reset: the client gets no answer at all
+      return true;
+    }
     const answer = this.ctx.throttle.take(route);
     if (answer) sendLarkError(res, answer.status, answer.code, answer.msg, answer.headers);
     return answer !== undefined;

@@ -37,6 +37,22 @@ export class InjectedThrottle {
   /** Requests answered as throttled so far, injected or enforced. */
   count = 0;
 
+  /** Requests whose connection is cut before they are handled (nothing is created), by route. */
+  private readonly drops: { remaining: number; routes: ThrottledRoute[] }[] = [];
+  dropped = 0;
+
+  armDrop(n: number, routes: ThrottledRoute[] = ['create', 'reply']): void {
+    this.drops.push({ remaining: n, routes });
+  }
+
+  takeDrop(route: ThrottledRoute): boolean {
+    const rule = this.drops.find((r) => r.remaining > 0 && r.routes.includes(route));
+    if (!rule) return false;
+    rule.remaining -= 1;
+    this.dropped += 1;
+    return true;
+  }
+
   arm(n: number, options: ThrottleOptions = {}): void {
     this.armed.push({
       remaining: n,
