@@ -15,7 +15,7 @@ import { normalizeListedMessage } from './event-normalizer';
 import type { BotIdentity } from './event-normalizer';
 import { HistoryReader } from './history-reader';
 import type { HistoryPage } from './history-reader';
-import { callLark, createLarkClient, larkSdkLogger } from './lark-client';
+import { callLark, createLarkClient, LarkApiError, larkSdkLogger } from './lark-client';
 import { LarkChat } from './lark-chat';
 import type { LarkSendObserver } from './lark-chat';
 import { LarkInbound, larkCallbackResponse } from './lark-inbound';
@@ -60,7 +60,7 @@ export async function connectLark(config: Config, logger: Logger, options: { obs
   const appId = config.LARK_APP_ID!;
   const appSecret = config.LARK_APP_SECRET!;
   const client = createLarkClient({ appId, appSecret, domain: config.LARK_DOMAIN, logger });
-  const bot = await botIdentity(client, appId);
+  const bot = await botIdentityWithRetries(client, appId, logger);
   const chat = new LarkChat({ client, logger, observer: options.observer });
   const detector = new AlertDetector({
     templates: await loadAlertTemplates(config.ALERT_TEMPLATES_FILE),
@@ -149,6 +149,23 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
       tokenCheckedAt = Date.now();
     },
   };
+}
+
+/** Attempts at start-up before giving up: a network blip must not keep the bot from starting. */
+const BOT_INFO_ATTEMPTS = 5;
+
+/** A wrong app id or secret fails at once; no answer or a 5xx is tried again with backoff. */
+async function botIdentityWithRetries(client: lark.Client, appId: string, logger: Logger): Promise<BotIdentity> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await botIdentity(client, appId);
+    } catch (error) {
+      const transient = error instanceof LarkApiError && (error.transient || error.throttled);
+      if (!transient || attempt >= BOT_INFO_ATTEMPTS) throw error;
+      logger.warn({ err: error, attempt }, 'could not reach Lark for the bot identity; retrying');
+      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** (attempt - 1)));
+    }
+  }
 }
 
 /** The bot's own open id: how its @-mentions are recognised. */

@@ -11,7 +11,7 @@ import type { PatchRecord, ReactionRecord, SentMessage, StoredMessage } from './
 import { OpenApi } from './open-api';
 import type { RequestLogEntry } from './open-api';
 import { EnforcedRateLimit, InjectedThrottle } from './throttle';
-import type { ThrottleOptions } from './throttle';
+import type { ThrottleOptions, ThrottledRoute } from './throttle';
 
 export interface FakeLarkOptions {
   appId?: string;
@@ -87,8 +87,8 @@ export interface FakeLark {
   postAsUser(chatId: string, input: UserPostInput): { message: StoredMessage; event: LarkEvent };
 
   throttleNext(n: number, options?: ThrottleOptions): void;
-  /** Cuts the connection of the next `n` sends before they are handled (a network failure). */
-  dropNextSends(n: number): void;
+  /** Cuts the connection of the next `n` sends (or requests to `routes`) before they are handled (a network failure). */
+  dropNextSends(n: number, routes?: ThrottledRoute[]): void;
   /** Moves the fake's clock forward: uuid memory, message times and the per-second limits (not tokens). */
   advanceClock(ms: number): void;
   now(): number;
@@ -216,7 +216,7 @@ export async function startFakeLark(options: FakeLarkOptions = {}): Promise<Fake
       return { message, event };
     },
     throttleNext: (n, throttleOptions) => throttle.arm(n, throttleOptions),
-    dropNextSends: (n) => throttle.armDrop(n),
+    dropNextSends: (n, routes) => throttle.armDrop(n, routes),
     advanceClock: (ms) => {
       clockOffset += ms;
     },

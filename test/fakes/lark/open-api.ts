@@ -89,6 +89,10 @@ export class OpenApi {
   }
 
   private botInfo(res: ServerResponse): void {
+    if (this.ctx.throttle.takeDrop('info')) {
+      res.socket?.destroy();
+      return;
+    }
     const { openId, name } = this.ctx.bot;
     sendJson(res, 200, { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: name, avatar_url: '', ip_white_list: [], open_id: openId } });
   }

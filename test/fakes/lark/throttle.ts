@@ -5,7 +5,7 @@
  */
 
 export type ThrottleMode = 'http429' | 'code99991400';
-export type ThrottledRoute = 'create' | 'reply' | 'patch' | 'reaction' | 'list';
+export type ThrottledRoute = 'create' | 'reply' | 'patch' | 'reaction' | 'list' | 'info';
 
 export interface ThrottleOptions {
   mode?: ThrottleMode;
