@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { alertText, createMemory, LocalEmbedder, loadRunbooks, memoryAlertOf, runbookPluginProblems } from '../memory';
+import { alertText, createMemory, LocalEmbedder, memoryAlertOf, runbookPluginProblems } from '../memory';
 import type { Memory, Runbook } from '../memory';
 import type { Metrics } from '../observability/metrics';
 import { observeLlm } from '../observability/observed-llm';
@@ -80,13 +80,11 @@ export async function createDiagnosisStack(config: Config, deps: DiagnosisStackD
 
 async function loadShippedRunbooks(config: Config, memory: Memory, plugins: PluginRegistry, logger: Logger): Promise<Runbook[]> {
   try {
-    const { runbooks } = await loadRunbooks(config.RUNBOOKS_DIR);
+    const { runbooks } = await memory.syncRunbooks(config.RUNBOOKS_DIR);
     for (const runbook of runbooks) {
       const problems = runbookPluginProblems(runbook, plugins);
       if (problems.length > 0) logger.warn({ runbook: runbook.path, problems }, 'runbook refers to plugins it cannot use');
     }
-    const report = await memory.syncRunbooks(config.RUNBOOKS_DIR);
-    logger.info({ runbooks: runbooks.length, added: report.added.length, updated: report.updated.length, deleted: report.deleted.length }, 'runbooks loaded');
     return runbooks;
   } catch (error) {
     logger.warn({ err: error, dir: config.RUNBOOKS_DIR }, 'runbooks not loaded; diagnosing without them');

@@ -46,7 +46,7 @@ export class LlmDiagnostician implements Diagnostician {
 
   async diagnose(alert: Alert, ctx: StepContext): Promise<Diagnosis> {
     const recollection = await this.recall(alert, ctx);
-    const result = await this.loop(ctx, 'diagnose', {
+    const result = await this.loop(ctx, 'diagnose', ToolCatalog.of(this.deps.plugins, 'diagnostic'), {
       system: diagnosisSystemPrompt(this.deps.limits.maxTurns),
       prompt: diagnosisPrompt(alert, recollection, this.scrub),
       finish: diagnosisFinishTool,
@@ -59,7 +59,7 @@ export class LlmDiagnostician implements Diagnostician {
     const diagnostic = ToolCatalog.of(this.deps.plugins, 'diagnostic');
     if (remediation.plugins().length === 0) return { fixable: false, reason: 'No remediation plugins are registered.' };
     const recollection = await this.recall(alert, ctx);
-    const result = await this.loop(ctx, 'propose', {
+    const result = await this.loop(ctx, 'propose', diagnostic, {
       system: proposalSystemPrompt(this.deps.limits.maxTurns),
       prompt: proposalPrompt(alert, diagnosis, remediation.plugins(), recollection, this.scrub),
       finish: proposalFinishTool({ remediation, diagnostic }),
@@ -70,12 +70,12 @@ export class LlmDiagnostician implements Diagnostician {
     return { fixable: false, reason: `No valid fix was proposed (${result.stoppedBecause ?? 'stopped'})${refused ? `. Last proposal refused: ${refused}` : '.'}` };
   }
 
-  private async loop<T>(ctx: StepContext, step: string, task: { system: string; prompt: string; finish: FinishTool<T> }): Promise<AgentLoopResult<T>> {
-    const { llm, plugins, runner, limits, logger } = this.deps;
+  private async loop<T>(ctx: StepContext, step: string, tools: ToolCatalog, task: { system: string; prompt: string; finish: FinishTool<T> }): Promise<AgentLoopResult<T>> {
+    const { llm, runner, limits, logger } = this.deps;
     const result = await runAgentLoop({
       llm,
       ...task,
-      tools: ToolCatalog.of(plugins, 'diagnostic'),
+      tools,
       limits,
       journal: this.journalFor(ctx, step),
       runTool: (plugin, args, signal) => runner.run(plugin, args, signal, { logger: logger.child({ incidentId: ctx.incidentId }) }),

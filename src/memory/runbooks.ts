@@ -120,6 +120,8 @@ export interface RunbookSyncReport {
   unchanged: number;
   deleted: string[];
   broken: BrokenRunbook[];
+  /** Every runbook that loaded, for whoever follows them (the offline engine). */
+  runbooks: Runbook[];
 }
 
 export interface RunbookSyncDeps {
@@ -143,7 +145,7 @@ export async function syncRunbooks(dir: string, deps: RunbookSyncDeps): Promise<
     return stamp?.contentHash !== runbook.hash || stamp.embedder !== deps.embedder.name;
   });
   const vectors = stale.length > 0 ? await deps.embedder.embed(stale.map(runbookEmbeddingText), deps.signal) : [];
-  const report: RunbookSyncReport = { added: [], updated: [], unchanged: runbooks.length - stale.length, deleted: [], broken };
+  const report: RunbookSyncReport = { added: [], updated: [], unchanged: runbooks.length - stale.length, deleted: [], broken, runbooks };
   for (const [i, runbook] of stale.entries()) {
     const sourceKey = runbookKey(runbook.path);
     const entry = { kind: 'runbook' as const, sourceKey, title: runbook.title, content: runbook.body, metadata: runbookMetadata(runbook), contentHash: runbook.hash, embedder: deps.embedder.name };

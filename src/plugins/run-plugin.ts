@@ -4,6 +4,14 @@ import type { PluginContext, PluginResult, PluginSpec } from './plugin';
 
 export type PluginRunResult = PluginResult & { elapsedMs: number };
 
+/**
+ * The plugin looked and answered: a success, or an error that carries what it saw (a 503, unhealthy
+ * pods). An error without data (unknown target, bad arguments, a timeout) is a failure to look.
+ */
+export function answered(result: PluginResult): boolean {
+  return result.status === 'success' || (result.status === 'error' && result.data !== undefined);
+}
+
 type Settled = { result: PluginResult } | { thrown: unknown } | { aborted: true };
 
 /**

@@ -161,7 +161,9 @@ describe('runbook knowledge on pgvector', () => {
   it('syncs a folder: adds, skips unchanged without embedding, updates changed, deletes removed, keeps broken', async () => {
     await writeFile(join(dir, 'disk.md'), disk);
     await writeFile(join(dir, 'vpn.md'), vpn);
-    expect(await memory.syncRunbooks(dir)).toEqual({ added: ['disk.md', 'vpn.md'], updated: [], unchanged: 0, deleted: [], broken: [] });
+    const first = await memory.syncRunbooks(dir);
+    expect(first).toMatchObject({ added: ['disk.md', 'vpn.md'], updated: [], unchanged: 0, deleted: [], broken: [] });
+    expect(first.runbooks.map((r) => r.path)).toEqual(['disk.md', 'vpn.md']);
 
     const before = embedder.texts.length;
     expect(await memory.syncRunbooks(dir)).toMatchObject({ added: [], updated: [], unchanged: 2, deleted: [] });

@@ -1,4 +1,5 @@
 import type { AnyPlugin } from '../../plugins/plugin';
+import { answered } from '../../plugins/run-plugin';
 import type { PluginRunResult } from '../../plugins/run-plugin';
 import type { ChatMessage, ChatResponse, LlmPort, ToolCall, ToolResult, ToolSpec } from '../llm-port';
 import type { ToolCatalog } from './tool-catalog';
@@ -11,10 +12,7 @@ export interface ToolFact {
   args: Record<string, unknown>;
   status: PluginRunResult['status'];
   summary: string;
-  /**
-   * The plugin looked and answered: a success, or an error that carries what it saw (a 503, unhealthy
-   * pods). An error without data (unknown target, bad arguments, a timeout) is a failure to look.
-   */
+  /** The plugin looked and answered (see `answered`). */
   observed: boolean;
 }
 
@@ -174,8 +172,7 @@ async function runCall<T>(input: AgentLoopInput<T>, turn: number, call: ToolCall
   if (call.inputError) return { result: { callId: call.id, content: `Not run: the arguments were not valid JSON (${call.inputError}).`, isError: true } };
   const outcome = await input.journal.once(`turn-${turn}/${ref}`, async () => {
     const result = await input.runTool(plugin, call.input, input.signal);
-    const observed = result.status === 'success' || (result.status === 'error' && result.data !== undefined);
-    const fact: ToolFact = { ref, pluginId: plugin.id, args: call.input, status: result.status, summary: input.scrub(result.summary), observed };
+    const fact: ToolFact = { ref, pluginId: plugin.id, args: call.input, status: result.status, summary: input.scrub(result.summary), observed: answered(result) };
     const content = input.scrub(JSON.stringify({ ref, status: result.status, summary: result.summary, data: result.data ?? null }));
     await input.hooks?.onToolCall?.(fact, call, result.elapsedMs);
     return { fact, content };

@@ -1,6 +1,6 @@
 import type { Alert, Diagnosis, Evidence, ProposalOutcome } from '../../domain';
 import { unmetExpectation } from '../../implementations/remediation';
-import { describeCall } from '../../plugins/run-plugin';
+import { answered, describeCall } from '../../plugins/run-plugin';
 import type { PluginRunResult } from '../../plugins/run-plugin';
 import { fillPlaceholders, matchRunbooks } from '../../memory/runbooks';
 import type { Runbook, RunbookStep, VerificationStep } from '../../memory/runbooks';
@@ -134,6 +134,5 @@ function checkProblem(step: VerificationStep, result: PluginRunResult): string |
 }
 
 function evidenceOf(pluginId: string, result: PluginRunResult, ref: string): Evidence {
-  const observed = result.status === 'success' || (result.status === 'error' && result.data !== undefined);
-  return { source: pluginId, summary: result.summary, status: result.status, citation: { ref, toolSummary: result.summary, observed } };
+  return { source: pluginId, summary: result.summary, status: result.status, citation: { ref, toolSummary: result.summary, observed: answered(result) } };
 }
