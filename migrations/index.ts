@@ -5,6 +5,7 @@ import { Migration20261126000000Memory } from './Migration20261126000000Memory';
 import { Migration20261126010000AgentActivity } from './Migration20261126010000AgentActivity';
 import { Migration20261126030000WebConsole } from './Migration20261126030000WebConsole';
 import { Migration20261126040000InboundCompletion } from './Migration20261126040000InboundCompletion';
+import { Migration20261126050000InboundReplay } from './Migration20261126050000InboundReplay';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126010000AgentActivity', class: Migration20261126010000AgentActivity },
   { name: 'Migration20261126030000WebConsole', class: Migration20261126030000WebConsole },
   { name: 'Migration20261126040000InboundCompletion', class: Migration20261126040000InboundCompletion },
+  { name: 'Migration20261126050000InboundReplay', class: Migration20261126050000InboundReplay },
 ];

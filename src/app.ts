@@ -36,6 +36,7 @@ import { IncidentRuntime } from './runtime/incident-runtime';
 import { StepJournal } from './runtime/step-journal';
 import { startHttpServer } from './server/http-server';
 import { createWebChat, startWebConsole } from './server/console/web-console';
+import { startSharedLiveFeed } from './server/console/shared-live-feed';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { ExecutionStore } from './store/execution-store';
 import { IncidentStore } from './store/incident-store';
@@ -135,6 +136,10 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
       if (router.owner(change.context.chatId) === lark?.chat) listener(change);
     });
   const larkIntake = lark?.listen({ service: intake, subscribe: larkChanges, inboundStore, locks: leases ? new ObservedLocks(new LeasedLock(leases, 0), metrics) : locks, plugins: listPlugins, access: policy.access });
+  // Behind one load balancer, a console also shows what the other instances persisted (Redis pub/sub).
+  const liveFeed = leaseRedis
+    ? startSharedLiveFeed({ redis: leaseRedis, local: { chat: (l) => webChat.subscribe(l), incidents: (l) => runtime.subscribe(l) }, logger })
+    : undefined;
   const webConsole = await startWebConsole({
     orm,
     chat: webChat,
@@ -149,6 +154,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     plugins: listPlugins,
     logger,
     cipher,
+    live: liveFeed?.sources,
   });
   const routes = [...(larkIntake?.routes ?? []), ...webConsole.routes, metricsRoute(metrics, config.METRICS_TOKEN)];
   if (config.API_KEYS.length) {
@@ -201,6 +207,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
           ['memory recorder', () => diagnosis.close()],
           ['policy', () => policy.close()],
           ['http server', () => server.close()],
+          ['live feed', () => liveFeed?.close()],
           ['database', () => closeOrm(orm)],
           ['redis', () => leaseRedis?.quit()],
           ['embedded database', () => embedded?.close()],

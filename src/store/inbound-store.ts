@@ -8,8 +8,24 @@ export interface ChatCursor {
 
 export type ClaimResult = 'claimed' | 'done' | 'in_progress';
 
+/** A delivery as received, kept with its claim so that any instance can do its work again. */
+export interface ReplayPayload {
+  /** Which intake replays it (`lark`, `web`). */
+  channel: string;
+  /** What the delivery is, for that intake (`event`, `message`, `click`). */
+  kind: string;
+  data: unknown;
+}
+
+export interface UnfinishedDelivery {
+  key: string;
+  replay: ReplayPayload;
+}
+
 /** A claim nobody completed within this is presumed left by a crash, and its delivery is taken again. */
 export const DEFAULT_STALE_CLAIM_MS = 30_000;
+/** A delivery taken over this often without being finished is given up (logged), not replayed forever. */
+export const MAX_TAKEOVERS = 5;
 
 /** Dedup of inbound deliveries and the per-chat history cursors. */
 export class InboundStore {
@@ -19,15 +35,17 @@ export class InboundStore {
    * Claims a delivery, atomically across instances: `claimed` the first time — or when an earlier
    * claim was never completed and is older than `staleAfterMs` (its holder crashed): the work runs
    * again —, `done` once the work was completed, `in_progress` while someone else is on it.
+   * `replay` is kept until the claim is completed, for {@link unfinished}.
    */
-  async claimDelivery(key: string, staleAfterMs = DEFAULT_STALE_CLAIM_MS): Promise<ClaimResult> {
+  async claimDelivery(key: string, staleAfterMs = DEFAULT_STALE_CLAIM_MS, replay?: ReplayPayload): Promise<ClaimResult> {
     const connection = this.orm.em.fork().getConnection();
     const taken = await connection.execute<{ key: string }[]>(
-      `insert into inbound_events (key, received_at) values (?, now())
-       on conflict (key) do update set received_at = now()
+      `insert into inbound_events (key, received_at, replay) values (?, now(), ?::jsonb)
+       on conflict (key) do update
+         set received_at = now(), takeovers = inbound_events.takeovers + 1, replay = coalesce(excluded.replay, inbound_events.replay)
          where inbound_events.done_at is null and inbound_events.received_at < now() - make_interval(secs => ?)
        returning key`,
-      [key, staleAfterMs / 1000],
+      [key, replay === undefined ? null : JSON.stringify(replay), staleAfterMs / 1000],
     );
     if (taken.length === 1) return 'claimed';
     const [row] = await connection.execute<{ done: boolean }[]>('select done_at is not null as done from inbound_events where key = ?', [key]);
@@ -35,23 +53,50 @@ export class InboundStore {
   }
 
   /** True when this delivery is to be handled now (first time, or taken over from a crashed holder). */
-  async claim(key: string, staleAfterMs?: number): Promise<boolean> {
-    return (await this.claimDelivery(key, staleAfterMs)) === 'claimed';
+  async claim(key: string, staleAfterMs?: number, replay?: ReplayPayload): Promise<boolean> {
+    return (await this.claimDelivery(key, staleAfterMs, replay)) === 'claimed';
   }
 
   /** The work the delivery asked for is persisted: redeliveries are duplicates from now on. */
   async complete(key: string): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(InboundEventRecord, { key }, { doneAt: new Date() });
+    await this.orm.em.fork().nativeUpdate(InboundEventRecord, { key }, { doneAt: new Date(), replay: null });
   }
 
-  /** Forgets a claim whose work could not be persisted, so a redelivery is taken again. */
+  /** The holder is still at work: keeps its claim from looking abandoned. */
+  async heartbeat(key: string): Promise<void> {
+    await this.orm.em.fork().getConnection().execute('update inbound_events set received_at = now() where key = ? and done_at is null', [key]);
+  }
+
+  /**
+   * Claims of `channel` whose holder stopped heartbeating before completing them (it died), oldest
+   * first. Taking one over still goes through {@link claimDelivery}, so one instance gets each.
+   */
+  async unfinished(channel: string, staleAfterMs = DEFAULT_STALE_CLAIM_MS, limit = 20): Promise<UnfinishedDelivery[]> {
+    return this.orm.em.fork().getConnection().execute<UnfinishedDelivery[]>(
+      `select key, replay from inbound_events
+        where done_at is null and replay is not null and replay->>'channel' = ? and takeovers < ?
+          and received_at < now() - make_interval(secs => ?)
+        order by received_at limit ?`,
+      [channel, MAX_TAKEOVERS, staleAfterMs / 1000, limit],
+    );
+  }
+
+  /**
+   * Gives a claim back because its work failed and nothing was persisted: a redelivery takes it at
+   * once, and a delivery kept for replay stays, for the replayer to try again (bounded by MAX_TAKEOVERS).
+   */
   async release(key: string): Promise<void> {
-    await this.orm.em.fork().nativeDelete(InboundEventRecord, { key });
+    await this.orm.em.fork().getConnection().execute(`update inbound_events set received_at = '-infinity' where key = ? and done_at is null`, [key]);
   }
 
-  /** Drops claims older than `olderThan` (Lark stops redelivering after a few hours). */
+  /** Drops claims older than `olderThan` (Lark stops redelivering after a few hours), except unfinished ones still to be replayed. */
   async prune(olderThan: Date): Promise<number> {
-    return this.orm.em.fork().nativeDelete(InboundEventRecord, { receivedAt: { $lt: olderThan } });
+    const result = await this.orm.em.fork().getConnection().execute<{ affectedRows: number }>(
+      `delete from inbound_events where received_at < ? and (done_at is not null or replay is null or takeovers >= ?)`,
+      [olderThan, MAX_TAKEOVERS],
+      'run',
+    );
+    return result.affectedRows;
   }
 
   async cursor(chatId: string): Promise<ChatCursor | null> {

@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_TAKEOVERS } from '../../src/store/inbound-store';
 import { Driver, planCases, targetNames } from './driver';
 import type { Case } from './driver';
 import { FaultLog } from './fault-log';
@@ -125,6 +126,8 @@ async function main(): Promise<number> {
     await supervisor.allUp(30_000);
     await Promise.all(people);
     await untilNothingActive(db, settleUntil);
+    // A delivery acknowledged by an instance killed before finishing it is replayed once its claim goes stale.
+    await untilNothingUnfinished(db, Math.max(settleUntil, Date.now()) + REPLAY_PATIENCE_MS);
     await sleep(2_000); // command replies and card updates run in the background
     const evidence = await gatherEvidence(db);
     const violations = checkInvariants(cases, evidence, world, (at) => log.near(at));
@@ -154,6 +157,21 @@ async function main(): Promise<number> {
 }
 
 /** Waits (bounded) until no incident is mid-step. */
+/** Stale claim (30 s) + replayer interval (10 s) + the replayed work. */
+const REPLAY_PATIENCE_MS = 50_000;
+
+/** Until no claim is left unfinished (and what replays started is done), or `until`. */
+async function untilNothingUnfinished(db: Db, until: number): Promise<void> {
+  while (Date.now() < until) {
+    const [row] = await db.query<{ n: string }>(
+      `select (select count(*) from inbound_events where done_at is null and replay is not null and takeovers < ${MAX_TAKEOVERS})
+            + (select count(*) from incidents where status = 'active') as n`,
+    );
+    if (Number(row?.n) === 0) return;
+    await sleep(1_000);
+  }
+}
+
 async function untilNothingActive(db: Db, until: number): Promise<void> {
   while (Date.now() < until) {
     const [row] = await db.query<{ n: string }>(`select count(*) as n from incidents where status = 'active'`);

@@ -1,12 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Card } from '../../src/chat/card';
-import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../../src/chat/chat-port';
-import { larkCallbackResponse, LarkInbound } from '../../src/chat/lark/lark-inbound';
-import type { AlertDetection, LarkInboundOptions } from '../../src/chat/lark/lark-inbound';
-import type { LarkInboundMessage } from '../../src/chat/lark/types';
-import { parseTextAlert } from '../../src/intake/text-alert';
-import { InboundStore } from '../../src/store/inbound-store';
+import { larkCallbackResponse } from '../../src/chat/lark/lark-inbound';
 import { accessFrom, builtinPolicy } from '../../src/policy';
+import type { LarkInbound } from '../../src/chat/lark/lark-inbound';
+import { ALERT_TEXT, APPROVER, CHAT, clickEvent, detectTaggedAlerts, larkInbound, messageEvent, RecordingChat } from '../support/lark-inbound-kit';
 import { startFlakyService } from '../fakes/flaky-service';
 import type { FlakyService } from '../fakes/flaky-service';
 import { SAMPLE_OUTPUTS } from '../paths/sample-outputs';
@@ -15,85 +11,6 @@ import { createHarness, eventually } from '../support/runtime-harness';
 import type { Harness } from '../support/runtime-harness';
 import { createWorkflowHarness, flakyTargets } from '../support/workflow-harness';
 import type { WorkflowHarness } from '../support/workflow-harness';
-
-const CHAT = 'oc_ops';
-const BOT = 'ou_bot';
-const APPROVER = 'ou_approver';
-const ALERT_TEXT = '[high] checkout returns 503 service=checkout';
-
-/** Our ChatPort, recording what the intake asks of the chat (the machine's own cards go to the console chat). */
-class RecordingChat implements ChatPort {
-  readonly texts: { chatId: string; text: string; key?: string; options?: PostOptions }[] = [];
-  readonly reactions: { messageId: string; reaction: Reaction }[] = [];
-  readonly updates: { messageId: string; card: Card }[] = [];
-
-  postCard(_chatId: string, _card: Card, key: string): Promise<PostedMessage> {
-    return Promise.resolve({ messageId: `om_card_${key}` });
-  }
-  postText(chatId: string, text: string, key?: string, options?: PostOptions): Promise<PostedMessage> {
-    this.texts.push({ chatId, text, key, options });
-    return Promise.resolve({ messageId: `om_reply_${this.texts.length}` });
-  }
-  updateCard(messageId: string, card: Card): Promise<void> {
-    this.updates.push({ messageId, card });
-    return Promise.resolve();
-  }
-  react(messageId: string, reaction: Reaction): Promise<void> {
-    this.reactions.push({ messageId, reaction });
-    return Promise.resolve();
-  }
-}
-
-/** A stand-in AlertDetector: lines that start with a [tag] are alerts. */
-function detectTaggedAlerts(message: LarkInboundMessage): AlertDetection {
-  return message.text.startsWith('[') ? { isAlert: true, alerts: [parseTextAlert(message.text, 'lark')] } : { isAlert: false, reason: 'chatter' };
-}
-
-let eventCount = 0;
-function messageEvent(messageId: string, text: string, options: { eventId?: string; sender?: string; mentionBot?: boolean } = {}) {
-  const content = options.mentionBot ? `@_user_1 ${text}` : text;
-  return {
-    schema: '2.0',
-    header: { event_id: options.eventId ?? `ev_${++eventCount}`, event_type: 'im.message.receive_v1', create_time: String(Date.now()) },
-    event: {
-      sender: { sender_id: { open_id: options.sender ?? 'ou_alice' }, sender_type: 'user' },
-      message: {
-        message_id: messageId,
-        chat_id: CHAT,
-        chat_type: 'group',
-        message_type: 'text',
-        create_time: String(Date.now()),
-        content: JSON.stringify({ text: content }),
-        mentions: options.mentionBot ? [{ key: '@_user_1', id: { open_id: BOT }, name: 'ai-fixer' }] : [],
-      },
-    },
-  };
-}
-
-function clickEvent(click: { incidentId: string; action: string; messageId: string; operator?: string; attempt?: number; eventId?: string }) {
-  return {
-    schema: '2.0',
-    header: { event_id: click.eventId ?? `ev_${++eventCount}`, event_type: 'card.action.trigger' },
-    event: {
-      operator: { open_id: click.operator ?? APPROVER },
-      action: { value: { incidentId: click.incidentId, action: click.action, kind: 'diagnosis', attempt: click.attempt ?? 1 }, tag: 'button' },
-      context: { open_message_id: click.messageId, open_chat_id: CHAT },
-    },
-  };
-}
-
-function larkInbound(h: Harness, chat: ChatPort, overrides: Partial<LarkInboundOptions> = {}): LarkInbound {
-  return new LarkInbound({
-    service: h.runtime,
-    chat,
-    inbound: new InboundStore(h.orm),
-    detectAlerts: detectTaggedAlerts,
-    botOpenId: BOT,
-    access: accessFrom(() => builtinPolicy({ autoExecuteLowRisk: false, approverIds: [APPROVER], dryRun: false })),
-    logger: h.logger,
-    ...overrides,
-  });
-}
 
 describe('LarkInbound on the real runtime', () => {
   let service: FlakyService;

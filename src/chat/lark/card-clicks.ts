@@ -12,6 +12,7 @@ import { decidedCard } from '../decided-card';
 import type { LarkCardClick } from './event-normalizer';
 import type { CardActionAnswer } from './types';
 import { IncidentBusyError } from '../../locks/lease-port';
+import { FinishesLater } from '../../intake/claimed-work';
 
 /**
  * A click on a card's button becomes the incident event it stands for. The runtime decides whether
@@ -53,7 +54,8 @@ export interface CardClickDeps {
   logger: Logger;
   /** Lark gives a callback 3 s; past this the click is answered and finished in the background. */
   answerBudgetMs: number;
-  inBackground(what: string, work: () => Promise<unknown>): void;
+  /** Runs `work` after the answer; resolves true once it succeeded. */
+  inBackground(what: string, work: () => Promise<unknown>): Promise<boolean>;
 }
 
 const toast = (type: CardActionAnswer['toast']['type'], content: string): CardActionAnswer => ({ toast: { type, content } });
@@ -114,8 +116,11 @@ function answerForFailure(error: unknown): CardActionAnswer {
   throw error;
 }
 
-/** Answers a click within the budget: decided card on success, a toast saying why on refusal. */
-export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick): Promise<CardActionAnswer> {
+/**
+ * Answers a click within the budget: decided card on success, a toast saying why on refusal. A click
+ * still being applied when the budget runs out is answered with a toast and finishes later.
+ */
+export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick): Promise<CardActionAnswer | FinishesLater<CardActionAnswer>> {
   if (!isPersonEventType(click.action)) return toast('error', 'This button is not one I know. Use /status to see what the incident accepts.');
   const type = click.action;
   const before = await deps.service.get(click.incidentId);
@@ -136,7 +141,7 @@ export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick)
   const settled = await settleWithin(sending, deps.answerBudgetMs);
 
   if (settled.kind === 'late') {
-    deps.inBackground(`card click ${type} on ${click.incidentId}`, async () => {
+    const done = deps.inBackground(`card click ${type} on ${click.incidentId}`, async () => {
       try {
         const card = decided(await sending);
         if (card) await deps.chat.updateCard(click.messageId, card);
@@ -145,7 +150,7 @@ export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick)
         deps.logger.info({ incidentId: click.incidentId, type, state: error.state }, 'late card click refused');
       }
     });
-    return toast('info', `Received. ${click.incidentId} is busy with a step; the card will update when your click is applied.`);
+    return new FinishesLater(toast('info', `Received. ${click.incidentId} is busy with a step; the card will update when your click is applied.`), done);
   }
   if (settled.kind === 'failed') return answerForFailure(settled.error);
   deps.logger.info({ incidentId: click.incidentId, type, by: click.operatorId }, 'card click applied');

@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import type { AlertInput } from '../../domain';
 import { InvalidInputError } from '../../runtime/incident-service';
 import type { IncidentService } from '../../runtime/incident-service';
-import type { InboundStore } from '../../store/inbound-store';
+import type { InboundStore, ReplayPayload, UnfinishedDelivery } from '../../store/inbound-store';
+import { FinishesLater, runClaimed } from '../../intake/claimed-work';
+import type { ClaimedOutcome } from '../../intake/claimed-work';
+import type { ReplayTarget } from '../../intake/delivery-replayer';
 import type { ChatPort } from '../chat-port';
 import { executeCommand, parseCommand } from '../commands';
 import { parseTextAlert } from '../../intake/text-alert';
@@ -33,6 +36,10 @@ export interface LarkInboundOptions {
   plugins?: CommandContext['plugins'];
   /** How long a card click may take before it is answered and finished in the background (Lark allows 3 s). */
   cardAnswerBudgetMs?: number;
+  /** Whose claims these are, for the replayer (`lark`; the web console's chat is `web`). */
+  channel?: string;
+  /** A claim not heartbeaten for this long is presumed abandoned by a dead instance and replayed. */
+  staleClaimMs?: number;
 }
 
 const DEFAULT_CARD_ANSWER_BUDGET_MS = 2_500;
@@ -40,17 +47,13 @@ const DEFAULT_CARD_ANSWER_BUDGET_MS = 2_500;
 const COMMAND_ATTEMPTS = 3;
 const COMMAND_RETRY_MS = 1_000;
 
-/** Work acknowledged now that finishes in the background: its delivery is complete only when `done` is true. */
-class FinishesLater {
-  constructor(readonly done: Promise<boolean>) {}
-}
-
 /**
  * Lark's events, taken in: each delivery is claimed once (Lark redelivers for hours), what must
  * survive is persisted before the answer, and anything that waits on the incident's steps runs in
- * the background, so Lark hears back within its 3 s.
+ * the background, so Lark hears back within its 3 s. Each claim keeps its delivery until the work is
+ * done: if this instance dies after answering, another replays it (DeliveryReplayer → `replay`).
  */
-export class LarkInbound {
+export class LarkInbound implements ReplayTarget {
   private readonly bot: BotIdentity;
   private readonly background = new Set<Promise<boolean>>();
   private closed = false;
@@ -68,13 +71,14 @@ export class LarkInbound {
     this.assertOpen();
     try {
       const { eventId, eventType } = eventEnvelope(raw);
-      if (eventType === 'card.action.trigger') return await this.clickOnce(`lark:event:${eventId}`, normalizeCardAction(raw));
+      const key = `lark:event:${eventId}`;
+      if (eventType === 'card.action.trigger') return await this.clickOnce(key, normalizeCardAction(raw), this.kept('event', raw));
       if (eventType !== 'im.message.receive_v1') {
         this.options.logger.debug({ eventId, eventType }, 'lark event type not handled');
         return undefined;
       }
       const message = normalizeMessageEvent(raw, this.bot);
-      await this.once(`lark:event:${eventId}`, () => this.handleMessage(message));
+      await this.once(key, this.kept('event', raw), () => this.handleMessage(message));
       return undefined;
     } catch (error) {
       // Redelivering a malformed event cannot help: it is logged and acknowledged.
@@ -87,10 +91,18 @@ export class LarkInbound {
   /** A message from any door (event, chat history); each message id is handled once. */
   async handleMessage(message: LarkInboundMessage): Promise<void> {
     this.assertOpen();
-    await this.once(`lark:message:${message.messageId}`, () => this.routeMessage(message));
+    await this.once(`lark:message:${message.messageId}`, this.kept('message', message), () => this.routeMessage(message));
   }
 
-  async handleCardAction(click: LarkCardClick): Promise<CardActionAnswer> {
+  /** Does again the work of a delivery whose claim was abandoned (the instance that took it died). */
+  async replay({ key, replay }: UnfinishedDelivery): Promise<void> {
+    if (replay.kind === 'event') await this.handleEvent(replay.data);
+    else if (replay.kind === 'message' && isInboundMessage(replay.data)) await this.handleMessage(replay.data);
+    else this.options.logger.error({ key, kind: replay.kind }, 'cannot replay this delivery; left for pruning');
+  }
+
+  /** A click's answer; work that goes on past the answer budget comes back as FinishesLater. */
+  async handleCardAction(click: LarkCardClick): Promise<CardActionAnswer | FinishesLater<CardActionAnswer>> {
     this.assertOpen();
     return handleCardClick(
       {
@@ -99,7 +111,7 @@ export class LarkInbound {
         access: this.options.access,
         logger: this.options.logger,
         answerBudgetMs: this.options.cardAnswerBudgetMs ?? DEFAULT_CARD_ANSWER_BUDGET_MS,
-        inBackground: (what, work) => void this.inBackground(what, work),
+        inBackground: (what, work) => this.inBackground(what, work),
       },
       click,
     );
@@ -112,37 +124,24 @@ export class LarkInbound {
   }
 
   /**
-   * Runs `work` for the first delivery of `key` and completes the claim once its work is persisted; a
-   * failure gives the claim back so a redelivery is taken, and a crash leaves it to be taken over.
-   * Work that goes on in the background (a command) completes the claim when it has finished.
+   * Runs `work` for the first delivery of `key` (runClaimed): a failure gives the claim back so a
+   * redelivery is taken; a redelivery while the work is in progress is acknowledged, since the claim
+   * keeps the delivery and is replayed if its holder dies.
    */
-  private async once<T>(key: string, work: () => Promise<T>): Promise<{ first: true; value: T } | { first: false }> {
-    if (!(await this.options.inbound.claim(key))) {
-      this.options.logger.debug({ key }, 'lark redelivery ignored');
-      return { first: false };
-    }
-    try {
-      const value = await work();
-      if (value instanceof FinishesLater) {
-        void value.done.then((ok) => (ok ? this.options.inbound.complete(key) : undefined)).catch((error: unknown) => {
-          this.options.logger.warn({ err: error, key }, 'could not complete an inbound claim; it will be taken over later');
-        });
-      } else {
-        await this.options.inbound.complete(key);
-      }
-      return { first: true, value };
-    } catch (error) {
-      await this.options.inbound.release(key).catch((releaseError: unknown) => {
-        this.options.logger.error({ err: releaseError, key }, 'could not release an inbound claim; a redelivery will be ignored');
-      });
-      throw error;
-    }
+  private async once<T>(key: string, replay: ReplayPayload, work: () => Promise<T | FinishesLater<T>>): Promise<ClaimedOutcome<T>> {
+    const outcome = await runClaimed({ inbound: this.options.inbound, logger: this.options.logger, staleAfterMs: this.options.staleClaimMs }, key, replay, work);
+    if (!outcome.first) this.options.logger.debug({ key, claim: outcome.claim }, 'lark redelivery ignored');
+    return outcome;
+  }
+
+  private kept(kind: 'event' | 'message', data: unknown): ReplayPayload {
+    return { channel: this.options.channel ?? 'lark', kind, data };
   }
 
   /** A click that fails is answered with a toast (the person can click again) rather than redelivered. */
-  private async clickOnce(key: string, click: LarkCardClick): Promise<CardActionAnswer> {
+  private async clickOnce(key: string, click: LarkCardClick, replay: ReplayPayload): Promise<CardActionAnswer> {
     try {
-      const result = await this.once(key, () => this.handleCardAction(click));
+      const result = await this.once(key, replay, () => this.handleCardAction(click));
       return result.first ? result.value : { toast: { type: 'info', content: 'Already received this click.' } };
     } catch (error) {
       this.options.logger.error({ err: error, incidentId: click.incidentId }, 'card click failed');
@@ -150,7 +149,7 @@ export class LarkInbound {
     }
   }
 
-  private async routeMessage(message: LarkInboundMessage): Promise<FinishesLater | void> {
+  private async routeMessage(message: LarkInboundMessage): Promise<FinishesLater<void> | void> {
     const own = [this.bot.openId, this.bot.appId];
     if (own.includes(message.sender.id)) return;
     if (message.sender.kind === 'user' && message.text.startsWith('/')) return this.runCommand(message);
@@ -193,7 +192,7 @@ export class LarkInbound {
   }
 
   /** `/diag` opens its incident before the answer (it must survive); other commands may wait on steps, so they run in the background. */
-  private async runCommand(message: LarkInboundMessage): Promise<FinishesLater | void> {
+  private async runCommand(message: LarkInboundMessage): Promise<FinishesLater<void> | void> {
     const command = parseCommand(message.text);
     if (!command) return;
     const sender = { id: message.sender.id };
@@ -208,7 +207,7 @@ export class LarkInbound {
     };
     if (command.kind === 'diag') return this.reply(message, await executeCommand(command, context));
     const done = this.inBackground(`command ${command.kind}`, async () => this.postReply(message, await this.executeWithRetries(command, context, message.text)));
-    return new FinishesLater(done);
+    return new FinishesLater(undefined, done);
   }
 
   /**
@@ -261,6 +260,11 @@ export class LarkInbound {
 export function larkCallbackResponse(answer: CardActionAnswer | undefined): { toast?: CardActionAnswer['toast']; card?: { type: 'raw'; data: LarkCardJson } } {
   if (!answer) return {};
   return { toast: answer.toast, ...(answer.card ? { card: { type: 'raw', data: renderLarkCard(answer.card) } } : {}) };
+}
+
+function isInboundMessage(data: unknown): data is LarkInboundMessage {
+  const message = data as Partial<LarkInboundMessage> | null;
+  return typeof message?.messageId === 'string' && typeof message.chatId === 'string' && typeof message.text === 'string' && typeof message.sender?.id === 'string';
 }
 
 function isCardAction(raw: unknown): boolean {

@@ -14,6 +14,7 @@ import { loadAlertTemplates } from './alert-templates';
 import { normalizeListedMessage } from './event-normalizer';
 import type { BotIdentity } from './event-normalizer';
 import { HistoryReader } from './history-reader';
+import { DeliveryReplayer } from '../../intake/delivery-replayer';
 import type { HistoryPage } from './history-reader';
 import { callLark, createLarkClient, LarkApiError, larkSdkLogger } from './lark-client';
 import { LarkChat } from './lark-chat';
@@ -114,6 +115,7 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
     logger,
     intervalMs: config.LARK_HISTORY_POLL_INTERVAL,
   });
+  const replayer = new DeliveryReplayer({ channel: 'lark', inbound: deps.inboundStore, target: inbound, logger });
   let unsubscribe: (() => void)[] = [];
   let tokenCheckedAt = Number.NEGATIVE_INFINITY;
 
@@ -130,11 +132,13 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
         void wsClient.start({ eventDispatcher: dispatcher });
       }
       if (config.LARK_ALERT_CHAT_IDS.length) history.start();
+      replayer.start();
     },
     async stop() {
       for (const stop of unsubscribe) stop();
       wsClient?.close();
       await history.stop();
+      await replayer.stop();
       await inbound.close();
     },
     async ready() {

@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { DecisionAccess } from '../../policy/access';
 import type { IncidentService } from '../../runtime/incident-service';
-import type { InboundStore } from '../../store/inbound-store';
+import type { InboundStore, UnfinishedDelivery } from '../../store/inbound-store';
+import { FinishesLater, runClaimed } from '../../intake/claimed-work';
+import type { ReplayTarget } from '../../intake/delivery-replayer';
 import type { WebMessage } from '../../store/web-message-store';
 import type { CommandContext } from '../commands';
 import type { AlertDetector } from '../lark/alert-detector';
@@ -53,15 +55,21 @@ export interface WebInboundOptions {
   access: DecisionAccess;
   logger: Logger;
   plugins?: CommandContext['plugins'];
+  /** A claim not heartbeaten for this long is presumed abandoned by a dead instance and replayed. */
+  staleClaimMs?: number;
 }
+
+/** The replayer's channel for the console's messages and clicks. */
+export const WEB_CHANNEL = 'web';
 
 const toast = (type: CardActionAnswer['toast']['type'], content: string): CardActionAnswer => ({ toast: { type, content } });
 
 /**
  * The web console as a chat adapter: each message and click is persisted, then handled by the very
- * intake the Lark group uses (alert detection, commands, approver checks, card clicks).
+ * intake the Lark group uses (alert detection, commands, approver checks, card clicks). What was
+ * acknowledged is finished by another instance if this one dies first (`replay`).
  */
-export class WebInbound {
+export class WebInbound implements ReplayTarget {
   private readonly lark: LarkInbound;
   /** People's plain messages being read now: if they hold no alert, the person is told why. */
   private readonly wantsHint = new Set<string>();
@@ -76,6 +84,8 @@ export class WebInbound {
       access: options.access,
       logger: options.logger,
       plugins: options.plugins,
+      channel: WEB_CHANNEL,
+      staleClaimMs: options.staleClaimMs,
     });
   }
 
@@ -97,24 +107,26 @@ export class WebInbound {
   async click(input: WebClickInput): Promise<CardActionAnswer> {
     const message = await this.options.chat.find(input.messageId);
     if (!message?.card || !buttonOnCard(message.card, input.value)) return toast('error', 'This button is not on that card.');
-    const key = `web:click:${input.id}`;
-    if (!(await this.options.inbound.claim(key))) return toast('info', 'Already received this click.');
-    try {
-      const answer = await this.applyClick(input, message);
-      await this.options.inbound.complete(key);
-      return answer;
-    } catch (error) {
-      // Not recorded: the same click may be tried again.
-      await this.options.inbound.release(key);
-      throw error;
-    }
+    const { inbound, logger, staleClaimMs } = this.options;
+    const replay = { channel: WEB_CHANNEL, kind: 'click', data: input };
+    // A failure gives the claim back: the same click may be tried again.
+    const outcome = await runClaimed({ inbound, logger, staleAfterMs: staleClaimMs }, `web:click:${input.id}`, replay, () => this.applyClick(input, message));
+    return outcome.first ? outcome.value : toast('info', 'Already received this click.');
+  }
+
+  /** Does again the work of a message or click whose claim was abandoned (the instance that took it died). */
+  async replay(delivery: UnfinishedDelivery): Promise<void> {
+    if (delivery.replay.kind !== 'click') return this.lark.replay(delivery);
+    const input = WebClickInput.safeParse(delivery.replay.data);
+    if (!input.success) return void this.options.logger.error({ key: delivery.key }, 'cannot replay this click; left for pruning');
+    await this.click(input.data);
   }
 
   close(): Promise<void> {
     return this.lark.close();
   }
 
-  private async applyClick(input: WebClickInput, message: WebMessage): Promise<CardActionAnswer> {
+  private async applyClick(input: WebClickInput, message: WebMessage): Promise<CardActionAnswer | FinishesLater<CardActionAnswer>> {
     const answer = await this.lark.handleCardAction({
       eventId: input.id,
       incidentId: input.value.incidentId,
@@ -126,7 +138,7 @@ export class WebInbound {
       chatId: message.chatId,
     });
     // Lark replaces the card from the callback answer; here the answer's card is stored the same way.
-    if (answer.card) await this.options.chat.updateCard(input.messageId, answer.card);
+    if (!(answer instanceof FinishesLater) && answer.card) await this.options.chat.updateCard(input.messageId, answer.card);
     return answer;
   }
 

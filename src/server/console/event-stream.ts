@@ -1,11 +1,22 @@
 import type { ServerResponse } from 'node:http';
 import type { WebChatListener } from '../../chat/web/web-chat';
-import type { IncidentListener } from '../../runtime/incident-service';
+import type { IncidentChange } from '../../runtime/incident-service';
 import type { RouteResponse } from '../http-server';
+
+/** What the stream tells about a transition: ids and states only (the page fetches what it shows). */
+export type LiveIncidentChange = Pick<IncidentChange, 'incidentId' | 'eventType' | 'fromState' | 'toState' | 'status'>;
+export type LiveIncidentListener = (change: LiveIncidentChange) => void;
 
 export interface LiveSources {
   chat(listener: WebChatListener): () => void;
-  incidents(listener: IncidentListener): () => void;
+  incidents(listener: LiveIncidentListener): () => void;
+  /** Told when events may have been missed (a shared feed lost Redis for a while): the stream ends so the page reconnects and reloads. */
+  gaps?(listener: () => void): () => void;
+}
+
+/** Strips a change to what the stream sends; a local change also carries its whole context. */
+export function liveIncidentChange(change: LiveIncidentChange): LiveIncidentChange {
+  return { incidentId: change.incidentId, eventType: change.eventType, fromState: change.fromState, toState: change.toState, status: change.status };
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -33,9 +44,9 @@ function pump(res: ServerResponse, closed: AbortSignal, sources: LiveSources): v
   const send = (event: string, data: unknown): void => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const stops = [
     sources.chat((event) => send('chat', event)),
-    sources.incidents((change) =>
-      send('incident', { incidentId: change.incidentId, eventType: change.eventType, fromState: change.fromState, toState: change.toState, status: change.status }),
-    ),
+    sources.incidents((change) => send('incident', liveIncidentChange(change))),
+    // The page refetches on every reconnect, which covers whatever the gap lost.
+    sources.gaps?.(() => res.end()) ?? (() => undefined),
   ];
   const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
   closed.addEventListener('abort', () => {

@@ -7,7 +7,8 @@ import { AlertDetector } from '../../chat/lark/alert-detector';
 import { loadAlertTemplates } from '../../chat/lark/alert-templates';
 import { showProgressOnAlerts } from '../../chat/progress-reactions';
 import { WebChat } from '../../chat/web/web-chat';
-import { WebInbound } from '../../chat/web/web-inbound';
+import { WEB_CHANNEL, WebInbound } from '../../chat/web/web-inbound';
+import { DeliveryReplayer } from '../../intake/delivery-replayer';
 import type { DecisionAccess } from '../../policy/access';
 import type { IncidentListener, IncidentService } from '../../runtime/incident-service';
 import { ConsoleQueries } from '../../store/console-queries';
@@ -16,6 +17,7 @@ import type { InboundStore } from '../../store/inbound-store';
 import { WebMessageStore } from '../../store/web-message-store';
 import type { Route } from '../http-server';
 import { chatApiRoutes } from './chat-api';
+import type { LiveSources } from './event-stream';
 import { incidentApiRoutes } from './incident-api';
 import { staticFileRoutes } from './static-files';
 
@@ -46,6 +48,8 @@ export interface WebConsoleDeps {
   logger: Logger;
   /** Opens encrypted execution results for the incident page. */
   cipher: DataCipher;
+  /** What the live stream shows; default: this instance's chat and transitions (several instances share theirs). */
+  live?: LiveSources;
 }
 
 export interface WebConsole {
@@ -76,17 +80,20 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
   const webIncidents = (listener: IncidentListener) => deps.subscribe((change) => (deps.ownsChat(change.context.chatId) ? listener(change) : undefined));
   const routes = [
     ...(await staticFileRoutes()),
-    ...chatApiRoutes({ token: deps.token, chat, inbound, user: deps.user, live: { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
+    ...chatApiRoutes({ token: deps.token, chat, inbound, user: deps.user, live: deps.live ?? { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
     ...incidentApiRoutes({ token: deps.token, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine }),
   ];
+  const replayer = new DeliveryReplayer({ channel: WEB_CHANNEL, inbound: deps.inboundStore, target: inbound, logger });
   let stops: (() => void)[] = [];
   return {
     routes,
     start() {
       stops = [showProgressOnAlerts(webIncidents, chat, logger), updateCardsDecidedByCommand(webIncidents, chat, logger)];
+      replayer.start();
     },
     async stop() {
       for (const stop of stops) stop();
+      await replayer.stop();
       await inbound.close();
     },
   };
