@@ -91,7 +91,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   const terminal = consoleChat ? [{ chat: consoleChat, chatId: consoleChat.chatId, messagePrefix: 'console-' }] : [];
   const router = new ChatRouter(lark?.chat ?? webChat, [{ chat: webChat, chatId: webChat.chatId, messagePrefix: WEB_MESSAGE_PREFIX }, ...terminal]);
   const chat = new RedactingChat(router, scrubber);
-  const diagnosis = await createDiagnosisStack(config, { orm, plugins, targets, journal, logger, scrubber, metrics });
+  const diagnosis = await createDiagnosisStack(config, { orm, plugins, targets, journal, logger, scrubber, metrics, redis: leaseRedis });
   const policy = await createPolicyRuntime(config, { plugins, targets, logger });
 
   const runtime = new IncidentRuntime({

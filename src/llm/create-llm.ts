@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, customOpenAiServer, llmProviderOf } from '../config';
 import type { Config } from '../config';
@@ -6,6 +7,9 @@ import type { LlmPort } from './llm-port';
 import { AnthropicLlm } from './providers/anthropic';
 import { OpenAiLlm } from './providers/openai';
 import { OpenAiEmbedder } from './providers/openai-embedder';
+import { realSleep } from './resilience/clock';
+import type { RateLimiter } from './resilience/rate-limiter';
+import { RedisTokenBucket } from './resilience/redis-rate-limiter';
 import { ResilientLlm } from './resilient-llm';
 import type { ResilienceOptions } from './resilient-llm';
 
@@ -17,10 +21,10 @@ export function defaultLlmModel(provider: 'anthropic' | 'openai'): string {
 }
 
 /**
- * The configured model behind retries, a circuit breaker, a rate limit and a cache;
- * undefined means the offline (rule-based) engine.
+ * The configured model behind retries, a circuit breaker, a rate limit (shared by every instance through
+ * Redis when REDIS_URL is set) and a cache; undefined means the offline (rule-based) engine.
  */
-export function createLlm(config: Config, logger?: Pick<Logger, 'warn'>, overrides: ResilienceOptions = {}): LlmPort | undefined {
+export function createLlm(config: Config, logger?: Pick<Logger, 'warn'>, overrides: ResilienceOptions = {}, redis?: Redis): LlmPort | undefined {
   const provider = llmProviderOf(config);
   if (provider === 'offline') return undefined;
   const model = config.LLM_MODEL ?? defaultLlmModel(provider);
@@ -35,6 +39,7 @@ export function createLlm(config: Config, logger?: Pick<Logger, 'warn'>, overrid
     }
     inner = new OpenAiLlm({ apiKey: config.OPENAI_API_KEY ?? PLACEHOLDER_KEY, baseURL: config.OPENAI_BASE_URL, model, timeoutMs });
   }
+  const rateLimiter = overrides.rateLimiter ?? (redis && sharedRateLimiter(redis, config, `${provider}:${model}`, overrides, logger));
   return new ResilientLlm(inner, {
     timeoutMs,
     maxRetries: config.LLM_MAX_RETRIES,
@@ -42,8 +47,25 @@ export function createLlm(config: Config, logger?: Pick<Logger, 'warn'>, overrid
     circuitFailures: config.LLM_CIRCUIT_FAILURES,
     circuitCooldownMs: config.LLM_CIRCUIT_COOLDOWN,
     cacheTtlMs: config.LLM_CACHE_TTL,
+    // Waiting for a slot past the step's own deadline would only hide why the step failed.
+    rateLimitMaxWaitMs: config.STEP_TIMEOUT,
     logger,
     ...overrides,
+    rateLimiter,
+  });
+}
+
+/** With the app's Redis (REDIS_URL): one request budget for all instances using this model. */
+function sharedRateLimiter(redis: Redis, config: Config, model: string, overrides: ResilienceOptions, logger?: Pick<Logger, 'warn'>): RateLimiter {
+  return new RedisTokenBucket({
+    redis,
+    key: `ai-fixer:llm-rate:${model}`,
+    requestsPerMinute: overrides.requestsPerMinute ?? config.LLM_REQUESTS_PER_MINUTE,
+    capacity: overrides.burst ?? overrides.requestsPerMinute ?? config.LLM_REQUESTS_PER_MINUTE,
+    maxWaitMs: overrides.rateLimitMaxWaitMs ?? config.STEP_TIMEOUT,
+    now: overrides.now ?? Date.now,
+    sleep: overrides.sleep ?? realSleep,
+    logger,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { alertText, createMemory, LocalEmbedder, memoryAlertOf, runbookPluginProblems } from '../memory';
@@ -36,6 +37,8 @@ export interface DiagnosisStackDeps {
   scrubber: Scrubber;
   /** Model calls and plugin runs are measured here when given. */
   metrics?: Metrics;
+  /** The app's shared-state connection (REDIS_URL): the model's request rate is shared by every instance. */
+  redis?: Redis;
 }
 
 /**
@@ -45,7 +48,7 @@ export interface DiagnosisStackDeps {
  */
 export async function createDiagnosisStack(config: Config, deps: DiagnosisStackDeps): Promise<DiagnosisStack> {
   const { orm, plugins, targets, journal, logger, scrubber, metrics } = deps;
-  const llm = observeLlm(createLlm(config, logger), metrics);
+  const llm = observeLlm(createLlm(config, logger, {}, deps.redis), metrics);
   const memory = createMemory({ orm, embedder: createEmbedder(config) ?? new LocalEmbedder(), logger, defaultK: config.MEMORY_RECALL_K });
   const runbooks = await loadShippedRunbooks(config, memory, plugins, logger);
   const diagnostician = createDiagnostician(config, {

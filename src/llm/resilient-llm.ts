@@ -5,6 +5,7 @@ import { untilAborted } from './resilience/clock';
 import { withDefaults } from './resilience/options';
 import type { ResilienceOptions, ResilienceSettings, ResilienceStats } from './resilience/options';
 import { TokenBucket } from './resilience/rate-limiter';
+import type { RateLimiter } from './resilience/rate-limiter';
 import { ResponseCache, requestKey } from './resilience/response-cache';
 
 export type { ResilienceOptions, ResilienceStats } from './resilience/options';
@@ -17,15 +18,17 @@ interface InFlight {
 
 /**
  * Wraps any LlmPort with what a paid, rate-limited, sometimes-overloaded API needs: a per-attempt timeout,
- * retries with backoff, a circuit breaker, a request-rate limit and a response cache. Errors that reach
- * the caller are LlmSpendLimitError, non-retryable LlmError, LlmUnavailableError, or the caller's own abort.
+ * retries with backoff, a circuit breaker, a request-rate limit (this process's bucket, or `rateLimiter`:
+ * one shared through Redis) and a response cache. Errors that reach the caller are LlmSpendLimitError,
+ * non-retryable LlmError, LlmUnavailableError (RateLimitWaitError among them), or the caller's own abort.
  */
 export class ResilientLlm implements LlmPort {
   readonly provider: string;
   readonly model: string;
   private readonly options: ResilienceSettings;
   private readonly breaker: CircuitBreaker;
-  private readonly bucket: TokenBucket;
+  private readonly bucket: RateLimiter;
+  /** Per instance on purpose: a miss costs one model call, and sharing answers would need them in Redis. */
   private readonly cache: ResponseCache;
   private readonly inFlight = new Map<string, InFlight>();
   private readonly counters = { calls: 0, attempts: 0, retries: 0, cacheHits: 0, shared: 0, failures: 0 };
@@ -37,9 +40,10 @@ export class ResilientLlm implements LlmPort {
     this.provider = inner.provider;
     this.model = inner.model;
     this.options = withDefaults(options);
-    const { now, sleep, requestsPerMinute } = this.options;
+    const { now, sleep, requestsPerMinute, rateLimitMaxWaitMs } = this.options;
     this.breaker = new CircuitBreaker(this.options.circuitFailures, this.options.circuitCooldownMs, now);
-    this.bucket = new TokenBucket(requestsPerMinute, this.options.burst ?? requestsPerMinute, now, sleep);
+    this.bucket =
+      this.options.rateLimiter ?? new TokenBucket({ requestsPerMinute, capacity: this.options.burst ?? requestsPerMinute, maxWaitMs: rateLimitMaxWaitMs }, now, sleep);
     this.cache = new ResponseCache(this.options.cacheTtlMs, this.options.cacheMaxEntries, now);
   }
 

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { UsageUnavailableError } from './usage';
 import type { UsageClaim, UsageCount, UsageRead, UsageStore } from './usage';
 
 /**
@@ -58,6 +60,32 @@ end
 return out
 `;
 
+export interface UsageRetry {
+  /** How long one read or claim may keep retrying a Redis outage, in all. Default 5 s. */
+  budgetMs?: number;
+  /** The first pause between attempts; it doubles, up to 1 s. Default 200 ms. */
+  firstDelayMs?: number;
+}
+
+class RedisTimeout extends Error {}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// Redis answers these while it loads, fails over or is briefly overloaded.
+const TRANSIENT_REPLY = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b/;
+
+/** A failure of the connection to Redis (or a Redis briefly not serving) that may pass, not a bad script or reply. */
+export function isTransientRedisError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (
+    error instanceof RedisTimeout ||
+    error.name === 'MaxRetriesPerRequestError' ||
+    (code !== undefined && TRANSIENT_CODES.has(code)) ||
+    /Connection is closed|Stream isn't writeable|Command timed out/.test(error.message) ||
+    TRANSIENT_REPLY.test(error.message)
+  );
+}
+
 export class RedisUsage implements UsageStore {
   /**
    * @param prefix namespaces the keys; the braces keep them in one cluster slot, as a multi-key script needs.
@@ -65,12 +93,14 @@ export class RedisUsage implements UsageStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'ai-fixer:{policy}:',
+    private readonly retry: UsageRetry = {},
   ) {}
 
   async read(windows: UsageRead[], now: number): Promise<UsageCount[]> {
     if (windows.length === 0) return [];
     const args = windows.flatMap((w) => [w.windowMs, w.exclude.length, ...w.exclude]);
-    const reply = (await this.redis.eval(READ, windows.length, ...windows.map((w) => this.prefix + w.key), now, ...args)) as number[];
+    const keys = windows.map((w) => this.prefix + w.key);
+    const reply = (await this.retrying('read', () => this.redis.eval(READ, windows.length, ...keys, now, ...args))) as number[];
     return windows.map((_, i) => {
       const newest = Number(reply[i * 2 + 1]);
       return { count: Number(reply[i * 2]), newest: newest < 0 ? null : newest };
@@ -80,11 +110,47 @@ export class RedisUsage implements UsageStore {
   async claim(claims: UsageClaim[], now: number): Promise<{ ok: boolean; full: string[] }> {
     if (claims.length === 0) return { ok: true, full: [] };
     const args = claims.flatMap((c) => [c.windowMs, c.limit, c.members.length, ...c.members]);
-    const full = (await this.redis.eval(CLAIM, claims.length, ...claims.map((c) => this.prefix + c.key), now, ...args)) as string[];
+    const keys = claims.map((c) => this.prefix + c.key);
+    // Safe to repeat: a claim whose answer was lost finds its members already there and counts them once.
+    const full = (await this.retrying('claim', () => this.redis.eval(CLAIM, claims.length, ...keys, now, ...args))) as string[];
     return { ok: full.length === 0, full: full.map((key) => key.slice(this.prefix.length)) };
   }
 
   async close(): Promise<void> {
     await this.redis.quit();
+  }
+
+  /**
+   * Runs `op` until it succeeds, fails for a reason other than an outage, or the retry budget is spent
+   * (each attempt is cut off at the budget too: ioredis may hold a command through several reconnects).
+   */
+  private async retrying(what: string, op: () => Promise<unknown>): Promise<unknown> {
+    const { budgetMs = 5_000, firstDelayMs = 200 } = this.retry;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await withDeadline(op(), started + budgetMs - Date.now());
+      } catch (error) {
+        if (!isTransientRedisError(error)) throw error;
+        const delayMs = Math.min(1_000, firstDelayMs * 2 ** (attempt - 1));
+        if (Date.now() + delayMs >= started + budgetMs) {
+          const why = error instanceof Error ? error.message : String(error);
+          throw new UsageUnavailableError(`Redis unreachable for the usage ${what} (${attempt} attempt(s) in ${Date.now() - started} ms): ${why}`, { cause: error });
+        }
+        await sleep(delayMs);
+      }
+    }
+  }
+}
+
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisTimeout(`Redis did not answer within ${Math.max(0, ms)} ms`)), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -35,6 +35,11 @@ export interface UsageStore {
   close(): Promise<void>;
 }
 
+/** The shared usage store could not be reached, even after retrying: quotas and cooldowns are unknown. */
+export class UsageUnavailableError extends Error {
+  override name = 'UsageUnavailableError';
+}
+
 /** One process only: counts are lost on restart and not shared. */
 export class MemoryUsage implements UsageStore {
   private readonly windows = new Map<string, Map<string, number>>();

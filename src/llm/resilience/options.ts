@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { BreakerState } from './circuit-breaker';
 import { realSleep } from './clock';
 import type { Now, Sleep } from './clock';
+import type { RateLimiter } from './rate-limiter';
 
 export interface ResilienceOptions {
   /** Per attempt; a timeout is a retryable failure. Default 60 s. */
@@ -20,6 +21,10 @@ export interface ResilienceOptions {
   requestsPerMinute?: number;
   /** Requests allowed back to back before the rate applies. Default: requestsPerMinute. */
   burst?: number;
+  /** A call whose rate-limit slot is further off fails at once (RateLimitWaitError). Default 5 min. */
+  rateLimitMaxWaitMs?: number;
+  /** Grants the request slots instead of this process's own bucket (e.g. a RedisTokenBucket shared by every instance). */
+  rateLimiter?: RateLimiter;
   /** How long identical requests are answered from memory; 0 turns the cache off. Default 10 min. */
   cacheTtlMs?: number;
   cacheMaxEntries?: number;
@@ -44,7 +49,8 @@ export interface ResilienceStats {
   breakerOpens: number;
 }
 
-export type ResilienceSettings = Required<Omit<ResilienceOptions, 'logger' | 'burst'>> & Pick<ResilienceOptions, 'logger' | 'burst'>;
+type Optional = 'logger' | 'burst' | 'rateLimiter';
+export type ResilienceSettings = Required<Omit<ResilienceOptions, Optional>> & Pick<ResilienceOptions, Optional>;
 
 /** `{ timeoutMs: undefined }` means "the default", not "no timeout". */
 export function withDefaults(options: ResilienceOptions): ResilienceSettings {
@@ -57,6 +63,7 @@ export function withDefaults(options: ResilienceOptions): ResilienceSettings {
     circuitFailures: 5,
     circuitCooldownMs: 60_000,
     requestsPerMinute: 60,
+    rateLimitMaxWaitMs: 5 * 60_000,
     cacheTtlMs: 10 * 60_000,
     cacheMaxEntries: 500,
     now: Date.now,
