@@ -17,13 +17,19 @@ export interface ClaimedWorkOptions {
   logger: Logger;
   /** A claim not heartbeaten for this long is presumed abandoned by a dead holder. */
   staleAfterMs?: number;
+  /**
+   * The delivery was acknowledged already (a replay): if the work fails, the claim is kept for the
+   * replayer rather than given back for a redelivery that will not come.
+   */
+  replaying?: boolean;
 }
 
 /**
  * Runs `work` for the first delivery of `key` (or one taken over from a holder that died) and
  * completes the claim once the work is persisted. While the work runs, the claim is heartbeaten so
  * that nobody takes it over; `replay` is kept with the claim until then, so that if this process dies
- * the work is done again by another (DeliveryReplayer). A failure gives the claim back.
+ * the work is done again by another (DeliveryReplayer). A failure before the answer gives the claim
+ * back (the sender redelivers); a failed replay leaves it for the next one.
  */
 export async function runClaimed<T>(
   options: ClaimedWorkOptions,
@@ -49,7 +55,7 @@ export async function runClaimed<T>(
     return { first: true, value };
   } catch (error) {
     stopHeartbeat();
-    await options.inbound.release(key).catch((releaseError: unknown) => {
+    await (options.replaying ? options.inbound.abandon(key) : options.inbound.release(key)).catch((releaseError: unknown) => {
       options.logger.error({ err: releaseError, key }, 'could not release an inbound claim; it is taken again once stale');
     });
     throw error;

@@ -81,11 +81,16 @@ export class InboundStore {
     );
   }
 
-  /**
-   * Gives a claim back because its work failed and nothing was persisted: a redelivery takes it at
-   * once, and a delivery kept for replay stays, for the replayer to try again (bounded by MAX_TAKEOVERS).
-   */
+  /** Forgets a claim whose work failed before it was acknowledged: the sender's redelivery is taken again. */
   async release(key: string): Promise<void> {
+    await this.orm.em.fork().nativeDelete(InboundEventRecord, { key });
+  }
+
+  /**
+   * Leaves a claim whose replay failed to be replayed again at the next sweep (nobody else will
+   * redeliver an acknowledged delivery), bounded by MAX_TAKEOVERS.
+   */
+  async abandon(key: string): Promise<void> {
     await this.orm.em.fork().getConnection().execute(`update inbound_events set received_at = '-infinity' where key = ? and done_at is null`, [key]);
   }
 

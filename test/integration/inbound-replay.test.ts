@@ -6,7 +6,7 @@ import { DeliveryReplayer } from '../../src/intake/delivery-replayer';
 import { InboundStore, MAX_TAKEOVERS } from '../../src/store/inbound-store';
 import { startFlakyService } from '../fakes/flaky-service';
 import type { FlakyService } from '../fakes/flaky-service';
-import { ALERT_TEXT, APPROVER, BOT, clickEvent, larkInbound, messageEvent, RecordingChat } from '../support/lark-inbound-kit';
+import { ALERT_TEXT, APPROVER, BOT, clickEvent, detectTaggedAlerts, larkInbound, messageEvent, RecordingChat } from '../support/lark-inbound-kit';
 import { eventually } from '../support/runtime-harness';
 import { createWorkflowHarness, flakyTargets } from '../support/workflow-harness';
 import type { WorkflowHarness } from '../support/workflow-harness';
@@ -92,6 +92,26 @@ describe('deliveries abandoned by an instance that died', () => {
     expect(await replayer.sweep()).toBe(1);
     await inbound.close();
     expect((await h.runtime.get(id))?.context.approvals.diagnosis?.by.id).toBe(APPROVER);
+  });
+
+  it('keeps a delivery whose replay failed and finishes it at the next sweep (no sender will redeliver it)', async () => {
+    const alert = normalizeMessageEvent(messageEvent('om_alert_2', ALERT_TEXT), { openId: BOT });
+    await store.claimDelivery('lark:message:om_alert_2', STALE_MS, { channel: 'lark', kind: 'message', data: alert });
+    let failures = 1;
+    const inbound = larkInbound(h, new RecordingChat(), {
+      staleClaimMs: STALE_MS,
+      detectAlerts: (message) => {
+        if (failures-- > 0) throw new Error('detector unavailable');
+        return detectTaggedAlerts(message);
+      },
+    });
+    const replayer = new DeliveryReplayer({ channel: 'lark', inbound: store, target: inbound, logger: h.logger, staleAfterMs: STALE_MS });
+    await sleep(STALE_MS * 2);
+    expect(await replayer.sweep()).toBe(1);
+    expect(await h.runtime.listOpen()).toEqual([]);
+    expect(await replayer.sweep()).toBe(1); // at once: a failed replay is not waited on like a live holder
+    await inbound.close();
+    expect(await h.runtime.listOpen()).toHaveLength(1);
   });
 
   it('leaves alone a claim whose holder is alive and still working', async () => {

@@ -67,18 +67,18 @@ export class LarkInbound implements ReplayTarget {
    * answer for a card click (its card still to be rendered for Lark), otherwise undefined.
    * Throws when the delivery could not be persisted, so that Lark delivers it again.
    */
-  async handleEvent(raw: unknown): Promise<CardActionAnswer | undefined> {
+  async handleEvent(raw: unknown, replaying = false): Promise<CardActionAnswer | undefined> {
     this.assertOpen();
     try {
       const { eventId, eventType } = eventEnvelope(raw);
       const key = `lark:event:${eventId}`;
-      if (eventType === 'card.action.trigger') return await this.clickOnce(key, normalizeCardAction(raw), this.kept('event', raw));
+      if (eventType === 'card.action.trigger') return await this.clickOnce(key, normalizeCardAction(raw), this.kept('event', raw), replaying);
       if (eventType !== 'im.message.receive_v1') {
         this.options.logger.debug({ eventId, eventType }, 'lark event type not handled');
         return undefined;
       }
       const message = normalizeMessageEvent(raw, this.bot);
-      await this.once(key, this.kept('event', raw), () => this.handleMessage(message));
+      await this.once(key, this.kept('event', raw), replaying, () => this.handleMessage(message, replaying));
       return undefined;
     } catch (error) {
       // Redelivering a malformed event cannot help: it is logged and acknowledged.
@@ -89,15 +89,15 @@ export class LarkInbound implements ReplayTarget {
   }
 
   /** A message from any door (event, chat history); each message id is handled once. */
-  async handleMessage(message: LarkInboundMessage): Promise<void> {
+  async handleMessage(message: LarkInboundMessage, replaying = false): Promise<void> {
     this.assertOpen();
-    await this.once(`lark:message:${message.messageId}`, this.kept('message', message), () => this.routeMessage(message));
+    await this.once(`lark:message:${message.messageId}`, this.kept('message', message), replaying, () => this.routeMessage(message));
   }
 
   /** Does again the work of a delivery whose claim was abandoned (the instance that took it died). */
   async replay({ key, replay }: UnfinishedDelivery): Promise<void> {
-    if (replay.kind === 'event') await this.handleEvent(replay.data);
-    else if (replay.kind === 'message' && isInboundMessage(replay.data)) await this.handleMessage(replay.data);
+    if (replay.kind === 'event') await this.handleEvent(replay.data, true);
+    else if (replay.kind === 'message' && isInboundMessage(replay.data)) await this.handleMessage(replay.data, true);
     else this.options.logger.error({ key, kind: replay.kind }, 'cannot replay this delivery; left for pruning');
   }
 
@@ -125,11 +125,12 @@ export class LarkInbound implements ReplayTarget {
 
   /**
    * Runs `work` for the first delivery of `key` (runClaimed): a failure gives the claim back so a
-   * redelivery is taken; a redelivery while the work is in progress is acknowledged, since the claim
-   * keeps the delivery and is replayed if its holder dies.
+   * redelivery is taken (a failed replay keeps it for the next); a redelivery while the work is in
+   * progress is acknowledged, since the claim keeps the delivery and is replayed if its holder dies.
    */
-  private async once<T>(key: string, replay: ReplayPayload, work: () => Promise<T | FinishesLater<T>>): Promise<ClaimedOutcome<T>> {
-    const outcome = await runClaimed({ inbound: this.options.inbound, logger: this.options.logger, staleAfterMs: this.options.staleClaimMs }, key, replay, work);
+  private async once<T>(key: string, replay: ReplayPayload, replaying: boolean, work: () => Promise<T | FinishesLater<T>>): Promise<ClaimedOutcome<T>> {
+    const { inbound, logger, staleClaimMs } = this.options;
+    const outcome = await runClaimed({ inbound, logger, staleAfterMs: staleClaimMs, replaying }, key, replay, work);
     if (!outcome.first) this.options.logger.debug({ key, claim: outcome.claim }, 'lark redelivery ignored');
     return outcome;
   }
@@ -139,9 +140,9 @@ export class LarkInbound implements ReplayTarget {
   }
 
   /** A click that fails is answered with a toast (the person can click again) rather than redelivered. */
-  private async clickOnce(key: string, click: LarkCardClick, replay: ReplayPayload): Promise<CardActionAnswer> {
+  private async clickOnce(key: string, click: LarkCardClick, replay: ReplayPayload, replaying: boolean): Promise<CardActionAnswer> {
     try {
-      const result = await this.once(key, replay, () => this.handleCardAction(click));
+      const result = await this.once(key, replay, replaying, () => this.handleCardAction(click));
       return result.first ? result.value : { toast: { type: 'info', content: 'Already received this click.' } };
     } catch (error) {
       this.options.logger.error({ err: error, incidentId: click.incidentId }, 'card click failed');

@@ -104,13 +104,13 @@ export class WebInbound implements ReplayTarget {
   }
 
   /** A button on one of the bot's cards, checked against the card as stored, then handled like a Lark click. */
-  async click(input: WebClickInput): Promise<CardActionAnswer> {
+  async click(input: WebClickInput, replaying = false): Promise<CardActionAnswer> {
     const message = await this.options.chat.find(input.messageId);
     if (!message?.card || !buttonOnCard(message.card, input.value)) return toast('error', 'This button is not on that card.');
     const { inbound, logger, staleClaimMs } = this.options;
     const replay = { channel: WEB_CHANNEL, kind: 'click', data: input };
-    // A failure gives the claim back: the same click may be tried again.
-    const outcome = await runClaimed({ inbound, logger, staleAfterMs: staleClaimMs }, `web:click:${input.id}`, replay, () => this.applyClick(input, message));
+    // A failure gives the claim back: the same click may be tried again (a failed replay is tried again later).
+    const outcome = await runClaimed({ inbound, logger, staleAfterMs: staleClaimMs, replaying }, `web:click:${input.id}`, replay, () => this.applyClick(input, message));
     return outcome.first ? outcome.value : toast('info', 'Already received this click.');
   }
 
@@ -119,7 +119,7 @@ export class WebInbound implements ReplayTarget {
     if (delivery.replay.kind !== 'click') return this.lark.replay(delivery);
     const input = WebClickInput.safeParse(delivery.replay.data);
     if (!input.success) return void this.options.logger.error({ key: delivery.key }, 'cannot replay this click; left for pruning');
-    await this.click(input.data);
+    await this.click(input.data, true);
   }
 
   close(): Promise<void> {
