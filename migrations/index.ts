@@ -6,6 +6,7 @@ import { Migration20261126010000AgentActivity } from './Migration20261126010000A
 import { Migration20261126030000WebConsole } from './Migration20261126030000WebConsole';
 import { Migration20261126040000InboundCompletion } from './Migration20261126040000InboundCompletion';
 import { Migration20261126050000InboundReplay } from './Migration20261126050000InboundReplay';
+import { Migration20261126060000DeferredAlerts } from './Migration20261126060000DeferredAlerts';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126030000WebConsole', class: Migration20261126030000WebConsole },
   { name: 'Migration20261126040000InboundCompletion', class: Migration20261126040000InboundCompletion },
   { name: 'Migration20261126050000InboundReplay', class: Migration20261126050000InboundReplay },
+  { name: 'Migration20261126060000DeferredAlerts', class: Migration20261126060000DeferredAlerts },
 ];

@@ -13,6 +13,8 @@ import { provideIncidentMachine } from './implementations';
 import { createInboundHandler } from './intake/inbound-handler';
 import { createDiagnosisStack } from './llm/diagnosis-stack';
 import { RedactingIntake } from './intake/redacting-intake';
+import { DeferringIntake } from './intake/deferring-intake';
+import { DeferredAlertDrainer } from './intake/deferred-alert-drainer';
 import { RedactingChat } from './chat/redacting-chat';
 import { createScrubber, secretsIn } from './security';
 import { createCipher } from './security/create-cipher';
@@ -39,6 +41,7 @@ import { createWebChat, startWebConsole } from './server/console/web-console';
 import { startSharedLiveFeed } from './server/console/shared-live-feed';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { ExecutionStore } from './store/execution-store';
+import { DeferredAlertStore } from './store/deferred-alert-store';
 import { IncidentStore } from './store/incident-store';
 import { closeOrm, migrate, openOrm } from './store/orm';
 import { RecordStore } from './store/record-store';
@@ -123,8 +126,11 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   watchIncidents(metrics, { runtime, orm, gate, larkQueueDepth: lark && (() => lark.chat.queueDepth) });
 
   diagnosis.attach((listener) => runtime.subscribe(listener));
-  // Intake opens incidents with the alert's secrets redacted.
-  const intake = new RedactingIntake(runtime, scrubber);
+  // Intake opens incidents with the alert's secrets redacted; a repeat for an incident busy on another instance waits in the database.
+  const deferredAlerts = new DeferredAlertStore(orm);
+  const intake = new RedactingIntake(new DeferringIntake(runtime, deferredAlerts, logger), scrubber);
+  // Work one instance at a time does (reading a chat's history, recording deferred repeats).
+  const clusterLocks = leases ? new ObservedLocks(new LeasedLock(leases, 0), metrics) : locks;
 
   const listPlugins = () => [
     ...plugins.list(),
@@ -135,7 +141,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     runtime.subscribe((change) => {
       if (router.owner(change.context.chatId) === lark?.chat) listener(change);
     });
-  const larkIntake = lark?.listen({ service: intake, subscribe: larkChanges, inboundStore, locks: leases ? new ObservedLocks(new LeasedLock(leases, 0), metrics) : locks, plugins: listPlugins, access: policy.access });
+  const larkIntake = lark?.listen({ service: intake, subscribe: larkChanges, inboundStore, locks: clusterLocks, plugins: listPlugins, access: policy.access });
   // Behind one load balancer, a console also shows what the other instances persisted (Redis pub/sub).
   const liveFeed = leaseRedis
     ? startSharedLiveFeed({ redis: leaseRedis, local: { chat: (l) => webChat.subscribe(l), incidents: (l) => runtime.subscribe(l) }, logger })
@@ -165,6 +171,8 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   const resumed = await runtime.recover();
   const sweeper = new DeadlineSweeper(incidentStore, runtime, logger, config.DEADLINE_SWEEP_INTERVAL, { adoptOrphans: !!leases });
   sweeper.start();
+  const deferredDrainer = new DeferredAlertDrainer({ store: deferredAlerts, service: runtime, locks: clusterLocks, logger, intervalMs: config.DEADLINE_SWEEP_INTERVAL });
+  deferredDrainer.start();
   const tls = config.TLS_CERT && config.TLS_KEY ? { cert: await readFile(config.TLS_CERT), key: await readFile(config.TLS_KEY) } : undefined;
   const server = await startHttpServer({
     port: config.PORT,
@@ -201,6 +209,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
           ['console chat', () => consoleChat?.close()],
           ['lark intake', () => larkIntake?.stop()],
           ['deadline sweeper', () => sweeper.stop()],
+          ['deferred repeats', () => deferredDrainer.stop()],
           ['running steps', () => letStepsFinish(runtime, config.SHUTDOWN_GRACE, logger)],
           ['runtime', () => runtime.stop()],
           ['web console', () => webConsole.stop()],

@@ -3,6 +3,10 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IncidentBusyError } from '../../src/locks/lease-port';
 import { RedisLeases } from '../../src/locks/redis-leases';
+import { MemoryLock } from '../../src/locks/memory-lock';
+import { DeferredAlertDrainer } from '../../src/intake/deferred-alert-drainer';
+import { DeferringIntake } from '../../src/intake/deferring-intake';
+import { DeferredAlertStore } from '../../src/store/deferred-alert-store';
 import { startFlakyService } from '../fakes/flaky-service';
 import { ControllableActors } from '../support/controllable-actors';
 import { createTestDatabase } from '../support/database';
@@ -136,5 +140,39 @@ describe('several instances on one database and one Redis', () => {
     await stateOf(a, id, 'escalated');
     const timeline = await a.store.timeline(id);
     expect(timeline.filter((e) => e.eventType === 'xstate.done.actor.diagnosisApprovalTimer')).toHaveLength(1);
+  });
+
+  it('a repeat alert for an incident busy on another instance is acknowledged, kept, and recorded once it is free', async () => {
+    const db = await database();
+    const prefix = `test:mi5:${Date.now()}:`;
+    const a = await instance(db, prefix);
+    const b = await instance(db, prefix, { leaseWaitMs: 200 });
+    const deferred = new DeferredAlertStore(b.h.orm);
+    const intakeOnB = new DeferringIntake(b.h.runtime, deferred, logger);
+    const drainer = new DeferredAlertDrainer({ store: deferred, service: b.h.runtime, locks: new MemoryLock(), logger, intervalMs: 60_000 });
+    const { id } = await a.h.runtime.create({ alert, chatId: 'ops', by: { id: 'm' } });
+    await eventually(() => (a.actors.isPending(id, 'triage') ? true : undefined), 'triage to start on A');
+
+    const repeat = await intakeOnB.create({ alert, chatId: 'ops', by: { id: 'm' } });
+    expect(repeat).toMatchObject({ id, opened: false });
+    expect(await deferred.waiting(10)).toHaveLength(1);
+    expect(await drainer.drain()).toBe(0); // still busy on A: kept
+    expect((await deferred.waiting(10))[0]?.attempts).toBe(1);
+
+    a.actors.settle(id, 'triage', { output: { verdict: 'new', reason: 'new' } });
+    await eventually(() => (a.actors.isPending(id, 'diagnose') ? true : undefined), 'diagnose on A');
+    a.actors.settle(id, 'diagnose', { output: diagnosis });
+    await eventually(() => (a.actors.isPending(id, 'sendDiagnosisCard') ? true : undefined), 'the card step on A');
+    a.actors.settle(id, 'sendDiagnosisCard', { output: { messageId: 'card-1' } });
+    await stateOf(a.h, id, 'open.awaitingDiagnosisApproval');
+    await eventually(() => (a.h.runtime.isLive(id) ? undefined : true), 'the incident to park on A');
+
+    expect(await drainer.drain()).toBe(1);
+    expect(await deferred.waiting(10)).toEqual([]);
+    const view = await b.h.runtime.get(id);
+    expect(view?.context.repeats).toBe(1);
+    expect(view?.state).toBe('open.awaitingDiagnosisApproval');
+    expect(await drainer.drain()).toBe(0); // recorded once
+    expect((await b.h.runtime.get(id))?.context.repeats).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { AgentActivityRecord } from './agent-activity.entity';
 import { ChatCursorRecord } from './chat-cursor.entity';
+import { DeferredAlertRecord } from './deferred-alert.entity';
 import { DiagnosisRecord } from './diagnosis.entity';
 import { ExecutionRecord } from './execution.entity';
 import { InboundEventRecord } from './inbound-event.entity';
@@ -13,6 +14,7 @@ import { WebMessageRecord } from './web-message.entity';
 export {
   AgentActivityRecord,
   ChatCursorRecord,
+  DeferredAlertRecord,
   InboundEventRecord,
   DiagnosisRecord,
   ExecutionRecord,
@@ -40,4 +42,5 @@ export const ALL_ENTITIES = [
   ChatCursorRecord,
   AgentActivityRecord,
   WebMessageRecord,
+  DeferredAlertRecord,
 ];

@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+import type { IncidentEvent } from '../domain';
+import { IncidentBusyError } from '../locks/lease-port';
+import type { CreateIncidentRequest, IncidentService, ReportedIncident } from '../runtime/incident-service';
+import type { DeferredAlertStore } from '../store/deferred-alert-store';
+
+/**
+ * With several instances, a repeat of an alert whose incident another instance is working on (a long
+ * diagnosis, say) cannot be recorded on it until that instance lets go. Rather than refuse the
+ * monitoring tool (it would retry for a while, then give up), the repeat is persisted and acknowledged;
+ * the DeferredAlertDrainer records it once the incident is free.
+ */
+export class DeferringIntake implements IncidentService {
+  constructor(
+    private readonly inner: IncidentService,
+    private readonly deferred: DeferredAlertStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async create(request: CreateIncidentRequest): Promise<ReportedIncident> {
+    try {
+      return await this.inner.create(request);
+    } catch (error) {
+      // Only a repeat meets a busy incident: a new incident is never held by anyone else.
+      if (!(error instanceof IncidentBusyError)) throw error;
+      const view = await this.inner.get(error.incidentId);
+      if (!view) throw error;
+      await this.deferred.add(error.incidentId, request);
+      this.logger.info({ incidentId: error.incidentId, fingerprint: request.alert.fingerprint }, 'repeat alert deferred: its incident is busy on another instance');
+      return { ...view, opened: false };
+    }
+  }
+
+  send(incidentId: string, event: IncidentEvent) {
+    return this.inner.send(incidentId, event);
+  }
+
+  get(incidentId: string) {
+    return this.inner.get(incidentId);
+  }
+
+  listOpen(limit?: number) {
+    return this.inner.listOpen(limit);
+  }
+}
