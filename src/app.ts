@@ -82,7 +82,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   // Secrets the targets reference (tokens, passwords in URLs) are redacted wherever they would show.
   scrubber.addSecrets(secretsIn(targets));
   const { registry: plugins, broken } = await createRegistry({ pluginsDir: config.PLUGINS_DIR, logger });
-  const inboundStore = new InboundStore(orm);
+  const inboundStore = new InboundStore(orm, cipher);
   const locks = new ObservedLocks(new MemoryLock(), metrics);
   // Several instances share incidents through leases in Redis; one instance keeps them in memory.
   const leaseRedis = config.REDIS_URL ? createRedisClient(config.REDIS_URL, logger) : undefined;

@@ -57,6 +57,11 @@ export class DeliveryReplayer {
     const { inbound, channel, logger } = this.options;
     const abandoned = await inbound.unfinished(channel, this.options.staleAfterMs ?? DEFAULT_STALE_CLAIM_MS);
     for (const delivery of abandoned) {
+      if ('unreadable' in delivery) {
+        logger.error({ err: delivery.unreadable, key: delivery.key }, 'cannot open a kept delivery; it is not replayed');
+        await inbound.giveUp(delivery.key);
+        continue;
+      }
       logger.warn({ key: delivery.key, kind: delivery.replay.kind }, 'finishing a delivery abandoned by a stopped instance');
       try {
         await this.options.target.replay(delivery);

@@ -1,4 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { PLAINTEXT } from '../security/encryption';
+import type { DataCipher } from '../security/encryption';
 import { ChatCursorRecord, InboundEventRecord } from './entities';
 
 export interface ChatCursor {
@@ -22,6 +24,12 @@ export interface UnfinishedDelivery {
   replay: ReplayPayload;
 }
 
+/** A kept delivery this instance cannot open (sealed with a key it does not have). */
+export interface UnreadableDelivery {
+  key: string;
+  unreadable: Error;
+}
+
 /** A claim nobody completed within this is presumed left by a crash, and its delivery is taken again. */
 export const DEFAULT_STALE_CLAIM_MS = 30_000;
 /** A delivery taken over this often without being finished is given up (logged), not replayed forever. */
@@ -29,7 +37,11 @@ export const MAX_TAKEOVERS = 5;
 
 /** Dedup of inbound deliveries and the per-chat history cursors. */
 export class InboundStore {
-  constructor(private readonly orm: MikroORM) {}
+  /** `cipher` seals what a claim keeps for replay (raw alert text may hold secrets until it is redacted). */
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly cipher: DataCipher = PLAINTEXT,
+  ) {}
 
   /**
    * Claims a delivery, atomically across instances: `claimed` the first time — or when an earlier
@@ -45,7 +57,7 @@ export class InboundStore {
          set received_at = now(), takeovers = inbound_events.takeovers + 1, replay = coalesce(excluded.replay, inbound_events.replay)
          where inbound_events.done_at is null and inbound_events.received_at < now() - make_interval(secs => ?)
        returning key`,
-      [key, replay === undefined ? null : JSON.stringify(replay), staleAfterMs / 1000],
+      [key, replay === undefined ? null : JSON.stringify({ ...replay, data: this.cipher.seal(replay.data, replayContext(key)) }), staleAfterMs / 1000],
     );
     if (taken.length === 1) return 'claimed';
     const [row] = await connection.execute<{ done: boolean }[]>('select done_at is not null as done from inbound_events where key = ?', [key]);
@@ -71,14 +83,26 @@ export class InboundStore {
    * Claims of `channel` whose holder stopped heartbeating before completing them (it died), oldest
    * first. Taking one over still goes through {@link claimDelivery}, so one instance gets each.
    */
-  async unfinished(channel: string, staleAfterMs = DEFAULT_STALE_CLAIM_MS, limit = 20): Promise<UnfinishedDelivery[]> {
-    return this.orm.em.fork().getConnection().execute<UnfinishedDelivery[]>(
+  async unfinished(channel: string, staleAfterMs = DEFAULT_STALE_CLAIM_MS, limit = 20): Promise<(UnfinishedDelivery | UnreadableDelivery)[]> {
+    const rows = await this.orm.em.fork().getConnection().execute<UnfinishedDelivery[]>(
       `select key, replay from inbound_events
         where done_at is null and replay is not null and replay->>'channel' = ? and takeovers < ?
           and received_at < now() - make_interval(secs => ?)
         order by received_at limit ?`,
       [channel, MAX_TAKEOVERS, staleAfterMs / 1000, limit],
     );
+    return rows.map(({ key, replay }) => {
+      try {
+        return { key, replay: { ...replay, data: this.cipher.open(replay.data, replayContext(key)) } };
+      } catch (error) {
+        return { key, unreadable: error instanceof Error ? error : new Error(String(error)) };
+      }
+    });
+  }
+
+  /** Stops replaying a delivery (it stays until pruned, so a redelivery is still recognised). */
+  async giveUp(key: string): Promise<void> {
+    await this.orm.em.fork().getConnection().execute('update inbound_events set takeovers = ? where key = ? and done_at is null', [MAX_TAKEOVERS, key]);
   }
 
   /** Forgets a claim whose work failed before it was acknowledged: the sender's redelivery is taken again. */
@@ -118,4 +142,9 @@ export class InboundStore {
       .merge()
       .execute();
   }
+}
+
+/** Binds a sealed delivery to its claim: copied to another row, it does not open. */
+function replayContext(key: string): string {
+  return `inbound_events.replay:${key}`;
 }

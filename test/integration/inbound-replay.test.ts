@@ -8,6 +8,7 @@ import { startFlakyService } from '../fakes/flaky-service';
 import type { FlakyService } from '../fakes/flaky-service';
 import { ALERT_TEXT, APPROVER, BOT, clickEvent, detectTaggedAlerts, larkInbound, messageEvent, RecordingChat } from '../support/lark-inbound-kit';
 import { eventually } from '../support/runtime-harness';
+import { cipherWith, randomKey } from '../support/sensitive-fix';
 import { createWorkflowHarness, flakyTargets } from '../support/workflow-harness';
 import type { WorkflowHarness } from '../support/workflow-harness';
 
@@ -112,6 +113,23 @@ describe('deliveries abandoned by an instance that died', () => {
     expect(await replayer.sweep()).toBe(1); // at once: a failed replay is not waited on like a live holder
     await inbound.close();
     expect(await h.runtime.listOpen()).toHaveLength(1);
+  });
+
+  it('keeps the delivery sealed when ENCRYPTION_KEY is set, and replays it opened', async () => {
+    const sealing = new InboundStore(h.orm, cipherWith(randomKey()));
+    const secretAlert = { text: '[high] db down password=hunter2-replay service=db' };
+    await sealing.claimDelivery('lark:message:om_sealed', STALE_MS, { channel: 'lark', kind: 'message', data: secretAlert });
+    const [row] = await h.orm.em.fork().getConnection().execute<{ replay: unknown }[]>(`select replay from inbound_events where key = 'lark:message:om_sealed'`);
+    expect(JSON.stringify(row?.replay)).not.toContain('hunter2');
+    expect(row?.replay).toMatchObject({ channel: 'lark', kind: 'message', data: { $enc: 'v1' } });
+    await sleep(STALE_MS * 2);
+    expect(await sealing.unfinished('lark', STALE_MS)).toEqual([{ key: 'lark:message:om_sealed', replay: { channel: 'lark', kind: 'message', data: secretAlert } }]);
+    // Without the key it is never handed out as garbage: reported unreadable, and given up by the replayer.
+    const [unreadable] = await store.unfinished('lark', STALE_MS);
+    expect(unreadable).toMatchObject({ key: 'lark:message:om_sealed', unreadable: expect.any(Error) as unknown });
+    const replayer = new DeliveryReplayer({ channel: 'lark', inbound: store, target: survivor().inbound, logger: h.logger, staleAfterMs: STALE_MS });
+    expect(await replayer.sweep()).toBe(1);
+    expect(await store.unfinished('lark', STALE_MS)).toEqual([]);
   });
 
   it('leaves alone a claim whose holder is alive and still working', async () => {
