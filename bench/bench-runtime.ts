@@ -16,7 +16,7 @@ import { StepMarks } from './step-marks';
 /** The connection pool app.ts gives a real Postgres server; the raw-insert baseline gets the same. */
 export const POOL_SIZE = 10;
 
-/** The real store, timing each transition's own transaction (as opposed to its wait in the per-incident queue). */
+/** The real store, timing each transition's own write, group commit included (as opposed to its wait in the per-incident queue). */
 export class TimedIncidentStore extends IncidentStore {
   readonly saveTransitionMs: number[] = [];
 

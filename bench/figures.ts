@@ -11,7 +11,8 @@ export interface BenchResults {
   durableWrites: DurableWrites;
   workflow: WorkflowLevel[];
   writePaths: WritePathLevel[];
-  intake: IntakeResult;
+  /** Undefined when the run skipped it (`--only`). */
+  intake: IntakeResult | undefined;
   recovery: RecoveryResult[];
 }
 
@@ -31,7 +32,7 @@ const cpu = ({ nodeShareOfCore, machineBusy }: CpuUse) =>
   `Node ${Math.round(nodeShareOfCore * 100)} % of a core, machine ${Math.round(machineBusy * 100)} % busy`;
 
 export function figuresOf(r: BenchResults): Figure[] {
-  return [...workflowFigures(r), ...writePathFigures(r.writePaths), ...intakeFigures(r.intake), ...recoveryFigures(r.recovery), ...writeFigures(r.durableWrites)];
+  return [...workflowFigures(r), ...writePathFigures(r.writePaths), ...(r.intake ? intakeFigures(r.intake) : []), ...recoveryFigures(r.recovery), ...writeFigures(r.durableWrites)];
 }
 
 function workflowFigures({ workflow, durableWrites }: BenchResults): Figure[] {

@@ -9,6 +9,8 @@ export interface QueryCounts {
 }
 
 const WRITE = /^\s*(insert|update|delete|merge)\b/i;
+/** A data-modifying CTE (`with updated as (update …) insert …`) writes too. */
+const WRITING_CTE = /^\s*with\b[\s\S]*\b(insert|update|delete)\b/i;
 
 /**
  * Counts what goes over node-postgres (which MikroORM's knex uses) while it runs, telling transactions
@@ -55,7 +57,7 @@ function classify(open: WeakMap<object, { wrote: boolean }>, counts: QueryCounts
   }
   if (keyword === 'savepoint' || keyword === 'release') return;
   counts.statements++;
-  const writes = WRITE.test(text);
+  const writes = WRITE.test(text) || WRITING_CTE.test(text);
   if (transaction) transaction.wrote ||= writes;
   else if (writes) counts.writeTransactions++;
   else counts.readTransactions++;

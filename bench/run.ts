@@ -1,6 +1,8 @@
 /**
  * `npm run bench` — the orchestrator's own cost against real Postgres, with instant LLM, plugins and chat.
  * `npm run bench -- --smoke` runs tiny sizes for CI: it fails only if the harness breaks, never on targets.
+ * `npm run bench -- --only=workflow,intake` runs some scenarios (durable writes always: the workflow target
+ * is stated in its commits); names: workflow, writePaths, intake, recovery.
  * Prints a table and writes bench/results/<timestamp>.json.
  */
 import { describeEnvironment } from './environment';
@@ -16,6 +18,8 @@ import { FULL, SMOKE } from './sizes';
 
 const smoke = process.argv.includes('--smoke');
 const sizes = smoke ? SMOKE : FULL;
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const selected = (name: keyof BenchResults) => !only || only.includes(name);
 
 async function stage<T>(name: string, measure: () => Promise<T>): Promise<T> {
   process.stderr.write(`bench: ${name}…`);
@@ -32,12 +36,14 @@ async function main(): Promise<void> {
   // Commits per incident first: the throughput target of the workflow scenario is stated in them.
   const results: BenchResults = {
     durableWrites: await stage('durable writes per incident', () => measureDurableWrites(sizes.durableWriteIncidents)),
-    workflow: await stage('full workflow and raw-insert baseline', () => measureWorkflow(sizes.workflow, sizes.warmupIncidents)),
-    writePaths: await stage('where a transition write goes', () =>
-      measureWritePaths(sizes.workflow.map(({ concurrency }) => ({ concurrency, writes: sizes.writePathWrites }))),
-    ),
-    intake: await stage('alert intake', () => measureIntake(sizes.intakeAlerts, sizes.intakeConcurrency)),
-    recovery: await stage('recovery', () => measureRecovery(sizes.recoveryParked)),
+    workflow: selected('workflow') ? await stage('full workflow and raw-insert baseline', () => measureWorkflow(sizes.workflow, sizes.warmupIncidents)) : [],
+    writePaths: selected('writePaths')
+      ? await stage('where a transition write goes', () =>
+          measureWritePaths(sizes.workflow.map(({ concurrency }) => ({ concurrency, writes: sizes.writePathWrites }))),
+        )
+      : [],
+    intake: selected('intake') ? await stage('alert intake', () => measureIntake(sizes.intakeAlerts, sizes.intakeConcurrency)) : undefined,
+    recovery: selected('recovery') ? await stage('recovery', () => measureRecovery(sizes.recoveryParked)) : [],
   };
   const figures = figuresOf(results);
   process.stdout.write(`\n${formatTable(figures)}`);

@@ -19,7 +19,7 @@ export interface WorkflowLevel {
     perSecond: number;
     incident: Summary;
     transition: Summary;
-    /** The transition's own transaction, without its wait behind the incident's previous write. */
+    /** The transition's own write (with its wait to join a group commit), without its wait behind the incident's previous write. */
     saveTransition: Summary;
     byEvent: Record<string, Summary>;
     cpu: CpuUse;

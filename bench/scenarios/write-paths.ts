@@ -29,7 +29,7 @@ const AUDIT_COLUMNS = 'incident_id, seq, at, actor, event_type, from_state, to_s
 
 /**
  * Where a transition's time goes: the same write (snapshot UPDATE … WHERE version, audit INSERT) through
- * IncidentStore (MikroORM), through node-postgres as four round trips, and as one statement — beside the
+ * IncidentStore (its pooled statement, group commit included), through node-postgres as four round trips, and as one statement — beside the
  * raw single-row INSERT. Not a target; it says what bounds the transition figures.
  */
 export async function measureWritePaths(levels: { concurrency: number; writes: number }[]): Promise<WritePathLevel[]> {
@@ -42,12 +42,12 @@ export async function measureWritePaths(levels: { concurrency: number; writes: n
     for (const { concurrency, writes } of levels) {
       const parked = await parkIncidents(bench, concurrency);
       const write = (await bench.store.load(parked[0]!))!;
-      const row: IncidentWrite = { state: write.state, status: write.status, wakeAt: write.wakeAt ?? null, snapshot: write.snapshot, mergedInto: null };
+      const row: IncidentWrite = { at: new Date(), state: write.state, status: write.status, wakeAt: write.wakeAt ?? null, snapshot: write.snapshot, mergedInto: null };
       const values = [row.state, row.status, row.wakeAt, JSON.stringify(row.snapshot)];
       const audit = ['system', 'bench.write', row.state, row.state, JSON.stringify({ by: { id: 'alice' } })];
       const paths: [string, string, Write][] = [
         ['raw single-row INSERT (baseline)', 'raw insert', async (id) => void (await pool.query('insert into bench_raw_inserts (incident_id, payload) values ($1, $2)', [id, audit[4]]))],
-        ['IncidentStore.saveTransition (MikroORM)', 'store (MikroORM)', (id, v) => bench.store.saveTransition(id, v, row, { actor: 'system', eventType: 'bench.write', fromState: row.state, toState: row.state, payload: { by: { id: 'alice' } } })],
+        ['IncidentStore.saveTransition', 'store', (id, v) => bench.store.saveTransition(id, v, row, { actor: 'system', eventType: 'bench.write', fromState: row.state, toState: row.state, payload: { by: { id: 'alice' } } })],
         ['pg: BEGIN, UPDATE, INSERT, COMMIT', 'pg 4 round trips', async (id, v) => {
           const client = await pool.connect();
           try {

@@ -22,7 +22,8 @@ import {
 } from './incident-service';
 import type { CreateIncidentRequest, IncidentChange, IncidentListener, IncidentService, IncidentView, ReportedIncident } from './incident-service';
 import { actorOf, payloadOf, stateName, statusOf, wakeAtOf } from './snapshot-info';
-import { toView } from './incident-view';
+import { toView, viewOfWritten } from './incident-view';
+import type { IncidentColumns } from './incident-view';
 
 type IncidentSnapshot = SnapshotFrom<IncidentMachine>;
 
@@ -30,10 +31,14 @@ type IncidentSnapshot = SnapshotFrom<IncidentMachine>;
 interface LiveIncident {
   id: string;
   actor: XStateActor<IncidentMachine>;
-  /** Version the next write expects to find in the database. */
+  /** Version the next write expects to find in the database (that of the last write enqueued). */
   version: number;
   snapshot: IncidentSnapshot;
   state: string;
+  /** Columns that never change after the incident is opened. */
+  fixed: FixedColumns;
+  /** The last write enqueued (or, for a restored incident, the stored row): what `lastWrite` persists. */
+  written: IncidentWrite;
   /** The last enqueued write; a caller awaits it before acknowledging. */
   lastWrite: Promise<void>;
   /** Woken on every transition (for callers waiting for a step to finish). */
@@ -41,6 +46,10 @@ interface LiveIncident {
   closed: boolean;
   /** This instance's ownership of the incident while it is in memory. */
   lease: Lease;
+}
+
+interface FixedColumns extends Pick<IncidentColumns, 'id' | 'title' | 'severity' | 'fingerprint' | 'chatId' | 'createdAt'> {
+  service: string | null;
 }
 
 /** How long an event may wait for a running step to reach a state that accepts it (e.g. a click racing the card). */
@@ -95,26 +104,29 @@ export class IncidentRuntime implements IncidentService {
     const input = { incidentId: id, alert, chatId: request.chatId, alertMessageId: request.alertMessageId, timeouts: this.options.timeouts };
     const lease = await this.leases.acquire(id, 0);
     if (!lease) throw new Error(`Incident id ${id} is already leased: refusing to open it twice.`);
-    const live = this.spawn(id, 1, { input }, lease);
-    const write = this.writeFor(live);
+    const opened = new Date();
+    const fixed: FixedColumns = {
+      id,
+      fingerprint: alert.fingerprint,
+      title: alert.title,
+      severity: alert.severity,
+      service: alert.service ?? null,
+      chatId: request.chatId,
+      createdAt: opened,
+    };
+    const live = this.spawn(id, 1, { input }, lease, fixed);
+    const write = { ...this.writeFor(live), at: opened };
+    live.written = write;
     await this.insertOrRelease(live, () => this.options.store.insert(
-      {
-        ...write,
-        id,
-        machineVersion: INCIDENT_MACHINE_VERSION,
-        fingerprint: alert.fingerprint,
-        title: alert.title,
-        source: alert.source,
-        severity: alert.severity,
-        service: alert.service ?? null,
-        chatId: request.chatId,
-      },
+      { ...write, ...fixed, machineVersion: INCIDENT_MACHINE_VERSION, source: alert.source },
       { actor: request.by.id, eventType: 'alert.received', fromState: null, toState: live.state, payload: { alert } },
     ));
+    // Answered from what was just written, before the actor starts moving on.
+    const view = this.viewOf(live);
     this.live.set(id, live);
     this.publish({ incidentId: id, eventType: 'alert.received', payload: { alert }, fromState: null, toState: live.state, status: write.status, context: live.snapshot.context });
     live.actor.start();
-    return { ...(await this.mustGet(id)), opened: true };
+    return { ...view, opened: true };
   }
 
   /**
@@ -137,7 +149,7 @@ export class IncidentRuntime implements IncidentService {
     const parsed = IncidentEventSchema.safeParse(event);
     if (!parsed.success) throw new InvalidInputError(`Malformed event: ${parsed.error.issues.map(describeIssue).join('; ')}`);
     const checked = parsed.data;
-    await this.options.locks.withLock(incidentId, async () => {
+    return this.options.locks.withLock(incidentId, async () => {
       let live = this.live.get(incidentId) ?? (await this.rehydrate(incidentId, checked.type));
       await this.untilAcceptedOrSettled(live, checked);
       // It may have parked and left memory while we waited.
@@ -147,9 +159,11 @@ export class IncidentRuntime implements IncidentService {
         throw new EventNotAcceptedError(incidentId, checked.type, live.state);
       }
       live.actor.send(checked);
+      // The transition the event made is the last write enqueued (synchronously, by onSnapshot): answer with it once persisted.
+      const view = this.viewOf(live);
       await live.lastWrite;
+      return view;
     });
-    return this.mustGet(incidentId);
   }
 
   async get(incidentId: string): Promise<IncidentView | null> {
@@ -311,7 +325,9 @@ export class IncidentRuntime implements IncidentService {
         'restoring a snapshot written by another machine version',
       );
     }
-    const live = this.spawn(row.id, row.version, { snapshot: row.snapshot }, lease);
+    const { id, title, severity, fingerprint, chatId, createdAt } = row;
+    const live = this.spawn(row.id, row.version, { snapshot: row.snapshot }, lease, { id, title, severity, service: row.service ?? null, fingerprint, chatId, createdAt });
+    live.written = { at: row.updatedAt, state: row.state, status: row.status, wakeAt: row.wakeAt ?? null, snapshot: row.snapshot, mergedInto: row.mergedInto ?? null };
     if (live.snapshot.status === 'error') throw new Error(`Incident ${row.id} has a snapshot this chart cannot restore.`);
     this.live.set(row.id, live);
     live.actor.start();
@@ -323,8 +339,9 @@ export class IncidentRuntime implements IncidentService {
     version: number,
     start: { input: IncidentInput } | { snapshot: unknown },
     lease: Lease,
+    fixed: FixedColumns,
   ): LiveIncident {
-    const live = { id, version, closed: false, lastWrite: Promise.resolve(), onTransition: new Set(), lease } as LiveIncident;
+    const live = { id, version, fixed, closed: false, lastWrite: Promise.resolve(), onTransition: new Set(), lease } as LiveIncident;
     // Another instance may take over once the lease is gone: stop acting on it here (the version check fences the rest).
     lease.lost.addEventListener('abort', () => {
       if (live.closed) return;
@@ -360,6 +377,7 @@ export class IncidentRuntime implements IncidentService {
     const write = this.writeFor(live);
     const audit = { actor: actorOf(event), eventType: event.type, fromState, toState: live.state, payload: payloadOf(event) };
     const expected = live.version++;
+    live.written = write;
     const saved = this.options.gate.enqueue(
       live.id,
       () => this.options.store.saveTransition(live.id, expected, write, audit),
@@ -382,6 +400,7 @@ export class IncidentRuntime implements IncidentService {
     const status = crashed ? 'parked' : statusOf(live.snapshot);
     const triage = live.snapshot.context.triage;
     return {
+      at: new Date(),
       state: live.state,
       status,
       wakeAt: status === 'parked' ? wakeAtOf(persisted) : null,
@@ -440,10 +459,13 @@ export class IncidentRuntime implements IncidentService {
     this.releasing.add(releasing);
   }
 
-  private async mustGet(incidentId: string): Promise<IncidentView> {
-    const view = await this.get(incidentId);
-    if (!view) throw new UnknownIncidentError(incidentId);
-    return view;
+  /** The incident as its last enqueued write stores it. */
+  private viewOf(live: LiveIncident): IncidentView {
+    const { written } = live;
+    return viewOfWritten(
+      { ...live.fixed, state: written.state, status: written.status, version: live.version, mergedInto: written.mergedInto, wakeAt: written.wakeAt, updatedAt: written.at },
+      live.snapshot,
+    );
   }
 
   private assertRunning(): void {

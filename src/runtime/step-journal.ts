@@ -36,10 +36,9 @@ export class StepJournal {
   async run<T>(key: StepKey, signal: AbortSignal, act: (idempotencyKey: string) => Promise<T>): Promise<T> {
     await this.barrier(key.incidentId, signal);
     const id = idempotencyKey(key);
-    const recorded = await this.store.find(id);
+    const recorded = await this.store.claim(id, key.incidentId, key.step);
     if (recorded?.status === 'done') return recorded.result as T;
     if (recorded?.status === 'failed') throw new RecordedStepError(recorded.error ?? 'step failed');
-    if (!recorded) await this.store.start(id, key.incidentId, key.step);
     let result: T;
     try {
       result = await act(id);

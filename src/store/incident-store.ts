@@ -2,6 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { StaleWriteError } from '../runtime/incident-service';
 import { IncidentEventRecord, IncidentRecord } from './entities';
 import type { IncidentStatus } from './entities';
+import { pooledQuery } from './pooled-sql';
+import { WriteBatcher } from './write-batcher';
 
 export interface AuditEntry {
   actor: string;
@@ -12,6 +14,8 @@ export interface AuditEntry {
 }
 
 export interface IncidentWrite {
+  /** When the transition happened: the row's updated_at and the audit row's at. */
+  at: Date;
   state: string;
   status: IncidentStatus;
   wakeAt: Date | null;
@@ -22,13 +26,56 @@ export interface IncidentWrite {
 const SAVE_TRANSITION = `
   with updated as (
     update incidents
-       set state = ?, status = ?, wake_at = ?, snapshot = ?::jsonb, merged_into = ?, version = ?, updated_at = ?
-     where id = ? and version = ?
+       set state = $1, status = $2, wake_at = $3, snapshot = $4::jsonb, merged_into = $5, version = $6, updated_at = $7
+     where id = $8 and version = $9
     returning id, version, updated_at
   )
   insert into incident_events (incident_id, seq, at, actor, event_type, from_state, to_state, payload)
-  select id, version, updated_at, ?, ?, ?, ?, ?::jsonb from updated
+  select id, version, updated_at, $10, $11, $12, $13, $14::jsonb from updated
   returning seq`;
+
+/** SAVE_TRANSITION for several incidents at once (one row each): one round trip and one commit. */
+const SAVE_TRANSITIONS = `
+  with input as (
+    select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[], $7::text[], $8::timestamptz[],
+                         $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[])
+      as t(id, expected, state, status, wake_at, snapshot, merged_into, at, actor, event_type, from_state, to_state, payload)
+  ), updated as (
+    update incidents i
+       set state = input.state, status = input.status, wake_at = input.wake_at, snapshot = input.snapshot,
+           merged_into = input.merged_into, version = input.expected + 1, updated_at = input.at
+      from input
+     where i.id = input.id and i.version = input.expected
+    returning i.id, i.version, i.updated_at
+  )
+  insert into incident_events (incident_id, seq, at, actor, event_type, from_state, to_state, payload)
+  select updated.id, updated.version, updated.updated_at, input.actor, input.event_type, input.from_state, input.to_state, input.payload
+    from updated join input on input.id = updated.id
+  returning incident_id`;
+
+interface TransitionWrite {
+  id: string;
+  expectedVersion: number;
+  write: IncidentWrite;
+  audit: AuditEntry;
+}
+
+/** The incident row and its first audit row in one statement: one round trip, atomic without BEGIN/COMMIT. */
+const INSERT_INCIDENT = `
+  with inserted as (
+    insert into incidents (id, state, status, machine_version, version, fingerprint, title, source, severity, service,
+                           chat_id, merged_into, wake_at, snapshot, created_at, updated_at)
+    values ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $14)
+    returning id
+  )
+  insert into incident_events (incident_id, seq, at, actor, event_type, from_state, to_state, payload)
+  select id, 1, $14, $15, $16, $17, $18, $19::jsonb from inserted`;
+
+const INCIDENT_COLUMNS = `id, state, status, machine_version as "machineVersion", version, fingerprint, title, source, severity,
+  service, chat_id as "chatId", merged_into as "mergedInto", wake_at as "wakeAt", snapshot, created_at as "createdAt",
+  updated_at as "updatedAt"`;
+
+type StoredRow = Omit<IncidentRecord, 'createdAt' | 'updatedAt' | 'wakeAt'> & { createdAt: string; updatedAt: string; wakeAt: string | null };
 
 export interface DueIncident {
   id: string;
@@ -48,32 +95,89 @@ export interface NewIncident extends IncidentWrite {
 
 /** Incidents and their audit timeline. Each write is one transaction: the row and its audit entry. */
 export class IncidentStore {
-  constructor(private readonly orm: MikroORM) {}
+  /**
+   * Transitions of different incidents that arrive while others are being written go together (an
+   * incident has at most one write in flight: the durability gate orders them).
+   */
+  private readonly transitions: WriteBatcher<TransitionWrite>;
+
+  constructor(private readonly orm: MikroORM) {
+    const poolSize = orm.config.get('pool')?.max ?? 1;
+    this.transitions = new WriteBatcher((batch) => this.writeTransitions(batch), Math.max(1, Math.floor(poolSize / 2)));
+  }
 
   async insert(incident: NewIncident, audit: AuditEntry): Promise<void> {
-    const now = new Date();
-    await this.orm.em.fork().transactional(async (em) => {
-      await em.insert(IncidentRecord, { ...incident, version: 1, createdAt: now, updatedAt: now });
-      await em.insert(IncidentEventRecord, { incidentId: incident.id, seq: 1, at: now, ...audit });
-    });
+    await pooledQuery(this.orm, INSERT_INCIDENT, [
+      incident.id,
+      incident.state,
+      incident.status,
+      incident.machineVersion,
+      incident.fingerprint,
+      incident.title,
+      incident.source,
+      incident.severity,
+      incident.service,
+      incident.chatId,
+      incident.mergedInto,
+      incident.wakeAt,
+      JSON.stringify(incident.snapshot),
+      incident.at,
+      audit.actor,
+      audit.eventType,
+      audit.fromState,
+      audit.toState,
+      JSON.stringify(audit.payload),
+    ]);
   }
 
   /**
    * Writes version `expectedVersion + 1` and its audit row, or throws StaleWriteError if someone else
    * wrote first. One statement (the audit insert reads the update's result), so it is atomic without
-   * a transaction block: one round trip on the hot path instead of four.
+   * a transaction block; under load, one statement for the transitions of several incidents.
    */
   async saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry): Promise<void> {
-    const now = new Date();
+    await this.transitions.submit({ id, expectedVersion, write, audit });
+  }
+
+  /** Each transition's outcome: undefined once written, else its error. */
+  private async writeTransitions(batch: TransitionWrite[]): Promise<unknown[]> {
+    const alone = (t: TransitionWrite) => this.writeTransition(t).then(() => undefined, (error: unknown) => error);
+    if (batch.length === 1) return [await alone(batch[0]!)];
+    let saved: { incident_id: string }[];
+    try {
+      saved = await pooledQuery<{ incident_id: string }>(this.orm, SAVE_TRANSITIONS, [
+        batch.map((t) => t.id),
+        batch.map((t) => t.expectedVersion),
+        batch.map((t) => t.write.state),
+        batch.map((t) => t.write.status),
+        batch.map((t) => t.write.wakeAt),
+        batch.map((t) => JSON.stringify(t.write.snapshot)),
+        batch.map((t) => t.write.mergedInto),
+        batch.map((t) => t.write.at),
+        batch.map((t) => t.audit.actor),
+        batch.map((t) => t.audit.eventType),
+        batch.map((t) => t.audit.fromState),
+        batch.map((t) => t.audit.toState),
+        batch.map((t) => JSON.stringify(t.audit.payload)),
+      ]);
+    } catch {
+      // One row the database refuses fails the whole statement: write each alone, each with its own outcome.
+      return Promise.all(batch.map(alone));
+    }
+    const written = new Set(saved.map((row) => row.incident_id));
+    return batch.map((t) => (written.has(t.id) ? undefined : new StaleWriteError(t.id, t.expectedVersion)));
+  }
+
+  private async writeTransition({ id, expectedVersion, write, audit }: TransitionWrite): Promise<void> {
     const version = expectedVersion + 1;
-    const saved = await this.orm.em.getConnection().execute<{ seq: number }[]>(SAVE_TRANSITION, [
+    const saved = await pooledQuery<{ seq: number }>(this.orm, SAVE_TRANSITION, [
       write.state,
       write.status,
       write.wakeAt,
       JSON.stringify(write.snapshot),
       write.mergedInto,
       version,
-      now,
+      write.at,
       id,
       expectedVersion,
       audit.actor,
@@ -86,7 +190,10 @@ export class IncidentStore {
   }
 
   async load(id: string): Promise<IncidentRecord | null> {
-    return this.orm.em.fork().findOne(IncidentRecord, { id });
+    const [row] = await pooledQuery<StoredRow>(this.orm, `select ${INCIDENT_COLUMNS} from incidents where id = $1`, [id]);
+    if (!row) return null;
+    // The ORM's connections hand timestamps over as text (it parses them itself).
+    return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt), wakeAt: row.wakeAt === null ? null : new Date(row.wakeAt) };
   }
 
   async listOpen(limit: number): Promise<IncidentRecord[]> {
@@ -130,26 +237,24 @@ export class IncidentStore {
 
   /** The oldest open incident with this fingerprint, if any. */
   async findOpenByFingerprint(fingerprint: string): Promise<string | null> {
-    const open = await this.orm.em
-      .fork()
-      .findOne(IncidentRecord, { fingerprint, status: { $ne: 'done' } }, { fields: ['id'], orderBy: { createdAt: 'asc', id: 'asc' } });
+    const [open] = await pooledQuery<{ id: string }>(
+      this.orm,
+      `select id from incidents where fingerprint = $1 and status <> 'done' order by created_at, id limit 1`,
+      [fingerprint],
+    );
     return open?.id ?? null;
   }
 
   /** The oldest other open incident with this fingerprint that was opened before `id`, if any. */
   async findOpenDuplicate(id: string, fingerprint: string): Promise<string | null> {
-    const em = this.orm.em.fork();
-    const me = await em.findOne(IncidentRecord, { id }, { fields: ['createdAt'] });
-    if (!me) return null;
-    const older = await em.findOne(
-      IncidentRecord,
-      {
-        fingerprint,
-        status: { $ne: 'done' },
-        id: { $ne: id },
-        $or: [{ createdAt: { $lt: me.createdAt } }, { createdAt: me.createdAt, id: { $lt: id } }],
-      },
-      { fields: ['id'], orderBy: { createdAt: 'asc', id: 'asc' } },
+    const [older] = await pooledQuery<{ id: string }>(
+      this.orm,
+      `select other.id from incidents me join incidents other
+          on other.fingerprint = $2 and other.status <> 'done' and other.id <> me.id
+         and (other.created_at < me.created_at or other.created_at = me.created_at and other.id < me.id)
+        where me.id = $1
+        order by other.created_at, other.id limit 1`,
+      [id, fingerprint],
     );
     return older?.id ?? null;
   }
