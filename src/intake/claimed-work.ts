@@ -38,7 +38,7 @@ export async function runClaimed<T>(
   work: () => Promise<T | FinishesLater<T>>,
 ): Promise<ClaimedOutcome<T>> {
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_CLAIM_MS;
-  const claim = await options.inbound.claimDelivery(key, staleAfterMs, replay);
+  const claim = await options.inbound.claimDelivery(key, { staleAfterMs, replay });
   if (claim !== 'claimed') return { first: false, claim };
   const stopHeartbeat = heartbeat(options, key, staleAfterMs);
   try {

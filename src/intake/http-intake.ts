@@ -6,7 +6,7 @@ import { InvalidInputError } from '../runtime/incident-service';
 import type { IncidentService } from '../runtime/incident-service';
 import { constantTimeEqual } from '../server/http-server';
 import type { Route, RouteResponse } from '../server/http-server';
-import type { ClaimResult, InboundStore } from '../store/inbound-store';
+import type { InboundStore } from '../store/inbound-store';
 import { AlertPayloadError, parseAlertPayload } from './alertmanager';
 
 export interface AlertIntakeOptions {
@@ -19,12 +19,11 @@ export interface AlertIntakeOptions {
   /** ALERT_ROUTES: the first route whose label matches sends the incident to its chat. */
   routes?: AlertRoute[];
   logger: Logger;
-  /** The same payload again within about this long is a redelivery and creates nothing. */
+  /** The same payload again within this long of its incidents being created is a redelivery and creates nothing. */
   dedupeWindowMs?: number;
   /** A claim left uncompleted this long (its request crashed) is taken over by a retry; default 30 s. */
   staleClaimMs?: number;
   path?: string;
-  now?: () => number;
 }
 
 export interface AlertRoute {
@@ -61,26 +60,6 @@ function parseJson(rawBody: Buffer): unknown {
   }
 }
 
-/**
- * Claims the payload for this window and the one before, so a redelivery counts as one even across
- * a window boundary. `done`/`in_progress` when the payload was seen recently: created already, or
- * being created right now (a claim left by a crash is taken over once stale).
- */
-async function claimPayload(inbound: InboundStore, rawBody: Buffer, now: number, windowMs: number, staleMs?: number): Promise<string[] | Exclude<ClaimResult, 'claimed'>> {
-  const digest = sha256(rawBody);
-  const window = Math.floor(now / windowMs);
-  const keys = [`http:${digest}:${window}`, `http:${digest}:${window - 1}`];
-  const claimed: string[] = [];
-  for (const key of keys) {
-    const result = await inbound.claimDelivery(key, staleMs);
-    if (result !== 'claimed') {
-      await Promise.all(claimed.map((k) => inbound.release(k)));
-      return result;
-    }
-    claimed.push(key);
-  }
-  return claimed;
-}
 
 async function createAll(options: AlertIntakeOptions, alerts: AlertInput[], by: Actor) {
   const incidents = [];
@@ -126,19 +105,21 @@ export function createAlertIntakeRoute(options: AlertIntakeOptions): Route {
         throw error;
       }
       if (alerts.some((alert) => !chatFor(alert, options))) return NO_CHAT;
-      const now = (options.now ?? Date.now)();
-      const claimed = await claimPayload(options.inbound, rawBody, now, options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS, options.staleClaimMs);
-      if (claimed === 'done') return { status: 200, body: { duplicate: true, incidents: [], message: 'This payload was received moments ago; nothing new was created.' } };
-      if (claimed === 'in_progress') return IN_PROGRESS;
+      // The same bytes within the dedup window are a redelivery: created moments ago, or being created now
+      // (a claim left by a crash is taken over once stale).
+      const key = `http:${sha256(rawBody)}`;
+      const claim = await options.inbound.claimDelivery(key, { staleAfterMs: options.staleClaimMs, repeatableAfterMs: options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS });
+      if (claim === 'done') return { status: 200, body: { duplicate: true, incidents: [], message: 'This payload was received moments ago; nothing new was created.' } };
+      if (claim === 'in_progress') return IN_PROGRESS;
       try {
         const incidents = await createAll(options, alerts, by);
         // Only now is a repeat a duplicate: a crash before this leaves the claim to be taken over.
-        await Promise.all(claimed.map((key) => options.inbound.complete(key)));
+        await options.inbound.complete(key);
         options.logger.info({ by: by.id, incidents: incidents.map((i) => i.id) }, 'incidents opened from the http intake');
         return { status: 202, body: { incidents } };
       } catch (error) {
         // Let the sender's retry be taken; an alert created before the failure merges with its repeat by fingerprint.
-        await Promise.all(claimed.map((key) => options.inbound.release(key)));
+        await options.inbound.release(key);
         if (error instanceof InvalidInputError) return { status: 400, body: { error: error.message } };
         throw error;
       }

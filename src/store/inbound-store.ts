@@ -19,6 +19,15 @@ export interface ReplayPayload {
   data: unknown;
 }
 
+export interface ClaimOptions {
+  /** A claim not completed (nor heartbeaten) for this long is presumed left by a crash, and taken over. */
+  staleAfterMs?: number;
+  /** Kept with the claim until it is completed, so that another instance can do the work. */
+  replay?: ReplayPayload;
+  /** A delivery completed longer ago than this is taken as new (unset: a completed delivery is a duplicate forever). */
+  repeatableAfterMs?: number;
+}
+
 export interface UnfinishedDelivery {
   key: string;
   replay: ReplayPayload;
@@ -44,34 +53,37 @@ export class InboundStore {
   ) {}
 
   /**
-   * Claims a delivery, atomically across instances: `claimed` the first time — or when an earlier
-   * claim was never completed and is older than `staleAfterMs` (its holder crashed): the work runs
-   * again —, `done` once the work was completed, `in_progress` while someone else is on it.
-   * `replay` is kept until the claim is completed, for {@link unfinished}.
+   * Claims a delivery, atomically across instances, in one round trip: `claimed` the first time — or
+   * when an earlier claim was never completed and is older than `staleAfterMs` (its holder crashed):
+   * the work runs again —, `done` once the work was completed, `in_progress` while someone else is on
+   * it. With `repeatableAfterMs`, a delivery completed longer ago than that is new again (a sliding
+   * dedup window). `replay` is kept until the claim is completed, for {@link unfinished}.
    */
-  async claimDelivery(key: string, staleAfterMs = DEFAULT_STALE_CLAIM_MS, replay?: ReplayPayload): Promise<ClaimResult> {
-    const connection = this.orm.em.fork().getConnection();
-    const taken = await connection.execute<{ key: string }[]>(
-      `insert into inbound_events (key, received_at, replay) values (?, now(), ?::jsonb)
-       on conflict (key) do update
-         set received_at = now(), takeovers = inbound_events.takeovers + 1, replay = coalesce(excluded.replay, inbound_events.replay)
-         where inbound_events.done_at is null and inbound_events.received_at < now() - make_interval(secs => ?)
-       returning key`,
-      [key, replay === undefined ? null : JSON.stringify({ ...replay, data: this.cipher.seal(replay.data, replayContext(key)) }), staleAfterMs / 1000],
+  async claimDelivery(key: string, options: ClaimOptions = {}): Promise<ClaimResult> {
+    const { staleAfterMs = DEFAULT_STALE_CLAIM_MS, replay, repeatableAfterMs } = options;
+    // The outer select reads the row as it was before this statement: whether a claim that did not take was done.
+    const [row] = await this.orm.em.fork().getConnection().execute<{ claimed: boolean; done: boolean | null }[]>(
+      `with taken as (
+         insert into inbound_events (key, received_at, replay) values (?, now(), ?::jsonb)
+         on conflict (key) do update
+           set received_at = now(), done_at = null, takeovers = inbound_events.takeovers + 1,
+               replay = coalesce(excluded.replay, inbound_events.replay)
+           where (inbound_events.done_at is null and inbound_events.received_at < now() - make_interval(secs => ?))
+              or inbound_events.done_at < now() - make_interval(secs => ?)
+         returning key
+       )
+       select exists (select 1 from taken) as claimed, (select done_at is not null from inbound_events where key = ?) as done`,
+      [key, replay === undefined ? null : JSON.stringify({ ...replay, data: this.cipher.seal(replay.data, replayContext(key)) }), staleAfterMs / 1000, repeatableAfterMs === undefined ? null : repeatableAfterMs / 1000, key],
     );
-    if (taken.length === 1) return 'claimed';
-    const [row] = await connection.execute<{ done: boolean }[]>('select done_at is not null as done from inbound_events where key = ?', [key]);
-    return row?.done === false ? 'in_progress' : 'done';
-  }
-
-  /** True when this delivery is to be handled now (first time, or taken over from a crashed holder). */
-  async claim(key: string, staleAfterMs?: number, replay?: ReplayPayload): Promise<boolean> {
-    return (await this.claimDelivery(key, staleAfterMs, replay)) === 'claimed';
+    if (row?.claimed) return 'claimed';
+    // Invisible to this statement yet conflicting: claimed by a statement that committed a moment ago.
+    return row?.done === true ? 'done' : 'in_progress';
   }
 
   /** The work the delivery asked for is persisted: redeliveries are duplicates from now on. */
   async complete(key: string): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(InboundEventRecord, { key }, { doneAt: new Date(), replay: null });
+    // The database's clock, as the claim's: the dedup window compares the two.
+    await this.orm.em.fork().getConnection().execute('update inbound_events set done_at = now(), replay = null where key = ?', [key]);
   }
 
   /** The holder is still at work: keeps its claim from looking abandoned. */

@@ -60,7 +60,7 @@ describe('deliveries abandoned by an instance that died', () => {
     const id = await awaitingDiagnosisApproval();
     const command = normalizeMessageEvent(messageEvent('om_cmd', `/approve ${id} diagnosis`, { sender: APPROVER }), { openId: BOT });
     // What the dead instance left: the command's claim, taken with the message kept, never completed.
-    expect(await store.claimDelivery('lark:message:om_cmd', STALE_MS, { channel: 'lark', kind: 'message', data: command })).toBe('claimed');
+    expect(await store.claimDelivery('lark:message:om_cmd', { staleAfterMs: STALE_MS, replay: { channel: 'lark', kind: 'message', data: command } })).toBe('claimed');
 
     const { chat, inbound, replayer } = survivor();
     expect(await replayer.sweep()).toBe(0); // its holder may still be at work
@@ -86,7 +86,7 @@ describe('deliveries abandoned by an instance that died', () => {
     const id = await awaitingDiagnosisApproval();
     const view = await h.runtime.get(id);
     const click = clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: view?.context.cards.diagnosis ?? '', eventId: 'ev_click' });
-    expect(await store.claimDelivery('lark:event:ev_click', STALE_MS, { channel: 'lark', kind: 'event', data: click })).toBe('claimed');
+    expect(await store.claimDelivery('lark:event:ev_click', { staleAfterMs: STALE_MS, replay: { channel: 'lark', kind: 'event', data: click } })).toBe('claimed');
 
     const { inbound, replayer } = survivor();
     await sleep(STALE_MS * 2);
@@ -97,7 +97,7 @@ describe('deliveries abandoned by an instance that died', () => {
 
   it('keeps a delivery whose replay failed and finishes it at the next sweep (no sender will redeliver it)', async () => {
     const alert = normalizeMessageEvent(messageEvent('om_alert_2', ALERT_TEXT), { openId: BOT });
-    await store.claimDelivery('lark:message:om_alert_2', STALE_MS, { channel: 'lark', kind: 'message', data: alert });
+    await store.claimDelivery('lark:message:om_alert_2', { staleAfterMs: STALE_MS, replay: { channel: 'lark', kind: 'message', data: alert } });
     let failures = 1;
     const inbound = larkInbound(h, new RecordingChat(), {
       staleClaimMs: STALE_MS,
@@ -118,7 +118,7 @@ describe('deliveries abandoned by an instance that died', () => {
   it('keeps the delivery sealed when ENCRYPTION_KEY is set, and replays it opened', async () => {
     const sealing = new InboundStore(h.orm, cipherWith(randomKey()));
     const secretAlert = { text: '[high] db down password=hunter2-replay service=db' };
-    await sealing.claimDelivery('lark:message:om_sealed', STALE_MS, { channel: 'lark', kind: 'message', data: secretAlert });
+    await sealing.claimDelivery('lark:message:om_sealed', { staleAfterMs: STALE_MS, replay: { channel: 'lark', kind: 'message', data: secretAlert } });
     const [row] = await h.orm.em.fork().getConnection().execute<{ replay: unknown }[]>(`select replay from inbound_events where key = 'lark:message:om_sealed'`);
     expect(JSON.stringify(row?.replay)).not.toContain('hunter2');
     expect(row?.replay).toMatchObject({ channel: 'lark', kind: 'message', data: { $enc: 'v1' } });
@@ -148,10 +148,10 @@ describe('deliveries abandoned by an instance that died', () => {
 
   it(`gives up a delivery that was taken over ${MAX_TAKEOVERS} times without being finished`, async () => {
     const replay = { channel: 'lark', kind: 'message', data: { not: 'a message' } };
-    await store.claimDelivery('lark:message:om_poison', STALE_MS, replay);
+    await store.claimDelivery('lark:message:om_poison', { staleAfterMs: STALE_MS, replay });
     for (let i = 0; i < MAX_TAKEOVERS; i++) {
       await sleep(STALE_MS * 1.5);
-      expect(await store.claimDelivery('lark:message:om_poison', STALE_MS)).toBe('claimed');
+      expect(await store.claimDelivery('lark:message:om_poison', { staleAfterMs: STALE_MS })).toBe('claimed');
     }
     await sleep(STALE_MS * 1.5);
     expect(await store.unfinished('lark', STALE_MS)).toEqual([]);
