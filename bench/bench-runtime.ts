@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MemoryLock } from '../src/locks/memory-lock';
+import type { LeasePort } from '../src/locks/lease-port';
 import { DeadlineSweeper } from '../src/runtime/deadline-sweeper';
 import { DurabilityGate } from '../src/runtime/durability-gate';
 import { IncidentRuntime } from '../src/runtime/incident-runtime';
@@ -43,7 +44,7 @@ export interface BenchRuntime {
  * The production runtime wiring (as in src/app.ts) with instant actors, on the given database: pool
  * opened and migrations applied, as a booting bot does before it recovers incidents.
  */
-export async function openBenchRuntime(databaseUrl: string, poolSize = POOL_SIZE): Promise<BenchRuntime> {
+export async function openBenchRuntime(databaseUrl: string, poolSize = POOL_SIZE, leases?: LeasePort): Promise<BenchRuntime> {
   // Warnings and errors (a failed write, a crashed chart) go to stderr, away from the table.
   const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const orm = await openOrm({ databaseUrl, poolSize, logger });
@@ -58,6 +59,7 @@ export async function openBenchRuntime(databaseUrl: string, poolSize = POOL_SIZE
     gate,
     logger,
     timeouts: TEST_TIMEOUTS,
+    leases,
     machine: (incidents) => instantIncidentMachine({ journal, store, incidents, marks }),
   });
   const sweeper = new DeadlineSweeper(store, runtime, logger, 60_000);

@@ -21,7 +21,7 @@ export async function describeEnvironment() {
       postgres: version.rows[0]?.v ?? 'unknown',
       postgresSettings: Object.fromEntries(rows.map((r) => [r.name, r.setting])),
       poolSize: POOL_SIZE,
-      locks: 'MemoryLock (the runtime does not use Redis yet)',
+      locks: 'in process (MemoryLock, LocalLeases); one workflow level again on Redis leases, as several instances run',
       gcExposed: typeof globalThis.gc === 'function',
     };
   } finally {

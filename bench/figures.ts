@@ -37,7 +37,8 @@ export function figuresOf(r: BenchResults): Figure[] {
 
 function workflowFigures({ workflow, durableWrites }: BenchResults): Figure[] {
   const commits = durableWrites.client.writeTransactions;
-  return workflow.flatMap(({ concurrency: c, raw, workflow: w }) => {
+  return workflow.flatMap(({ concurrency, leases, raw, workflow: w }) => {
+    const c = leases === 'Redis' ? `${concurrency}, Redis leases` : String(concurrency);
     const ceiling = raw.perSecond / commits;
     const allowed = raw.latency.p50 * TARGETS.transitionVsRawInsert;
     return [

@@ -17,6 +17,8 @@ import { measureWritePaths } from './scenarios/write-paths';
 import { FULL, SMOKE } from './sizes';
 
 const smoke = process.argv.includes('--smoke');
+/** The Redis a multi-instance deployment would lease incidents in (BENCH_REDIS_URL; the test machine's by default). */
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
 const sizes = smoke ? SMOKE : FULL;
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const selected = (name: keyof BenchResults) => !only || only.includes(name);
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
   // Commits per incident first: the throughput target of the workflow scenario is stated in them.
   const results: BenchResults = {
     durableWrites: await stage('durable writes per incident', () => measureDurableWrites(sizes.durableWriteIncidents)),
-    workflow: selected('workflow') ? await stage('full workflow and raw-insert baseline', () => measureWorkflow(sizes.workflow, sizes.warmupIncidents)) : [],
+    workflow: selected('workflow') ? await stage('full workflow and raw-insert baseline', () => measureWorkflow(sizes.workflow, sizes.warmupIncidents, REDIS_URL)) : [],
     writePaths: selected('writePaths')
       ? await stage('where a transition write goes', () =>
           measureWritePaths(sizes.workflow.map(({ concurrency }) => ({ concurrency, writes: sizes.writePathWrites }))),

@@ -1,5 +1,9 @@
+import { pino } from 'pino';
+import { RedisLeases } from '../../src/locks/redis-leases';
+import { createRedisClient } from '../../src/locks/redis-client';
 import { createTestDatabase } from '../../test/support/database';
 import { openBenchRuntime, POOL_SIZE } from '../bench-runtime';
+import type { BenchRuntime } from '../bench-runtime';
 import { runFullWorkflows } from '../full-workflow';
 import { measureRawInserts } from '../raw-insert';
 import { perSecond, summarize } from '../stats';
@@ -13,6 +17,8 @@ export interface WorkflowLevelSize {
 
 export interface WorkflowLevel {
   concurrency: number;
+  /** Who holds incidents while they run: in process (one instance), or Redis (as several instances do). */
+  leases: 'in process' | 'Redis';
   raw: { inserts: number; perSecond: number; latency: Summary };
   workflow: {
     incidents: number;
@@ -26,34 +32,67 @@ export interface WorkflowLevel {
   };
 }
 
-/** Each concurrency level: the raw-insert baseline, then full workflows, on one database and server. */
-export async function measureWorkflow(levels: WorkflowLevelSize[], warmupIncidents: number): Promise<WorkflowLevel[]> {
+/**
+ * Each concurrency level: the raw-insert baseline, then full workflows, on one database and server.
+ * With `redisUrl`, the middle level runs once more with the incidents leased in Redis.
+ */
+export async function measureWorkflow(levels: WorkflowLevelSize[], warmupIncidents: number, redisUrl?: string): Promise<WorkflowLevel[]> {
   const db = await createTestDatabase('aifixer_bench');
-  const bench = await openBenchRuntime(db.url);
   try {
-    await runFullWorkflows(bench, 'warmup', warmupIncidents, 4); // JIT, pool connections, plan caches
     const results: WorkflowLevel[] = [];
-    for (const level of levels) {
-      const raw = await measureRawInserts(db.url, POOL_SIZE, level.rawInserts, level.concurrency);
-      const run = await runFullWorkflows(bench, `c${level.concurrency}`, level.incidents, level.concurrency);
-      const byEvent = Object.fromEntries([...run.transitionMs].map(([event, samples]) => [event, summarize(samples)]));
-      results.push({
-        concurrency: level.concurrency,
-        raw: { inserts: raw.count, perSecond: perSecond(raw.count, raw.elapsedMs), latency: summarize(raw.latencyMs) },
-        workflow: {
-          incidents: run.count,
-          perSecond: perSecond(run.count, run.elapsedMs),
-          incident: summarize(run.incidentMs),
-          transition: summarize([...run.transitionMs.values()].flat()),
-          saveTransition: summarize(run.saveTransitionMs),
-          byEvent,
-          cpu: run.cpu,
-        },
-      });
+    await withBench(db.url, undefined, async (bench) => {
+      await runFullWorkflows(bench, 'warmup', warmupIncidents, 4); // JIT, pool connections, plan caches
+      for (const level of levels) {
+        const raw = await measureRawInserts(db.url, POOL_SIZE, level.rawInserts, level.concurrency);
+        const rawFigures = { inserts: raw.count, perSecond: perSecond(raw.count, raw.elapsedMs), latency: summarize(raw.latencyMs) };
+        results.push({ concurrency: level.concurrency, leases: 'in process', raw: rawFigures, workflow: await workflowsAt(bench, level, 'in process') });
+      }
+    });
+    const shared = results[Math.floor((results.length - 1) / 2)];
+    const level = levels.find((l) => l.concurrency === shared?.concurrency);
+    if (redisUrl && shared && level) {
+      await withRedisLeases(redisUrl, (leases) =>
+        withBench(db.url, leases, async (bench) => {
+          await runFullWorkflows(bench, 'warmup-redis', warmupIncidents, 4);
+          results.push({ ...shared, leases: 'Redis', workflow: await workflowsAt(bench, level, 'Redis') });
+        }),
+      );
     }
     return results;
   } finally {
-    await bench.close();
     await db.drop();
+  }
+}
+
+async function workflowsAt(bench: BenchRuntime, level: WorkflowLevelSize, leases: WorkflowLevel['leases']): Promise<WorkflowLevel['workflow']> {
+  const run = await runFullWorkflows(bench, `${leases === 'Redis' ? 'redis-' : ''}c${level.concurrency}`, level.incidents, level.concurrency);
+  return {
+    incidents: run.count,
+    perSecond: perSecond(run.count, run.elapsedMs),
+    incident: summarize(run.incidentMs),
+    transition: summarize([...run.transitionMs.values()].flat()),
+    saveTransition: summarize(run.saveTransitionMs),
+    byEvent: Object.fromEntries([...run.transitionMs].map(([event, samples]) => [event, summarize(samples)])),
+    cpu: run.cpu,
+  };
+}
+
+async function withBench(databaseUrl: string, leases: RedisLeases | undefined, measure: (bench: BenchRuntime) => Promise<void>): Promise<void> {
+  const bench = await openBenchRuntime(databaseUrl, POOL_SIZE, leases);
+  try {
+    await measure(bench);
+  } finally {
+    await bench.close();
+  }
+}
+
+async function withRedisLeases(url: string, measure: (leases: RedisLeases) => Promise<void>): Promise<void> {
+  const logger = pino({ level: 'warn' }, pino.destination(2));
+  const redis = createRedisClient(url, logger);
+  try {
+    await redis.ping();
+    await measure(new RedisLeases(redis, { ttlMs: 30_000, prefix: `aifixer-bench:${Date.now()}:`, logger }));
+  } finally {
+    redis.disconnect();
   }
 }
