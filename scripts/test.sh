@@ -10,6 +10,9 @@ step "Postgres with pgvector"
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-pgvector.sh
 
+step "Redis"
+bash scripts/ensure-redis.sh
+
 step "Chromium for the browser tests"
 bash scripts/ensure-chromium.sh
 
