@@ -6,7 +6,8 @@ set -euo pipefail
 ready() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
 if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "ensure-redis: installing redis-server (Debian)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+  install || { apt-get update -qq && install; }
 fi
 if ! command -v redis-server >/dev/null 2>&1; then
   echo "ensure-redis: redis-server is not installed. Install it (Debian: apt-get install redis-server) and start it on 127.0.0.1:6379." >&2
