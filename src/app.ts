@@ -5,7 +5,9 @@ import { ChatRouter } from './chat/web/chat-router';
 import { WEB_MESSAGE_PREFIX } from './chat/web/web-chat';
 import { larkEnabled, timeoutsFrom } from './config';
 import { connectLark } from './chat/lark/lark-integration';
-import { createAlertIntakeRoute } from './intake/http-intake';
+import { createAlertIntake, HTTP_CHANNEL } from './intake/http-intake';
+import type { AlertIntake } from './intake/http-intake';
+import { DeliveryReplayer } from './intake/delivery-replayer';
 import { InboundStore } from './store/inbound-store';
 import type { Config } from './config';
 import type { IncidentListener } from './runtime/incident-service';
@@ -163,16 +165,21 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     live: liveFeed?.sources,
   });
   const routes = [...(larkIntake?.routes ?? []), ...webConsole.routes, metricsRoute(metrics, config.METRICS_TOKEN)];
+  let alertIntake: AlertIntake | undefined;
   if (config.API_KEYS.length) {
     const chatId = lark ? config.LARK_DEFAULT_CHAT_ID : webChat.chatId;
-    routes.push(createAlertIntakeRoute({ service: intake, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, routes: config.ALERT_ROUTES, logger }));
+    alertIntake = createAlertIntake({ service: intake, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, routes: config.ALERT_ROUTES, logger });
+    routes.push(alertIntake.route);
   }
+  // Payloads acknowledged by an instance that died before opening their incidents.
+  const alertReplayer = alertIntake && new DeliveryReplayer({ channel: HTTP_CHANNEL, inbound: inboundStore, target: alertIntake, logger });
 
   const resumed = await runtime.recover();
   const sweeper = new DeadlineSweeper(incidentStore, runtime, logger, config.DEADLINE_SWEEP_INTERVAL, { adoptOrphans: !!leases });
   sweeper.start();
   const deferredDrainer = new DeferredAlertDrainer({ store: deferredAlerts, service: runtime, locks: clusterLocks, logger, intervalMs: config.DEADLINE_SWEEP_INTERVAL });
   deferredDrainer.start();
+  alertReplayer?.start();
   const tls = config.TLS_CERT && config.TLS_KEY ? { cert: await readFile(config.TLS_CERT), key: await readFile(config.TLS_KEY) } : undefined;
   const server = await startHttpServer({
     port: config.PORT,
@@ -210,6 +217,8 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
           ['lark intake', () => larkIntake?.stop()],
           ['deadline sweeper', () => sweeper.stop()],
           ['deferred repeats', () => deferredDrainer.stop()],
+          ['alert replays', () => alertReplayer?.stop()],
+          ['queued alerts', () => alertIntake?.close(config.SHUTDOWN_GRACE / 2)],
           ['running steps', () => letStepsFinish(runtime, config.SHUTDOWN_GRACE, logger)],
           ['runtime', () => runtime.stop()],
           ['web console', () => webConsole.stop()],

@@ -1,3 +1,6 @@
+import { pino } from 'pino';
+import { createAlertIntake } from '../../src/intake/http-intake';
+import { InboundStore } from '../../src/store/inbound-store';
 import { createTestDatabase } from '../../test/support/database';
 import { openBenchRuntime, settled } from '../bench-runtime';
 import type { BenchRuntime } from '../bench-runtime';
@@ -10,7 +13,7 @@ import type { CpuUse, Summary } from '../stats';
 export interface IntakeResult {
   alerts: number;
   concurrency: number;
-  /** Alerts acknowledged (create() resolved) per second. */
+  /** Alerts acknowledged (`/api/alerts` answered 202: claimed, persisted, queued or opened) per second. */
   perSecond: number;
   acknowledge: Summary;
   /** Alerts per second counting until every incident they opened had parked: the rate that can be sustained. */
@@ -42,21 +45,41 @@ function alertStream(count: number): string[] {
   return fingerprints;
 }
 
+const KEY = 'bench-intake-key';
+
+/**
+ * One alert per POST through the real `/api/alerts` handler (auth, parsing, the payload claim, the queue)
+ * without the socket; the two copies of a fingerprint are different payloads, so the second is recorded
+ * as a repeat on the first's incident.
+ */
+function request(fingerprint: string, copy: number) {
+  const body = JSON.stringify({ ...benchAlert(fingerprint), labels: { copy: String(copy) } });
+  return { rawBody: Buffer.from(body), headers: { authorization: `Bearer ${KEY}` }, url: new URL('http://bench/api/alerts') };
+}
+
 export async function measureIntake(alerts: number, concurrency: number): Promise<IntakeResult> {
   const db = await createTestDatabase('aifixer_bench');
   const bench = await openBenchRuntime(db.url);
+  const logger = pino({ level: 'warn' }, pino.destination(2));
+  const intake = createAlertIntake({ service: bench.runtime, inbound: new InboundStore(bench.orm), apiKeys: [KEY], chatId: 'bench', logger });
   try {
     const stream = alertStream(alerts);
+    const copies = new Map<string, number>();
     const acknowledgeMs: number[] = [];
     let elapsedMs = NaN;
     const started = performance.now();
     const measured = await measureCpu(() =>
       countQueries(async () => {
         elapsedMs = await runConcurrently(stream.length, concurrency, async (i) => {
+          const fingerprint = stream[i]!;
+          const copy = (copies.get(fingerprint) ?? 0) + 1;
+          copies.set(fingerprint, copy);
           const sent = performance.now();
-          await bench.runtime.create({ alert: benchAlert(stream[i]!), chatId: 'bench', by: { id: 'alertmanager' } });
+          const answer = await intake.route.handle(request(fingerprint, copy));
+          if (answer.status !== 202) throw new Error(`intake answered ${answer.status}: ${JSON.stringify(answer.body)}`);
           acknowledgeMs.push(performance.now() - sent);
         });
+        await intake.close(120_000);
         await settled(bench);
       }),
     );

@@ -6,8 +6,13 @@ import { InvalidInputError } from '../runtime/incident-service';
 import type { IncidentService } from '../runtime/incident-service';
 import { constantTimeEqual } from '../server/http-server';
 import type { Route, RouteResponse } from '../server/http-server';
-import type { InboundStore } from '../store/inbound-store';
+import { z } from 'zod';
+import { DEFAULT_STALE_CLAIM_MS } from '../store/inbound-store';
+import type { InboundStore, UnfinishedDelivery } from '../store/inbound-store';
 import { AlertPayloadError, parseAlertPayload } from './alertmanager';
+import { AlertQueue } from './alert-queue';
+import type { ReplayTarget } from './delivery-replayer';
+import { settleWithin } from './settle-within';
 
 export interface AlertIntakeOptions {
   service: IncidentService;
@@ -21,9 +26,14 @@ export interface AlertIntakeOptions {
   logger: Logger;
   /** The same payload again within this long of its incidents being created is a redelivery and creates nothing. */
   dedupeWindowMs?: number;
-  /** A claim left uncompleted this long (its request crashed) is taken over by a retry; default 30 s. */
+  /** A claim not heartbeaten this long (its instance died) is replayed by another; default 30 s. */
   staleClaimMs?: number;
   path?: string;
+  /** How long a request waits for its incidents before it is answered "queued" (only when nothing is queued ahead). */
+  answerBudgetMs?: number;
+  /** Payloads turned into incidents at once, and the most alerts waiting before new payloads are refused. */
+  concurrency?: number;
+  maxBacklog?: number;
 }
 
 export interface AlertRoute {
@@ -39,6 +49,11 @@ function chatFor(alert: AlertInput, options: AlertIntakeOptions): string | undef
   return options.routes?.find((route) => labelOf(route.label) === route.value)?.chatId ?? options.chatId;
 }
 const DEFAULT_DEDUPE_WINDOW_MS = 10 * 60_000;
+const DEFAULT_ANSWER_BUDGET_MS = 2_000;
+// Few at a time: an incident's own first steps run beside its creation; more would only slow acknowledging a storm.
+const DEFAULT_CONCURRENCY = 4;
+/** About 10 MB of alerts in memory at most; each is also claimed in Postgres. */
+const DEFAULT_MAX_BACKLOG = 10_000;
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -76,21 +91,64 @@ const UNAUTHORIZED: RouteResponse = {
   body: { error: 'unauthorized: send Authorization: Bearer <key> with a key from API_KEYS' },
 };
 
-/** The same payload is being created by another request (or was, by an instance that died): retry shortly. */
-const IN_PROGRESS: RouteResponse = {
-  status: 503,
-  headers: { 'retry-after': '5' },
-  body: { error: 'This payload is being processed; retry in a few seconds.' },
-};
-
 const NO_CHAT: RouteResponse = {
   status: 503,
   body: { error: 'LARK_DEFAULT_CHAT_ID is not set and no ALERT_ROUTES entry matches: set one so incidents from this endpoint have a chat.' },
 };
 
-/** `POST /api/alerts`: Alertmanager's webhook or one JSON alert → incidents in the routed or default chat. */
-export function createAlertIntakeRoute(options: AlertIntakeOptions): Route {
-  return {
+/** The backlog is full: nothing was taken; the sender retries (Alertmanager does). */
+const BACKLOG_FULL: RouteResponse = {
+  status: 503,
+  headers: { 'retry-after': '5' },
+  body: { error: 'Too many alerts are waiting to be turned into incidents; retry in a few seconds.' },
+};
+
+const queued = (message: string): RouteResponse => ({ status: 202, body: { queued: true, incidents: [], message } });
+
+/** The replayer's channel for payloads acknowledged by an instance that died before creating their incidents. */
+export const HTTP_CHANNEL = 'http';
+
+/** What a claim keeps of a payload: enough to create its incidents again. */
+const KeptPayload = z.object({ alerts: z.array(z.custom<AlertInput>((value) => typeof value === 'object' && value !== null)), by: z.object({ id: z.string() }) });
+
+export interface AlertIntake extends ReplayTarget {
+  route: Route;
+  /** Waits (bounded) for acknowledged payloads to become incidents; what is left is replayed from its claim. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * `POST /api/alerts`: Alertmanager's webhook or one JSON alert → incidents in the routed or default
+ * chat. A payload is claimed with its content kept, then queued; the answer lists its incidents when
+ * they are created within a moment, else says it was queued. Either way it is persisted before it is
+ * acknowledged, and if this instance dies first another one creates its incidents (replay).
+ */
+export function createAlertIntake(options: AlertIntakeOptions): AlertIntake {
+  const { inbound, logger } = options;
+  const staleAfterMs = options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS;
+  const queue = new AlertQueue({
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    maxBacklog: options.maxBacklog ?? DEFAULT_MAX_BACKLOG,
+    heartbeat: (keys) => inbound.heartbeat(...keys),
+    heartbeatMs: staleAfterMs / 3,
+    logger,
+  });
+
+  /** Work on a payload already answered: finished, or left for a replay, never dropped silently. */
+  const finishLater = (key: string, work: Promise<unknown>): Promise<void> =>
+    work.then(
+      () => inbound.complete(key),
+      async (error: unknown) => {
+        if (error instanceof InvalidInputError) {
+          logger.error({ err: error, key }, 'an acknowledged alert payload is not valid; nothing was created');
+          return inbound.complete(key);
+        }
+        logger.error({ err: error, key }, 'could not create the incidents of an acknowledged alert payload; it is replayed');
+        return inbound.abandon(key);
+      },
+    );
+
+  const route: Route = {
     method: 'POST',
     path: options.path ?? ALERTS_PATH,
     async handle({ rawBody, headers }) {
@@ -105,24 +163,42 @@ export function createAlertIntakeRoute(options: AlertIntakeOptions): Route {
         throw error;
       }
       if (alerts.some((alert) => !chatFor(alert, options))) return NO_CHAT;
-      // The same bytes within the dedup window are a redelivery: created moments ago, or being created now
-      // (a claim left by a crash is taken over once stale).
+      if (!queue.hasRoom(alerts.length)) return BACKLOG_FULL;
+      // The same bytes within the dedup window are a redelivery: created moments ago, or being created now.
       const key = `http:${sha256(rawBody)}`;
-      const claim = await options.inbound.claimDelivery(key, { staleAfterMs: options.staleClaimMs, repeatableAfterMs: options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS });
+      const replay = { channel: HTTP_CHANNEL, kind: 'alerts', data: { alerts, by } };
+      const claim = await inbound.claimDelivery(key, { staleAfterMs, replay, repeatableAfterMs: options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS });
       if (claim === 'done') return { status: 200, body: { duplicate: true, incidents: [], message: 'This payload was received moments ago; nothing new was created.' } };
-      if (claim === 'in_progress') return IN_PROGRESS;
-      try {
-        const incidents = await createAll(options, alerts, by);
-        // Only now is a repeat a duplicate: a crash before this leaves the claim to be taken over.
-        await options.inbound.complete(key);
-        options.logger.info({ by: by.id, incidents: incidents.map((i) => i.id) }, 'incidents opened from the http intake');
-        return { status: 202, body: { incidents } };
-      } catch (error) {
-        // Let the sender's retry be taken; an alert created before the failure merges with its repeat by fingerprint.
-        await options.inbound.release(key);
-        if (error instanceof InvalidInputError) return { status: 400, body: { error: error.message } };
-        throw error;
+      if (claim === 'in_progress') return queued('This payload was received moments ago and is being turned into incidents.');
+      // Behind a backlog, answer at once; otherwise the incidents are usually there within the budget.
+      const waitMs = queue.saturated ? 0 : (options.answerBudgetMs ?? DEFAULT_ANSWER_BUDGET_MS);
+      const work = queue.submit(key, alerts.length, () => createAll(options, alerts, by));
+      const settled = await settleWithin(work, waitMs);
+      if (settled.kind === 'late') {
+        void finishLater(key, work).catch((error: unknown) => logger.warn({ err: error, key }, 'could not record an alert payload as done; it may be replayed'));
+        return queued(`Received ${alerts.length} alert(s); their incidents are being opened.`);
       }
+      if (settled.kind === 'failed') {
+        // Not acknowledged: the sender's retry is taken again (an alert created before the failure merges by fingerprint).
+        await inbound.release(key);
+        if (settled.error instanceof InvalidInputError) return { status: 400, body: { error: settled.error.message } };
+        throw settled.error;
+      }
+      // Only now is a repeat a duplicate: a crash before this leaves the claim to be replayed.
+      await inbound.complete(key);
+      logger.info({ by: by.id, incidents: settled.value.map((i) => i.id) }, 'incidents opened from the http intake');
+      return { status: 202, body: { incidents: settled.value } };
     },
+  };
+
+  return {
+    route,
+    async replay({ key, replay }: UnfinishedDelivery) {
+      const kept = KeptPayload.safeParse(replay.data);
+      if (!kept.success) return void (await inbound.giveUp(key));
+      if ((await inbound.claimDelivery(key, { staleAfterMs })) !== 'claimed') return;
+      await finishLater(key, queue.submit(key, kept.data.alerts.length, () => createAll(options, kept.data.alerts, kept.data.by)));
+    },
+    close: (timeoutMs) => queue.idle(timeoutMs),
   };
 }

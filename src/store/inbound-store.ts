@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { PLAINTEXT } from '../security/encryption';
 import type { DataCipher } from '../security/encryption';
 import { ChatCursorRecord, InboundEventRecord } from './entities';
+import { pooledQuery } from './pooled-sql';
 
 export interface ChatCursor {
   lastCreateTime: number;
@@ -86,9 +87,9 @@ export class InboundStore {
     await this.orm.em.fork().getConnection().execute('update inbound_events set done_at = now(), replay = null where key = ?', [key]);
   }
 
-  /** The holder is still at work: keeps its claim from looking abandoned. */
-  async heartbeat(key: string): Promise<void> {
-    await this.orm.em.fork().getConnection().execute('update inbound_events set received_at = now() where key = ? and done_at is null', [key]);
+  /** The holders are still at work: keeps their claims from looking abandoned. */
+  async heartbeat(...keys: string[]): Promise<void> {
+    await pooledQuery(this.orm, 'update inbound_events set received_at = now() where key = any($1::text[]) and done_at is null', [keys]);
   }
 
   /**

@@ -60,7 +60,8 @@ export interface Case {
 
 const PLAN_WEIGHTS: Record<Plan, number> = { fix: 45, auto: 20, reject: 10, 'wait-diagnosis': 12, 'wait-fix': 13 };
 /** How long after its alert was acknowledged a person stops looking for the incident. */
-const NO_INCIDENT_PATIENCE_MS = 15_000;
+// A payload acknowledged by an instance killed before it opened the incident is replayed after ~30-40 s.
+const NO_INCIDENT_PATIENCE_MS = 50_000;
 /** How long a person waits for an answer to a command before typing it again. */
 const ANSWER_PATIENCE_MS = 10_000;
 

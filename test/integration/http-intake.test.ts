@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAlertIntakeRoute } from '../../src/intake/http-intake';
+import { createAlertIntake } from '../../src/intake/http-intake';
+import type { AlertIntakeOptions } from '../../src/intake/http-intake';
+import { DeliveryReplayer } from '../../src/intake/delivery-replayer';
 import { startHttpServer } from '../../src/server/http-server';
 import type { RunningServer } from '../../src/server/http-server';
 import type { IncidentService } from '../../src/runtime/incident-service';
 import { InboundStore } from '../../src/store/inbound-store';
+import { closeOrm, openOrm } from '../../src/store/orm';
 import { ControllableActors } from '../support/controllable-actors';
-import { createHarness, eventually } from '../support/runtime-harness';
+import { createHarness } from '../support/runtime-harness';
 import type { Harness } from '../support/runtime-harness';
 
 const KEY = 'k-9f2d7c1e5a';
+const route = (options: AlertIntakeOptions) => createAlertIntake(options).route;
 const CHAT = 'oc_default';
 
 /** Actors that never finish: incidents stay where intake put them, so the test sees only what intake did. */
@@ -28,9 +32,9 @@ beforeAll(async () => {
     maxBodyBytes: 64 * 1024,
     checks: { database: () => (databaseUp ? Promise.resolve() : Promise.reject(new Error('connection refused'))) },
     routes: [
-      createAlertIntakeRoute({ ...common, chatId: CHAT }),
-      createAlertIntakeRoute({ ...common, chatId: undefined, path: '/api/alerts-unconfigured' }),
-      createAlertIntakeRoute({
+      route({ ...common, chatId: CHAT }),
+      route({ ...common, chatId: undefined, path: '/api/alerts-unconfigured' }),
+      route({
         ...common,
         chatId: CHAT,
         routes: [{ label: 'alertname', value: 'DiskFull', chatId: 'oc_storage_team' }],
@@ -133,7 +137,7 @@ describe('POST /api/alerts', () => {
   });
 
   it('counts the same payload as new again once the dedup window has passed', async () => {
-    const route = createAlertIntakeRoute({
+    const windowed = route({
       service: h.runtime,
       inbound: new InboundStore(h.orm),
       apiKeys: [KEY],
@@ -141,7 +145,7 @@ describe('POST /api/alerts', () => {
       logger: h.logger,
       dedupeWindowMs: 500,
     });
-    const deliver = () => route.handle({ rawBody: Buffer.from(alertmanagerBody(['Repeating'])), headers: { authorization: `Bearer ${KEY}` }, url: new URL('http://x/api/alerts') });
+    const deliver = () => windowed.handle({ rawBody: Buffer.from(alertmanagerBody(['Repeating'])), headers: { authorization: `Bearer ${KEY}` }, url: new URL('http://x/api/alerts') });
     expect((await deliver()).status).toBe(202);
     expect((await deliver()).status).toBe(200); // within the window: a redelivery
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -152,35 +156,60 @@ describe('POST /api/alerts', () => {
     expect(await incidentCount()).toBe(1);
   });
 
-  it('a payload whose request died before its incidents were created is taken again once the claim is stale', async () => {
+  it('a payload acknowledged by an instance that died before creating its incidents is created by another, once', async () => {
     const body = Buffer.from(alertmanagerBody(['Interrupted']));
     const request = { rawBody: body, headers: { authorization: `Bearer ${KEY}` }, url: new URL('http://x/api/alerts') };
-    const base = { inbound: new InboundStore(h.orm), apiKeys: [KEY], chatId: CHAT, logger: h.logger };
-    // The first instance claims the payload and dies before creating anything: its create never returns.
+    const base = { inbound: new InboundStore(h.orm), apiKeys: [KEY], chatId: CHAT, logger: h.logger, staleClaimMs: 300, answerBudgetMs: 50 };
+    // The first instance claims the payload, answers "queued", and dies: its create never returns, and
+    // its connections are gone, so it heartbeats its claim no more.
     const hangs: IncidentService = {
       create: () => new Promise<never>(() => undefined),
       send: (id, event) => h.runtime.send(id, event),
       get: (id) => h.runtime.get(id),
       listOpen: (limit) => h.runtime.listOpen(limit),
     };
-    const dying = createAlertIntakeRoute({ ...base, service: hangs });
-    void dying.handle(request);
-    await eventually(async () => {
-      const rows = await h.orm.em.fork().getConnection().execute<{ n: string }[]>('select count(*) as n from inbound_events');
-      return Number(rows[0]?.n) === 1 ? true : undefined;
-    }, 'the payload to be claimed');
+    const dyingOrm = await openOrm({ databaseUrl: h.db.url, poolSize: 2 });
+    const dying = createAlertIntake({ ...base, inbound: new InboundStore(dyingOrm), service: hangs });
+    expect(await dying.route.handle(request)).toMatchObject({ status: 202, body: { queued: true } });
 
-    const retry = createAlertIntakeRoute({ ...base, service: h.runtime });
-    const early = await retry.handle(request);
-    expect(early).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
-    expect(await incidentCount()).toBe(0);
+    const survivor = createAlertIntake({ ...base, service: h.runtime });
+    // A retry meanwhile is acknowledged, not taken twice: the payload is claimed with its content kept.
+    expect(await survivor.route.handle(request)).toMatchObject({ status: 202, body: { queued: true, incidents: [] } });
+    const replayer = new DeliveryReplayer({ channel: 'http', inbound: base.inbound, target: survivor, logger: h.logger, staleAfterMs: 300 });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 400));
+    await pause();
+    expect(await replayer.sweep()).toBe(0); // its holder is alive (it heartbeats the claim), however slow
+    await closeOrm(dyingOrm);
+    await pause();
+    expect(await replayer.sweep()).toBe(1);
+    expect(await incidentCount()).toBe(1);
+    expect(await replayer.sweep()).toBe(0);
+    expect((await survivor.route.handle(request)).body).toMatchObject({ duplicate: true });
+    expect(await incidentCount()).toBe(1);
+  });
 
-    const afterStale = createAlertIntakeRoute({ ...base, service: h.runtime, staleClaimMs: 0 });
-    expect((await afterStale.handle(request)).status).toBe(202);
-    expect(await incidentCount()).toBe(1);
-    // Completed now: a redelivery is a duplicate, even for a route that would take stale claims over.
-    expect((await afterStale.handle(request)).body).toMatchObject({ duplicate: true });
-    expect(await incidentCount()).toBe(1);
+  it('takes in a storm at once and opens its incidents behind it, each alert once', async () => {
+    const storm = createAlertIntake({ service: h.runtime, inbound: new InboundStore(h.orm), apiKeys: [KEY], chatId: CHAT, logger: h.logger, concurrency: 2 });
+    const deliver = (name: string) =>
+      storm.route.handle({ rawBody: Buffer.from(alertmanagerBody([name])), headers: { authorization: `Bearer ${KEY}` }, url: new URL('http://x/api/alerts') });
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => deliver(`Storm${i % 15}-${i}`)));
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    expect(answers.some((a) => (a.body as { queued?: boolean }).queued)).toBe(true); // behind a backlog: answered before its turn
+    await storm.close(10_000);
+    expect(await incidentCount()).toBe(30);
+    const [open] = await h.orm.em.fork().getConnection().execute<{ n: string }[]>(`select count(*) as n from inbound_events where done_at is null`);
+    expect(Number(open?.n)).toBe(0);
+  });
+
+  it('refuses a payload, taking nothing, while its backlog is full', async () => {
+    const hangs: IncidentService = { create: () => new Promise<never>(() => undefined), get: (id) => h.runtime.get(id), send: (id, e) => h.runtime.send(id, e), listOpen: (l) => h.runtime.listOpen(l) };
+    const full = createAlertIntake({ service: hangs, inbound: new InboundStore(h.orm), apiKeys: [KEY], chatId: CHAT, logger: h.logger, maxBacklog: 2, answerBudgetMs: 10 });
+    const deliver = (names: string[]) =>
+      full.route.handle({ rawBody: Buffer.from(alertmanagerBody(names)), headers: { authorization: `Bearer ${KEY}` }, url: new URL('http://x/api/alerts') });
+    expect((await deliver(['A', 'B'])).status).toBe(202);
+    expect(await deliver(['C'])).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+    const [claims] = await h.orm.em.fork().getConnection().execute<{ n: string }[]>(`select count(*) as n from inbound_events`);
+    expect(Number(claims?.n)).toBe(1);
   });
 
   it('answers malformed input with 400 and the issues, creating nothing', async () => {

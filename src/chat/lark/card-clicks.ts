@@ -13,6 +13,7 @@ import type { LarkCardClick } from './event-normalizer';
 import type { CardActionAnswer } from './types';
 import { IncidentBusyError } from '../../locks/lease-port';
 import { FinishesLater } from '../../intake/claimed-work';
+import { settleWithin } from '../../intake/settle-within';
 
 /**
  * A click on a card's button becomes the incident event it stands for. The runtime decides whether
@@ -90,22 +91,6 @@ function earlyRefusal(click: LarkCardClick, type: PersonEventType, view: Inciden
 
 function refusalText(error: EventNotAcceptedError): string {
   return `${error.incidentId} has moved on (it is ${error.state}); this button no longer applies.`;
-}
-
-type Settled<T> = { kind: 'done'; value: T } | { kind: 'failed'; error: unknown } | { kind: 'late' };
-
-async function settleWithin<T>(work: Promise<T>, ms: number): Promise<Settled<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Settled<T>>((resolve) => (timer = setTimeout(() => resolve({ kind: 'late' }), ms)));
-  const settled = work.then(
-    (value): Settled<T> => ({ kind: 'done', value }),
-    (error: unknown): Settled<T> => ({ kind: 'failed', error }),
-  );
-  try {
-    return await Promise.race([settled, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function answerForFailure(error: unknown): CardActionAnswer {
