@@ -4,7 +4,8 @@ import type { InboundStore, UnfinishedDelivery } from '../store/inbound-store';
 
 /** An intake that can do a delivery's work again from what its claim kept. */
 export interface ReplayTarget {
-  replay(delivery: UnfinishedDelivery): Promise<void>;
+  /** False when the kept delivery is not one it can replay (another version's, say): it is given up. */
+  replay(delivery: UnfinishedDelivery): Promise<boolean>;
 }
 
 export interface DeliveryReplayerOptions {
@@ -64,7 +65,9 @@ export class DeliveryReplayer {
       }
       logger.warn({ key: delivery.key, kind: delivery.replay.kind }, 'finishing a delivery abandoned by a stopped instance');
       try {
-        await this.options.target.replay(delivery);
+        if (await this.options.target.replay(delivery)) continue;
+        logger.error({ key: delivery.key, kind: delivery.replay.kind }, 'cannot replay this delivery; given up');
+        await inbound.giveUp(delivery.key);
       } catch (error) {
         logger.error({ err: error, key: delivery.key }, 'replaying a delivery failed; it is tried again later');
       }

@@ -195,12 +195,10 @@ export function createAlertIntake(options: AlertIntakeOptions): AlertIntake {
     route,
     async replay({ key, replay }: UnfinishedDelivery) {
       const kept = KeptPayload.safeParse(replay.data);
-      if (!kept.success) {
-        logger.error({ key }, 'a kept alert payload is not what this version writes; it is not replayed');
-        return inbound.giveUp(key);
-      }
-      if ((await inbound.claimDelivery(key, { staleAfterMs })) !== 'claimed') return;
+      if (!kept.success) return false;
+      if ((await inbound.claimDelivery(key, { staleAfterMs })) !== 'claimed') return true;
       await finishLater(key, queue.submit(key, kept.data.alerts.length, () => createAll(options, kept.data.alerts, kept.data.by)));
+      return true;
     },
     close: (timeoutMs) => queue.idle(timeoutMs),
   };

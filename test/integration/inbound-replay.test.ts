@@ -146,6 +146,15 @@ describe('deliveries abandoned by an instance that died', () => {
     expect(swept).toBe(0);
   });
 
+  it('gives up at once a kept delivery its intake cannot replay, instead of trying it every sweep', async () => {
+    await store.claimDelivery('lark:message:om_foreign', { staleAfterMs: STALE_MS, replay: { channel: 'lark', kind: 'message', data: { not: 'a message' } } });
+    const { inbound, replayer } = survivor();
+    await sleep(STALE_MS * 2);
+    expect(await replayer.sweep()).toBe(1);
+    expect(await store.unfinished('lark', STALE_MS)).toEqual([]);
+    await inbound.close();
+  });
+
   it(`gives up a delivery that was taken over ${MAX_TAKEOVERS} times without being finished`, async () => {
     const replay = { channel: 'lark', kind: 'message', data: { not: 'a message' } };
     await store.claimDelivery('lark:message:om_poison', { staleAfterMs: STALE_MS, replay });

@@ -95,10 +95,11 @@ export class LarkInbound implements ReplayTarget {
   }
 
   /** Does again the work of a delivery whose claim was abandoned (the instance that took it died). */
-  async replay({ key, replay }: UnfinishedDelivery): Promise<void> {
+  async replay({ replay }: UnfinishedDelivery): Promise<boolean> {
     if (replay.kind === 'event') await this.handleEvent(replay.data, true);
     else if (replay.kind === 'message' && isInboundMessage(replay.data)) await this.handleMessage(replay.data, true);
-    else this.options.logger.error({ key, kind: replay.kind }, 'cannot replay this delivery; left for pruning');
+    else return false;
+    return true;
   }
 
   /** A click's answer; work that goes on past the answer budget comes back as FinishesLater. */

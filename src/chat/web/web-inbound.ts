@@ -115,11 +115,12 @@ export class WebInbound implements ReplayTarget {
   }
 
   /** Does again the work of a message or click whose claim was abandoned (the instance that took it died). */
-  async replay(delivery: UnfinishedDelivery): Promise<void> {
+  async replay(delivery: UnfinishedDelivery): Promise<boolean> {
     if (delivery.replay.kind !== 'click') return this.lark.replay(delivery);
     const input = WebClickInput.safeParse(delivery.replay.data);
-    if (!input.success) return void this.options.logger.error({ key: delivery.key }, 'cannot replay this click; left for pruning');
+    if (!input.success) return false;
     await this.click(input.data, true);
+    return true;
   }
 
   close(): Promise<void> {
