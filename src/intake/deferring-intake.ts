@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { IncidentEvent } from '../domain';
 import { IncidentBusyError } from '../locks/lease-port';
 import type { CreateIncidentRequest, IncidentService, ReportedIncident } from '../runtime/incident-service';
 import type { DeferredAlertStore } from '../store/deferred-alert-store';
+import { DelegatingIntake } from './delegating-intake';
 
 /**
  * With several instances, a repeat of an alert whose incident another instance is working on (a long
@@ -10,14 +10,16 @@ import type { DeferredAlertStore } from '../store/deferred-alert-store';
  * monitoring tool (it would retry for a while, then give up), the repeat is persisted and acknowledged;
  * the DeferredAlertDrainer records it once the incident is free.
  */
-export class DeferringIntake implements IncidentService {
+export class DeferringIntake extends DelegatingIntake {
   constructor(
-    private readonly inner: IncidentService,
+    inner: IncidentService,
     private readonly deferred: DeferredAlertStore,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async create(request: CreateIncidentRequest): Promise<ReportedIncident> {
+  override async create(request: CreateIncidentRequest): Promise<ReportedIncident> {
     try {
       return await this.inner.create(request);
     } catch (error) {
@@ -29,17 +31,5 @@ export class DeferringIntake implements IncidentService {
       this.logger.info({ incidentId: error.incidentId, fingerprint: request.alert.fingerprint }, 'repeat alert deferred: its incident is busy on another instance');
       return { ...view, opened: false };
     }
-  }
-
-  send(incidentId: string, event: IncidentEvent) {
-    return this.inner.send(incidentId, event);
-  }
-
-  get(incidentId: string) {
-    return this.inner.get(incidentId);
-  }
-
-  listOpen(limit?: number) {
-    return this.inner.listOpen(limit);
   }
 }

@@ -1,31 +1,22 @@
-import type { AlertInput, IncidentEvent } from '../domain';
+import type { AlertInput } from '../domain';
 import type { CreateIncidentRequest, IncidentService, ReportedIncident } from '../runtime/incident-service';
 import type { Scrubber } from '../security';
+import { DelegatingIntake } from './delegating-intake';
 
 /**
  * Every intake (Lark, web console, terminal, HTTP) opens incidents through this: secrets in an alert
  * are redacted before it is stored, shown, or quoted to a model. Scrubbing is deterministic, so the
  * same alert keeps the same fingerprint.
  */
-export class RedactingIntake implements IncidentService {
+export class RedactingIntake extends DelegatingIntake {
   constructor(
-    private readonly inner: IncidentService,
+    inner: IncidentService,
     private readonly scrubber: Scrubber,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  create(request: CreateIncidentRequest): Promise<ReportedIncident> {
+  override create(request: CreateIncidentRequest): Promise<ReportedIncident> {
     return this.inner.create({ ...request, alert: this.scrubber.scrubValue(request.alert) as AlertInput });
-  }
-
-  send(incidentId: string, event: IncidentEvent) {
-    return this.inner.send(incidentId, event);
-  }
-
-  get(incidentId: string) {
-    return this.inner.get(incidentId);
-  }
-
-  listOpen(limit?: number) {
-    return this.inner.listOpen(limit);
   }
 }
