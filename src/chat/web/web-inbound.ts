@@ -55,8 +55,6 @@ export interface WebInboundOptions {
   access: DecisionAccess;
   logger: Logger;
   plugins?: CommandContext['plugins'];
-  /** A claim not heartbeaten for this long is presumed abandoned by a dead instance and replayed. */
-  staleClaimMs?: number;
 }
 
 /** The replayer's channel for the console's messages and clicks. */
@@ -85,7 +83,6 @@ export class WebInbound implements ReplayTarget {
       logger: options.logger,
       plugins: options.plugins,
       channel: WEB_CHANNEL,
-      staleClaimMs: options.staleClaimMs,
     });
   }
 
@@ -107,10 +104,10 @@ export class WebInbound implements ReplayTarget {
   async click(input: WebClickInput, replaying = false): Promise<CardActionAnswer> {
     const message = await this.options.chat.find(input.messageId);
     if (!message?.card || !buttonOnCard(message.card, input.value)) return toast('error', 'This button is not on that card.');
-    const { inbound, logger, staleClaimMs } = this.options;
+    const { inbound, logger } = this.options;
     const replay = { channel: WEB_CHANNEL, kind: 'click', data: input };
     // A failure gives the claim back: the same click may be tried again (a failed replay is tried again later).
-    const outcome = await runClaimed({ inbound, logger, staleAfterMs: staleClaimMs, replaying }, `web:click:${input.id}`, replay, () => this.applyClick(input, message));
+    const outcome = await runClaimed({ inbound, logger, replaying }, `web:click:${input.id}`, replay, () => this.applyClick(input, message));
     return outcome.first ? outcome.value : toast('info', 'Already received this click.');
   }
 
