@@ -12,7 +12,7 @@ const machineImportRule = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'test-output/**', 'visualizations/**'] },
+  { ignores: ['node_modules/**', 'tools/*/node_modules/**', 'data/**', 'test-output/**', 'visualizations/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

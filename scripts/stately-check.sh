@@ -1,20 +1,13 @@
 #!/usr/bin/env bash
-# Runs the team's stately-check (../shared/tools/stately-check: the extractor behind Stately's code
-# import) over every machine: zero errors means the chart imports into the editor and exports back.
+# Does each machines/*.machine.ts survive the Stately editor? Stately's open-source extractor (the code
+# import behind the editor) reads the file, its config is written back as v5 and compared with the
+# running chart: a lost state, transition, guard, action or actor, or code where a name is needed, fails.
+# The tool has its own folder and lock (tools/stately-check) because the extractor needs xstate v4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tool="${STATELY_CHECK_DIR:-../shared/tools/stately-check}"
-if [ ! -f "$tool/check.mjs" ]; then
-  echo "stately-check: not run — $tool is not here (it ships with the team's shared folder, not this repository)."
-  exit 0
+tool=tools/stately-check
+if [ ! -d "$tool/node_modules" ] || [ "$tool/package-lock.json" -nt "$tool/node_modules/.package-lock.json" ]; then
+  echo "stately-check: installing $tool (npm ci)"
+  (cd "$tool" && npm ci --silent --no-audit --no-fund)
 fi
-cache="node_modules/.cache/stately-check"
-if [ ! -d "$cache/node_modules" ] || ! cmp -s "$tool/package-lock.json" "$cache/package-lock.json"; then
-  rm -rf "$cache" && mkdir -p "$cache"
-  cp -r "$tool"/. "$cache"/
-  chmod -R u+w "$cache"
-  (cd "$cache" && npm ci --silent --no-audit --no-fund >/dev/null)
-fi
-for machine in machines/*.machine.ts; do
-  node "$cache/check.mjs" "$PWD/$machine" | tail -n 1
-done
+npx tsx "$tool/src/cli.ts" "$@" machines/*.machine.ts
