@@ -5,7 +5,7 @@ import { clock, h, incidentHref, replaceChildren, toast } from './dom.js';
 
 /** @typedef {import('./types.js').ChatMessage} ChatMessage @typedef {import('./types.js').Session} Session @typedef {import('./types.js').ButtonValue} ButtonValue */
 
-const REACTION_TEXT = /** @type {Record<string, string>} */ ({ working: '⏳ working', done: '✅ done', failed: '⚠️ failed', duplicate: '🔁 duplicate' });
+const REACTION_TEXT = /** @type {Record<string, string>} */ ({ working: '⏳ working', done: '✅ done', failed: '⚠️ failed', duplicate: '🔁 duplicate', silenced: '🔕 silenced' });
 const INCIDENT_ID = /INC-[0-9A-Z]{8}/;
 
 /** The console's chat: the same cards and commands as the Lark group. */

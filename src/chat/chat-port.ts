@@ -10,7 +10,7 @@ export interface PostOptions {
 }
 
 /** Progress shown on the alert message itself. */
-export type Reaction = 'working' | 'done' | 'failed' | 'duplicate';
+export type Reaction = 'working' | 'done' | 'failed' | 'duplicate' | 'silenced';
 
 /**
  * Outbound chat. `idempotencyKey` makes a repeated post (a step re-run after a restart) return the

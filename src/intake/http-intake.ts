@@ -78,11 +78,13 @@ function parseJson(rawBody: Buffer): unknown {
 
 async function createAll(options: AlertIntakeOptions, alerts: AlertInput[], by: Actor) {
   const incidents = [];
+  const silenced: { fingerprint: string; title: string; silenceId: string }[] = [];
   for (const alert of alerts) {
     const view = await options.service.create({ alert, chatId: chatFor(alert, options)!, by });
-    incidents.push({ id: view.id, state: view.state, severity: view.severity, opened: view.opened });
+    if (view.silenced) silenced.push({ fingerprint: alert.fingerprint, title: alert.title, silenceId: view.silenced.silenceId });
+    else incidents.push({ id: view.id, state: view.state, severity: view.severity, opened: view.opened });
   }
-  return incidents;
+  return { incidents, silenced };
 }
 
 const UNAUTHORIZED: RouteResponse = {
@@ -186,8 +188,9 @@ export function createAlertIntake(options: AlertIntakeOptions): AlertIntake {
       }
       // Only now is a repeat a duplicate: a crash before this leaves the claim to be replayed.
       await inbound.complete(key);
-      logger.info({ by: by.id, incidents: settled.value.map((i) => i.id) }, 'incidents opened from the http intake');
-      return { status: 202, body: { incidents: settled.value } };
+      const { incidents, silenced } = settled.value;
+      logger.info({ by: by.id, incidents: incidents.map((i) => i.id), silenced: silenced.length }, 'incidents opened from the http intake');
+      return { status: 202, body: { incidents, silenced } };
     },
   };
 

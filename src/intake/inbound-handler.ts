@@ -2,6 +2,7 @@ import type { InboundMessage } from '../chat/chat-port';
 import { executeCommand, parseCommand } from '../chat/commands';
 import type { CommandContext } from '../chat/commands';
 import type { IncidentService } from '../runtime/incident-service';
+import { silencedReply } from '../silences/silenced-reply';
 import { parseTextAlert } from './text-alert';
 
 /**
@@ -16,6 +17,7 @@ export function createInboundHandler({ service, plugins, access }: { service: In
     }
     const alert = parseTextAlert(message.text);
     const incident = await service.create({ alert, chatId: message.chatId, alertMessageId: message.messageId, by: message.sender });
+    if (incident.silenced) return silencedReply(incident.silenced);
     if (!incident.opened) return `Repeat of open incident ${incident.id} (${incident.context.repeats} repeat(s) so far); no new incident.`;
     return `Opened ${incident.id}: ${incident.title} (${incident.severity}). Triage is running.`;
   };

@@ -20,7 +20,7 @@ import {
   StaleWriteError,
   UnknownIncidentError,
 } from './incident-service';
-import type { CreateIncidentRequest, IncidentChange, IncidentListener, IncidentService, IncidentView, ReportedIncident } from './incident-service';
+import type { CreateIncidentRequest, IncidentChange, IncidentListener, IncidentService, IncidentView, OpenedOrRepeated } from './incident-service';
 import { actorOf, payloadOf, stateName, statusOf, wakeAtOf } from './snapshot-info';
 import { toView, viewOfWritten } from './incident-view';
 import type { IncidentColumns } from './incident-view';
@@ -93,7 +93,7 @@ export class IncidentRuntime implements IncidentService {
     this.leases = options.leases ?? new LocalLeases();
   }
 
-  async create(request: CreateIncidentRequest): Promise<ReportedIncident> {
+  async create(request: CreateIncidentRequest): Promise<OpenedOrRepeated> {
     this.assertRunning();
     const parsed = AlertSchema.safeParse(request.alert);
     if (!parsed.success) throw new InvalidInputError(`Malformed alert: ${parsed.error.issues.map(describeIssue).join('; ')}`);

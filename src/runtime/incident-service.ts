@@ -1,4 +1,5 @@
 import type { Actor, AlertInput, IncidentContext, IncidentEvent } from '../domain';
+import type { SilenceMatch } from '../silences/silence-match';
 import type { IncidentStatus } from '../store/entities';
 
 /** What callers (chat adapters, HTTP intake, commands) see of an incident. */
@@ -44,8 +45,16 @@ export interface CreateIncidentRequest {
   by: Actor;
 }
 
-/** What intake gets back: the incident the alert opened, or the open one it repeats (`opened: false`). */
-export type ReportedIncident = IncidentView & { opened: boolean };
+/**
+ * What intake gets back: the incident the alert opened, the open one it repeats (`opened: false`), or,
+ * when an active silence matches the alert, no incident at all (`silenced`).
+ */
+export type ReportedIncident = OpenedOrRepeated | SilencedAlert;
+export type OpenedOrRepeated = IncidentView & { opened: boolean; silenced?: undefined };
+export interface SilencedAlert {
+  opened: false;
+  silenced: SilenceMatch;
+}
 
 /** The runtime as the rest of the bot uses it. Every method resolves only after the change is persisted. */
 export interface IncidentService {

@@ -1,4 +1,5 @@
 import { parseTextAlert } from '../../intake/text-alert';
+import { silencedReply } from '../../silences/silenced-reply';
 import type { Command, CommandContext } from './command';
 import { quoted } from './quoted';
 
@@ -6,6 +7,7 @@ import { quoted } from './quoted';
 export async function openIncidentByHand(cmd: Extract<Command, { kind: 'diag' }>, ctx: CommandContext): Promise<string> {
   const alert = await (ctx.parseAlert ?? ((text: string) => parseTextAlert(text, 'chat')))(cmd.text);
   const incident = await ctx.service.create({ alert, chatId: ctx.chatId, alertMessageId: ctx.messageId, by: ctx.sender });
+  if (incident.silenced) return silencedReply(incident.silenced);
   if (!incident.opened) return `Repeat of open incident ${incident.id} (${incident.context.repeats} repeat(s) so far); no new incident.`;
   return `Opened ${incident.id}: ${quoted(incident.title)} (${incident.severity}). Triage is running.`;
 }

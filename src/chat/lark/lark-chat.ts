@@ -15,6 +15,8 @@ export const EMOJI_BY_REACTION: Record<Reaction, string> = {
   failed: 'CrossMark',
   /** "+1": this alert adds to an incident already open. */
   duplicate: 'JIAYI',
+  /** An active silence held this alert back. Lark has no muted bell 🔕; "do not disturb" is the closest. */
+  silenced: 'GeneralDoNotDisturb',
 };
 
 export interface LarkChatOptions {

@@ -167,6 +167,7 @@ export class LarkInbound implements ReplayTarget {
   private async openIncidents(message: LarkInboundMessage, alerts: AlertInput[]): Promise<void> {
     let opened = 0;
     let repeats = 0;
+    let silenced = 0;
     for (const alert of alerts) {
       try {
         const view = await this.options.service.create({
@@ -175,6 +176,11 @@ export class LarkInbound implements ReplayTarget {
           alertMessageId: message.messageId,
           by: { id: message.sender.id },
         });
+        if (view.silenced) {
+          silenced++;
+          this.options.logger.info({ silenceId: view.silenced.silenceId, messageId: message.messageId }, 'alert from a lark message silenced');
+          continue;
+        }
         if (view.opened) opened++;
         else repeats++;
         this.options.logger.info({ incidentId: view.id, messageId: message.messageId, opened: view.opened }, 'alert taken from a lark message');
@@ -185,6 +191,7 @@ export class LarkInbound implements ReplayTarget {
     }
     if (opened > 0) void this.inBackground('working reaction', () => this.options.chat.react(message.messageId, 'working'));
     else if (repeats > 0) void this.inBackground('duplicate reaction', () => this.options.chat.react(message.messageId, 'duplicate'));
+    else if (silenced > 0) void this.inBackground('silenced reaction', () => this.options.chat.react(message.messageId, 'silenced'));
   }
 
   /** What `/diag <text>` opens: the detector's reading of a pasted alert, else the plain one-line form. */
