@@ -26,7 +26,7 @@ import { watchIncidents } from './observability/incident-metrics';
 import { Metrics } from './observability/metrics';
 import { metricsRoute } from './observability/metrics-route';
 import { ObservedLocks } from './observability/observed-locks';
-import { readinessChecks } from './observability/readiness';
+import { readinessChecks, registerReadinessGauge } from './observability/readiness';
 import { letStepsFinish, runStages } from './shutdown';
 import { createRedisClient } from './locks/redis-client';
 import { RedisLeases } from './locks/redis-leases';
@@ -181,12 +181,14 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   deferredDrainer.start();
   alertReplayer?.start();
   const tls = config.TLS_CERT && config.TLS_KEY ? { cert: await readFile(config.TLS_CERT), key: await readFile(config.TLS_KEY) } : undefined;
+  const checks = {
+    database: async () => void (await orm.em.fork().getConnection().execute('select 1')),
+    others: readinessChecks({ redis: leaseRedis, chat: larkIntake && (() => larkIntake.ready()) }),
+  };
+  registerReadinessGauge(metrics, { database: checks.database, ...checks.others });
   const server = await startHttpServer({
     port: config.PORT,
-    checks: {
-      database: async () => void (await orm.em.fork().getConnection().execute('select 1')),
-      others: readinessChecks({ redis: leaseRedis, chat: larkIntake && (() => larkIntake.ready()) }),
-    },
+    checks,
     routes,
     logger,
     tls,

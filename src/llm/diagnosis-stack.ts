@@ -48,7 +48,7 @@ export interface DiagnosisStackDeps {
  */
 export async function createDiagnosisStack(config: Config, deps: DiagnosisStackDeps): Promise<DiagnosisStack> {
   const { orm, plugins, targets, journal, logger, scrubber, metrics } = deps;
-  const llm = observeLlm(createLlm(config, logger, {}, deps.redis), metrics);
+  const llm = observeLlm(createLlm(config, logger, {}, deps.redis), metrics, { input: config.LLM_PRICE_INPUT, output: config.LLM_PRICE_OUTPUT });
   const memory = createMemory({ orm, embedder: createEmbedder(config) ?? new LocalEmbedder(), logger, defaultK: config.MEMORY_RECALL_K });
   const runbooks = await loadShippedRunbooks(config, memory, plugins, logger);
   const diagnostician = createDiagnostician(config, {

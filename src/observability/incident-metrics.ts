@@ -49,11 +49,28 @@ export function registerOpenIncidentsGauge(metrics: Metrics, orm: MikroORM): voi
   });
 }
 
+/**
+ * `aifixer_deadline_overdue_seconds`: how long the oldest due deadline of a parked incident has waited
+ * for the sweeper (0 when none is due). The sweeper runs every DEADLINE_SWEEP_INTERVAL, so anything past
+ * a few intervals means it is behind or stopped on every instance.
+ */
+export function registerOverdueDeadlineGauge(metrics: Metrics, orm: MikroORM): void {
+  const help = 'Seconds the oldest due deadline of a parked incident has waited to be swept (0: none due), from the database on each scrape.';
+  metrics.gaugeRows('aifixer_deadline_overdue_seconds', help, [], async () => {
+    const [row] = await orm.em
+      .fork()
+      .getConnection()
+      .execute<{ overdue: string | number | null }[]>("select extract(epoch from now() - min(wake_at)) as overdue from incidents where status = 'parked' and wake_at <= now()");
+    return [{ labels: {}, value: Math.max(0, Number(row?.overdue ?? 0)) }];
+  });
+}
+
 /** The incident metrics of one app: transitions and steps as they are persisted, the rest read on scrape. */
 export function watchIncidents(metrics: Metrics, deps: { runtime: IncidentRuntime; orm: MikroORM; gate: DurabilityGate; larkQueueDepth?: () => number }): void {
   const { runtime, gate, larkQueueDepth } = deps;
   runtime.subscribe(incidentMetricsListener(metrics));
   registerOpenIncidentsGauge(metrics, deps.orm);
+  registerOverdueDeadlineGauge(metrics, deps.orm);
   metrics.gauge('aifixer_live_incidents', 'Incidents whose actors are in memory, working a step (parked ones are not).', () => runtime.liveCount);
   metrics.gauge('aifixer_durability_pending', 'Incidents with transitions waiting to be written (the durability gate).', () => gate.pending);
   if (larkQueueDepth) metrics.gauge('aifixer_lark_send_queue_depth', 'Lark sends and card updates waiting or in flight.', larkQueueDepth);

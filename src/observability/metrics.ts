@@ -24,6 +24,7 @@ export class Metrics {
   readonly llmDuration: Histogram<'provider' | 'model' | 'outcome'>;
   readonly llmTokens: Counter<'provider' | 'model' | 'direction'>;
   readonly llmErrors: Counter<'provider' | 'kind'>;
+  readonly llmCost: Counter<'provider' | 'model'>;
   readonly pluginDuration: Histogram<'plugin' | 'category' | 'status'>;
   readonly larkRequests: Counter<'operation' | 'outcome'>;
   readonly larkThrottled: Counter<'operation'>;
@@ -65,6 +66,12 @@ export class Metrics {
       name: 'aifixer_llm_errors_total',
       help: 'Model calls that failed, by error kind (LlmError, LlmUnavailableError, LlmSpendLimitError, other).',
       labelNames: ['provider', 'kind'],
+      registers,
+    });
+    this.llmCost = new Counter({
+      name: 'aifixer_llm_cost_usd_total',
+      help: 'US dollars spent on model calls at list prices (or LLM_PRICE_INPUT/OUTPUT); models without a known price add nothing.',
+      labelNames: ['provider', 'model'],
       registers,
     });
     this.pluginDuration = new Histogram({
