@@ -7,7 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tool=tools/stately-check
 if [ ! -d "$tool/node_modules" ] || [ "$tool/package-lock.json" -nt "$tool/node_modules/.package-lock.json" ]; then
-  echo "stately-check: installing $tool (npm ci)"
+  echo "stately-check: installing $tool (npm ci)" >&2
   (cd "$tool" && npm ci --silent --no-audit --no-fund)
 fi
-npx tsx "$tool/src/cli.ts" "$@" machines/*.machine.ts
+# Arguments: flags for the tool (--verbose, --json), then machine files (default: every machines/*.machine.ts).
+flags=() files=()
+for arg in "$@"; do case "$arg" in --*) flags+=("$arg") ;; *) files+=("$arg") ;; esac; done
+[ "${#files[@]}" -gt 0 ] || files=(machines/*.machine.ts)
+npx tsx "$tool/src/cli.ts" "${flags[@]}" "${files[@]}"

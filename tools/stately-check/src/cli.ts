@@ -1,5 +1,6 @@
 /**
- * npx tsx tools/stately-check/src/cli.ts [--verbose] <machine files…>
+ * npx tsx tools/stately-check/src/cli.ts [--verbose | --json] <machine files…>
+ * --json prints the reports (for tests) instead of the text.
  * Exit 0: every chart survives the editor's import and export (warnings allowed); 1: errors; 2: unusable input.
  */
 import { resolve } from 'node:path';
@@ -9,8 +10,9 @@ import type { Finding } from './findings';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
+const json = args.includes('--json');
 const files = args.filter((arg) => !arg.startsWith('--'));
-const out = (line: string) => process.stdout.write(`${line}\n`);
+const out = (text: string) => { if (!json) process.stdout.write(`${text}\n`); };
 
 const line = (finding: Finding) => `    ${finding.level === 'error' ? 'ERROR' : 'warn '} ${finding.at}: ${finding.message}`;
 
@@ -41,18 +43,22 @@ function print(report: FileReport): number {
 
 async function main(): Promise<number> {
   if (files.length === 0) {
-    process.stderr.write('usage: stately-check [--verbose] <machine files…>\n');
+    process.stderr.write('usage: stately-check [--verbose | --json] <machine files…>\n');
     return 2;
   }
   let errors = 0;
+  const reports: FileReport[] = [];
   for (const file of files) {
     try {
-      errors += print(await checkMachineFile(resolve(file)));
+      const report = await checkMachineFile(resolve(file));
+      reports.push(report);
+      errors += print(report);
     } catch (cause) {
       process.stderr.write(`${file}: cannot check: ${cause instanceof Error ? cause.message : String(cause)}\n`);
       return 2;
     }
   }
+  if (json) process.stdout.write(`${JSON.stringify({ errors, reports }, null, 2)}\n`);
   out(`stately-check (@xstate/machine-extractor ${extractorVersion}): ${errors} error(s) in ${files.length} file(s)`);
   return errors ? 1 : 0;
 }
