@@ -78,9 +78,10 @@ describe('stately-check on broken machines', () => {
     expectFinding('dropped-keys', 'error', '(machine).idle on go[0] guard', 'guard lost in the editor: isReady');
   });
 
-  it('reports actors given as logic instead of a name, and context that is code', () => {
+  it('reports actors given as logic instead of a name, and context or input that is code', () => {
     expectFinding('inline-code', 'error', '(machine).working invoke[0]', 'inline actor');
-    expectFinding('inline-code', 'error', '(machine) context', 'inline context');
+    expectFinding('inline-code', 'error', '(machine) context', 'context is code');
+    expectFinding('inline-code', 'error', '(machine).doubling invoke[0] input', 'input is code');
   });
 
   it('reports keys the import drops', () => {

@@ -20,13 +20,16 @@ export function roundTripFindings(chart: Fact[], exported: Fact[]): Finding[] {
     if (!fact.code) continue;
     if (fact.code.builtin && !fact.code.hasCode)
       findings.push(warning(fact.at, `inline built-in ${fact.kind} (${fact.value}): the editor shows it as a block, but it is code, not a named reference`));
-    else findings.push(error(fact.at, `inline ${fact.kind} where the editor needs a name${fact.kind === 'context' ? ' or plain data' : ''}: ${fact.value}`));
+    else if (fact.kind === 'context') findings.push(error(fact.at, 'context is code: the editor keeps it only as plain data'));
+    else findings.push(error(fact.at, `inline ${fact.kind} where the editor needs a name: ${fact.value}`));
   }
   for (const fact of chart) {
     const imported = after.get(key(fact));
     const expected = EXPECTED_LOSS[fact.kind];
     if (!imported) {
-      findings.push(expected ? warning(fact.at, `lost: ${expected}`, true) : error(fact.at, `${fact.kind} lost in the editor: ${fact.value}`));
+      if (!expected) findings.push(error(fact.at, `${fact.kind} lost in the editor: ${fact.value}`));
+      else if (fact.code) findings.push(error(fact.at, `${fact.kind} is code: the editor keeps it only as plain data`));
+      else findings.push(warning(fact.at, `lost: ${expected}`, true));
     } else if (!imported.code && imported.value !== fact.value) { // code on the editor's side is reported above
       findings.push(error(fact.at, `${fact.kind} changed in the editor: ${fact.value} → ${imported.value}`));
     }
