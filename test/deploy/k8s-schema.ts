@@ -58,7 +58,7 @@ function walk(value: unknown, type: string, path: string, found: string[]): void
   }
   const mapped = /^\{ \[key: string\]: (.+); \}$/.exec(type)?.[1];
   if (mapped !== undefined) {
-    for (const [key, item] of Object.entries(value as object)) walk(item, mapped, `${path}.${key}`, found);
+    for (const [key, item] of Object.entries(value)) walk(item, mapped, `${path}.${key}`, found);
     return;
   }
   const model = modelOf(type);
