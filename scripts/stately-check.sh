@@ -14,4 +14,4 @@ fi
 flags=() files=()
 for arg in "$@"; do case "$arg" in --*) flags+=("$arg") ;; *) files+=("$arg") ;; esac; done
 [ "${#files[@]}" -gt 0 ] || files=(machines/*.machine.ts)
-npx tsx "$tool/src/cli.ts" "${flags[@]}" "${files[@]}"
+npx tsx "$tool/src/cli.ts" ${flags[@]+"${flags[@]}"} "${files[@]}"  # empty-array form: bash 3 with set -u
