@@ -19,6 +19,9 @@ export async function readPolicyFile(path: string): Promise<PolicyRules> {
   return parsePolicy(raw, path);
 }
 
+/** The link a Kubernetes ConfigMap volume swaps atomically on every update. */
+const CONFIGMAP_DATA_LINK = '..data';
+
 export interface PolicySourceOptions {
   /** POLICY_FILE; unset: `builtin` for good. */
   file?: string;
@@ -64,13 +67,16 @@ export class PolicySource {
     return next;
   }
 
-  /** Watches the file's directory: editors replace files by renaming, which a file watch would miss. */
+  /**
+   * Watches the file's directory: editors replace files by renaming, which a file watch would miss. A
+   * Kubernetes ConfigMap volume changes only its `..data` link (the file name links through it).
+   */
   watch(debounceMs = 200): void {
     const file = this.options.file;
     if (!file || this.watcher) return;
     const name = basename(file);
     this.watcher = watch(dirname(resolve(file)), (_event, changed) => {
-      if (changed !== null && changed.toString() !== name) return;
+      if (changed !== null && changed.toString() !== name && changed.toString() !== CONFIGMAP_DATA_LINK) return;
       clearTimeout(this.debounce);
       this.debounce = setTimeout(() => void this.reload(), debounceMs).unref();
     });
