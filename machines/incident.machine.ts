@@ -2,6 +2,7 @@ import { assign, fromPromise, setup } from 'xstate';
 import type { EventObject } from 'xstate';
 import { approvalCounts, approvalsComplete } from '../src/domain';
 import type {
+  AlertTally,
   AnnouncementInput,
   Diagnosis,
   ExecutionOutcome,
@@ -10,6 +11,7 @@ import type {
   IncidentInput,
   PolicyDecision,
   ProposalOutcome,
+  RecoveryRules,
   SentMessage,
   TimerName,
   TriageResult,
@@ -19,6 +21,16 @@ import type {
 
 /** Bump when a change makes older persisted snapshots unreadable by this chart. */
 export const INCIDENT_MACHINE_VERSION = 1;
+
+/** For snapshots written before these timers and rules existed. */
+const LIFECYCLE_DEFAULTS = { recoveryQuiet: 300_000, reopenWindow: 1_800_000 };
+const RECOVERY_DEFAULTS: RecoveryRules = { resolveOnRecovery: true, flapLimit: 3 };
+
+/** A snapshot written before a timer existed has no timeout for it: the default then. */
+function timeoutOf(context: IncidentContext, timer: TimerName): number {
+  const timeouts: Partial<Record<TimerName, number>> = context.timeouts;
+  return timeouts[timer] ?? LIFECYCLE_DEFAULTS[timer as keyof typeof LIFECYCLE_DEFAULTS];
+}
 
 /** Actors are stubs here; `src/implementations` provides the real ones through `machine.provide()`. */
 function notProvided<I, O>(name: string) {
@@ -38,6 +50,16 @@ function decidedBy(event: EventObject) {
   return 'by' in event ? (event as Extract<IncidentEvent, { by: unknown }>) : undefined;
 }
 type Decided = NonNullable<ReturnType<typeof decidedBy>>;
+
+function tallyOf(event: EventObject): AlertTally | undefined {
+  return 'alerts' in event ? (event as Extract<IncidentEvent, { alerts: AlertTally }>).alerts : undefined;
+}
+
+/** Every alert has recovered, and the rules let the incident resolve by itself (it is not flapping past the limit). */
+function mayResolveOnRecovery(context: IncidentContext, event: EventObject): boolean {
+  const rules = context.recovery ?? RECOVERY_DEFAULTS;
+  return tallyOf(event)?.firing === 0 && rules.resolveOnRecovery && (context.flaps ?? 0) < rules.flapLimit;
+}
 
 /** A click on an older card (say, from before a retry) must not decide the current one. */
 function fromCurrentCard(context: IncidentContext, decision: Decided, card: 'diagnosis' | 'proposal'): boolean {
@@ -77,6 +99,7 @@ export const incidentMachine = setup({
     verify: notProvided<void, VerificationOutcome>('verify'),
     announce: notProvided<AnnouncementInput, SentMessage>('announce'),
     waitUntil: notProvided<WaitUntilInput, void>('waitUntil'),
+    awaitDiagnosisSlot: notProvided<void, void>('awaitDiagnosisSlot'),
   },
   guards: {
     isDuplicate: ({ event }) => outputOf<TriageResult>(event).verdict === 'duplicate',
@@ -102,13 +125,15 @@ export const incidentMachine = setup({
       return approval.counts && !approval.completes;
     },
     completesProposalApproval: ({ context, event }) => proposalApproval(context, event).completes,
+    /** Every alert recovered, RESOLVE_ON_RECOVERY is on, and the incident has not flapped FLAP_LIMIT times. */
+    mayResolveOnRecovery: ({ context, event }) => mayResolveOnRecovery(context, event),
   },
   actions: {
     adoptInput: assign(({ event }) => (event as unknown as { input: IncidentInput }).input),
     startTimer: assign(({ context }, params: { timer: TimerName }) => ({
       deadlines: {
         ...context.deadlines,
-        [params.timer]: new Date(Date.now() + context.timeouts[params.timer]).toISOString(),
+        [params.timer]: new Date(Date.now() + timeoutOf(context, params.timer)).toISOString(),
       },
     })),
     recordTriage: assign({ triage: ({ event }) => outputOf<TriageResult>(event) }),
@@ -160,6 +185,24 @@ export const incidentMachine = setup({
       escalation: null,
     })),
     recordRepeat: assign({ repeats: ({ context }) => context.repeats + 1 }),
+    recordAlerts: assign({ alerts: ({ context, event }) => tallyOf(event) ?? context.alerts }),
+    recordRecovery: assign({
+      resolution: () => ({ by: { id: 'system' }, note: 'Every alert recovered at source.', at: new Date().toISOString(), atSource: true }),
+    }),
+    /** A flap: the same incident, a new attempt, counted. */
+    startReopen: assign(({ context }) => ({
+      attempt: context.attempt + 1,
+      flaps: (context.flaps ?? 0) + 1,
+      diagnosis: null,
+      proposal: null,
+      decision: null,
+      execution: null,
+      verification: null,
+      cards: {},
+      approvals: {},
+      escalation: null,
+      resolution: null,
+    })),
   },
 }).createMachine({
   id: 'incident',
@@ -177,6 +220,8 @@ export const incidentMachine = setup({
       proposalStep: 300_000,
       executionStep: 600_000,
       verificationStep: 300_000,
+      recoveryQuiet: 300_000,
+      reopenWindow: 1_800_000,
     },
     attempt: 1,
     triage: null,
@@ -191,10 +236,13 @@ export const incidentMachine = setup({
     escalation: null,
     resolution: null,
     repeats: 0,
+    flaps: 0,
   },
   entry: 'adoptInput',
   on: {
     'alert.repeated': { actions: 'recordRepeat', description: 'Another alert with this fingerprint was merged in.' },
+    'alert.joined': { actions: 'recordAlerts', description: 'More alerts of its group fire: counted and shown; nothing restarts.' },
+    'alert.recovered': { actions: 'recordAlerts', description: 'Some of its alerts recovered at source: counted and shown.' },
   },
   states: {
     open: {
@@ -206,6 +254,15 @@ export const incidentMachine = setup({
           actions: { type: 'recordEscalation', params: { reason: 'Escalated by hand' } },
         },
         'incident.ignore': { target: 'ignored', actions: 'recordResolution' },
+        'alert.recovered': [
+          {
+            guard: 'mayResolveOnRecovery',
+            target: 'recovering',
+            actions: ['recordAlerts', 'recordRecovery'],
+            description: 'Every alert recovered before anything was changed: no person needed; a running step is stopped.',
+          },
+          { actions: 'recordAlerts', description: 'Some still fire, or it flapped too often to resolve by itself.' },
+        ],
       },
       states: {
         triaging: {
@@ -216,7 +273,7 @@ export const incidentMachine = setup({
             onDone: [
               { guard: 'isDuplicate', target: 'merging', actions: 'recordTriage' },
               { guard: 'isNoise', target: '#incident.ignored', actions: 'recordTriage' },
-              { target: 'diagnosing', actions: 'recordTriage' },
+              { target: 'awaitingDiagnosisSlot', actions: 'recordTriage' },
             ],
             onError: {
               target: '#incident.escalating',
@@ -230,7 +287,16 @@ export const incidentMachine = setup({
             id: 'mergeIntoOriginal',
             src: 'mergeIntoOriginal',
             onDone: { target: '#incident.merged' },
-            onError: { target: 'diagnosing', description: 'The original closed meanwhile: handle this alert on its own.' },
+            onError: { target: 'awaitingDiagnosisSlot', description: 'The original closed meanwhile: handle this alert on its own.' },
+          },
+        },
+        awaitingDiagnosisSlot: {
+          description: 'Waiting for a diagnosis slot: at most MAX_CONCURRENT_DIAGNOSES run at once per instance, the most severe first.',
+          invoke: {
+            id: 'awaitDiagnosisSlot',
+            src: 'awaitDiagnosisSlot',
+            onDone: { target: 'diagnosing' },
+            onError: { target: 'diagnosing', description: 'Scheduling is an optimisation: never let it hold an incident back.' },
           },
         },
         diagnosing: {
@@ -496,9 +562,63 @@ export const incidentMachine = setup({
       description: 'Parked with people: they may retry the automation, mark it resolved, or dismiss it.',
       tags: ['parked'],
       on: {
-        'incident.retry': { target: '#incident.open.diagnosing', actions: 'startRetry' },
+        'incident.retry': { target: '#incident.open.awaitingDiagnosisSlot', actions: 'startRetry' },
         'incident.resolve': { target: 'resolving' },
         'incident.ignore': { target: 'ignored', actions: 'recordResolution' },
+        'alert.recovered': [
+          {
+            guard: 'mayResolveOnRecovery',
+            target: 'escalatedRecovered',
+            actions: 'recordAlerts',
+            description: 'Every alert recovered: resolve after a quiet period.',
+          },
+          { actions: 'recordAlerts' },
+        ],
+      },
+    },
+    escalatedRecovered: {
+      description: 'Escalated, but every alert has recovered at source: resolves by itself after RECOVERY_QUIET unless one fires again.',
+      tags: ['parked'],
+      entry: { type: 'startTimer', params: { timer: 'recoveryQuiet' } },
+      invoke: {
+        id: 'recoveryQuietTimer',
+        src: 'waitUntil',
+        input: { timer: 'recoveryQuiet' },
+        onDone: { target: 'recovering', actions: 'recordRecovery' },
+      },
+      on: {
+        'alert.joined': { target: 'escalated', actions: 'recordAlerts', description: 'It fires again: back with people.' },
+        'incident.retry': { target: '#incident.open.awaitingDiagnosisSlot', actions: 'startRetry' },
+        'incident.resolve': { target: 'resolving' },
+        'incident.ignore': { target: 'ignored', actions: 'recordResolution' },
+      },
+    },
+    recovering: {
+      description: 'Every alert recovered at source: say so, and take the buttons off the open card.',
+      invoke: {
+        id: 'announceRecovery',
+        src: 'announce',
+        input: { outcome: 'recovered' },
+        onDone: { target: 'recovered' },
+        onError: { target: 'recovered', description: 'Recovered all the same; the audit trail records it.' },
+      },
+    },
+    recovered: {
+      description: 'Resolved: recovered at source. Watched for REOPEN_WINDOW: an alert firing again reopens this incident (a flap) rather than a new one.',
+      tags: ['parked'],
+      entry: { type: 'startTimer', params: { timer: 'reopenWindow' } },
+      invoke: {
+        id: 'reopenWindowTimer',
+        src: 'waitUntil',
+        input: { timer: 'reopenWindow' },
+        onDone: { target: 'resolved' },
+      },
+      on: {
+        'alert.joined': {
+          target: '#incident.open.awaitingDiagnosisSlot',
+          actions: ['recordAlerts', 'startReopen'],
+          description: 'It flaps: the same incident, a new attempt.',
+        },
       },
     },
     ignored: { type: 'final', description: 'Noise, or dismissed by a person.' },

@@ -7,6 +7,8 @@ import { Migration20261126030000WebConsole } from './Migration20261126030000WebC
 import { Migration20261126040000InboundCompletion } from './Migration20261126040000InboundCompletion';
 import { Migration20261126050000InboundReplay } from './Migration20261126050000InboundReplay';
 import { Migration20261126060000DeferredAlerts } from './Migration20261126060000DeferredAlerts';
+import { Migration20261207000000IncidentAlerts } from './Migration20261207000000IncidentAlerts';
+import { Migration20261207010000Silences } from './Migration20261207010000Silences';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +20,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126040000InboundCompletion', class: Migration20261126040000InboundCompletion },
   { name: 'Migration20261126050000InboundReplay', class: Migration20261126050000InboundReplay },
   { name: 'Migration20261126060000DeferredAlerts', class: Migration20261126060000DeferredAlerts },
+  { name: 'Migration20261207000000IncidentAlerts', class: Migration20261207000000IncidentAlerts },
+  { name: 'Migration20261207010000Silences', class: Migration20261207010000Silences },
 ];

@@ -1,3 +1,6 @@
+import { DiagnosisSlots } from './alerts/diagnosis-slots';
+import { GroupingIntake } from './alerts/grouping-intake';
+import { IncidentAlertStore } from './store/incident-alert-store';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { ConsoleChat } from './chat/console/console-chat';
@@ -16,6 +19,9 @@ import { createInboundHandler } from './intake/inbound-handler';
 import { createDiagnosisStack } from './llm/diagnosis-stack';
 import { RedactingIntake } from './intake/redacting-intake';
 import { DeferringIntake } from './intake/deferring-intake';
+import { SilencingIntake } from './intake/silencing-intake';
+import { SilenceService } from './silences/silence-service';
+import { SilenceStore } from './silences/silence-store';
 import { DeferredAlertDrainer } from './intake/deferred-alert-drainer';
 import { RedactingChat } from './chat/redacting-chat';
 import { createScrubber, secretsIn } from './security';
@@ -99,6 +105,10 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   const diagnosis = await createDiagnosisStack(config, { orm, plugins, targets, journal, logger, scrubber, metrics, redis: leaseRedis });
   const policy = await createPolicyRuntime(config, { plugins, targets, logger });
 
+  const alertStore = new IncidentAlertStore(orm);
+  // Live incidents only: a slot held by an incident that left memory (lease lost, stopped) is given back.
+  let isLive: (incidentId: string) => boolean = () => true;
+  const diagnosisSlots = new DiagnosisSlots(config.MAX_CONCURRENT_DIAGNOSES, (id) => isLive(id));
   const runtime = new IncidentRuntime({
     leases,
     leaseWaitMs: config.LEASE_WAIT,
@@ -107,6 +117,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     gate,
     logger,
     timeouts: timeoutsFrom(config),
+    recovery: { resolveOnRecovery: config.RESOLVE_ON_RECOVERY, flapLimit: config.FLAP_LIMIT },
     machine: (incidents) =>
       provideIncidentMachine({
         journal,
@@ -123,14 +134,28 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
         logger,
         verification: { attempts: config.VERIFY_ATTEMPTS, intervalMs: config.VERIFY_INTERVAL },
         onPluginResult: (plugin, result) => metrics.observePlugin(plugin, result),
+        alertStore,
+        diagnosisSlots,
       }),
   });
+  isLive = (id) => runtime.isLive(id);
+  runtime.subscribe((change) => diagnosisSlots.onTransition(change.incidentId, change.toState));
   watchIncidents(metrics, { runtime, orm, gate, larkQueueDepth: lark && (() => lark.chat.queueDepth) });
 
   diagnosis.attach((listener) => runtime.subscribe(listener));
   // Intake opens incidents with the alert's secrets redacted; a repeat for an incident busy on another instance waits in the database.
   const deferredAlerts = new DeferredAlertStore(orm);
-  const intake = new RedactingIntake(new DeferringIntake(runtime, deferredAlerts, logger), scrubber);
+  // One incident per problem: alerts of a group join its open incident (one group at a time, across instances with Redis).
+  const groupLocks = leases ? new ObservedLocks(new LeasedLock(leases, config.LEASE_WAIT), metrics) : locks;
+  const grouping = new GroupingIntake(runtime, {
+    alerts: alertStore,
+    rules: { groupBy: config.GROUP_BY, windowMs: config.GROUP_WINDOW },
+    locks: groupLocks,
+    logger,
+  });
+  // An alert an active silence matches (checked on the redacted alert) opens nothing.
+  const silences = new SilenceService(new SilenceStore(orm));
+  const intake = new RedactingIntake(new SilencingIntake(new DeferringIntake(grouping, deferredAlerts, logger), silences, logger), scrubber);
   // Work one instance at a time does (reading a chat's history, recording deferred repeats).
   const clusterLocks = leases ? new ObservedLocks(new LeasedLock(leases, 0), metrics) : locks;
 
@@ -143,7 +168,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     runtime.subscribe((change) => {
       if (router.owner(change.context.chatId) === lark?.chat) listener(change);
     });
-  const larkIntake = lark?.listen({ service: intake, subscribe: larkChanges, inboundStore, locks: clusterLocks, plugins: listPlugins, access: policy.access });
+  const larkIntake = lark?.listen({ service: intake, subscribe: larkChanges, inboundStore, locks: clusterLocks, plugins: listPlugins, access: policy.access, silences });
   // Behind one load balancer, a console also shows what the other instances persisted (Redis pub/sub).
   const liveFeed = leaseRedis
     ? startSharedLiveFeed({ redis: leaseRedis, local: { chat: (l) => webChat.subscribe(l), incidents: (l) => runtime.subscribe(l) }, logger })
@@ -156,6 +181,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     subscribe: (l) => runtime.subscribe(l),
     inboundStore,
     access: policy.access,
+    silences,
     user: config.CONSOLE_USER ?? config.CONSOLE_OPERATOR,
     token: config.CONSOLE_TOKEN,
     alertTemplatesFile: config.ALERT_TEMPLATES_FILE,
@@ -177,7 +203,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   const resumed = await runtime.recover();
   const sweeper = new DeadlineSweeper(incidentStore, runtime, logger, config.DEADLINE_SWEEP_INTERVAL, { adoptOrphans: !!leases });
   sweeper.start();
-  const deferredDrainer = new DeferredAlertDrainer({ store: deferredAlerts, service: runtime, locks: clusterLocks, logger, intervalMs: config.DEADLINE_SWEEP_INTERVAL });
+  const deferredDrainer = new DeferredAlertDrainer({ store: deferredAlerts, service: grouping, locks: clusterLocks, logger, intervalMs: config.DEADLINE_SWEEP_INTERVAL });
   deferredDrainer.start();
   alertReplayer?.start();
   const tls = config.TLS_CERT && config.TLS_KEY ? { cert: await readFile(config.TLS_CERT), key: await readFile(config.TLS_KEY) } : undefined;
@@ -202,7 +228,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     consoleChat.banner();
     io.output.write(`Web console: ${consoleUrl}\n`);
     consoleChat
-      .start(createInboundHandler({ service: intake, plugins: listPlugins, access: policy.access }))
+      .start(createInboundHandler({ service: intake, plugins: listPlugins, access: policy.access, silences }))
       .catch((error: unknown) => logger.error({ err: error }, 'console chat stopped'));
   }
 

@@ -101,6 +101,25 @@ export const ConfigSchema = z.object({
   STEP_TIMEOUT: Duration.default(5 * 60_000),
   EXECUTION_TIMEOUT: Duration.default(10 * 60_000),
   DEADLINE_SWEEP_INTERVAL: Duration.default(1_000),
+  // --- Alert lifecycle (src/alerts): one incident per problem.
+  /** Labels that make alerts one problem when the sender gives no group (Alertmanager's groupKey wins). */
+  GROUP_BY: z
+    .string()
+    .default('alertname,service,cluster,namespace')
+    .transform((list) => list.split(',').map((label) => label.trim()).filter(Boolean)),
+  /** Alerts of one group join an incident opened this long ago at most, while nothing was changed yet; 0 turns label grouping off. */
+  GROUP_WINDOW: Duration.default(5 * 60_000),
+  MAX_CONCURRENT_DIAGNOSES: z.coerce.number().int().min(1).max(1_000).default(4),
+  /** More incidents than this opening in one chat within 5 minutes is a storm: one storm card instead of a message each. */
+  STORM_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(10),
+  RESOLVE_ON_RECOVERY: Bool('true'),
+  /** Escalated and every alert recovered: resolved after this long without a new firing. */
+  RECOVERY_QUIET: Duration.default(5 * 60_000),
+  /** An alert firing again this soon after its incident recovered reopens that incident. */
+  REOPEN_WINDOW: Duration.default(30 * 60_000),
+  /** Reopenings after which an incident no longer resolves by itself. */
+  FLAP_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
+  // --- end alert lifecycle
   VERIFY_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   VERIFY_INTERVAL: Duration.default(2_000),
   // --- Vector memory (src/memory): runbooks folder synced into knowledge; how many past incidents/runbooks diagnosis sees.
@@ -250,5 +269,7 @@ export function timeoutsFrom(config: Config): Timeouts {
     proposalStep: config.STEP_TIMEOUT,
     executionStep: config.EXECUTION_TIMEOUT,
     verificationStep: config.STEP_TIMEOUT,
+    recoveryQuiet: config.RECOVERY_QUIET,
+    reopenWindow: config.REOPEN_WINDOW,
   };
 }

@@ -9,6 +9,7 @@ import type { ChatPort, Reaction } from './chat-port';
 export function reactionFor(change: IncidentChange): Reaction | undefined {
   switch (change.toState) {
     case 'resolved':
+    case 'recovered':
       return 'done';
     case 'escalated':
       return 'failed';

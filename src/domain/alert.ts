@@ -20,9 +20,27 @@ export const AlertSchema = z
     description: z.string().max(10_000).optional(),
     labels: z.record(z.string().max(200), z.string().max(2_000)).default({}),
     startsAt: z.iso.datetime({ offset: true }).optional(),
+    /** The sender's own group (Alertmanager's `groupKey`): every alert of one group belongs to one incident. */
+    groupKey: Text(1_000).optional(),
     raw: z.string().max(20_000).optional(),
   })
   .strict();
 
 export type Alert = z.infer<typeof AlertSchema>;
 export type AlertInput = z.input<typeof AlertSchema>;
+
+/**
+ * The alerts an incident holds, as the chart and its cards see them: counts and the first few affected
+ * instances (the full list is in `incident_alerts`). Events carry it absolute, so a replayed event is harmless.
+ */
+export const AlertTallySchema = z
+  .object({
+    total: z.number().int().min(0),
+    firing: z.number().int().min(0),
+    /** The first affected instances/pods, in the order they fired (cards list them, then "and N more"). */
+    affected: z.array(z.string().max(300)).max(20),
+    affectedTotal: z.number().int().min(0),
+    lastAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+export type AlertTally = z.infer<typeof AlertTallySchema>;

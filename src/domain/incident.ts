@@ -1,4 +1,4 @@
-import type { Alert } from './alert';
+import type { Alert, AlertTally } from './alert';
 import type { Diagnosis } from './diagnosis';
 import type { ExecutionOutcome, VerificationOutcome } from './execution';
 import type { Actor, DecisionSource } from './people';
@@ -13,7 +13,11 @@ export type TimerName =
   | 'diagnosisStep'
   | 'proposalStep'
   | 'executionStep'
-  | 'verificationStep';
+  | 'verificationStep'
+  /** Escalated, every alert recovered: resolve unless one fires again within this long. */
+  | 'recoveryQuiet'
+  /** Recovered at source: an alert of the incident firing again within this long reopens it (a flap). */
+  | 'reopenWindow';
 
 export type Timeouts = Record<TimerName, number>;
 
@@ -31,9 +35,23 @@ export interface Escalation {
   at: string;
 }
 
+/** How an incident treats its alerts' recovery. */
+export interface RecoveryRules {
+  /** Every alert recovered before anything changed: resolve without a person (RESOLVE_ON_RECOVERY). */
+  resolveOnRecovery: boolean;
+  /** After this many reopenings it no longer resolves by itself (FLAP_LIMIT). */
+  flapLimit: number;
+}
+
 export interface IncidentInput {
   incidentId: string;
+  /** The alert that opened it (the first firing one of its group). */
   alert: Alert;
+  /** Every alert it holds so far; absent in snapshots written before incidents held groups. */
+  alerts?: AlertTally;
+  /** How later alerts find it (see groupKeyOf); absent when only its fingerprint does. */
+  groupKey?: string;
+  recovery?: RecoveryRules;
   chatId: string;
   /** The chat message that carried the alert: cards thread under it, progress shows on it. */
   alertMessageId?: string;
@@ -57,7 +75,9 @@ export interface IncidentContext extends Omit<IncidentInput, 'alert'> {
   /** ISO timestamps, set when a timed state is entered and persisted with the snapshot. */
   deadlines: Partial<Record<TimerName, string>>;
   escalation: Escalation | null;
-  resolution: { by: Actor; note?: string; at: string } | null;
+  resolution: { by: Actor; note?: string; at: string; atSource?: boolean } | null;
+  /** Times it reopened because an alert fired again after it recovered at source. */
+  flaps?: number;
   /** Alerts with the same fingerprint that were merged into this incident. */
   repeats: number;
 }
@@ -76,7 +96,11 @@ export type IncidentEvent =
   | ({ type: 'incident.ignore'; reason?: string } & Decided)
   | ({ type: 'incident.retry' } & Decided)
   | ({ type: 'incident.resolve'; note?: string } & Decided)
-  | { type: 'alert.repeated'; status: Alert['status']; fromIncident?: string; alertMessageId?: string };
+  | { type: 'alert.repeated'; status: Alert['status']; fromIncident?: string; alertMessageId?: string }
+  /** Alerts of its group that fire (new to it, or again after recovering); `alerts` is the whole tally after them. */
+  | { type: 'alert.joined'; joined: number; alerts: AlertTally; alertMessageId?: string }
+  /** Alerts of it that recovered at source; `alerts.firing` says how many still fire. */
+  | { type: 'alert.recovered'; recovered: number; alerts: AlertTally; alertMessageId?: string };
 
 export type IncidentEventType = IncidentEvent['type'];
 
@@ -85,7 +109,7 @@ export interface WaitUntilInput {
   timer: TimerName;
 }
 export interface AnnouncementInput {
-  outcome: 'resolved' | 'escalated';
+  outcome: 'resolved' | 'escalated' | 'recovered';
 }
 export interface SentMessage {
   messageId: string;

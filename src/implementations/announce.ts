@@ -1,14 +1,40 @@
-import { outcomeCard } from '../chat/cards';
+import type { Card } from '../chat/card';
+import { diagnosisCard, outcomeCard, proposalCard } from '../chat/cards';
+import { decidedCard } from '../chat/decided-card';
 import type { AnnouncementInput, SentMessage } from '../domain';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
+import type { ReadyContext } from './incident-context';
 import { incidentStep } from './incident-step';
 
-export function announce({ journal, chat }: ImplementationDeps) {
+export function announce(deps: ImplementationDeps) {
+  const { journal, chat } = deps;
   return incidentStep<SentMessage, AnnouncementInput>(async ({ system, signal, input }) => {
     const ctx = incidentContext(system);
+    if (input.outcome === 'recovered') await settleOpenCard(deps, ctx);
     return journal.run(stepKey(ctx, `announce-${input.outcome}`), signal, (key) =>
       chat.postCard(ctx.chatId, outcomeCard(ctx, input.outcome), key, { replyTo: ctx.alertMessageId }),
     );
   });
+}
+
+/**
+ * A card still asking a question (confirm the diagnosis, approve the fix) loses its buttons and says the
+ * alerts recovered. Updating a card to the same content is harmless, so a re-run may do it again.
+ */
+async function settleOpenCard({ chat, logger }: ImplementationDeps, ctx: ReadyContext): Promise<void> {
+  const open = openCard(ctx);
+  if (!open) return;
+  try {
+    await chat.updateCard(open.messageId, decidedCard(open.card, { verb: 'Recovered at source', by: 'monitoring', at: new Date() }));
+  } catch (error) {
+    // The announcement below still tells the chat; a stale card is not worth failing the recovery for.
+    logger.warn({ err: error, incidentId: ctx.incidentId }, 'could not update the open card after recovery');
+  }
+}
+
+function openCard(ctx: ReadyContext): { messageId: string; card: Card } | undefined {
+  if (ctx.cards.proposal && ctx.proposal && ctx.decision && !ctx.approvals.proposal) return { messageId: ctx.cards.proposal, card: proposalCard(ctx) };
+  if (ctx.cards.diagnosis && ctx.diagnosis && !ctx.approvals.diagnosis) return { messageId: ctx.cards.diagnosis, card: diagnosisCard(ctx) };
+  return undefined;
 }

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { DiagnosisSlots } from '../alerts/diagnosis-slots';
+import type { IncidentAlertStore } from '../store/incident-alert-store';
 import type { ChatPort } from '../chat/chat-port';
 import type { Diagnostician } from '../llm/diagnostician';
 import type { AnyPlugin } from '../plugins/plugin';
@@ -30,6 +32,10 @@ export interface ImplementationDeps {
   scrubber?: Scrubber;
   /** Verification polls: the fix may need a moment to take effect. */
   verification: { attempts: number; intervalMs: number };
+  /** The alerts each incident holds: the model reads its group summarised. Without it, only the first alert. */
+  alertStore?: IncidentAlertStore;
+  /** MAX_CONCURRENT_DIAGNOSES; without it every diagnosis starts at once. */
+  diagnosisSlots?: DiagnosisSlots;
   /** Hears each remediation and verification plugin run that finished (metrics). */
   onPluginResult?: (plugin: AnyPlugin, result: PluginRunResult) => void;
 }

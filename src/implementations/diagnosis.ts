@@ -1,15 +1,27 @@
 import { diagnosisCard } from '../chat/cards';
 import { DiagnosisSchema, ProposalOutcomeSchema } from '../domain';
-import type { Diagnosis, FixStep, ProposalOutcome, SentMessage } from '../domain';
+import { summariseGroup } from '../alerts/alert-group-summary';
+import type { Alert, Diagnosis, FixStep, ProposalOutcome, SentMessage } from '../domain';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
+import type { ReadyContext } from './incident-context';
 import { incidentStep } from './incident-step';
 
-export function diagnose({ journal, diagnostician, records }: ImplementationDeps) {
+/** Waits, in its own visible state, until this instance runs fewer than MAX_CONCURRENT_DIAGNOSES. */
+export function awaitDiagnosisSlot({ diagnosisSlots }: ImplementationDeps) {
+  return incidentStep<void, void>(async ({ system, signal }) => {
+    const ctx = incidentContext(system);
+    await diagnosisSlots?.acquire(ctx.incidentId, ctx.alert.severity, signal);
+  });
+}
+
+export function diagnose(deps: ImplementationDeps) {
+  const { journal, diagnostician, records } = deps;
   return incidentStep<Diagnosis, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     return journal.run(stepKey(ctx, 'diagnose'), signal, async () => {
-      const diagnosis = DiagnosisSchema.parse(await diagnostician.diagnose(ctx.alert, { incidentId: ctx.incidentId, attempt: ctx.attempt, signal }));
+      const alert = await alertWithItsGroup(deps, ctx);
+      const diagnosis = DiagnosisSchema.parse(await diagnostician.diagnose(alert, { incidentId: ctx.incidentId, attempt: ctx.attempt, signal }));
       await records.saveDiagnosis(ctx.incidentId, ctx.attempt, diagnosis);
       return diagnosis;
     });
@@ -30,14 +42,27 @@ export function propose(deps: ImplementationDeps) {
     const diagnosis = ctx.diagnosis;
     if (!diagnosis) throw new Error('No diagnosis to propose a fix for.');
     return journal.run(stepKey(ctx, 'propose'), signal, async () => {
+      const alert = await alertWithItsGroup(deps, ctx);
       const proposed = ProposalOutcomeSchema.parse(
-        await diagnostician.propose(ctx.alert, diagnosis, { incidentId: ctx.incidentId, attempt: ctx.attempt, signal }),
+        await diagnostician.propose(alert, diagnosis, { incidentId: ctx.incidentId, attempt: ctx.attempt, signal }),
       );
       const outcome = proposed.fixable ? { ...proposed, proposal: { ...proposed.proposal, steps: await withPlans(deps, proposed.proposal.steps, signal) } } : proposed;
       await records.saveProposal(ctx.incidentId, ctx.attempt, outcome);
       return outcome;
     });
   });
+}
+
+/**
+ * The incident's first alert, its description followed by a summary of every alert the incident holds
+ * (common labels, the values that vary, counts, times): the model sees the whole problem within its budget.
+ */
+async function alertWithItsGroup({ alertStore }: ImplementationDeps, ctx: ReadyContext): Promise<Alert> {
+  if (!alertStore || (ctx.alerts?.total ?? 1) <= 1) return ctx.alert;
+  const summary = summariseGroup(await alertStore.list(ctx.incidentId));
+  if (!summary) return ctx.alert;
+  const description = [ctx.alert.description, summary].filter(Boolean).join('\n\n');
+  return { ...ctx.alert, description: description.slice(0, 10_000) };
 }
 
 /** Each step's dry run, from the plugin (code), not from the proposer, so the card shows what would really happen. */

@@ -2,7 +2,7 @@ import { incidentMachine } from '../../machines/incident.machine';
 import type { IncidentMachine } from '../../machines/incident.machine';
 import { announce } from './announce';
 import type { ImplementationDeps } from './deps';
-import { diagnose, propose, sendDiagnosisCard } from './diagnosis';
+import { awaitDiagnosisSlot, diagnose, propose, sendDiagnosisCard } from './diagnosis';
 import { evaluatePolicy, sendProposalCard } from './policy';
 import { execute, verify } from './remediation';
 import { mergeIntoOriginal, triage } from './triage';
@@ -25,6 +25,7 @@ export function provideIncidentMachine(deps: ImplementationDeps): IncidentMachin
       verify: verify(deps),
       announce: announce(deps),
       waitUntil,
+      awaitDiagnosisSlot: awaitDiagnosisSlot(deps),
     },
   });
 }

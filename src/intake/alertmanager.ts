@@ -44,6 +44,8 @@ export const AlertmanagerPayloadSchema = z.object({
   version: z.string().optional(),
   receiver: z.string().optional(),
   status: z.enum(['firing', 'resolved']).optional(),
+  /** Alertmanager's key for the notification group: its alerts are one problem. */
+  groupKey: z.string().max(1_000).optional(),
   alerts: z.array(AlertmanagerAlertSchema).min(1).max(MAX_ALERTS),
   groupLabels: Labels,
   commonLabels: Labels,
@@ -99,6 +101,7 @@ function fromAlertmanagerAlert(alert: AlertmanagerAlert, payload: AlertmanagerPa
     description: describe(annotations),
     labels,
     startsAt: alert.startsAt,
+    groupKey: payload.groupKey?.trim() || undefined,
     raw: cap(JSON.stringify(alert), MAX_RAW),
   };
 }

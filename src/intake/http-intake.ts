@@ -77,14 +77,25 @@ function parseJson(rawBody: Buffer): unknown {
 
 
 async function createAll(options: AlertIntakeOptions, alerts: AlertInput[], by: Actor) {
-  const incidents = [];
+  const incidents: { id: string; state: string; severity: string; opened: boolean }[] = [];
   const silenced: { fingerprint: string; title: string; silenceId: string }[] = [];
-  for (const alert of alerts) {
-    const view = await options.service.create({ alert, chatId: chatFor(alert, options)!, by });
+  for (const [alert, ...alongWith] of senderGroups(options, alerts)) {
+    if (!alert) continue;
+    const view = await options.service.create({ alert, alongWith, chatId: chatFor(alert, options)!, by });
     if (view.silenced) silenced.push({ fingerprint: alert.fingerprint, title: alert.title, silenceId: view.silenced.silenceId });
-    else incidents.push({ id: view.id, state: view.state, severity: view.severity, opened: view.opened });
+    else if (!incidents.some((i) => i.id === view.id)) incidents.push({ id: view.id, state: view.state, severity: view.severity, opened: view.opened });
   }
   return { incidents, silenced };
+}
+
+/** Alerts the sender grouped (same groupKey, same chat) go to intake together: one incident holds them all. */
+function senderGroups(options: AlertIntakeOptions, alerts: AlertInput[]): AlertInput[][] {
+  const groups = new Map<string, AlertInput[]>();
+  alerts.forEach((alert, index) => {
+    const key = alert.groupKey === undefined ? `alone:${index}` : `${chatFor(alert, options) ?? ''}\n${alert.groupKey}`;
+    groups.set(key, [...(groups.get(key) ?? []), alert]);
+  });
+  return [...groups.values()];
 }
 
 const UNAUTHORIZED: RouteResponse = {

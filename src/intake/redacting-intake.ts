@@ -17,6 +17,7 @@ export class RedactingIntake extends DelegatingIntake {
   }
 
   override create(request: CreateIncidentRequest): Promise<ReportedIncident> {
-    return this.inner.create({ ...request, alert: this.scrubber.scrubValue(request.alert) as AlertInput });
+    const scrub = (alert: AlertInput) => this.scrubber.scrubValue(alert) as AlertInput;
+    return this.inner.create({ ...request, alert: scrub(request.alert), alongWith: request.alongWith?.map(scrub) });
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ActorSchema, DecisionSourceSchema } from '../domain';
+import { ActorSchema, AlertTallySchema, DecisionSourceSchema } from '../domain';
 import type { IncidentEvent } from '../domain';
 
 const decided = { by: ActorSchema, source: DecisionSourceSchema };
@@ -24,7 +24,19 @@ export const IncidentEventSchema = z.discriminatedUnion('type', [
       alertMessageId: z.string().max(200).optional(),
     })
     .strict(),
+  z
+    .object({ type: z.literal('alert.joined'), joined: z.number().int().min(0), alerts: AlertTallySchema, alertMessageId: z.string().max(200).optional() })
+    .strict(),
+  z
+    .object({ type: z.literal('alert.recovered'), recovered: z.number().int().min(0), alerts: AlertTallySchema, alertMessageId: z.string().max(200).optional() })
+    .strict(),
 ]);
+
+type AlertEventType = Extract<IncidentEvent['type'], `alert.${string}`>;
+type PersonEventType = Exclude<IncidentEvent['type'], AlertEventType>;
+
+/** Events intake sends about an incident's alerts; never a person's decision. */
+export const ALERT_EVENT_TYPES: ReadonlySet<string> = new Set<AlertEventType>(['alert.repeated', 'alert.joined', 'alert.recovered']);
 
 // Keeps the schema and the machine's event union in step: this fails to compile if they drift.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -33,4 +45,4 @@ export const eventSchemaMatchesMachine: Same<z.infer<typeof IncidentEventSchema>
 /** Events a person may send, used to tell a caller what the current state accepts. */
 export const PERSON_EVENT_TYPES = IncidentEventSchema.options
   .map((o) => o.shape.type.value)
-  .filter((t) => t !== 'alert.repeated');
+  .filter((t): t is PersonEventType => !ALERT_EVENT_TYPES.has(t));

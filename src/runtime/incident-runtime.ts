@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { INCIDENT_MACHINE_VERSION } from '../../machines/incident.machine';
 import type { IncidentMachine } from '../../machines/incident.machine';
 import { AlertSchema } from '../domain';
-import type { Alert, IncidentEvent, IncidentInput, Timeouts } from '../domain';
+import type { Alert, IncidentEvent, IncidentInput, RecoveryRules, Timeouts } from '../domain';
 import type { LockPort } from '../locks/lock-port';
 import { IncidentBusyError } from '../locks/lease-port';
 import type { Lease, LeasePort } from '../locks/lease-port';
@@ -61,6 +61,8 @@ export interface IncidentRuntimeOptions {
   gate: DurabilityGate;
   logger: Logger;
   timeouts: Timeouts;
+  /** How incidents treat their alerts' recovery (RESOLVE_ON_RECOVERY, FLAP_LIMIT). */
+  recovery?: RecoveryRules;
   /** Builds the machine with real implementations; they may talk back to the runtime (merging). */
   machine: (service: IncidentService) => IncidentMachine;
   /** Delay before an incident whose write failed (database down) is rehydrated and resumed. */
@@ -101,7 +103,16 @@ export class IncidentRuntime implements IncidentService {
     const repeated = await this.repeatOnOpenIncident(alert, request.alertMessageId);
     if (repeated) return { ...repeated, opened: false };
     const id = newIncidentId();
-    const input = { incidentId: id, alert, chatId: request.chatId, alertMessageId: request.alertMessageId, timeouts: this.options.timeouts };
+    const input: IncidentInput = {
+      incidentId: id,
+      alert,
+      chatId: request.chatId,
+      alertMessageId: request.alertMessageId,
+      timeouts: this.options.timeouts,
+      recovery: this.options.recovery,
+      groupKey: request.groupKey,
+      alerts: request.alerts,
+    };
     const lease = await this.leases.acquire(id, 0);
     if (!lease) throw new Error(`Incident id ${id} is already leased: refusing to open it twice.`);
     const opened = new Date();
@@ -118,7 +129,7 @@ export class IncidentRuntime implements IncidentService {
     const write = { ...this.writeFor(live), at: opened };
     live.written = write;
     await this.insertOrRelease(live, () => this.options.store.insert(
-      { ...write, ...fixed, machineVersion: INCIDENT_MACHINE_VERSION, source: alert.source },
+      { ...write, ...fixed, machineVersion: INCIDENT_MACHINE_VERSION, source: alert.source, groupKey: request.groupKey ?? null },
       { actor: request.by.id, eventType: 'alert.received', fromState: null, toState: live.state, payload: { alert } },
     ));
     // Answered from what was just written, before the actor starts moving on.

@@ -1,4 +1,4 @@
-import type { Actor, AlertInput, IncidentContext, IncidentEvent } from '../domain';
+import type { Actor, AlertInput, AlertTally, IncidentContext, IncidentEvent } from '../domain';
 import type { SilenceMatch } from '../silences/silence-match';
 import type { IncidentStatus } from '../store/entities';
 
@@ -43,6 +43,11 @@ export interface CreateIncidentRequest {
   /** The chat message that carried the alert, if it came from a chat. */
   alertMessageId?: string;
   by: Actor;
+  /** Other alerts of the same group that came in the same notification: one incident holds them all. */
+  alongWith?: AlertInput[];
+  /** Set by grouping for a new incident: how later alerts of its group find it, and the alerts it holds. */
+  groupKey?: string;
+  alerts?: AlertTally;
 }
 
 /**

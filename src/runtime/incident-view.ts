@@ -11,7 +11,7 @@ const PROBE: Omit<Extract<IncidentEvent, { by: unknown }>, 'type'> = {
 };
 
 /** The row's columns a view shows; the snapshot's context comes separately. */
-export type IncidentColumns = Omit<IncidentRecord, 'snapshot' | 'machineVersion' | 'source'>;
+export type IncidentColumns = Omit<IncidentRecord, 'snapshot' | 'machineVersion' | 'source' | 'groupKey'>;
 
 type Snapshot = Pick<SnapshotFrom<IncidentMachine>, 'can'>;
 

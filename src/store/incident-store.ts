@@ -64,8 +64,8 @@ interface TransitionWrite {
 const INSERT_INCIDENT = `
   with inserted as (
     insert into incidents (id, state, status, machine_version, version, fingerprint, title, source, severity, service,
-                           chat_id, merged_into, wake_at, snapshot, created_at, updated_at)
-    values ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $14)
+                           chat_id, merged_into, wake_at, snapshot, created_at, updated_at, group_key)
+    values ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $14, $20)
     returning id
   )
   insert into incident_events (incident_id, seq, at, actor, event_type, from_state, to_state, payload)
@@ -91,6 +91,7 @@ export interface NewIncident extends IncidentWrite {
   severity: string;
   service: string | null;
   chatId: string;
+  groupKey?: string | null;
 }
 
 /** Incidents and their audit timeline. Each write is one transaction: the row and its audit entry. */
@@ -127,6 +128,7 @@ export class IncidentStore {
       audit.fromState,
       audit.toState,
       JSON.stringify(audit.payload),
+      incident.groupKey ?? null,
     ]);
   }
 

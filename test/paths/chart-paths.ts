@@ -21,7 +21,7 @@ export const GRAPH_INPUT = {
   incidentId: 'INC-GRAPH000',
   chatId: 'graph',
   alert: { source: 'test', fingerprint: 'fp', title: 'Graph', status: 'firing' as const, severity: 'high' as const, labels: {} },
-  timeouts: { diagnosisApproval: 1, proposalApproval: 1, diagnosisStep: 1, proposalStep: 1, executionStep: 1, verificationStep: 1 },
+  timeouts: { diagnosisApproval: 1, proposalApproval: 1, diagnosisStep: 1, proposalStep: 1, executionStep: 1, verificationStep: 1, recoveryQuiet: 1, reopenWindow: 1 },
 };
 
 const BY = { by: { id: 'path-tester' }, source: { kind: 'command' as const } };
@@ -63,7 +63,15 @@ function eventsFor(snapshot: Snapshot): EventObject[] {
   for (const type of PERSON_EVENT_TYPES) events.push({ type, ...BY });
   events.push({ type: 'proposal.approved', ...SECOND });
   events.push({ type: 'alert.repeated', fromIncident: 'INC-OTHER000', status: 'firing' } as IncidentEvent);
+  // A late joiner; one alert of two recovering; the last one recovering.
+  events.push({ type: 'alert.joined', joined: 1, alerts: tally(2, 2) } satisfies IncidentEvent);
+  events.push({ type: 'alert.recovered', recovered: 1, alerts: tally(2, 1) } satisfies IncidentEvent);
+  events.push({ type: 'alert.recovered', recovered: 1, alerts: tally(2, 0) } satisfies IncidentEvent);
   return events;
+}
+
+function tally(total: number, firing: number) {
+  return { total, firing, affected: ['node-1', 'node-2'], affectedTotal: 2, lastAt: '2026-12-07T00:00:00.000Z' };
 }
 
 /** Waiting for approval also depends on how many approvals the decision needs and has: separate states for the graph. */

@@ -45,4 +45,5 @@ export const SAMPLE_OUTPUTS: Record<string, unknown[]> = {
   verify: [verification(true), verification(false)],
   announce: [{ messageId: 'msg-announce' }],
   waitUntil: [undefined],
+  awaitDiagnosisSlot: [undefined],
 };

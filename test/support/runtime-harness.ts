@@ -24,6 +24,8 @@ export const TEST_TIMEOUTS: Timeouts = {
   proposalStep: 3_600_000,
   executionStep: 3_600_000,
   verificationStep: 3_600_000,
+  recoveryQuiet: 3_600_000,
+  reopenWindow: 3_600_000,
 };
 
 export interface Harness {

@@ -12,7 +12,7 @@ export function diagnosisCard(ctx: IncidentContext): Card {
   if (!diagnosis) throw new Error(`incident ${ctx.incidentId} has no diagnosis to show`);
 
   const sections = [
-    ...alertSections(alert),
+    ...alertSections(alert, ctx),
     `**Summary**\n${escapeMarkdown(diagnosis.summary)}`,
     `**Root cause**\n${escapeMarkdown(diagnosis.rootCause)}`,
   ];

@@ -10,10 +10,27 @@ export function alertOf(ctx: IncidentContext): Alert {
   return ctx.alert;
 }
 
-export function alertSections(alert: Alert): string[] {
+export function alertSections(alert: Alert, ctx?: IncidentContext): string[] {
   const sections = [`**Alert** (${escapeMarkdown(alert.source, 100)})\n${quoteUntrusted(alert.title, LIMITS.title)}`];
   if (alert.description?.trim()) sections.push(quoteUntrusted(alert.description, LIMITS.description));
+  const group = ctx ? alertGroupSection(ctx) : undefined;
+  if (group) sections.push(group);
   return sections;
+}
+
+/** How many affected instances a card names before "and N more". */
+const AFFECTED_SHOWN = 10;
+
+/** An incident holding several alerts says how many fire and which instances are affected. */
+export function alertGroupSection(ctx: IncidentContext): string | undefined {
+  const tally = ctx.alerts;
+  if (!tally || tally.total <= 1) return undefined;
+  const recovered = tally.total - tally.firing;
+  const counts = `**${tally.total} alerts** in this incident: ${tally.firing} firing${recovered ? `, ${recovered} recovered` : ''}`;
+  if (tally.affected.length === 0) return counts;
+  const shown = tally.affected.slice(0, AFFECTED_SHOWN).map((name) => escapeMarkdown(name, 100));
+  const more = tally.affectedTotal - shown.length;
+  return `${counts}\nAffected: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /** The diagnosis may re-assess the alert's severity; both are shown when they differ. */
@@ -35,6 +52,9 @@ export function alertFields(ctx: IncidentContext, alert: Alert): CardField[] {
 export function footer(ctx: IncidentContext): string {
   const parts = [`Incident ${ctx.incidentId}`, `attempt ${ctx.attempt}`];
   if (ctx.repeats > 0) parts.push(`fired ${ctx.repeats + 1} times`);
+  const flaps = ctx.flaps ?? 0;
+  if (flaps > 0) parts.push(`reopened ${flaps} time${flaps > 1 ? 's' : ''} after recovering`);
+  if (ctx.recovery && flaps >= ctx.recovery.flapLimit) parts.push('flapping: no longer resolves by itself');
   return parts.join(' · ');
 }
 

@@ -48,14 +48,27 @@ function escalatedSections(ctx: IncidentContext): string[] {
   return sections;
 }
 
-/** Announces how an incident ended up: fixed and verified, or handed to people. */
-export function outcomeCard(ctx: IncidentContext, outcome: 'resolved' | 'escalated'): Card {
+function recoveredSections(ctx: IncidentContext): string[] {
+  const changed = ctx.execution && !ctx.execution.dryRun;
+  const sections = [
+    changed
+      ? 'Every alert of this incident recovered at source.'
+      : 'Every alert of this incident recovered at source before anything was changed: nobody needs to act.',
+  ];
+  if (ctx.escalation) sections.push(`It had been escalated (${escapeMarkdown(ctx.escalation.reason)}) and stayed quiet since.`);
+  sections.push('If one of its alerts fires again soon, this incident reopens instead of a new one.');
+  return sections;
+}
+
+/** Announces how an incident ended up: fixed and verified, handed to people, or recovered at source. */
+export function outcomeCard(ctx: IncidentContext, outcome: 'resolved' | 'escalated' | 'recovered'): Card {
+  if (outcome === 'recovered') return recoveredCard(ctx);
   const alert = alertOf(ctx);
   const resolved = outcome === 'resolved';
   return {
     title: `[${severityOf(ctx, alert).toUpperCase()}] ${resolved ? 'Resolved' : 'Escalated'} · ${ctx.incidentId}`,
     tone: resolved ? 'green' : 'red',
-    sections: [...alertSections(alert), ...(resolved ? resolvedSections(ctx) : escalatedSections(ctx))],
+    sections: [...alertSections(alert, ctx), ...(resolved ? resolvedSections(ctx) : escalatedSections(ctx))],
     fields: alertFields(ctx, alert),
     buttons: resolved
       ? []
@@ -64,6 +77,18 @@ export function outcomeCard(ctx: IncidentContext, outcome: 'resolved' | 'escalat
           button(ctx, 'Resolve', 'default', 'incident.resolve', 'resolve'),
           button(ctx, 'Ignore', 'danger', 'incident.ignore', 'ignore'),
         ],
+    footer: footer(ctx),
+  };
+}
+
+function recoveredCard(ctx: IncidentContext): Card {
+  const alert = alertOf(ctx);
+  return {
+    title: `[${severityOf(ctx, alert).toUpperCase()}] Recovered at source · ${ctx.incidentId}`,
+    tone: 'green',
+    sections: [...alertSections(alert, ctx), ...recoveredSections(ctx)],
+    fields: alertFields(ctx, alert),
+    buttons: [],
     footer: footer(ctx),
   };
 }

@@ -43,7 +43,7 @@ export function proposalCard(ctx: IncidentContext): Card {
     return escapeMarkdown(expected.length > 0 ? `${check.pluginId} (${expected.join(', ')})` : check.pluginId, 200);
   });
   const sections = [
-    ...alertSections(alert),
+    ...alertSections(alert, ctx),
     `**Proposed fix**\n${escapeMarkdown(proposal.summary)}`,
     `**Steps**\n${steps.join('\n')}`,
     `**Verified by**\n${checks.join(', ')}`,

@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { LockPort } from '../../locks/lock-port';
 import type { DecisionAccess } from '../../policy/access';
+import type { SilenceService } from '../../silences/silence-service';
 import type { IncidentService, IncidentListener } from '../../runtime/incident-service';
 import type { Route } from '../../server/http-server';
 import type { InboundStore } from '../../store/inbound-store';
 import type { PluginSummary } from '../commands';
+import { updateCardsOnAlertChanges } from '../alert-card-updates';
 import { updateCardsDecidedByCommand } from '../command-decided-cards';
 import { showProgressOnAlerts } from '../progress-reactions';
 import { AlertDetector } from './alert-detector';
@@ -31,6 +33,8 @@ export interface LarkIntakeDeps {
   plugins: () => PluginSummary[];
   /** Who may decide what (src/policy). */
   access: DecisionAccess;
+  /** What /silence and friends act on. */
+  silences?: SilenceService;
 }
 
 /** Cards out: what the incident machine's implementations need, before the runtime exists. */
@@ -92,6 +96,7 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
     access: deps.access,
     logger,
     plugins: deps.plugins,
+    silences: deps.silences,
   });
   const onEvent = async (event: unknown) => larkCallbackResponse(await inbound.handleEvent(event));
 
@@ -123,7 +128,11 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
     routes,
     start() {
       const subscribe = (listener: IncidentListener) => deps.subscribe(listener);
-      unsubscribe = [showProgressOnAlerts(subscribe, chat, logger), updateCardsDecidedByCommand(subscribe, chat, logger)];
+      unsubscribe = [
+        showProgressOnAlerts(subscribe, chat, logger),
+        updateCardsDecidedByCommand(subscribe, chat, logger),
+        updateCardsOnAlertChanges(subscribe, chat, logger),
+      ];
       if (wsClient) {
         const dispatcher = new lark.EventDispatcher({ logger: larkSdkLogger(logger) }).register({
           'im.message.receive_v1': onEvent,

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { incidentMachine } from '../../../machines/incident.machine';
+import { updateCardsOnAlertChanges } from '../../chat/alert-card-updates';
 import { updateCardsDecidedByCommand } from '../../chat/command-decided-cards';
 import type { PluginSummary } from '../../chat/commands';
 import { AlertDetector } from '../../chat/lark/alert-detector';
@@ -11,6 +12,7 @@ import { WEB_CHANNEL, WebInbound } from '../../chat/web/web-inbound';
 import { DeliveryReplayer } from '../../intake/delivery-replayer';
 import type { DecisionAccess } from '../../policy/access';
 import type { IncidentListener, IncidentService } from '../../runtime/incident-service';
+import type { SilenceService } from '../../silences/silence-service';
 import { ConsoleQueries } from '../../store/console-queries';
 import type { DataCipher } from '../../security/encryption';
 import type { InboundStore } from '../../store/inbound-store';
@@ -19,6 +21,7 @@ import type { Route } from '../http-server';
 import { chatApiRoutes } from './chat-api';
 import type { LiveSources } from './event-stream';
 import { incidentApiRoutes } from './incident-api';
+import { silenceApiRoutes } from './silence-api';
 import { staticFileRoutes } from './static-files';
 
 /** The bot's own id in the web chat, and the monitoring bot that posts the samples. */
@@ -48,6 +51,8 @@ export interface WebConsoleDeps {
   logger: Logger;
   /** Opens encrypted execution results for the incident page. */
   cipher: DataCipher;
+  /** What /silence acts on and the silences page lists; unset: no silences API. */
+  silences?: SilenceService;
   /** What the live stream shows; default: this instance's chat and transitions (several instances share theirs). */
   live?: LiveSources;
 }
@@ -76,11 +81,13 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
     access: deps.access,
     logger,
     plugins: deps.plugins,
+    silences: deps.silences,
   });
   const webIncidents = (listener: IncidentListener) => deps.subscribe((change) => (deps.ownsChat(change.context.chatId) ? listener(change) : undefined));
   const routes = [
     ...(await staticFileRoutes()),
     ...chatApiRoutes({ token: deps.token, chat, inbound, user: deps.user, live: deps.live ?? { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
+    ...(deps.silences ? silenceApiRoutes({ token: deps.token, silences: deps.silences, access: deps.access, user: deps.user }) : []),
     ...incidentApiRoutes({ token: deps.token, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine }),
   ];
   const replayer = new DeliveryReplayer({ channel: WEB_CHANNEL, inbound: deps.inboundStore, target: inbound, logger });
@@ -88,7 +95,11 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
   return {
     routes,
     start() {
-      stops = [showProgressOnAlerts(webIncidents, chat, logger), updateCardsDecidedByCommand(webIncidents, chat, logger)];
+      stops = [
+        showProgressOnAlerts(webIncidents, chat, logger),
+        updateCardsDecidedByCommand(webIncidents, chat, logger),
+        updateCardsOnAlertChanges(webIncidents, chat, logger),
+      ];
       replayer.start();
     },
     async stop() {

@@ -23,6 +23,8 @@ export const IncidentRecord = defineEntity({
     service: p.text().nullable(),
     chatId: p.text(),
     mergedInto: p.text().nullable(),
+    /** How alerts of the same problem find it (see groupKeyOf); null when only its fingerprint does. */
+    groupKey: p.text().nullable(),
     /** Earliest persisted deadline of a parked incident: when the sweeper must wake it. */
     wakeAt: p.datetime().nullable(),
     snapshot: p.json<Record<string, unknown>>(),
@@ -33,6 +35,7 @@ export const IncidentRecord = defineEntity({
     { name: 'incidents_status_idx', properties: ['status'] },
     { name: 'incidents_fingerprint_idx', properties: ['fingerprint', 'status'] },
     { name: 'incidents_wake_at_idx', properties: ['wakeAt'] },
+    { name: 'incidents_group_key_idx', properties: ['groupKey', 'status'] },
   ],
 });
 export type IncidentRecord = InferEntity<typeof IncidentRecord>;

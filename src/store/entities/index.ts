@@ -4,10 +4,12 @@ import { DeferredAlertRecord } from './deferred-alert.entity';
 import { DiagnosisRecord } from './diagnosis.entity';
 import { ExecutionRecord } from './execution.entity';
 import { InboundEventRecord } from './inbound-event.entity';
+import { IncidentAlertRecord } from './incident-alert.entity';
 import { IncidentEventRecord } from './incident-event.entity';
 import { IncidentRecord } from './incident.entity';
 import { KnowledgeRecord } from './knowledge.entity';
 import { ProposalRecord } from './proposal.entity';
+import { SilenceRecord, SilencedAlertRecord } from './silence.entity';
 import { StepJournalRecord } from './step-journal.entity';
 import { WebMessageRecord } from './web-message.entity';
 
@@ -18,10 +20,13 @@ export {
   InboundEventRecord,
   DiagnosisRecord,
   ExecutionRecord,
+  IncidentAlertRecord,
   IncidentEventRecord,
   IncidentRecord,
   KnowledgeRecord,
   ProposalRecord,
+  SilenceRecord,
+  SilencedAlertRecord,
   StepJournalRecord,
   WebMessageRecord,
 };
@@ -33,6 +38,7 @@ export type { AgentActivityKind } from './agent-activity.entity';
 export const ALL_ENTITIES = [
   IncidentRecord,
   IncidentEventRecord,
+  IncidentAlertRecord,
   DiagnosisRecord,
   ProposalRecord,
   ExecutionRecord,
@@ -43,4 +49,6 @@ export const ALL_ENTITIES = [
   AgentActivityRecord,
   WebMessageRecord,
   DeferredAlertRecord,
+  SilenceRecord,
+  SilencedAlertRecord,
 ];
