@@ -51,7 +51,13 @@ export interface K8sObject {
 
 /** `kubectl kustomize <dir>`, parsed: what `kubectl apply -k` would send. */
 export function renderKustomize(dir: string): K8sObject[] {
-  const text = execFileSync('kubectl', ['kustomize', `${ROOT}${dir}`], { encoding: 'utf8' });
+  let text: string;
+  try {
+    text = execFileSync('kubectl', ['kustomize', `${ROOT}${dir}`], { encoding: 'utf8' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('kubectl is not installed: the Kubernetes manifests are rendered with `kubectl kustomize` (kubectl 1.27 or later).');
+    throw error;
+  }
   return parseAllDocuments(text).map((doc) => doc.toJS() as K8sObject).filter((o) => o !== null);
 }
 
