@@ -22,6 +22,9 @@ export const USAGE = {
   ignore: { takesId: true, text: 'reason', args: '<id> [reason]', does: 'dismiss it' },
   retry: { takesId: true, args: '<id>', does: 'run diagnosis again after an escalation' },
   resolve: { takesId: true, text: 'note', args: '<id> [note]', does: 'mark an escalated incident fixed by people' },
+  silence: { takesId: false, text: 'reason', args: '<matchers> <duration> [reason]', does: 'hold back matching alerts, e.g. /silence alertname=KubeNodeNotReady service=~"checkout.*" 2h deploy' },
+  silences: { takesId: false, args: '', does: 'active and recently ended silences' },
+  unsilence: { takesId: false, args: '<SIL-id>', does: 'end a silence now' },
 } satisfies Record<string, Usage>;
 
 export type CommandName = keyof typeof USAGE;

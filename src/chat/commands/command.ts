@@ -1,6 +1,8 @@
 import type { Actor, AlertInput, IncidentEvent } from '../../domain';
 import type { DecisionAccess } from '../../policy/access';
 import type { IncidentService } from '../../runtime/incident-service';
+import type { Matcher } from '../../silences/matchers';
+import type { SilenceService } from '../../silences/silence-service';
 
 export type Command =
   | { kind: 'help' }
@@ -14,6 +16,9 @@ export type Command =
   | { kind: 'ignore'; incidentId: string; reason?: string }
   | { kind: 'retry'; incidentId: string }
   | { kind: 'resolve'; incidentId: string; note?: string }
+  | { kind: 'silence'; matchers: Matcher[]; duration: string; reason?: string }
+  | { kind: 'silences' }
+  | { kind: 'unsilence'; silenceId: string }
   | { kind: 'invalid'; message: string };
 
 /** What an /approve or /reject decides; named by the person so a stale command cannot decide the next question. */
@@ -32,6 +37,8 @@ export interface CommandContext {
   parseAlert?: (text: string) => AlertInput | Promise<AlertInput>;
   /** Who may decide what; the same check card clicks get. Unset: anyone (tests of parsing and replies). */
   access?: DecisionAccess;
+  /** What /silence, /silences and /unsilence act on; unset: those commands say silences are not available. */
+  silences?: SilenceService;
 }
 
 export interface PluginSummary {

@@ -6,6 +6,7 @@ import { decide } from './decision-commands';
 import { openIncidentByHand } from './diag-command';
 import { actOnIncident } from './incident-action-commands';
 import { listIncidents, listPlugins } from './list-commands';
+import { runSilenceCommand } from './silence-commands';
 import { incidentStatus } from './status-command';
 
 async function run(cmd: Exclude<Command, { kind: 'invalid' }>, ctx: CommandContext): Promise<string> {
@@ -23,6 +24,10 @@ async function run(cmd: Exclude<Command, { kind: 'invalid' }>, ctx: CommandConte
     case 'approve':
     case 'reject':
       return decide(cmd, ctx);
+    case 'silence':
+    case 'silences':
+    case 'unsilence':
+      return runSilenceCommand(cmd, ctx);
     default:
       return actOnIncident(cmd, ctx);
   }

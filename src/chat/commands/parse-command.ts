@@ -1,6 +1,7 @@
 import type { Command, DecisionSubject } from './command';
 import { exampleOf, isCommandName, USAGE, usageOf } from './command-usage';
 import type { CommandName, Usage } from './command-usage';
+import { parseSilenceCommand } from './parse-silence';
 
 const INCIDENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 const MAX_FREE_TEXT = 1_000;
@@ -33,6 +34,7 @@ export function parseCommand(text: string): Command | null {
     if (text.length > MAX_FREE_TEXT) return { kind: 'invalid', message: `The alert text is too long (at most ${MAX_FREE_TEXT} characters).` };
     return { kind: 'diag', text };
   }
+  if (name === 'silence' || name === 'silences' || name === 'unsilence') return parseSilenceCommand(name, trimmed.slice(head.length + 1));
   if (name === 'status' && id === undefined) return { kind: 'incidents' };
   if (id === undefined) {
     return { kind: 'invalid', message: `/${name} needs an incident id: ${usageOf(name)}, e.g. ${exampleOf(name)}` };
@@ -72,7 +74,7 @@ function textProblem(name: CommandName, text: string): Command | null {
   return null;
 }
 
-function withText(name: Exclude<CommandName, 'help' | 'incidents' | 'plugins' | 'diag' | 'approve' | 'reject'>, incidentId: string, text?: string): Command {
+function withText(name: Exclude<CommandName, 'help' | 'incidents' | 'plugins' | 'diag' | 'approve' | 'reject' | 'silence' | 'silences' | 'unsilence'>, incidentId: string, text?: string): Command {
   switch (name) {
     case 'status':
     case 'retry':

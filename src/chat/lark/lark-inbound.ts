@@ -34,6 +34,8 @@ export interface LarkInboundOptions {
   logger: Logger;
   /** What /plugins lists. */
   plugins?: CommandContext['plugins'];
+  /** What /silence, /silences and /unsilence act on. */
+  silences?: CommandContext['silences'];
   /** How long a card click may take before it is answered and finished in the background (Lark allows 3 s). */
   cardAnswerBudgetMs?: number;
   /** Whose claims these are, for the replayer (`lark`; the web console's chat is `web`). */
@@ -212,6 +214,7 @@ export class LarkInbound implements ReplayTarget {
       messageId: message.messageId,
       plugins: this.options.plugins,
       access: this.options.access,
+      silences: this.options.silences,
       parseAlert: (text: string) => this.parsePastedAlert(message, text),
     };
     if (command.kind === 'diag') return this.reply(message, await executeCommand(command, context));

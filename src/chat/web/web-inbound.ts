@@ -55,6 +55,7 @@ export interface WebInboundOptions {
   access: DecisionAccess;
   logger: Logger;
   plugins?: CommandContext['plugins'];
+  silences?: CommandContext['silences'];
 }
 
 /** The replayer's channel for the console's messages and clicks. */
@@ -82,6 +83,7 @@ export class WebInbound implements ReplayTarget {
       access: options.access,
       logger: options.logger,
       plugins: options.plugins,
+      silences: options.silences,
       channel: WEB_CHANNEL,
     });
   }
