@@ -21,11 +21,12 @@ async function scrape(metrics: Metrics) {
 describe('aifixer_ready', () => {
   it('is 1 per passing check and 0 per failing or silent one, on each scrape', async () => {
     let redisUp = false;
+    let chatHangs = true;
     const metrics = new Metrics({ defaultMetrics: false });
     registerReadinessGauge(metrics, {
       database: () => Promise.resolve(),
       redis: () => (redisUp ? Promise.resolve() : Promise.reject(new Error('ECONNREFUSED'))),
-      chat: () => new Promise<void>(() => undefined),
+      chat: () => (chatHangs ? new Promise<void>(() => undefined) : Promise.resolve()),
     });
 
     const first = await scrape(metrics);
@@ -34,7 +35,10 @@ describe('aifixer_ready', () => {
     expect(samplesOf(first, 'aifixer_ready', { check: 'chat' })[0]?.value).toBe(0);
 
     redisUp = true;
-    expect(samplesOf(await scrape(metrics), 'aifixer_ready', { check: 'redis' })[0]?.value).toBe(1);
+    chatHangs = false;
+    const second = await scrape(metrics);
+    expect(samplesOf(second, 'aifixer_ready', { check: 'redis' })[0]?.value).toBe(1);
+    expect(samplesOf(second, 'aifixer_ready', { check: 'chat' })[0]?.value).toBe(1);
   });
 });
 
