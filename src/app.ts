@@ -1,5 +1,7 @@
 import { DiagnosisSlots } from './alerts/diagnosis-slots';
 import { GroupingIntake } from './alerts/grouping-intake';
+import { StormStore } from './alerts/storm-store';
+import { StormWatch } from './alerts/storm-watch';
 import { IncidentAlertStore } from './store/incident-alert-store';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
@@ -109,6 +111,16 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   // Live incidents only: a slot held by an incident that left memory (lease lost, stopped) is given back.
   let isLive: (incidentId: string) => boolean = () => true;
   const diagnosisSlots = new DiagnosisSlots(config.MAX_CONCURRENT_DIAGNOSES, (id) => isLive(id));
+  // Alert storms: one card per storm in its chat, kept up to date, its incidents' cards in its thread (shared by instances).
+  const stormWatch = new StormWatch({
+    store: new StormStore(orm),
+    chat,
+    locks: leases ? new ObservedLocks(new LeasedLock(leases, config.LEASE_WAIT), metrics) : locks,
+    logger,
+    threshold: config.STORM_THRESHOLD,
+    windowMs: config.STORM_WINDOW,
+    sweepIntervalMs: config.DEADLINE_SWEEP_INTERVAL,
+  });
   const runtime = new IncidentRuntime({
     leases,
     leaseWaitMs: config.LEASE_WAIT,
@@ -136,10 +148,12 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
         onPluginResult: (plugin, result) => metrics.observePlugin(plugin, result),
         alertStore,
         diagnosisSlots,
+        stormThreads: stormWatch,
       }),
   });
   isLive = (id) => runtime.isLive(id);
   runtime.subscribe((change) => diagnosisSlots.onTransition(change.incidentId, change.toState));
+  runtime.subscribe((change) => stormWatch.onTransition(change));
   watchIncidents(metrics, { runtime, orm, gate, larkQueueDepth: lark && (() => lark.chat.queueDepth) });
 
   diagnosis.attach((listener) => runtime.subscribe(listener));
@@ -203,6 +217,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   const resumed = await runtime.recover();
   const sweeper = new DeadlineSweeper(incidentStore, runtime, logger, config.DEADLINE_SWEEP_INTERVAL, { adoptOrphans: !!leases });
   sweeper.start();
+  stormWatch.start();
   const deferredDrainer = new DeferredAlertDrainer({ store: deferredAlerts, service: grouping, locks: clusterLocks, logger, intervalMs: config.DEADLINE_SWEEP_INTERVAL });
   deferredDrainer.start();
   alertReplayer?.start();
@@ -248,6 +263,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
           ['alert replays', () => alertReplayer?.stop()],
           ['queued alerts', () => alertIntake?.close(config.SHUTDOWN_GRACE / 2)],
           ['running steps', () => letStepsFinish(runtime, config.SHUTDOWN_GRACE, logger)],
+          ['alert storms', () => stormWatch.stop()],
           ['runtime', () => runtime.stop()],
           ['web console', () => webConsole.stop()],
           ['memory recorder', () => diagnosis.close()],

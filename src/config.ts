@@ -112,6 +112,8 @@ export const ConfigSchema = z.object({
   MAX_CONCURRENT_DIAGNOSES: z.coerce.number().int().min(1).max(1_000).default(4),
   /** More incidents than this opening in one chat within 5 minutes is a storm: one storm card instead of a message each. */
   STORM_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** How far back openings count towards a storm, and how long without a new incident ends one. */
+  STORM_WINDOW: Duration.default(5 * 60_000),
   RESOLVE_ON_RECOVERY: Bool('true'),
   /** Escalated and every alert recovered: resolved after this long without a new firing. */
   RECOVERY_QUIET: Duration.default(5 * 60_000),

@@ -6,14 +6,15 @@ import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
 import type { ReadyContext } from './incident-context';
 import { incidentStep } from './incident-step';
+import { threadOf } from './thread';
 
 export function announce(deps: ImplementationDeps) {
   const { journal, chat } = deps;
   return incidentStep<SentMessage, AnnouncementInput>(async ({ system, signal, input }) => {
     const ctx = incidentContext(system);
     if (input.outcome === 'recovered') await settleOpenCard(deps, ctx);
-    return journal.run(stepKey(ctx, `announce-${input.outcome}`), signal, (key) =>
-      chat.postCard(ctx.chatId, outcomeCard(ctx, input.outcome), key, { replyTo: ctx.alertMessageId }),
+    return journal.run(stepKey(ctx, `announce-${input.outcome}`), signal, async (key) =>
+      chat.postCard(ctx.chatId, outcomeCard(ctx, input.outcome), key, { replyTo: await threadOf(deps, ctx) }),
     );
   });
 }

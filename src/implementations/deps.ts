@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DiagnosisSlots } from '../alerts/diagnosis-slots';
+import type { StormThreads } from '../alerts/storm-threads';
 import type { IncidentAlertStore } from '../store/incident-alert-store';
 import type { ChatPort } from '../chat/chat-port';
 import type { Diagnostician } from '../llm/diagnostician';
@@ -36,6 +37,8 @@ export interface ImplementationDeps {
   alertStore?: IncidentAlertStore;
   /** MAX_CONCURRENT_DIAGNOSES; without it every diagnosis starts at once. */
   diagnosisSlots?: DiagnosisSlots;
+  /** STORM_THRESHOLD: an incident of a storm posts in the storm card's thread. Without it, storms are not watched. */
+  stormThreads?: StormThreads;
   /** Hears each remediation and verification plugin run that finished (metrics). */
   onPluginResult?: (plugin: AnyPlugin, result: PluginRunResult) => void;
 }

@@ -6,6 +6,7 @@ import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
 import type { ReadyContext } from './incident-context';
 import { incidentStep } from './incident-step';
+import { threadOf } from './thread';
 
 /** Waits, in its own visible state, until this instance runs fewer than MAX_CONCURRENT_DIAGNOSES. */
 export function awaitDiagnosisSlot({ diagnosisSlots }: ImplementationDeps) {
@@ -28,10 +29,13 @@ export function diagnose(deps: ImplementationDeps) {
   });
 }
 
-export function sendDiagnosisCard({ journal, chat }: ImplementationDeps) {
+export function sendDiagnosisCard(deps: ImplementationDeps) {
+  const { journal, chat } = deps;
   return incidentStep<SentMessage, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
-    return journal.run(stepKey(ctx, 'diagnosis-card'), signal, (key) => chat.postCard(ctx.chatId, diagnosisCard(ctx), key, { replyTo: ctx.alertMessageId }));
+    return journal.run(stepKey(ctx, 'diagnosis-card'), signal, async (key) =>
+      chat.postCard(ctx.chatId, diagnosisCard(ctx), key, { replyTo: await threadOf(deps, ctx) }),
+    );
   });
 }
 

@@ -8,6 +8,7 @@ import type { IncidentStore } from '../store/incident-store';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
 import { incidentStep } from './incident-step';
+import { threadOf } from './thread';
 
 /**
  * Policy over the proposal, the plugins and usage across instances. The decision and its reasons
@@ -60,9 +61,12 @@ async function openedBy(store: IncidentStore, incidentId: string): Promise<strin
   return opened && opened.actor !== SYSTEM_ACTOR.id ? opened.actor : undefined;
 }
 
-export function sendProposalCard({ journal, chat }: ImplementationDeps) {
+export function sendProposalCard(deps: ImplementationDeps) {
+  const { journal, chat } = deps;
   return incidentStep<SentMessage, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
-    return journal.run(stepKey(ctx, 'proposal-card'), signal, (key) => chat.postCard(ctx.chatId, proposalCard(ctx), key, { replyTo: ctx.alertMessageId }));
+    return journal.run(stepKey(ctx, 'proposal-card'), signal, async (key) =>
+      chat.postCard(ctx.chatId, proposalCard(ctx), key, { replyTo: await threadOf(deps, ctx) }),
+    );
   });
 }

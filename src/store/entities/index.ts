@@ -11,6 +11,7 @@ import { KnowledgeRecord } from './knowledge.entity';
 import { ProposalRecord } from './proposal.entity';
 import { SilenceRecord, SilencedAlertRecord } from './silence.entity';
 import { StepJournalRecord } from './step-journal.entity';
+import { ChatOpeningRecord, StormRecord } from './storm.entity';
 import { WebMessageRecord } from './web-message.entity';
 
 export {
@@ -28,6 +29,8 @@ export {
   SilenceRecord,
   SilencedAlertRecord,
   StepJournalRecord,
+  StormRecord,
+  ChatOpeningRecord,
   WebMessageRecord,
 };
 export type { IncidentStatus } from './incident.entity';
@@ -51,4 +54,6 @@ export const ALL_ENTITIES = [
   DeferredAlertRecord,
   SilenceRecord,
   SilencedAlertRecord,
+  StormRecord,
+  ChatOpeningRecord,
 ];
