@@ -3,7 +3,7 @@ import { AlertSchema, SEVERITIES } from '../domain';
 import type { Alert, AlertTally, IncidentEvent } from '../domain';
 import type { LockPort } from '../locks/lock-port';
 import { EventNotAcceptedError, InvalidInputError } from '../runtime/incident-service';
-import type { CreateIncidentRequest, IncidentService, ReportedIncident } from '../runtime/incident-service';
+import type { AlertChangeTarget, CreateIncidentRequest, ReportedIncident } from '../runtime/incident-service';
 import type { AlertChange, IncidentAlertStore } from '../store/incident-alert-store';
 import { DelegatingIntake } from '../intake/delegating-intake';
 import { affectedOf, groupOf } from './group-key';
@@ -26,10 +26,10 @@ export interface GroupingIntakeOptions {
  */
 export class GroupingIntake extends DelegatingIntake {
   constructor(
-    inner: IncidentService,
+    private readonly runtime: AlertChangeTarget,
     private readonly options: GroupingIntakeOptions,
   ) {
-    super(inner);
+    super(runtime);
   }
 
   override async create(request: CreateIncidentRequest): Promise<ReportedIncident> {
@@ -68,14 +68,17 @@ export class GroupingIntake extends DelegatingIntake {
     return opened;
   }
 
-  /** Records the alerts on the incident and tells it what changed; undefined when it closed meanwhile. */
+  /**
+   * Records the alerts on the incident and tells it what changed, while holding it (IncidentBusyError at once
+   * if another instance works on it: intake keeps the alert for later); undefined when it closed meanwhile.
+   */
   private async join(incidentId: string, alerts: Alert[], request: CreateIncidentRequest): Promise<ReportedIncident | undefined> {
-    const current = await this.inner.get(incidentId);
-    if (!current || current.status === 'done') return undefined;
-    const changes = await this.options.alerts.record(incidentId, alerts.map(toRecord), request.alertMessageId, new Date());
-    const tally = await this.options.alerts.tally(incidentId);
+    const { alerts: store } = this.options;
     try {
-      const view = await this.inner.send(incidentId, eventFor(changes, tally, alerts[0]!, request.alertMessageId));
+      const view = await this.runtime.applyAlertChange(incidentId, async () => {
+        const changes = await store.record(incidentId, alerts.map(toRecord), request.alertMessageId, new Date());
+        return eventFor(changes, await store.tally(incidentId), alerts[0]!, request.alertMessageId);
+      });
       return { ...view, opened: false };
     } catch (error) {
       if (error instanceof EventNotAcceptedError) return undefined;

@@ -177,6 +177,28 @@ export class IncidentRuntime implements IncidentService {
     });
   }
 
+  /**
+   * Applies the alert event `build` makes, built while this instance holds the incident (so what it reads —
+   * the incident's alerts — cannot change under it). Another instance working on the incident is not waited
+   * for: IncidentBusyError at once, before `build` runs, so intake can keep the alert for later instead.
+   */
+  async applyAlertChange(incidentId: string, build: () => Promise<IncidentEvent>): Promise<IncidentView> {
+    this.assertRunning();
+    return this.options.locks.withLock(incidentId, async () => {
+      const live = this.live.get(incidentId) ?? (await this.rehydrate(incidentId, 'alert change', 0));
+      const parsed = IncidentEventSchema.safeParse(await build());
+      if (!parsed.success) throw new InvalidInputError(`Malformed event: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+      if (live.closed || !live.snapshot.can(parsed.data)) {
+        if (live.snapshot.hasTag('parked')) this.evict(live);
+        throw new EventNotAcceptedError(incidentId, parsed.data.type, live.state);
+      }
+      live.actor.send(parsed.data);
+      const view = this.viewOf(live);
+      await live.lastWrite;
+      return view;
+    });
+  }
+
   async get(incidentId: string): Promise<IncidentView | null> {
     const row = await this.loadSettled(incidentId);
     return row ? toView(this.machine, row) : null;
@@ -280,9 +302,9 @@ export class IncidentRuntime implements IncidentService {
     }
   }
 
-  private async rehydrate(incidentId: string, eventType: string): Promise<LiveIncident> {
+  private async rehydrate(incidentId: string, eventType: string, leaseWaitMs = this.options.leaseWaitMs ?? DEFAULT_LEASE_WAIT_MS): Promise<LiveIncident> {
     let restored: LiveIncident | undefined;
-    const got = await this.withLease(incidentId, this.options.leaseWaitMs ?? DEFAULT_LEASE_WAIT_MS, async (lease) => {
+    const got = await this.withLease(incidentId, leaseWaitMs, async (lease) => {
       const row = await this.loadSettled(incidentId);
       if (!row) throw new UnknownIncidentError(incidentId);
       if (row.status === 'done') throw new EventNotAcceptedError(incidentId, eventType, row.state);

@@ -73,6 +73,11 @@ export interface IncidentService {
   listOpen(limit?: number): Promise<IncidentView[]>;
 }
 
+/** What grouping needs of the runtime: an alert event built while the incident is held (see IncidentRuntime). */
+export interface AlertChangeTarget extends IncidentService {
+  applyAlertChange(incidentId: string, build: () => Promise<IncidentEvent>): Promise<IncidentView>;
+}
+
 /** Bad input from outside: answered with this message, nothing changed. */
 export class InvalidInputError extends Error {
   override name = 'InvalidInputError';

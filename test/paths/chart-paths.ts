@@ -64,9 +64,12 @@ function eventsFor(snapshot: Snapshot): EventObject[] {
   events.push({ type: 'proposal.approved', ...SECOND });
   events.push({ type: 'alert.repeated', fromIncident: 'INC-OTHER000', status: 'firing' } as IncidentEvent);
   // A late joiner; one alert of two recovering; the last one recovering.
-  events.push({ type: 'alert.joined', joined: 1, alerts: tally(2, 2) } satisfies IncidentEvent);
-  events.push({ type: 'alert.recovered', recovered: 1, alerts: tally(2, 1) } satisfies IncidentEvent);
-  events.push({ type: 'alert.recovered', recovered: 1, alerts: tally(2, 0) } satisfies IncidentEvent);
+  const alertEvents: IncidentEvent[] = [
+    { type: 'alert.joined', joined: 1, alerts: tally(2, 2) },
+    { type: 'alert.recovered', recovered: 1, alerts: tally(2, 1) },
+    { type: 'alert.recovered', recovered: 1, alerts: tally(2, 0) },
+  ];
+  events.push(...alertEvents);
   return events;
 }
 

@@ -8,7 +8,8 @@ import { GRAPH_INPUT, generatePaths } from './chart-paths';
 import type { PathStep } from './chart-paths';
 
 const { paths } = generatePaths();
-const actors = new ControllableActors();
+// Every actor is driven by the path, the diagnosis slot included.
+const actors = new ControllableActors(new Set());
 let h: Harness;
 
 beforeAll(async () => {

@@ -15,17 +15,35 @@ interface Pending {
  */
 export class ControllableActors {
   private readonly pending = new Map<string, Pending>();
+  private readonly stopped = new Set<string>();
+
+  /**
+   * @param immediate actors that finish at once instead: by default the wait for a diagnosis slot, which
+   * only schedules (tests that drive every step, like the path tests, pass an empty set).
+   */
+  constructor(private readonly immediate: ReadonlySet<string> = new Set(['awaitDiagnosisSlot'])) {}
 
   machine(): IncidentMachine {
-    const logic = fromPromise<unknown, unknown>(({ self, system }) => {
+    const logic = fromPromise<unknown, unknown>(({ self, system, signal }) => {
       const root = system.get('incident') as AnyActorRef | undefined;
       const snapshot = root?.getSnapshot() as { context: { incidentId: string } };
       const key = `${snapshot.context.incidentId}/${self.id}`;
+      // Stopped before it finished (its state was left): no longer running, and remembered as stopped.
+      signal.addEventListener('abort', () => {
+        this.pending.delete(key);
+        this.stopped.add(key);
+      }, { once: true });
       return new Promise((resolve, reject) => this.pending.set(key, { resolve, reject }));
     });
+    const done = fromPromise<undefined, unknown>(() => Promise.resolve(undefined));
     const names = Object.keys(incidentMachine.implementations.actors);
-    const actors = Object.fromEntries(names.map((name) => [name, logic]));
+    const actors = Object.fromEntries(names.map((name) => [name, this.immediate.has(name) ? done : logic]));
     return incidentMachine.provide({ actors });
+  }
+
+  /** The actor was stopped while running (its incident left the state that invoked it). */
+  wasStopped(incidentId: string, invokeId: string): boolean {
+    return this.stopped.has(`${incidentId}/${invokeId}`);
   }
 
   isPending(incidentId: string, invokeId: string): boolean {

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IncidentMachine } from '../../machines/incident.machine';
-import type { Timeouts } from '../../src/domain';
+import type { RecoveryRules, Timeouts } from '../../src/domain';
 import type { LeasePort } from '../../src/locks/lease-port';
 import { MemoryLock } from '../../src/locks/memory-lock';
 import { DeadlineSweeper } from '../../src/runtime/deadline-sweeper';
@@ -51,6 +51,7 @@ export interface HarnessOptions {
   /** Shared leases (several instances on one Redis); each harness keeps its own in memory otherwise. */
   leases?: LeasePort;
   leaseWaitMs?: number;
+  recovery?: RecoveryRules;
 }
 
 /** The real runtime on a fresh database on the real Postgres server; the sweeper is driven by hand. */
@@ -73,6 +74,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     resumeDelayMs: 50,
     leases: options.leases,
     leaseWaitMs: options.leaseWaitMs,
+    recovery: options.recovery,
   });
   const sweeper = new DeadlineSweeper(store, runtime, logger, 60_000, { adoptOrphans: !!options.leases });
   return {
