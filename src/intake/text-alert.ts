@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AlertSchema } from '../domain';
 import type { Alert, AlertInput, Severity } from '../domain';
 import { InvalidInputError } from '../runtime/incident-service';
+import { inlineSeverity, isSeverityField, labelSeverity, readTextFields } from './text-alert-fields';
 
 /**
  * An alert an operator typed or piped in: a JSON object, or a line such as
@@ -36,8 +37,8 @@ const TAGS: Record<string, Tag> = {
 };
 
 const LEADING_TAG = /^\[([^\]]*)\]\s*/;
-/** `key=value` or `key="value with spaces"`, as a whole whitespace-separated word. */
-const LABEL_PAIR = /(^|\s)([A-Za-z_][\w./-]{0,199})=(?:"([^"]*)"|(\S+))(?=\s|$)/g;
+/** `key=value` or `key="value with spaces"`, as a whole word or in parentheses: `(severity=critical)`. */
+const LABEL_PAIR = /(^|\s|\()([A-Za-z_][\w./-]{0,199})=(?:"([^"\n]{0,2000})"\)?|(\S+))(?=\s|$)/g;
 const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f-\u009f]+/g;
 
 function invalid(problem: string, example: string): InvalidInputError {
@@ -84,6 +85,9 @@ function fromJson(text: string, source: string): AlertInput {
 
 function fromPlainText(text: string, source: string): AlertInput {
   const [headline = '', ...rest] = text.split(/\r?\n/);
+  const fields = readTextFields([headline, ...rest]);
+  // Nightingale's text starts `Level Status: S3 Triggered`: the problem is named by `Rule Name:`.
+  const titleFromField = isSeverityField(headline) ? fields.title : undefined;
   let remaining = headline.trim();
   let severity: Severity | undefined;
   let status: Alert['status'] | undefined;
@@ -98,15 +102,21 @@ function fromPlainText(text: string, source: string): AlertInput {
     remaining = remaining.slice(tag[0].length);
   }
 
+  const inline = inlineSeverity(remaining);
+  remaining = inline.rest;
   const labels: Record<string, string> = {};
   remaining = remaining.replace(LABEL_PAIR, (_match, lead: string, key: string, quoted?: string, bare?: string) => {
+    // `(severity=critical)`: the parentheses belong to the pair, not to the value or the title.
+    const value = lead === '(' && bare?.endsWith(')') ? bare.slice(0, -1) : (quoted ?? bare ?? '');
     if (Object.keys(labels).length < MAX_LABELS || Object.hasOwn(labels, key)) {
-      labels[key] = cap(quoted ?? bare ?? '', MAX_LABEL_VALUE);
+      labels[key] = cap(value, MAX_LABEL_VALUE);
     }
-    return lead;
+    return lead === '(' ? '' : lead;
   });
+  severity ??= inline.severity ?? labelSeverity(labels) ?? fields.severity;
+  status ??= fields.status;
 
-  const title = remaining.replace(CONTROL_OR_SPACE, ' ').trim();
+  const title = (titleFromField ?? remaining).replace(CONTROL_OR_SPACE, ' ').trim();
   if (!title) throw invalid('The alert has no title: write what is wrong, not only tags and key=value pairs.', TEXT_EXAMPLE);
 
   const service = labels.service?.trim() ? cap(labels.service.trim(), MAX_SERVICE) : undefined;

@@ -167,6 +167,18 @@ describe('AlertDetector: formats it has not seen', () => {
     });
   });
 
+  it('reads a severity written as key=value in parentheses in the title line (issue 14)', () => {
+    const alert = onlyAlert(botText('[FIRING:1] HighErrorRate web-api (severity=critical)'));
+    expect(alert).toMatchObject({ title: 'HighErrorRate', severity: 'critical' });
+    expect(alert.labels?.severity).toBe('critical');
+    // The closing parenthesis ends the pair; a value's own parentheses stay when the pair stands alone.
+    expect(onlyAlert(botText('[FIRING:1] SlowQuery db (level=P1) expr=rate(x[5m])')).labels).toMatchObject({ level: 'P1', expr: 'rate(x[5m])' });
+  });
+
+  it('reads severity: P1 as high', () => {
+    expect(onlyAlert(botText('Disk almost full on db-3\nseverity: P1\nservice: db')).severity).toBe('high');
+  });
+
   it('reports a severity it had to assume', () => {
     const detection = detector.detect(botText('Alert: QueueBacklog\nStatus: firing'));
     expect(alertsOf(detection)[0]?.severity).toBe('medium');

@@ -84,6 +84,38 @@ describe('parseTextAlert: plain text', () => {
   });
 });
 
+describe('parseTextAlert: severity written in the text (issue 14)', () => {
+  it('reads (severity=critical) in the title line, and leaves the title clean', () => {
+    expect(parseTextAlert('[FIRING:1] HighErrorRate web-api (severity=critical)')).toMatchObject({ title: '[FIRING:1] HighErrorRate web-api', severity: 'critical', labels: { severity: 'critical' } });
+    expect(parseTextAlert('HighErrorRate web-api severity=critical').severity).toBe('critical');
+    expect(parseTextAlert('HighErrorRate web-api level=P1').severity).toBe('high');
+  });
+
+  it('reads severity: P1, inline or on its own line', () => {
+    expect(parseTextAlert('HighLatency checkout severity: P1')).toMatchObject({ title: 'HighLatency checkout', severity: 'high' });
+    expect(parseTextAlert('Disk almost full on db-3\nseverity: P1').severity).toBe('high');
+  });
+
+  it('lets a leading tag win over a severity written later', () => {
+    expect(parseTextAlert('[low] HighErrorRate web-api (severity=critical)').severity).toBe('low');
+  });
+
+  it.each([
+    ['S1', 'critical'],
+    ['S2', 'medium'],
+    ['S3', 'info'],
+  ] as const)("reads Nightingale's English text template at level %s", (level, severity) => {
+    const text = `Level Status: ${level} Triggered\nRule Name: Disk usage high\nMetrics: [__name__=disk_used_percent ident=db-7]\nTrigger Time: 2025-03-14 10:21:00`;
+    expect(parseTextAlert(text)).toMatchObject({ title: 'Disk usage high', severity, status: 'firing' });
+    expect(parseTextAlert(text.replace('Triggered', 'Recovered')).status).toBe('resolved');
+  });
+
+  it('stays linear on text built to make the severity patterns backtrack', () => {
+    const hostile = `${'severity:'.repeat(5_000)} ${'(a='.repeat(5_000)} ${'"'.repeat(5_000)}x`;
+    expect(parseTextAlert(hostile).title.length).toBeGreaterThan(0);
+  });
+});
+
 describe('parseTextAlert: JSON', () => {
   it('validates an object and fills in source, fingerprint and raw', () => {
     const text = '{"title": "HTTP 503 on /pay", "severity": "critical", "service": "checkout", "labels": {"env": "prod"}}';

@@ -11,7 +11,8 @@ const STARTS_WITH_PAIR = new RegExp(String.raw`^\s*${LABEL_KEY}=`);
 /** Splits `a=b c=d e=has spaces` (Nightingale) or `a=b, c=d` (Java maps) before each `key=`. */
 const BEFORE_SPACED_KEY = new RegExp(String.raw`\s+(?=${LABEL_KEY}=)`);
 const BEFORE_COMMA_KEY = new RegExp(String.raw`\s*,\s*(?=${LABEL_KEY}=)`);
-const BARE_PAIR = new RegExp(String.raw`(?:^|\s)(${LABEL_KEY})=("[^"]*"|[^\s,;]+)`, 'g');
+/** `k=v` as a word, or opening a parenthesis as in `HighErrorRate web-api (severity=critical)`. */
+const BARE_PAIR = new RegExp(String.raw`(^|\s|\()(${LABEL_KEY})=("[^"\n]{0,2000}"|[^\s,;]+)`, 'g');
 
 /** Label sets written in a line: `{k="v"}`, `{k=v, k=v}` or `[k=v k=v]`. */
 export function labelSetsIn(text: string): Labels[] {
@@ -33,8 +34,10 @@ export function labelSetsIn(text: string): Labels[] {
 export function barePairs(text: string): Labels {
   const labels: Labels = {};
   for (const match of text.matchAll(BARE_PAIR)) {
-    const key = match[1] ?? '';
-    const value = (match[2] ?? '').replace(/^"|"$/g, '');
+    const key = match[2] ?? '';
+    const written = match[3] ?? '';
+    // `(severity=critical)`: the parenthesis closes the pair, it is not part of the value.
+    const value = (match[1] === '(' && written.endsWith(')') ? written.slice(0, -1) : written).replace(/^"|"$/g, '');
     if (key && value && !value.includes('://')) labels[key] = value;
   }
   return labels;
