@@ -121,7 +121,7 @@ export class SilenceStore {
   async heldCounts(silenceIds: string[]): Promise<Map<string, number>> {
     if (silenceIds.length === 0) return new Map();
     const rows = await this.orm.em.fork().getConnection().execute<{ silence_id: string; n: string }[]>(
-      'select silence_id, count(*) as n from silenced_alerts where silence_id = any(?) group by silence_id',
+      'select silence_id, count(*) as n from silenced_alerts where silence_id in (?) group by silence_id',
       [silenceIds],
     );
     return new Map(rows.map((r) => [r.silence_id, Number(r.n)]));
