@@ -46,6 +46,8 @@ const TALLY = `
 const HELD_COLUMNS = `fingerprint, status, title, severity, service, instance, labels, source, message_id as "messageId", count,
   first_seen as "firstSeen", last_seen as "lastSeen", resolved_at as "resolvedAt"`;
 
+type StoredAlert = Omit<HeldAlert, 'firstSeen' | 'lastSeen' | 'resolvedAt'> & { firstSeen: string | Date; lastSeen: string | Date; resolvedAt: string | Date | null };
+
 function changeOf(status: string, was: string | null): AlertChange {
   if (was === null) return status === 'firing' ? 'new' : 'recovered';
   if (was === status) return 'repeat';
@@ -94,12 +96,19 @@ export class IncidentAlertStore {
 
   /** The alerts an incident holds, firing first, then by when they were first seen. */
   async list(incidentId: string, limit = 500): Promise<HeldAlert[]> {
-    return pooledQuery<HeldAlert>(
+    const rows = await pooledQuery<StoredAlert>(
       this.orm,
       `select ${HELD_COLUMNS} from incident_alerts where incident_id = $1
         order by case when status = 'firing' then 0 else 1 end, first_seen, fingerprint limit $2`,
       [incidentId, limit],
     );
+    // Timestamps come back as text on the raw connection.
+    return rows.map((row) => ({
+      ...row,
+      firstSeen: new Date(row.firstSeen),
+      lastSeen: new Date(row.lastSeen),
+      resolvedAt: row.resolvedAt === null ? null : new Date(row.resolvedAt),
+    }));
   }
 
   /**
