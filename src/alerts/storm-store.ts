@@ -16,6 +16,20 @@ export interface Storm {
 const STORM_COLUMNS = `id, chat_id as "chatId", started_at as "startedAt", window_start as "windowStart", last_opened_at as "lastOpenedAt",
   ended_at as "endedAt", card_message_id as "cardMessageId"`;
 
+type Timestamp = string | Date;
+type StormRow = Omit<Storm, 'startedAt' | 'windowStart' | 'lastOpenedAt' | 'endedAt'> & {
+  startedAt: Timestamp;
+  windowStart: Timestamp;
+  lastOpenedAt: Timestamp;
+  endedAt: Timestamp | null;
+};
+
+/** The pool may hand timestamps back as text. */
+function stormOf(row: StormRow): Storm {
+  const { startedAt, windowStart, lastOpenedAt, endedAt } = row;
+  return { ...row, startedAt: new Date(startedAt), windowStart: new Date(windowStart), lastOpenedAt: new Date(lastOpenedAt), endedAt: endedAt === null ? null : new Date(endedAt) };
+}
+
 /**
  * Where an incident stands for the storm card: over once done or recovered at source (only watched for a
  * flap), waiting when parked with people, else working. Alertname from the lead alert's labels, else its title.
@@ -38,6 +52,10 @@ export class StormStore {
     return pooledQuery<T>(this.orm, text, values);
   }
 
+  private async storms(text: string, values: readonly unknown[]): Promise<Storm[]> {
+    return (await this.query<StormRow>(text, values)).map(stormOf);
+  }
+
   /** Counts an incident that opened in a chat; recording it again changes nothing. */
   async recordOpening(incidentId: string, chatId: string, at: Date): Promise<void> {
     await this.query(`insert into chat_openings (incident_id, chat_id, opened_at) values ($1, $2, $3) on conflict do nothing`, [incidentId, chatId, at]);
@@ -49,13 +67,13 @@ export class StormStore {
   }
 
   async goingOn(chatId: string): Promise<Storm | undefined> {
-    const [storm] = await this.query<Storm>(`select ${STORM_COLUMNS} from storms where chat_id = $1 and ended_at is null`, [chatId]);
+    const [storm] = await this.storms(`select ${STORM_COLUMNS} from storms where chat_id = $1 and ended_at is null`, [chatId]);
     return storm;
   }
 
   /** Starts a storm in the chat, or returns the one another instance started first. */
   async start(candidate: Pick<Storm, 'id' | 'chatId' | 'startedAt' | 'windowStart'>): Promise<{ storm: Storm; started: boolean }> {
-    const [inserted] = await this.query<Storm>(
+    const [inserted] = await this.storms(
       `insert into storms (id, chat_id, started_at, window_start, last_opened_at) values ($1, $2, $3, $4, $3)
        on conflict (chat_id) where ended_at is null do nothing returning ${STORM_COLUMNS}`,
       [candidate.id, candidate.chatId, candidate.startedAt, candidate.windowStart],
@@ -82,7 +100,7 @@ export class StormStore {
 
   /** The storm an incident belongs to, if any. */
   async stormOf(incidentId: string): Promise<Storm | undefined> {
-    const [storm] = await this.query<Storm>(
+    const [storm] = await this.storms(
       `select ${STORM_COLUMNS} from storms where id = (select storm_id from chat_openings where incident_id = $1)`,
       [incidentId],
     );
@@ -90,7 +108,7 @@ export class StormStore {
   }
 
   async get(stormId: string): Promise<Storm | undefined> {
-    const [storm] = await this.query<Storm>(`select ${STORM_COLUMNS} from storms where id = $1`, [stormId]);
+    const [storm] = await this.storms(`select ${STORM_COLUMNS} from storms where id = $1`, [stormId]);
     return storm;
   }
 
@@ -109,7 +127,7 @@ export class StormStore {
 
   /** Ends storms with no new incident since `quietSince`; each is returned to exactly one caller. */
   async endQuiet(quietSince: Date, at: Date): Promise<Storm[]> {
-    return this.query<Storm>(
+    return this.storms(
       `update storms set ended_at = $2 where ended_at is null and last_opened_at < $1 returning ${STORM_COLUMNS}`,
       [quietSince, at],
     );
@@ -117,7 +135,7 @@ export class StormStore {
 
   /** Storms whose card a crashed instance never recorded. */
   async withoutCard(startedBefore: Date): Promise<Storm[]> {
-    return this.query<Storm>(`select ${STORM_COLUMNS} from storms where card_message_id is null and started_at < $1 limit 100`, [startedBefore]);
+    return this.storms(`select ${STORM_COLUMNS} from storms where card_message_id is null and started_at < $1 limit 100`, [startedBefore]);
   }
 
   /** Openings too old to make or join a storm, outside any storm, are forgotten. */
