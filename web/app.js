@@ -4,25 +4,27 @@ import { ChatView } from './chat.js';
 import { replaceChildren, toast } from './dom.js';
 import { IncidentView } from './incident.js';
 import { IncidentsView } from './incidents.js';
+import { SilencesView } from './silences.js';
 
 /** @typedef {import('./types.js').Session} Session @typedef {import('./types.js').ChatMessage} ChatMessage */
 
 const view = /** @type {HTMLElement} */ (document.getElementById('view'));
 
-/** @type {ChatView | IncidentsView | IncidentView | null} */
+/** @type {ChatView | IncidentsView | IncidentView | SilencesView | null} */
 let current = null;
 /** @type {ChatView | null} */
 let chat = null;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let refreshTimer;
 
-/** Hash routes: #/chat, #/incidents, #/incidents/<id>. @param {Session} session */
+/** Hash routes: #/chat, #/incidents, #/incidents/<id>, #/silences. @param {Session} session */
 function route(session) {
   const [, page = 'chat', id] = location.hash.split('/');
   if (page === 'incidents' && id) current = new IncidentView(decodeURIComponent(id));
   else if (page === 'incidents') current = new IncidentsView();
+  else if (page === 'silences') current = new SilencesView();
   else current = chat ??= new ChatView(session);
-  for (const link of document.querySelectorAll('[data-nav]')) link.classList.toggle('active', link.getAttribute('data-nav') === (page === 'incidents' ? 'incidents' : 'chat'));
+  for (const link of document.querySelectorAll('[data-nav]')) link.classList.toggle('active', link.getAttribute('data-nav') === (page === 'incidents' || page === 'silences' ? page : 'chat'));
   replaceChildren(view, current.root);
   void refresh();
 }

@@ -11,7 +11,8 @@ const NewSilence = z.object({ matchers: z.string().min(1).max(5_000), duration: 
 const ExpireSilence = z.object({ id: z.string().min(1).max(40) }).strict();
 
 export interface SilenceApiDeps {
-  token: string | undefined;
+  /** Who may call the console API at all: whatever the other console routes are given. */
+  token: Parameters<typeof consoleRoute>[0];
   silences: SilenceService;
   access: DecisionAccess;
   /** Whom the console acts as: the silence's author, checked like a Lark user. */
