@@ -25,7 +25,7 @@ export class IncidentView {
   async reload() {
     chart ??= /** @type {Promise<Statechart>} */ (api('/statechart'));
     const [details, statechart] = await Promise.all([/** @type {Promise<IncidentDetails>} */ (api(`/incident?id=${encodeURIComponent(this.incidentId)}`)), chart]);
-    replaceChildren(this.root, summary(details), statechartPanel(statechart, details), timeline(details), diagnoses(details), proposals(details), executions(details));
+    replaceChildren(this.root, summary(details), alertsPanel(details), statechartPanel(statechart, details), timeline(details), diagnoses(details), proposals(details), executions(details));
   }
 }
 
@@ -85,6 +85,29 @@ function timeline({ timeline: entries }) {
   );
   const head = h('tr', {}, ...['When', 'Who', 'What', 'Transition', ''].map((name) => h('th', {}, name)));
   return panel('Timeline', h('table', { class: 'timeline', id: 'timeline' }, h('thead', {}, head), h('tbody', {}, ...rows)));
+}
+
+/** The alerts the incident holds (a group: one row each), firing first. Alert text is shown as text. @param {IncidentDetails} details */
+function alertsPanel({ alerts, tally }) {
+  if (alerts.length <= 1) return null;
+  const total = tally?.total ?? alerts.length;
+  const firing = tally?.firing ?? alerts.filter((a) => a.status === 'firing').length;
+  const rows = alerts.map((a) =>
+    h(
+      'tr',
+      { class: `alert-${a.status}` },
+      h('td', {}, a.status),
+      h('td', {}, a.instance ?? ''),
+      h('td', {}, a.title),
+      h('td', {}, a.severity),
+      h('td', { title: a.firstSeen }, clock(a.firstSeen)),
+      h('td', { title: a.lastSeen }, a.resolvedAt ? `resolved ${clock(a.resolvedAt)}` : clock(a.lastSeen)),
+      h('td', {}, String(a.count)),
+    ),
+  );
+  const head = h('tr', {}, ...['Status', 'Affected', 'Alert', 'Severity', 'First seen', 'Last', 'Seen'].map((name) => h('th', {}, name)));
+  const more = total > alerts.length ? h('p', { class: 'hint' }, `Showing ${alerts.length} of ${total}.`) : null;
+  return panel(`Alerts: ${total} (${firing} firing)`, h('table', { class: 'alerts', id: 'alerts' }, h('thead', {}, head), h('tbody', {}, ...rows)), more);
 }
 
 /** @param {IncidentDetails} details */

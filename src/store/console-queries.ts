@@ -1,3 +1,5 @@
+import type { HeldAlert } from '../alerts/alert-group-summary';
+import { IncidentAlertStore } from './incident-alert-store';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AgentActivityRecord, DiagnosisRecord, ExecutionRecord, IncidentEventRecord, IncidentRecord, ProposalRecord } from './entities';
 import type { IncidentStatus } from './entities';
@@ -64,6 +66,11 @@ export class ConsoleQueries {
 
   proposals(incidentId: string): Promise<ProposalRecord[]> {
     return this.orm.em.fork().find(ProposalRecord, { incidentId }, { orderBy: { attempt: 'asc' } });
+  }
+
+  /** The alerts the incident holds, firing first (capped: a storm's group can be large). */
+  async alerts(incidentId: string, limit = 200): Promise<HeldAlert[]> {
+    return new IncidentAlertStore(this.orm).list(incidentId, limit);
   }
 
   async executions(incidentId: string): Promise<ExecutionRecord[]> {

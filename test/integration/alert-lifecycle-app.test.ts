@@ -95,6 +95,12 @@ describe('an Alertmanager group through /api/alerts, end to end', () => {
     const announced = cards.find((c) => text(c).includes('recovered at source before anything was changed'));
     expect(announced?.reply_to).toBe(card.message_id); // threaded under the incident's card, not a new top-level message
     expect(await rows('select id from incidents')).toHaveLength(1);
+    // The console's incident page lists the group, and /status says what happened, in the web chat.
+    const page = await fetch(`http://127.0.0.1:${app.httpPort}/api/console/incident?id=${id}`, { headers: { 'x-ai-fixer-console': '1' } });
+    const details = (await page.json()) as { alerts: { status: string; instance: string }[]; tally: { total: number; firing: number } };
+    expect(details.tally).toMatchObject({ total: 21, firing: 0 });
+    expect(details.alerts).toHaveLength(21);
+    expect(details.alerts.every((a) => a.status === 'resolved')).toBe(true);
     const [diagnoses] = await rows<{ n: string }>(`select count(*) as n from step_journal where step = 'diagnose'`);
     expect(Number(diagnoses!.n)).toBe(1);
     const decided = await rows<{ actor: string }>(`select distinct actor from incident_events where incident_id = ?`, [id]);

@@ -26,7 +26,15 @@ function statusText(view: IncidentView): string {
     `Severity: ${view.severity} · Service: ${view.service ? quoted(view.service, 100) : 'unknown'}`,
     `Opened: ${view.createdAt.toISOString()} · Updated: ${view.updatedAt.toISOString()}`,
   ];
-  const { escalation, resolution } = view.context;
+  const { escalation, resolution, alerts } = view.context;
+  if (alerts && alerts.total > 1) {
+    const affected = alerts.affected.slice(0, 10).map((name) => quoted(name, 100));
+    const more = alerts.affectedTotal - affected.length;
+    lines.push(`Alerts: ${alerts.total} (${alerts.firing} firing, ${alerts.total - alerts.firing} recovered)`);
+    if (affected.length) lines.push(`Affected: ${affected.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+  }
+  if (resolution?.atSource) lines.push('Recovered at source: every alert recovered before anything was changed.');
+  if ((view.context.flaps ?? 0) > 0) lines.push(`Reopened ${view.context.flaps} time(s) after recovering`);
   if (escalation) {
     const detail = escalation.detail ? `: ${quoted(escalation.detail, 300)}` : '';
     lines.push(`Escalated: ${escalation.reason}${detail}`);

@@ -39,12 +39,13 @@ function capped(value: unknown): unknown {
 
 /** Everything recorded about one incident: its state, the audit timeline, and each attempt's records. */
 export async function incidentDetails(view: IncidentView, queries: ConsoleQueries) {
-  const [audit, activity, diagnoses, proposals, executions] = await Promise.all([
+  const [audit, activity, diagnoses, proposals, executions, alerts] = await Promise.all([
     queries.timeline(view.id),
     queries.agentActivity(view.id),
     queries.diagnoses(view.id),
     queries.proposals(view.id),
     queries.executions(view.id),
+    queries.alerts(view.id),
   ]);
   const timeline: TimelineEntry[] = [
     ...audit.map((row): TimelineEntry => ({ at: row.at.toISOString(), kind: 'transition', actor: row.actor, what: row.eventType, fromState: row.fromState ?? null, toState: row.toState, detail: capped(row.payload) })),
@@ -87,6 +88,21 @@ export async function incidentDetails(view: IncidentView, queries: ConsoleQuerie
     /** Each transition taken, `[from, to]`, so the statechart can mark the edges along the path. */
     steps: audit.filter((row) => row.fromState && row.fromState !== row.toState).map((row) => [row.fromState, row.toState]),
     timeline,
+    /** The alerts it holds; `tally` counts them all when the list is capped. */
+    alerts: alerts.map((a) => ({
+      fingerprint: a.fingerprint,
+      status: a.status,
+      title: a.title,
+      severity: a.severity,
+      instance: a.instance,
+      labels: a.labels,
+      source: a.source,
+      count: a.count,
+      firstSeen: a.firstSeen.toISOString(),
+      lastSeen: a.lastSeen.toISOString(),
+      resolvedAt: a.resolvedAt?.toISOString() ?? null,
+    })),
+    tally: context.alerts ?? null,
     diagnoses: diagnoses.map((row) => ({ attempt: row.attempt, at: row.createdAt.toISOString(), diagnosis: row.data })),
     proposals: proposals.map((row) => ({ attempt: row.attempt, at: row.createdAt.toISOString(), outcome: row.data, decision: row.decision ?? null })),
     executions: executions.map((row) => ({
