@@ -81,10 +81,17 @@ export class SilenceService {
 
   /** The first active silence whose matchers all match the alert, or null. */
   async match(alert: AlertInput): Promise<Silence | null> {
+    return (await this.matcher())(alert);
+  }
+
+  /** The silences in force now, read once, as a test for several alerts (one notification's group). */
+  async matcher(): Promise<(alert: AlertInput) => Silence | null> {
     const active = await this.store.active(this.now());
-    if (active.length === 0) return null;
-    const labels = labelsOf(alert);
-    return active.find((silence) => matchesAll(this.compiledFor(silence), labels)) ?? null;
+    return (alert) => {
+      if (active.length === 0) return null;
+      const labels = labelsOf(alert);
+      return active.find((silence) => matchesAll(this.compiledFor(silence), labels)) ?? null;
+    };
   }
 
   record(held: Omit<HeldAlert, 'at'>): Promise<void> {

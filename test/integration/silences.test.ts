@@ -68,6 +68,19 @@ describe('Silences on the real Postgres, shared by two instances', () => {
     expect(other.opened).toBe(true);
   });
 
+  it('takes the silenced alerts out of a group and opens the rest; a resolved notice always passes', async () => {
+    const silence = await here.create({ matchers: 'instance=~"node-(1|2)"', duration: '1h', by: APPROVER });
+    const node = (n: number): AlertInput => ({ ...nodeDown, fingerprint: `grp-${n}`, title: 'NodeFilesystemFull', instance: `node-${n}`, labels: {} });
+    const allHeld = await intake.create({ alert: node(1), alongWith: [node(2)], chatId: 'oc_ops', by: { id: 'm' } });
+    expect(allHeld.silenced?.silenceId).toBe(silence.id);
+    const partly = await intake.create({ alert: node(1), alongWith: [node(2), node(3)], chatId: 'oc_ops', by: { id: 'm' } });
+    expect(partly.silenced).toBeUndefined();
+    expect(partly.opened && partly.fingerprint).toBe('grp-3');
+    expect((await here.held(silence.id)).map((a) => a.fingerprint).sort()).toEqual(['grp-1', 'grp-1', 'grp-2', 'grp-2']);
+    const resolved = await intake.create({ alert: { ...node(1), status: 'resolved' }, chatId: 'oc_ops', by: { id: 'm' } });
+    expect(resolved.silenced).toBeUndefined();
+  });
+
   it('ends by time: after its end the same alert opens an incident, and it is listed as ended', async () => {
     const silence = await here.create({ matchers: 'alertname=DiskFull', duration: '30m', by: APPROVER });
     const disk = { ...nodeDown, fingerprint: 'disk-1', title: 'DiskFull', labels: {} };

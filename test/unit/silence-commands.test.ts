@@ -37,5 +37,4 @@ describe('silence commands: parsing', () => {
     expect(HELP_TEXT).toMatch(/\/silences /);
     expect(HELP_TEXT).toMatch(/\/unsilence <SIL-id>/);
   });
-
 });
