@@ -10,6 +10,7 @@ import type { TestDatabase } from '../support/database';
 import { eventually } from '../support/runtime-harness';
 
 const CONSOLE = { 'x-ai-fixer-console': '1' };
+const API_KEY = 'silence-test-api-key-0001';
 
 let db: TestDatabase;
 let app: App;
@@ -17,7 +18,7 @@ let base: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', CONSOLE_USER: 'ops-alice', APPROVER_IDS: 'ops-alice' });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', CONSOLE_USER: 'ops-alice', APPROVER_IDS: 'ops-alice', API_KEYS: API_KEY });
   app = await startApp(config, pino({ level: 'silent' }), { input: new PassThrough(), output: new PassThrough() });
   base = `http://127.0.0.1:${app.httpPort}`;
 });
@@ -86,6 +87,20 @@ describe('silences in the web console', () => {
     expect(expired).toMatchObject({ status: 200, body: { silence: { state: 'expired', expiredBy: 'ops-alice' } } });
     expect((await call('/silences/expire', { method: 'POST', body: { id: silence.id } })).status).toBe(400);
     expect((await call('/silences')).body).toMatchObject({ active: [], recent: [{ id: silence.id, state: 'expired' }] });
+  });
+
+  it('lists the silenced alerts in the /api/alerts answer, and opens the others', async () => {
+    await call('/silences', { method: 'POST', body: { matchers: 'alertname=KubeNodeNotReady', duration: '1h', reason: 'rack 7' } });
+    const alert = (alertname: string, node: string) => ({ status: 'firing', labels: { alertname, instance: node, severity: 'warning' }, annotations: {}, startsAt: new Date().toISOString() });
+    const response = await fetch(`${base}/api/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: '4', status: 'firing', alerts: [alert('KubeNodeNotReady', 'node-1'), alert('DiskPressure', 'node-2')] }),
+    });
+    const body = (await response.json()) as { incidents: { opened: boolean }[]; silenced: { title: string; silenceId: string }[] };
+    expect(response.status).toBe(202);
+    expect(body.silenced).toMatchObject([{ title: 'KubeNodeNotReady', silenceId: expect.stringMatching(/^SIL-/) as unknown }]);
+    expect(body.incidents).toMatchObject([{ opened: true }]);
   });
 
   it('runs /silence typed in the console chat', async () => {
