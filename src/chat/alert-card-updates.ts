@@ -12,6 +12,8 @@ const ALERT_CHANGES = new Set(['alert.joined', 'alert.recovered']);
 
 /** The card that still asks a question and so shows the live alert count: the fix's, else the diagnosis's. */
 function liveCard(ctx: IncidentContext): { messageId: string; card: Card } | undefined {
+  // Recovered, resolved or escalated: the announcement settles the card; a late count must not bring its buttons back.
+  if (ctx.resolution || ctx.escalation) return undefined;
   if (ctx.cards.proposal && ctx.proposal && ctx.decision && !ctx.approvals.proposal) {
     return { messageId: ctx.cards.proposal, card: proposalCard(ctx) };
   }

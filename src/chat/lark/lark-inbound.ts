@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
+import { AlertSchema } from '../../domain';
 import type { AlertInput } from '../../domain';
-import { InvalidInputError } from '../../runtime/incident-service';
 import type { IncidentService } from '../../runtime/incident-service';
 import type { InboundStore, ReplayPayload, UnfinishedDelivery } from '../../store/inbound-store';
 import { FinishesLater, runClaimed } from '../../intake/claimed-work';
@@ -165,35 +165,28 @@ export class LarkInbound implements ReplayTarget {
     await this.openIncidents(message, detection.alerts);
   }
 
-  /** One incident per alert; each `create` resolves once it is persisted. */
-  private async openIncidents(message: LarkInboundMessage, alerts: AlertInput[]): Promise<void> {
-    let opened = 0;
-    let repeats = 0;
-    let silenced = 0;
-    for (const alert of alerts) {
-      try {
-        const view = await this.options.service.create({
-          alert,
-          chatId: message.chatId,
-          alertMessageId: message.messageId,
-          by: { id: message.sender.id },
-        });
-        if (view.silenced) {
-          silenced++;
-          this.options.logger.info({ silenceId: view.silenced.silenceId, messageId: message.messageId }, 'alert from a lark message silenced');
-          continue;
-        }
-        if (view.opened) opened++;
-        else repeats++;
-        this.options.logger.info({ incidentId: view.id, messageId: message.messageId, opened: view.opened }, 'alert taken from a lark message');
-      } catch (error) {
-        if (!(error instanceof InvalidInputError)) throw error;
-        this.options.logger.warn({ err: error, messageId: message.messageId }, 'detected alert is not valid; skipped');
-      }
+  /**
+   * The alerts a message carries are one problem: one `create` (which groups them with what is open),
+   * resolved once it is persisted. An alert the detector read but that is not valid is skipped.
+   */
+  private async openIncidents(message: LarkInboundMessage, detected: AlertInput[]): Promise<void> {
+    const alerts = detected.filter((alert) => {
+      const valid = AlertSchema.safeParse(alert).success;
+      if (!valid) this.options.logger.warn({ messageId: message.messageId }, 'detected alert is not valid; skipped');
+      return valid;
+    });
+    const [alert, ...alongWith] = alerts;
+    if (!alert) return;
+    const view = await this.options.service.create({ alert, alongWith, chatId: message.chatId, alertMessageId: message.messageId, by: { id: message.sender.id } });
+    if (view.silenced) {
+      this.options.logger.info({ silenceId: view.silenced.silenceId, messageId: message.messageId }, 'alert from a lark message silenced');
+      void this.inBackground('silenced reaction', () => this.options.chat.react(message.messageId, 'silenced'));
+      return;
     }
-    if (opened > 0) void this.inBackground('working reaction', () => this.options.chat.react(message.messageId, 'working'));
-    else if (repeats > 0) void this.inBackground('duplicate reaction', () => this.options.chat.react(message.messageId, 'duplicate'));
-    else if (silenced > 0) void this.inBackground('silenced reaction', () => this.options.chat.react(message.messageId, 'silenced'));
+    this.options.logger.info({ incidentId: view.id, messageId: message.messageId, opened: view.opened }, 'alert taken from a lark message');
+    const recovery = alerts.every((a) => a.status === 'resolved');
+    const reaction = view.opened ? 'working' : recovery ? 'done' : 'duplicate';
+    void this.inBackground(`${reaction} reaction`, () => this.options.chat.react(message.messageId, reaction));
   }
 
   /** What `/diag <text>` opens: the detector's reading of a pasted alert, else the plain one-line form. */
