@@ -198,17 +198,19 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     silences,
     user: config.CONSOLE_USER ?? config.CONSOLE_OPERATOR,
     token: config.CONSOLE_TOKEN,
+    trustLoopback: config.CONSOLE_TRUST_LOOPBACK,
+    scrubber,
     alertTemplatesFile: config.ALERT_TEMPLATES_FILE,
     plugins: listPlugins,
     logger,
     cipher,
     live: liveFeed?.sources,
   });
-  const routes = [...(larkIntake?.routes ?? []), ...webConsole.routes, metricsRoute(metrics, config.METRICS_TOKEN)];
+  const routes = [...(larkIntake?.routes ?? []), ...webConsole.routes, metricsRoute(metrics, config.METRICS_TOKEN, config.CONSOLE_TRUST_LOOPBACK)];
   let alertIntake: AlertIntake | undefined;
   if (config.API_KEYS.length) {
     const chatId = lark ? config.LARK_DEFAULT_CHAT_ID : webChat.chatId;
-    alertIntake = createAlertIntake({ service: intake, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, routes: config.ALERT_ROUTES, logger });
+    alertIntake = createAlertIntake({ service: intake, inbound: inboundStore, apiKeys: config.API_KEYS, chatId, routes: config.ALERT_ROUTES, logger, scrubber });
     routes.push(alertIntake.route);
   }
   // Payloads acknowledged by an instance that died before opening their incidents.

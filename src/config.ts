@@ -47,6 +47,9 @@ export const ConfigSchema = z.object({
   // --- Web console (src/server/console) at `/`. Outside loopback it needs `Authorization: Bearer <CONSOLE_TOKEN>`
   // (unset: loopback only). CONSOLE_USER is whom it acts as (default CONSOLE_OPERATOR), checked like a Lark user.
   CONSOLE_TOKEN: optionalText.pipe(z.string().min(16, 'use at least 16 characters').optional()),
+  // With a token set, loopback peers need it too (a reverse proxy on this machine is a loopback peer):
+  // `true` lets a browser on this machine in without it, for a host with no proxy in front.
+  CONSOLE_TRUST_LOOPBACK: Bool('false'),
   CONSOLE_USER: optionalText,
   // --- end web console
   AUTO_EXECUTE_LOW_RISK: Bool('true'),
@@ -80,7 +83,7 @@ export const ConfigSchema = z.object({
   /** Who may approve or reject (user open ids); empty means anyone in the chat. */
   APPROVER_IDS: List,
   /** Keys accepted by POST /api/alerts (header `Authorization: Bearer <key>`). */
-  API_KEYS: List,
+  API_KEYS: List.pipe(z.array(z.string().min(16, 'use at least 16 characters per key'))),
   /** `label=value:chat_id, …`: incidents from POST /api/alerts whose label matches go to that chat. */
   ALERT_ROUTES: List.pipe(
     z.array(

@@ -6,6 +6,8 @@ import { InvalidInputError } from '../runtime/incident-service';
 import type { IncidentService } from '../runtime/incident-service';
 import { constantTimeEqual } from '../server/http-server';
 import type { Route, RouteResponse } from '../server/http-server';
+import { SecretScrubber } from '../security';
+import type { Scrubber } from '../security';
 import { z } from 'zod';
 import { DEFAULT_STALE_CLAIM_MS } from '../store/inbound-store';
 import type { InboundStore, UnfinishedDelivery } from '../store/inbound-store';
@@ -34,6 +36,11 @@ export interface AlertIntakeOptions {
   /** Payloads turned into incidents at once, and the most alerts waiting before new payloads are refused. */
   concurrency?: number;
   maxBacklog?: number;
+  /**
+   * Redacts a payload before its claim keeps it for replay (and before its incidents are created).
+   * Default: the built-in rules; the bot passes its own (REDACT_PATTERNS, known secret values).
+   */
+  scrubber?: Scrubber;
 }
 
 export interface AlertRoute {
@@ -69,10 +76,22 @@ function callerOf(headers: IncomingHttpHeaders, apiKeys: string[]): Actor | null
 
 function parseJson(rawBody: Buffer): unknown {
   try {
-    return JSON.parse(rawBody.toString('utf8'));
+    return withoutNul(JSON.parse(rawBody.toString('utf8')));
   } catch {
     throw new AlertPayloadError([{ path: '', message: 'body is not JSON' }]);
   }
+}
+
+/**
+ * The parsed payload without NUL characters (`\u0000`) in keys or strings: Postgres text and jsonb
+ * cannot hold them, and one in a label value made the claim insert fail with 500, so Alertmanager
+ * retried the same bytes forever and the whole group went silent.
+ */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replaceAll('\u0000', ''), withoutNul(item)]));
 }
 
 
@@ -138,6 +157,13 @@ export interface AlertIntake extends ReplayTarget {
  */
 export function createAlertIntake(options: AlertIntakeOptions): AlertIntake {
   const { inbound, logger } = options;
+  const scrubber = options.scrubber ?? new SecretScrubber();
+  /** Completions of answered payloads still being recorded: shutdown waits for them too. */
+  const completing = new Set<Promise<void>>();
+  const track = (completion: Promise<void>): Promise<void> => {
+    completing.add(completion);
+    return completion.finally(() => completing.delete(completion));
+  };
   const staleAfterMs = options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS;
   const queue = new AlertQueue({
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
@@ -170,7 +196,8 @@ export function createAlertIntake(options: AlertIntakeOptions): AlertIntake {
       if (!options.chatId && !options.routes?.length) return NO_CHAT;
       let alerts: AlertInput[];
       try {
-        alerts = parseAlertPayload(parseJson(rawBody));
+        // Redacted before the claim keeps it: a queued payload waits in inbound_events until its turn.
+        alerts = scrubber.scrubValue(parseAlertPayload(parseJson(rawBody))) as AlertInput[];
       } catch (error) {
         if (error instanceof AlertPayloadError) return { status: 400, body: { error: error.message, issues: error.issues } };
         throw error;
@@ -188,7 +215,7 @@ export function createAlertIntake(options: AlertIntakeOptions): AlertIntake {
       const work = queue.submit(key, alerts.length, () => createAll(options, alerts, by));
       const settled = await settleWithin(work, waitMs);
       if (settled.kind === 'late') {
-        void finishLater(key, work).catch((error: unknown) => logger.warn({ err: error, key }, 'could not record an alert payload as done; it may be replayed'));
+        void track(finishLater(key, work).catch((error: unknown) => logger.warn({ err: error, key }, 'could not record an alert payload as done; it may be replayed')));
         return queued(`Received ${alerts.length} alert(s); their incidents are being opened.`);
       }
       if (settled.kind === 'failed') {
@@ -211,9 +238,15 @@ export function createAlertIntake(options: AlertIntakeOptions): AlertIntake {
       const kept = KeptPayload.safeParse(replay.data);
       if (!kept.success) return false;
       if ((await inbound.claimDelivery(key, { staleAfterMs })) !== 'claimed') return true;
-      await finishLater(key, queue.submit(key, kept.data.alerts.length, () => createAll(options, kept.data.alerts, kept.data.by)));
+      await track(finishLater(key, queue.submit(key, kept.data.alerts.length, () => createAll(options, kept.data.alerts, kept.data.by))));
       return true;
     },
-    close: (timeoutMs) => queue.idle(timeoutMs),
+    // The queue going idle is not enough: each answered payload's claim is completed after its work,
+    // and a shutdown before that leaves it to be replayed (and counted as a repeat) by another instance.
+    async close(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      await queue.idle(timeoutMs);
+      await settleWithin(Promise.allSettled([...completing]), Math.max(0, deadline - Date.now()));
+    },
   };
 }

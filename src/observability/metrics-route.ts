@@ -1,30 +1,36 @@
 import { constantTimeEqual } from '../server/http-server';
 import type { Route, RouteRequest, RouteResponse } from '../server/http-server';
-import { isDirectLoopback } from '../server/console/console-auth';
+import { bearerOf, hasLoopbackHost, isDirectLoopback } from '../server/console/console-auth';
+import type { LoopbackTrust } from '../server/console/console-auth';
 import type { Metrics } from './metrics';
 
 const unauthorized = (error: string): RouteResponse => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="ai-fixer metrics"' }, body: { error } });
+const REBOUND: RouteResponse = { status: 403, body: { error: 'Scrape as localhost or 127.0.0.1 on this machine, or send the token.' } };
 
 /**
- * Who may scrape: anyone on this machine (no proxy in between); from elsewhere a bearer METRICS_TOKEN
- * when one is set. Without a token /metrics is open: it carries counts, states and plugin ids, never
- * incident data, but the port should then be reachable only by the scraper. Null means allowed.
+ * Who may scrape. With METRICS_TOKEN set, everyone sends it (a reverse proxy on this machine is a
+ * loopback peer too), unless CONSOLE_TRUST_LOOPBACK lets a direct local scraper in. Without a token
+ * /metrics is open: it carries counts, states and plugin ids, never incident data, but the port should
+ * then be reachable only by the scraper. A loopback peer naming another Host is a page whose DNS name
+ * was rebound to this machine, refused as the console refuses it. Null means allowed.
  */
-export function refuseScrape(request: Pick<RouteRequest, 'remoteAddress' | 'headers'>, token: string | undefined): RouteResponse | null {
-  if (token === undefined) return null;
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
-  if (bearer !== undefined) return constantTimeEqual(bearer, token) ? null : unauthorized('That metrics token is wrong.');
-  if (isDirectLoopback(request)) return null;
+export function refuseScrape(request: Pick<RouteRequest, 'remoteAddress' | 'headers'>, access: LoopbackTrust): RouteResponse | null {
+  const { token } = access;
+  const bearer = bearerOf(request);
+  if (token !== undefined && bearer !== undefined) return constantTimeEqual(bearer, token) ? null : unauthorized('That metrics token is wrong.');
+  const local = isDirectLoopback(request);
+  if (local && !hasLoopbackHost(request)) return REBOUND;
+  if (token === undefined || (local && access.trustLoopback)) return null;
   return unauthorized('Send Authorization: Bearer <METRICS_TOKEN>.');
 }
 
 /** `GET /metrics` in Prometheus text format. */
-export function metricsRoute(metrics: Metrics, token: string | undefined): Route {
+export function metricsRoute(metrics: Metrics, token: string | undefined, trustLoopback = false): Route {
   return {
     method: 'GET',
     path: '/metrics',
     async handle(request) {
-      const refused = refuseScrape(request, token);
+      const refused = refuseScrape(request, { token, trustLoopback });
       if (refused) return refused;
       const { contentType, text } = await metrics.scrape();
       return { status: 200, headers: { 'content-type': contentType }, raw: text };

@@ -1,5 +1,7 @@
+import { commandLines } from './command-line-rules';
 import { redactPemBlocks } from './pem';
 import { isSecretKey, REDACTED } from './secret-keys';
+import { tokenFormats } from './token-formats';
 
 /**
  * The built-in rules, applied in order. Each keeps the context around a secret (key names, schemes,
@@ -28,13 +30,17 @@ const WEBHOOK_PATH = /(hooks\.slack\.com\/services\/|\/open-apis\/bot\/v2\/hook\
 const webhookPaths: Rule = (text) => text.replace(WEBHOOK_PATH, `$1${REDACTED}`);
 
 /**
- * `Bearer <token>` and `Basic <base64>`. A Bearer value must look like a token (a digit or a symbol),
- * so prose such as "missing Bearer authentication" survives; a Basic value must decode to `user:pass`.
+ * `Bearer <token>`, `Token <token>` and `Basic <base64>`. A Bearer or Token value must look like a
+ * token (a digit or a symbol), so prose such as "missing Bearer authentication" survives; a Basic
+ * value must decode to `user:pass`.
  */
-const AUTH_SCHEME = /\b(Bearer|Basic)([ \t]+)([\w.~+/=-]{6,})/gi;
+const AUTH_SCHEME = /\b(Bearer|Basic|Token)([ \t]+)([\w.~+/=-]{6,})/gi;
 const authSchemes: Rule = (text) =>
   text.replace(AUTH_SCHEME, (match, scheme: string, space: string, value: string) => {
-    const secret = scheme.toLowerCase() === 'basic' ? isBasicCredential(value) : value.length >= 8 && /[\d._~+/=-]/.test(value);
+    const kind = scheme.toLowerCase();
+    // "Token" is also an English word: its value must hold a digit and a letter ("Token refresh-failed" survives).
+    const looksLikeToken = kind === 'token' ? hasDigitAndLetter(value) : /[\d._~+/=-]/.test(value);
+    const secret = kind === 'basic' ? isBasicCredential(value) : value.length >= 8 && looksLikeToken;
     return secret ? `${scheme}${space}${REDACTED}` : match;
   });
 
@@ -52,7 +58,7 @@ function isBasicCredential(value: string): boolean {
  */
 const KEY = /(?<!\w)(\\?["']?)([A-Za-z_][\w.-]{0,80})(\\?["']?)([ \t]*(?:=>|:=|[:=])[ \t]*)/g;
 const VALUE =
-  /\\"(?:[^\\\r\n]|\\[^"\r\n]){0,4096}\\"|"(?:[^"\\\r\n]|\\.){0,4096}"|'(?:[^'\\\r\n]|\\.){0,4096}'|(?:Bearer|Basic)[ \t]+[^\s"'&,;<>\\]+|[^\s"'&,;<>\\{[][^\s"'&,;<>\\]*/y;
+  /\\"(?:[^\\\r\n]|\\[^"\r\n]){0,4096}\\"|"(?:[^"\\\r\n]|\\.){0,4096}"|'(?:[^'\\\r\n]|\\.){0,4096}'|(?:Bearer|Basic|Token|Digest)[ \t]+[^\s"'&,;<>\\]+|[^\s"'&,;<>\\{[][^\s"'&,;<>\\]*/y;
 const HARMLESS_VALUES = new Set(['', 'null', 'none', 'nil', 'true', 'false', 'undefined', '""', "''", '\\"\\"']);
 
 const keyValues: Rule = (text) => {
@@ -77,7 +83,7 @@ const keyValues: Rule = (text) => {
 function redactValue(value: string, keyQuote: string): string {
   const quote = /^(\\"|"|')/.exec(value)?.[1] ?? (keyQuote.endsWith('"') ? keyQuote : undefined);
   if (quote) return `${quote}${REDACTED}${quote}`;
-  const scheme = /^(?:Bearer|Basic)[ \t]+/.exec(value)?.[0] ?? '';
+  const scheme = /^(?:Bearer|Basic|Token|Digest)[ \t]+/.exec(value)?.[0] ?? '';
   return `${scheme}${REDACTED}`;
 }
 
@@ -92,41 +98,12 @@ const xmlElements: Rule = (text) =>
 const COOKIE_HEADER = /\b((?:set-)?cookie[ \t]*:[ \t]*)[^\r\n"\\]+/gi;
 const cookieHeaders: Rule = (text) => text.replace(COOKIE_HEADER, `$1${REDACTED}`);
 
-/** Token formats recognisable on their own, wherever they appear. */
-const TOKEN_FORMATS: { pattern: RegExp; check?: (token: string) => boolean }[] = [
-  // JWT: base64url JSON header, payload, signature.
-  { pattern: /\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g },
-  // AWS access key ids.
-  { pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
-  // GitHub personal, OAuth, user-to-server, server-to-server, refresh and fine-grained tokens.
-  { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
-  // Slack bot, user, app and config tokens.
-  { pattern: /\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,250}/g },
-  // OpenAI (`sk-`, `sk-proj-`) and Anthropic (`sk-ant-`) keys.
-  { pattern: /\bsk-[A-Za-z0-9_-]{20,250}/g, check: hasDigitAndLetter },
-  // Google API keys.
-  { pattern: /\bAIza[0-9A-Za-z_-]{35}/g },
-  // Lark/Feishu tenant, user and app access tokens (`t-g104…`).
-  { pattern: /\b[tua]-[A-Za-z0-9_]{30,250}/g, check: hasDigitAndLetter },
-  // A bare AWS secret access key: 40 base64 characters of mixed case and digits. Lowercase hex
-  // (a git commit id) does not qualify.
-  {
-    pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
-    check: (token) => /[a-z]/.test(token) && /[A-Z]/.test(token) && /\d/.test(token),
-  },
-];
-const tokenFormats: Rule = (text) =>
-  TOKEN_FORMATS.reduce(
-    (current, { pattern, check }) => current.replace(pattern, (token) => (check && !check(token) ? token : REDACTED)),
-    text,
-  );
-
 /**
- * A long token after a secret-ish word in prose: "using token 3f9a…", "api key is AbC1…". Needs a
- * digit and a letter, so an ordinary word after "token" survives.
+ * A token after a secret-ish word in prose: "using token 3f9a…", "password is hunter2hunter2". Needs
+ * a digit and a letter, so an ordinary word after "token" survives.
  */
 const AFTER_SECRET_WORD =
-  /\b(secret|token|password|passwd|passphrase|api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|signing[ _-]?key|credentials?)\b([^A-Za-z0-9\r\n[]{1,6}(?:(?:is|was|of|value)[^A-Za-z0-9\r\n[]{1,4})?)([A-Za-z0-9+/_=~-]{16,512})/gi;
+  /\b(secret|token|password|passwd|passphrase|api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|signing[ _-]?key|credentials?)\b([^A-Za-z0-9\r\n[]{1,6}(?:(?:is|was|of|value)[^A-Za-z0-9\r\n[]{1,4})?)([A-Za-z0-9+/_=~!@#$%^&*-]{8,512})/gi;
 const afterSecretWords: Rule = (text) =>
   text.replace(AFTER_SECRET_WORD, (match, word: string, gap: string, token: string) =>
     hasDigitAndLetter(token) ? `${word}${gap}${REDACTED}` : match,
@@ -139,6 +116,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   webhookPaths,
   authSchemes,
   cookieHeaders,
+  commandLines,
   keyValues,
   xmlElements,
   tokenFormats,

@@ -1,15 +1,18 @@
 import { z } from 'zod';
+import { tryCompileUserPattern } from './user-pattern';
+import type { UserPattern } from './user-pattern';
 
 /**
  * REDACT_PATTERNS: a JSON array of regexes (`["acme_[0-9a-f]{32}", "/pin=(?<secret>\\d+)/i"]`), or a
  * comma-separated list. Commas inside `{}`, `[]` or `()`, or escaped as `\,`, do not split, so
- * `x{2,4}` survives; use the JSON form for anything trickier. `/body/flags` sets flags.
+ * `x{2,4}` survives; use the JSON form for anything trickier. `/body/flags` sets flags (i, m, s).
+ * Each runs on RE2 (linear time); one RE2 cannot run stops start-up with the pattern named.
  */
 export const RedactPatterns = z
   .string()
   .optional()
   .transform((text, ctx) => {
-    const patterns: RegExp[] = [];
+    const patterns: UserPattern[] = [];
     const sources = parseList(text ?? '');
     if (typeof sources === 'string') {
       ctx.addIssue({ code: 'custom', message: sources });
@@ -62,14 +65,8 @@ function splitOnTopLevelCommas(text: string): string[] {
   return parts.map((part) => part.trim()).filter(Boolean);
 }
 
-/** The regex, or why it is unusable. A pattern matching empty text would redact between every character. */
-function compile(source: string): RegExp | string {
+/** The pattern, or why it is unusable. A pattern matching empty text would redact between every character. */
+function compile(source: string): UserPattern | string {
   const literal = /^\/(.+)\/([a-z]*)$/s.exec(source);
-  try {
-    const pattern = literal ? new RegExp(literal[1] ?? '', literal[2]) : new RegExp(source);
-    if (new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')).test('')) return 'it matches empty text';
-    return pattern;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
+  return literal ? tryCompileUserPattern(literal[1] ?? '', literal[2]) : tryCompileUserPattern(source);
 }

@@ -1,6 +1,8 @@
 import { BUILTIN_RULES } from './builtin-rules';
 import { scrubDeep } from './scrub-deep';
 import { REDACTED } from './secret-keys';
+import { compileUserPattern, userPatternMatches } from './user-pattern';
+import type { UserPattern } from './user-pattern';
 
 export { REDACTED } from './secret-keys';
 
@@ -12,8 +14,11 @@ export interface Scrubber {
 }
 
 export interface SecretScrubberOptions {
-  /** Extra patterns (REDACT_PATTERNS). A named group `secret` limits the redaction to that group. */
-  patterns?: readonly RegExp[];
+  /**
+   * Extra patterns (REDACT_PATTERNS), run on RE2. A named group `secret` limits the redaction to that
+   * group. A RegExp is compiled for RE2 (and refused, throwing, when RE2 cannot run it).
+   */
+  patterns?: readonly (UserPattern | RegExp)[];
   /** Exact secret values, redacted wherever they appear; values shorter than 6 characters are ignored. */
   secrets?: Iterable<string>;
 }
@@ -22,17 +27,23 @@ export interface SecretScrubberOptions {
 const MIN_SECRET_LENGTH = 6;
 
 /**
+ * Invisible characters (zero-width space/joiners, word joiner, BOM, soft hyphen): inside a key name
+ * (`pass\u200bword=`) they would hide it from every rule, and they show nothing to a reader. NUL
+ * too: Postgres cannot store it, so one NUL failed the whole write it was part of.
+ */
+const INVISIBLE = /[\u0000\u00ad\u200b-\u200d\u2060\ufeff]/g;
+
+/**
  * Removes secrets from text and values before they reach the model, the chat or the logs. Known values
  * first (the surest), then configured patterns, then the built-in rules.
  */
 export class SecretScrubber implements Scrubber {
-  private readonly patterns: RegExp[];
+  private readonly patterns: UserPattern[];
   private readonly secrets = new Set<string>();
   private knownValues: RegExp | undefined;
 
   constructor(options: SecretScrubberOptions = {}) {
-    // Own global copies: a caller's RegExp keeps its lastIndex, and sticky/global flags are ours to set.
-    this.patterns = (options.patterns ?? []).map((p) => new RegExp(p.source, `${p.flags.replace(/[gyd]/g, '')}gd`));
+    this.patterns = (options.patterns ?? []).map((p) => (p instanceof RegExp ? compileUserPattern(p.source, p.flags) : p));
     this.addSecrets(options.secrets ?? []);
   }
 
@@ -49,7 +60,8 @@ export class SecretScrubber implements Scrubber {
   }
 
   scrubText(text: string): string {
-    let out = this.knownValues ? text.replace(this.knownValues, REDACTED) : text;
+    const visible = text.replace(INVISIBLE, '');
+    let out = this.knownValues ? visible.replace(this.knownValues, REDACTED) : visible;
     for (const pattern of this.patterns) out = replaceConfigured(out, pattern);
     for (const rule of BUILTIN_RULES) out = rule(out);
     return out;
@@ -61,22 +73,13 @@ export class SecretScrubber implements Scrubber {
 }
 
 /** The whole match, or only its `secret` group when the pattern names one (to keep the context). */
-function replaceConfigured(text: string, pattern: RegExp): string {
+function replaceConfigured(text: string, pattern: UserPattern): string {
   let out = '';
   let from = 0;
-  pattern.lastIndex = 0;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    if (match[0] === '') {
-      pattern.lastIndex += 1;
-      continue;
-    }
-    const [start, end] = match.indices?.groups?.secret ?? [match.index, match.index + match[0].length];
+  for (const match of userPatternMatches(pattern, text)) {
+    const { start, end } = match.secret ?? match;
     out += `${text.slice(from, start)}${REDACTED}`;
     from = end;
-    // Continue after the whole match, not only the group, so nothing inside it is matched again.
-    pattern.lastIndex = match.index + match[0].length;
-    out += text.slice(from, pattern.lastIndex);
-    from = pattern.lastIndex;
   }
   return out + text.slice(from);
 }

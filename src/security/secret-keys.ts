@@ -5,7 +5,10 @@ export const REDACTED = '[redacted]';
  * Names that are secrets on their own. Exact, not suffixes: `pwd` as a suffix would catch `cwd`-like
  * names, and `auth` would catch `oauth_enabled`.
  */
-const EXACT = new Set(['pwd', 'auth', 'dsn', 'sessionid', 'apikeys', 'secrets', 'passwords', 'encryptionoldkeys']);
+const EXACT = new Set(['pwd', 'pw', 'pass', 'sig', 'auth', 'dsn', 'sessionid', 'apikeys', 'secrets', 'passwords', 'encryptionoldkeys']);
+
+/** Short words that are a secret as the last part of a longer name (`db_pass`, `adminPw`), not as a suffix (`bypass`). */
+const LAST_WORDS = new Set(['pass', 'pw', 'pwd', 'sig']);
 
 /**
  * A name ending in one of these holds a secret: `DB_PASSWORD`, `x-api-key`, `larkVerificationToken`.
@@ -32,6 +35,9 @@ const SUFFIXES = [
   'cookie',
   'credential',
   'credentials',
+  // Azure storage (`AccountKey=`), AWS presigned URLs (`X-Amz-Signature=`), webhooks' signatures.
+  'accountkey',
+  'signature',
 ];
 
 function normalize(name: string): string {
@@ -41,7 +47,13 @@ function normalize(name: string): string {
 /** Case- and separator-insensitive: `apiKey`, `API_KEY` and `api-key` are one name. */
 export function isSecretKey(name: string): boolean {
   const normal = normalize(name);
-  return EXACT.has(normal) || SUFFIXES.some((suffix) => normal.endsWith(suffix));
+  return EXACT.has(normal) || SUFFIXES.some((suffix) => normal.endsWith(suffix)) || LAST_WORDS.has(lastWord(name));
+}
+
+/** `db_pass` → `pass`, `adminPw` → `pw`, `X-Sig` → `sig`. */
+function lastWord(name: string): string {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/);
+  return (words.at(-1) || words.at(-2) || '').toLowerCase();
 }
 
 /** Environment variables whose values are secrets. `PWD` is the shell's working directory, not a password. */

@@ -277,8 +277,8 @@ describe('host plugins with fake programs', () => {
       const result = await runPlugin(shellRun, { target: 'local', command: 'note', args: { text } }, ctx);
       const stdout = (result.data as { stdout: string }).stdout;
       for (const secret of ['hunter2', 'abc.def.ghi', ':pw@', 'AKIAABCDEFGHIJKLMNOP']) expect(stdout).not.toContain(secret);
-      expect(stdout).toContain('password=[REDACTED]');
-      expect(redactSecrets('"api_key": "s3cr3t", ok')).toBe('"api_key": [REDACTED], ok');
+      expect(stdout).toContain('password=[redacted]');
+      expect(redactSecrets('"api_key": "s3cr3t", ok')).toBe('"api_key": "[redacted]", ok');
       expect(redactSecrets('nothing secret here: 42')).toBe('nothing secret here: 42');
     });
 

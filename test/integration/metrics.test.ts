@@ -53,7 +53,7 @@ afterAll(async () => {
 
 const waitFor = (pattern: RegExp) => eventually(() => printed.match(pattern) ?? undefined, `console output ${pattern}\n${printed}`, 20_000);
 
-async function scrape(headers: Record<string, string> = {}) {
+async function scrape(headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) {
   const response = await fetch(`http://127.0.0.1:${app.httpPort}/metrics`, { headers });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
@@ -121,7 +121,7 @@ describe('/metrics of a running bot', () => {
     expect(sumOf(samples, 'aifixer_open_incidents', { status: 'parked' })).toBe(1);
   });
 
-  it('wants METRICS_TOKEN from anywhere but this machine', async () => {
+  it('wants METRICS_TOKEN from everyone, this machine too (CONSOLE_TRUST_LOOPBACK is off)', async () => {
     const proxied = { 'x-forwarded-for': '203.0.113.7' };
     const refused = await scrape(proxied);
     expect(refused.status).toBe(401);
@@ -129,6 +129,8 @@ describe('/metrics of a running bot', () => {
     expect((await scrape({ ...proxied, authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     expect((await scrape({ ...proxied, authorization: 'Bearer wrong-token-wrong-token' })).status).toBe(401);
     expect((await scrape({ authorization: 'Bearer wrong-token-wrong-token' })).status).toBe(401);
+    // A reverse proxy on this machine adding no forwarding header looks just like a local scraper.
+    expect((await scrape({})).status).toBe(401);
     expect((await scrape()).status).toBe(200);
   });
 

@@ -17,6 +17,8 @@ import { eventually } from '../support/runtime-harness';
 
 const TOKEN = 'console-token-for-the-tests';
 const CONSOLE = { 'x-ai-fixer-console': '1' };
+/** With CONSOLE_TOKEN set, this machine sends it too (CONSOLE_TRUST_LOOPBACK is off). */
+const AUTHED = { ...CONSOLE, authorization: `Bearer ${TOKEN}` };
 const card = { title: 'Hello', tone: 'blue' as const, sections: ['**hi**'], fields: [], buttons: [] };
 
 let db: TestDatabase;
@@ -37,7 +39,7 @@ afterAll(async () => {
 async function call(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const response = await fetch(`${base}/api/console${path}`, {
     method: init.method ?? 'GET',
-    headers: { ...CONSOLE, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    headers: { ...AUTHED, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -67,8 +69,11 @@ describe('web console over HTTP', () => {
     expect((await call('/session')).body).toMatchObject({ user: 'ops-alice', chatId: 'web' });
     expect((await call('/session', { headers: { 'x-ai-fixer-console': '' } })).status).toBe(403);
     expect((await call('/session', { headers: { origin: 'https://evil.example' } })).status).toBe(403);
-    expect(await statusWithHost('rebound.evil.example')).toBe(403);
-    const proxied = await call('/session', { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    // A page whose DNS name was rebound to this machine has no token.
+    expect(await statusWithHost('rebound.evil.example')).toBe(401);
+    // Nor does this machine get in without it: a reverse proxy here adding no forwarding header looks just like it.
+    expect((await call('/session', { headers: { authorization: '' } })).status).toBe(401);
+    const proxied = await call('/session', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: '' } });
     expect(proxied).toMatchObject({ status: 401, body: { tokenRequired: true } });
     expect((await call('/session', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     expect((await call('/session', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: 'Bearer wrong-token-xxxxxxxx' } })).status).toBe(401);
@@ -87,7 +92,7 @@ describe('web console over HTTP', () => {
 
   it('streams chat messages and incident transitions as they are stored', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${base}/api/console/events`, { headers: CONSOLE, signal: controller.signal });
+    const response = await fetch(`${base}/api/console/events`, { headers: AUTHED, signal: controller.signal });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();

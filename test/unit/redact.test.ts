@@ -275,7 +275,7 @@ describe('configured patterns and known values', () => {
     const config = loadConfig({
       LARK_APP_ID: 'cli_a1b2c3',
       LARK_APP_SECRET: 'LarkAppS3cretValue',
-      API_KEYS: 'intake-key-one,intake-key-two',
+      API_KEYS: 'intake-key-one-0001,intake-key-two-0002',
       DATABASE_URL: 'postgres://bot:db%23pass99@db:5432/bot',
       ORDERS_DB_PASSWORD: 'Tr0ub4dor&3',
       CACHE_URL: 'redis://:cache-pw-77@cache:6379',
@@ -285,7 +285,7 @@ describe('configured patterns and known values', () => {
     });
     const scrub = createScrubber(config, ['k8s-sa-token-value', 'tiny']);
     const text = [
-      'lark secret LarkAppS3cretValue; caller used intake-key-two',
+      'lark secret LarkAppS3cretValue; caller used intake-key-two-0002',
       'psql said: bad password "db#pass99" (url-encoded db%23pass99)',
       'Tr0ub4dor&3 in query ?pw=Tr0ub4dor%263',
       'cache auth cache-pw-77; k8s-sa-token-value; abc12 tiny',

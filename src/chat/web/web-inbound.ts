@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { DecisionAccess } from '../../policy/access';
 import type { IncidentService } from '../../runtime/incident-service';
+import { SecretScrubber } from '../../security';
+import type { Scrubber } from '../../security';
 import type { InboundStore, UnfinishedDelivery } from '../../store/inbound-store';
 import { FinishesLater, runClaimed } from '../../intake/claimed-work';
 import type { ReplayTarget } from '../../intake/delivery-replayer';
@@ -56,6 +58,11 @@ export interface WebInboundOptions {
   logger: Logger;
   plugins?: CommandContext['plugins'];
   silences?: CommandContext['silences'];
+  /**
+   * Redacts what people type before it is stored and shown to every viewer, as every other door
+   * redacts. Default: the built-in rules; the bot passes its own (REDACT_PATTERNS, known secrets).
+   */
+  scrubber?: Scrubber;
 }
 
 /** The replayer's channel for the console's messages and clicks. */
@@ -72,8 +79,10 @@ export class WebInbound implements ReplayTarget {
   private readonly lark: LarkInbound;
   /** People's plain messages being read now: if they hold no alert, the person is told why. */
   private readonly wantsHint = new Set<string>();
+  private readonly scrubber: Scrubber;
 
   constructor(private readonly options: WebInboundOptions) {
+    this.scrubber = options.scrubber ?? new SecretScrubber();
     this.lark = new LarkInbound({
       service: options.service,
       chat: options.chat,
@@ -151,7 +160,8 @@ export class WebInbound implements ReplayTarget {
       return { messageId, author: 'monitor' as const, senderId: this.options.monitorId, text: flat ? flatText(flat) : sample.label, content: { msgType: sample.msgType, content: sample.content } };
     }
     const monitor = input.as === 'monitor';
-    return { messageId, author: monitor ? ('monitor' as const) : ('person' as const), senderId: monitor ? this.options.monitorId : this.options.user.id, text: input.text ?? '' };
+    const text = this.scrubber.scrubText(input.text ?? '');
+    return { messageId, author: monitor ? ('monitor' as const) : ('person' as const), senderId: monitor ? this.options.monitorId : this.options.user.id, text };
   }
 
   private async detect(message: LarkInboundMessage) {

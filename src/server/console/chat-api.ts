@@ -3,12 +3,14 @@ import { UnknownSampleError, WebClickInput, WebMessageInput } from '../../chat/w
 import type { WebInbound } from '../../chat/web/web-inbound';
 import { ALERT_SAMPLES } from '../../chat/web/alert-samples';
 import type { Route } from '../http-server';
+import type { LoopbackTrust } from './console-auth';
 import { eventStreamResponse } from './event-stream';
 import type { LiveSources } from './event-stream';
 import { badRequest, consoleRoute, invalidInput, parseBody } from './console-routes';
 
 export interface ChatApiDeps {
-  token: string | undefined;
+  /** CONSOLE_TOKEN, and whether this machine may skip it (CONSOLE_TRUST_LOOPBACK). */
+  access: LoopbackTrust;
   chat: WebChat;
   inbound: WebInbound;
   live: LiveSources;
@@ -18,13 +20,13 @@ export interface ChatApiDeps {
 const HISTORY_LIMIT = 300;
 
 /** The chat half of the console: history, sending, clicking, and the live stream. */
-export function chatApiRoutes({ token, chat, inbound, live, user }: ChatApiDeps): Route[] {
+export function chatApiRoutes({ access, chat, inbound, live, user }: ChatApiDeps): Route[] {
   return [
-    consoleRoute(token, 'GET', '/session', () =>
+    consoleRoute(access, 'GET', '/session', () =>
       Promise.resolve({ status: 200, body: { user, chatId: chat.chatId, samples: ALERT_SAMPLES.map(({ id, label }) => ({ id, label })) } }),
     ),
-    consoleRoute(token, 'GET', '/messages', async () => ({ status: 200, body: { messages: await chat.history(HISTORY_LIMIT) } })),
-    consoleRoute(token, 'POST', '/messages', async (request) => {
+    consoleRoute(access, 'GET', '/messages', async () => ({ status: 200, body: { messages: await chat.history(HISTORY_LIMIT) } })),
+    consoleRoute(access, 'POST', '/messages', async (request) => {
       const input = parseBody(request, WebMessageInput);
       if (!input.ok) return input.response;
       try {
@@ -34,12 +36,12 @@ export function chatApiRoutes({ token, chat, inbound, live, user }: ChatApiDeps)
         return invalidInput(error);
       }
     }),
-    consoleRoute(token, 'POST', '/clicks', async (request) => {
+    consoleRoute(access, 'POST', '/clicks', async (request) => {
       const input = parseBody(request, WebClickInput);
       if (!input.ok) return input.response;
       const answer = await inbound.click(input.value);
       return { status: 200, body: { toast: answer.toast } };
     }),
-    consoleRoute(token, 'GET', '/events', () => Promise.resolve(eventStreamResponse(live))),
+    consoleRoute(access, 'GET', '/events', () => Promise.resolve(eventStreamResponse(live))),
   ];
 }

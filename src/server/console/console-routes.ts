@@ -2,15 +2,25 @@ import type { z } from 'zod';
 import { InvalidInputError } from '../../runtime/incident-service';
 import type { Route, RouteRequest, RouteResponse } from '../http-server';
 import { refuseConsoleRequest } from './console-auth';
+import type { LoopbackTrust } from './console-auth';
 
 export const API = '/api/console';
 
-/** A console API route: refused unless the caller may use the console (token, or this machine). */
-export function consoleRoute(token: string | undefined, method: Route['method'], path: string, handle: (request: RouteRequest) => Promise<RouteResponse>): Route {
+/**
+ * A console API route: refused unless the caller may use the console (token, or this machine). A bare
+ * token (or none) is taken as `{ token }`: loopback is not trusted once a token is set.
+ */
+export function consoleRoute(
+  trust: LoopbackTrust | string | undefined,
+  method: Route['method'],
+  path: string,
+  handle: (request: RouteRequest) => Promise<RouteResponse>,
+): Route {
+  const access = typeof trust === 'object' ? trust : { token: trust };
   return {
     method,
     path: `${API}${path}`,
-    handle: async (request) => refuseConsoleRequest(request, token) ?? noStore(await handle(request)),
+    handle: async (request) => refuseConsoleRequest(request, access) ?? noStore(await handle(request)),
   };
 }
 

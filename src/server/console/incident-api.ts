@@ -6,11 +6,13 @@ import { INCIDENT_STATUSES } from '../../store/entities/incident.entity';
 import { layoutStatechart } from '../../viz/statechart-layout';
 import { toStatelyJson } from '../../viz/stately-json';
 import type { Route } from '../http-server';
+import type { LoopbackTrust } from './console-auth';
 import { badRequest, consoleRoute } from './console-routes';
 import { incidentDetails, listItem } from './incident-details';
 
 export interface IncidentApiDeps {
-  token: string | undefined;
+  /** CONSOLE_TOKEN, and whether this machine may skip it (CONSOLE_TRUST_LOOPBACK). */
+  access: LoopbackTrust;
   service: IncidentService;
   queries: ConsoleQueries;
   machine: AnyStateMachine;
@@ -30,24 +32,24 @@ const ListQuery = z.object({
 export const STATELY_EDITOR_URL = 'https://stately.ai/editor';
 
 /** The incidents half of the console: the list, one incident's record, and the statechart. */
-export function incidentApiRoutes({ token, service, queries, machine }: IncidentApiDeps): Route[] {
+export function incidentApiRoutes({ access, service, queries, machine }: IncidentApiDeps): Route[] {
   const layout = layoutStatechart(machine);
   const stately = toStatelyJson(machine);
   return [
-    consoleRoute(token, 'GET', '/incidents', async ({ url }) => {
+    consoleRoute(access, 'GET', '/incidents', async ({ url }) => {
       const query = ListQuery.safeParse(Object.fromEntries(url.searchParams));
       if (!query.success) return badRequest('Bad filter.', query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       const { status, severity, service: serviceName, q, limit } = query.data;
       const rows = await queries.incidents({ status, severity, service: serviceName, search: q, limit });
       return { status: 200, body: { incidents: rows.map(listItem), services: await queries.services() } };
     }),
-    consoleRoute(token, 'GET', '/incident', async ({ url }) => {
+    consoleRoute(access, 'GET', '/incident', async ({ url }) => {
       const id = url.searchParams.get('id') ?? '';
       if (!/^[A-Za-z0-9._:-]{1,100}$/.test(id)) return badRequest('Give an incident id: ?id=INC-…');
       const view = await service.get(id);
       if (!view) return { status: 404, body: { error: `No incident ${id}.` } };
       return { status: 200, body: await incidentDetails(view, queries) };
     }),
-    consoleRoute(token, 'GET', '/statechart', () => Promise.resolve({ status: 200, body: { layout, editorUrl: STATELY_EDITOR_URL, stately } })),
+    consoleRoute(access, 'GET', '/statechart', () => Promise.resolve({ status: 200, body: { layout, editorUrl: STATELY_EDITOR_URL, stately } })),
   ];
 }

@@ -15,6 +15,7 @@ import type { IncidentListener, IncidentService } from '../../runtime/incident-s
 import type { SilenceService } from '../../silences/silence-service';
 import { ConsoleQueries } from '../../store/console-queries';
 import type { DataCipher } from '../../security/encryption';
+import type { Scrubber } from '../../security';
 import type { InboundStore } from '../../store/inbound-store';
 import { WebMessageStore } from '../../store/web-message-store';
 import type { Route } from '../http-server';
@@ -44,8 +45,10 @@ export interface WebConsoleDeps {
   access: DecisionAccess;
   /** CONSOLE_USER: whom the console acts as. */
   user: string;
-  /** CONSOLE_TOKEN: required from anywhere but this machine. */
+  /** CONSOLE_TOKEN: required from everyone, this machine too unless `trustLoopback`. */
   token: string | undefined;
+  /** CONSOLE_TRUST_LOOPBACK: a browser on this machine may skip the token. */
+  trustLoopback?: boolean;
   alertTemplatesFile: string | undefined;
   plugins: () => PluginSummary[];
   logger: Logger;
@@ -55,6 +58,8 @@ export interface WebConsoleDeps {
   silences?: SilenceService;
   /** What the live stream shows; default: this instance's chat and transitions (several instances share theirs). */
   live?: LiveSources;
+  /** Redacts what people type before it is stored (default: the built-in rules). */
+  scrubber?: Scrubber;
 }
 
 export interface WebConsole {
@@ -83,12 +88,13 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
     plugins: deps.plugins,
     silences: deps.silences,
   });
+  const access = { token: deps.token, trustLoopback: deps.trustLoopback ?? false };
   const webIncidents = (listener: IncidentListener) => deps.subscribe((change) => (deps.ownsChat(change.context.chatId) ? listener(change) : undefined));
   const routes = [
     ...(await staticFileRoutes()),
-    ...chatApiRoutes({ token: deps.token, chat, inbound, user: deps.user, live: deps.live ?? { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
-    ...(deps.silences ? silenceApiRoutes({ token: deps.token, silences: deps.silences, access: deps.access, user: deps.user }) : []),
-    ...incidentApiRoutes({ token: deps.token, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine }),
+    ...chatApiRoutes({ access, chat, inbound, user: deps.user, live: deps.live ?? { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
+    ...(deps.silences ? silenceApiRoutes({ token: access, silences: deps.silences, access: deps.access, user: deps.user }) : []),
+    ...incidentApiRoutes({ access, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine }),
   ];
   const replayer = new DeliveryReplayer({ channel: WEB_CHANNEL, inbound: deps.inboundStore, target: inbound, logger });
   let stops: (() => void)[] = [];
