@@ -4,6 +4,8 @@ import type { CpuUse } from './stats';
 import type { DurableWrites } from './scenarios/durable-writes';
 import type { IntakeResult } from './scenarios/intake';
 import type { RecoveryResult } from './scenarios/recovery';
+import { stormFigures } from './storm-figures';
+import type { StormResult } from './scenarios/storm';
 import type { WorkflowLevel } from './scenarios/workflow';
 import type { WritePathLevel } from './scenarios/write-paths';
 
@@ -14,6 +16,8 @@ export interface BenchResults {
   /** Undefined when the run skipped it (`--only`). */
   intake: IntakeResult | undefined;
   recovery: RecoveryResult[];
+  /** Undefined when the run skipped it (`--only`). */
+  storm: StormResult | undefined;
 }
 
 /** The issue's targets (2-core machine). */
@@ -32,7 +36,7 @@ const cpu = ({ nodeShareOfCore, machineBusy }: CpuUse) =>
   `Node ${Math.round(nodeShareOfCore * 100)} % of a core, machine ${Math.round(machineBusy * 100)} % busy`;
 
 export function figuresOf(r: BenchResults): Figure[] {
-  return [...workflowFigures(r), ...writePathFigures(r.writePaths), ...(r.intake ? intakeFigures(r.intake) : []), ...recoveryFigures(r.recovery), ...writeFigures(r.durableWrites)];
+  return [...workflowFigures(r), ...writePathFigures(r.writePaths), ...(r.intake ? intakeFigures(r.intake) : []), ...recoveryFigures(r.recovery), ...(r.storm ? stormFigures(r.storm) : []), ...writeFigures(r.durableWrites)];
 }
 
 function workflowFigures({ workflow, durableWrites }: BenchResults): Figure[] {

@@ -2,7 +2,7 @@
  * `npm run bench` — the orchestrator's own cost against real Postgres, with instant LLM, plugins and chat.
  * `npm run bench -- --smoke` runs tiny sizes for CI: it fails only if the harness breaks, never on targets.
  * `npm run bench -- --only=workflow,intake` runs some scenarios (durable writes always: the workflow target
- * is stated in its commits); names: workflow, writePaths, intake, recovery.
+ * is stated in its commits); names: workflow, writePaths, intake, recovery, storm.
  * Prints a table and writes bench/results/<timestamp>.json.
  */
 import { describeEnvironment } from './environment';
@@ -12,6 +12,7 @@ import { formatTable, writeResults } from './report';
 import { measureDurableWrites } from './scenarios/durable-writes';
 import { measureIntake } from './scenarios/intake';
 import { measureRecovery } from './scenarios/recovery';
+import { measureStorm } from './scenarios/storm';
 import { measureWorkflow } from './scenarios/workflow';
 import { measureWritePaths } from './scenarios/write-paths';
 import { FULL, SMOKE } from './sizes';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       : [],
     intake: selected('intake') ? await stage('alert intake', () => measureIntake(sizes.intakeAlerts, sizes.intakeConcurrency)) : undefined,
     recovery: selected('recovery') ? await stage('recovery', () => measureRecovery(sizes.recoveryParked)) : [],
+    storm: selected('storm') ? await stage('alert storm through /api/alerts', () => measureStorm(sizes.storm)) : undefined,
   };
   const figures = figuresOf(results);
   process.stdout.write(`\n${formatTable(figures)}`);

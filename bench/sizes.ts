@@ -1,3 +1,4 @@
+import type { StormSize } from './scenarios/storm';
 import type { WorkflowLevelSize } from './scenarios/workflow';
 
 export interface BenchSizes {
@@ -9,6 +10,7 @@ export interface BenchSizes {
   intakeAlerts: number;
   intakeConcurrency: number;
   recoveryParked: number[];
+  storm: StormSize;
 }
 
 export const FULL: BenchSizes = {
@@ -23,6 +25,8 @@ export const FULL: BenchSizes = {
   intakeAlerts: 6_000,
   intakeConcurrency: 64,
   recoveryParked: [10_000, 100_000],
+  // The storm: 1,000 alerts in 20 Alertmanager groups within 10 s, half the groups resolved 30 s later.
+  storm: { groups: 20, alertsPerGroup: 50, waves: 5, spreadMs: 10_000, resolveAfterMs: 30_000, quietMs: 3_000, stormThreshold: 10 },
 };
 
 /** For CI: exercises every path in seconds; its figures mean nothing. */
@@ -37,4 +41,5 @@ export const SMOKE: BenchSizes = {
   intakeAlerts: 40,
   intakeConcurrency: 8,
   recoveryParked: [200, 1_000],
+  storm: { groups: 4, alertsPerGroup: 3, waves: 2, spreadMs: 100, resolveAfterMs: 100, quietMs: 500, stormThreshold: 2 },
 };

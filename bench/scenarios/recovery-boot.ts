@@ -3,6 +3,7 @@
  * `node --expose-gc --import tsx bench/scenarios/recovery-boot.ts <database-url> <parked-incident-id>`.
  * Prints one JSON line (RecoveryBoot) on stdout.
  */
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { openBenchRuntime, settled } from '../bench-runtime';
 
@@ -73,6 +74,7 @@ async function boot(databaseUrl: string, parkedId: string): Promise<RecoveryBoot
 }
 
 const [databaseUrl, parkedId] = process.argv.slice(2);
-if (databaseUrl && parkedId) {
+// Only when run as the boot script: bench/run.ts imports this file too, with its own flags as arguments.
+if (process.argv[1] === fileURLToPath(import.meta.url) && databaseUrl && parkedId) {
   process.stdout.write(`${JSON.stringify(await boot(databaseUrl, parkedId))}\n`);
 }
