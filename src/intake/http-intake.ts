@@ -190,6 +190,8 @@ export function createAlertIntake(options: AlertIntakeOptions): AlertIntake {
   const route: Route = {
     method: 'POST',
     path: options.path ?? ALERTS_PATH,
+    // The key is checked before the body is read: a caller without one cannot make the server buffer a megabyte.
+    authorize: ({ headers }) => (callerOf(headers, options.apiKeys) ? null : UNAUTHORIZED),
     async handle({ rawBody, headers }) {
       const by = callerOf(headers, options.apiKeys);
       if (!by) return UNAUTHORIZED;

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { errorForLog, readBody } from './request-body';
 
 export interface HealthChecks {
   /** Resolves when the database answers. */
@@ -38,6 +39,11 @@ export interface RouteResponse {
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
+  /**
+   * Checked before the body is read: a refusal (null: go on) is answered without reading it, so an
+   * unauthenticated caller cannot make the server buffer a megabyte or hold a socket with a slow upload.
+   */
+  authorize?(request: Omit<RouteRequest, 'rawBody'>): RouteResponse | null;
   handle(request: RouteRequest): Promise<RouteResponse>;
 }
 
@@ -51,6 +57,8 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** PEM certificate and key: serve HTTPS directly instead of plain HTTP behind a proxy. */
   tls?: { cert: Buffer; key: Buffer };
+  /** A body not in full within this long is refused with 408 and its connection closed (default 30 s). */
+  bodyTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -88,8 +96,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (state.draining && req.method !== 'GET' && req.method !== 'HEAD') {
       return refuse(req, res, { status: 503, headers: { 'retry-after': '5' }, body: { error: 'shutting down; try again shortly' } });
     }
-    dispatch(req, res, routes, maxBodyBytes, streams).catch((error: unknown) => {
-      options.logger.error({ err: error, method: req.method, url: req.url }, 'http handler failed');
+    dispatch(req, res, routes, { maxBodyBytes, bodyTimeoutMs: options.bodyTimeoutMs ?? REQUEST_TIMEOUT_MS }, streams).catch((error: unknown) => {
+      // Not the whole error: a driver's message can quote the request's whole payload.
+      options.logger.error({ err: errorForLog(error), method: req.method, path: req.url?.split('?')[0]?.slice(0, 200) }, 'http handler failed');
       if (!res.headersSent) reply(res, { status: 500, body: { error: 'internal error' } });
       else res.end();
     });
@@ -147,7 +156,12 @@ async function failureOf(check: () => Promise<void>): Promise<string | undefined
   }
 }
 
-async function dispatch(req: IncomingMessage, res: ServerResponse, routes: Route[], maxBodyBytes: number, streams: Set<AbortController>): Promise<void> {
+interface BodyLimits {
+  maxBodyBytes: number;
+  bodyTimeoutMs: number;
+}
+
+async function dispatch(req: IncomingMessage, res: ServerResponse, routes: Route[], limits: BodyLimits, streams: Set<AbortController>): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const atPath = routes.filter((r) => r.path === url.pathname);
   if (atPath.length === 0) return refuse(req, res, { status: 404, body: { error: 'not found' } });
@@ -156,11 +170,20 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: Route
     const allow = atPath.map((r) => r.method).join(', ');
     return refuse(req, res, { status: 405, headers: { allow }, body: { error: `method not allowed; use ${allow}` } });
   }
-  const rawBody = await readBody(req, maxBodyBytes);
-  if (!rawBody) {
-    return refuse(req, res, { status: 413, body: { error: `request body too large (at most ${maxBodyBytes} bytes)` } });
+  const head = { headers: req.headers, url, remoteAddress: req.socket.remoteAddress };
+  const refused = route.authorize?.(head);
+  if (refused) return refuse(req, res, refused);
+  const read = await readBody(req, limits.maxBodyBytes, limits.bodyTimeoutMs);
+  if (read.kind === 'too_large') {
+    return refuse(req, res, { status: 413, body: { error: `request body too large (at most ${limits.maxBodyBytes} bytes)` } });
   }
-  const response = await route.handle({ rawBody, headers: req.headers, url, remoteAddress: req.socket.remoteAddress });
+  if (read.kind === 'too_slow') {
+    reply(res, { status: 408, headers: { connection: 'close' }, body: { error: `the body did not arrive within ${limits.bodyTimeoutMs / 1_000}s` } });
+    // A slow sender is not waited for: the socket goes once the answer is written.
+    res.once('finish', () => req.socket.destroy());
+    return;
+  }
+  const response = await route.handle({ ...head, rawBody: read.body });
   if (response.stream) return openStream(res, response, response.stream, streams);
   reply(res, response);
 }
@@ -176,26 +199,6 @@ function openStream(res: ServerResponse, response: RouteResponse, stream: NonNul
   res.writeHead(response.status, response.headers);
   res.flushHeaders();
   stream(res, closed.signal);
-}
-
-/** The body, or null once it exceeds the cap (checked on the declared length first, then on what arrives). */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) return Promise.resolve(null);
-  // Not `for await`: leaving that loop early destroys the socket before the 413 can be sent.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) return void chunks.push(chunk);
-      req.off('data', onData);
-      resolve(null);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
 }
 
 /** Answers without reading the body; the connection is closed so an unread body cannot confuse the next request. */

@@ -20,6 +20,8 @@ export function consoleRoute(
   return {
     method,
     path: `${API}${path}`,
+    // Before the body is read, and again on the whole request for a caller that skips the server's check.
+    authorize: (request) => refuseConsoleRequest(request, access),
     handle: async (request) => refuseConsoleRequest(request, access) ?? noStore(await handle(request)),
   };
 }
