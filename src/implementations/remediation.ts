@@ -105,11 +105,20 @@ export function verify(deps: ImplementationDeps) {
       if (attempt > 1) await sleep(deps.verification.intervalMs, undefined, { signal });
       // Straight to the plugin, never through the diagnostic cache: the answer from before the fix is no use here.
       const results = await Promise.all(checks.map((check) => runCheck(deps, check, pluginCtx)));
-      outcome = { passed: results.every((r) => r.passed), checks: results };
+      // The monitoring source is a witness too: every alert recovered there counts as the fix holding.
+      const recovered = recoveredAtSource(incidentContext(system));
+      outcome = { passed: results.every((r) => r.passed) || !!recovered, checks: recovered ? [...results, recovered] : results };
       if (outcome.passed) break;
     }
     return outcome;
   });
+}
+
+/** A passing check when every alert of the incident has recovered at source (read live: alerts recover while we verify). */
+function recoveredAtSource(ctx: ReadyContext): VerificationOutcome['checks'][number] | undefined {
+  const tally = ctx.alerts;
+  if (!tally || tally.firing > 0 || tally.total === 0) return undefined;
+  return { pluginId: 'alerts', passed: true, summary: `Every alert of the incident (${tally.total}) recovered at source.` };
 }
 
 async function runCheck(deps: ImplementationDeps, check: VerificationCheck, ctx: PluginContext) {

@@ -44,6 +44,11 @@ interface LiveIncident {
   /** Woken on every transition (for callers waiting for a step to finish). */
   onTransition: Set<() => void>;
   closed: boolean;
+  /**
+   * A write of this actor failed: the transitions it queued after that one are never written. (Their
+   * expected versions were counted from the failed one, and another writer's rows could match them.)
+   */
+  writeFailed: boolean;
   /** This instance's ownership of the incident while it is in memory. */
   lease: Lease;
 }
@@ -374,7 +379,7 @@ export class IncidentRuntime implements IncidentService {
     lease: Lease,
     fixed: FixedColumns,
   ): LiveIncident {
-    const live = { id, version, fixed, closed: false, lastWrite: Promise.resolve(), onTransition: new Set(), lease } as LiveIncident;
+    const live = { id, version, fixed, closed: false, writeFailed: false, lastWrite: Promise.resolve(), onTransition: new Set(), lease } as LiveIncident;
     // Another instance may take over once the lease is gone: stop acting on it here (the version check fences the rest).
     lease.lost.addEventListener('abort', () => {
       if (live.closed) return;
@@ -413,7 +418,7 @@ export class IncidentRuntime implements IncidentService {
     live.written = write;
     const saved = this.options.gate.enqueue(
       live.id,
-      () => this.options.store.saveTransition(live.id, expected, write, audit),
+      () => (live.writeFailed ? Promise.reject(new StaleWriteError(live.id, expected)) : this.options.store.saveTransition(live.id, expected, write, audit)),
       (error) => this.onWriteFailed(live, error),
     );
     live.lastWrite = saved;
@@ -448,6 +453,7 @@ export class IncidentRuntime implements IncidentService {
   }
 
   private onWriteFailed(live: LiveIncident, error: unknown): void {
+    live.writeFailed = true;
     if (live.closed) return;
     this.evict(live);
     if (error instanceof StaleWriteError) {

@@ -58,6 +58,7 @@ describe('an incident through the real implementations', () => {
     const timeline = await h.store.timeline(id);
     expect(timeline.map((e) => e.toState)).toEqual([
       'open.triaging',
+      'open.awaitingDiagnosisSlot',
       'open.diagnosing',
       'open.notifyingDiagnosis',
       'open.awaitingDiagnosisApproval',

@@ -36,7 +36,7 @@ function alertmanagerPayload() {
 }
 
 describe('an Alertmanager payload', () => {
-  it('becomes one alert per Alertmanager alert', () => {
+  it('becomes one alert per Alertmanager alert, each carrying the group it came in', () => {
     const [first, second] = parseAlertmanagerPayload(alertmanagerPayload());
     expect(first).toEqual({
       source: 'alertmanager',
@@ -49,8 +49,11 @@ describe('an Alertmanager payload', () => {
       description: 'Pod is crash looping.\nPod shop/payments-7b6d9c5f4-x8k2p is in waiting state.',
       labels: { alertname: 'KubePodCrashLooping', namespace: 'shop', severity: 'warning', service: 'payments', instance: '10.244.3.17:8080', job: 'kube-state-metrics' },
       startsAt: '2026-03-14T02:17:45.123Z',
+      // The notification's group: its alerts are one problem.
+      groupKey: '{}:{alertname="KubePodCrashLooping"}',
       raw: expect.stringContaining('"fingerprint":"c7d2f1e4a9b80312"') as unknown,
     });
+    expect(second?.groupKey).toBe(first?.groupKey);
     expect(second).toMatchObject({ status: 'resolved', severity: 'critical', service: 'checkout', description: 'Pod is crash looping.' });
     expect(second?.instance).toBeUndefined();
   });
