@@ -31,6 +31,7 @@ const STANDING_WORDS: Record<StormMember['standing'], string> = { working: 'work
 const rank = (severity: string) => SEVERITIES.indexOf(severity as Severity);
 const minutes = (ms: number) => `${Math.max(1, Math.round(ms / 60_000))} min`;
 const hhmm = (at: Date) => `${at.toISOString().slice(11, 16)} UTC`;
+const incidents = (n: number) => `${n} incident${n === 1 ? '' : 's'}`;
 
 function mostSevere(members: StormMember[]): Severity | undefined {
   const top = members.reduce<StormMember | undefined>((best, m) => (best && rank(best.severity) >= rank(m.severity) ? best : m), undefined);
@@ -81,7 +82,7 @@ export function stormCard(input: StormCardInput): Card {
     : `Many incidents are opening in this chat at once. Their cards are posted in this card's thread instead of one message each; this card lists them and is kept up to date.`;
   const top = mostSevere(members.filter((m) => m.standing !== 'ended'));
   return {
-    title: endedAt ? `Alert storm over · ${members.length} incidents` : `Alert storm · ${members.length} incidents, ${open} open`,
+    title: endedAt ? `Alert storm over · ${incidents(members.length)}` : `Alert storm · ${incidents(members.length)}, ${open} open`,
     tone: endedAt || !top ? 'grey' : TONE_BY_SEVERITY[top],
     sections: [intro, ...listSections(members)],
     fields: [
