@@ -27,6 +27,48 @@ export function targetUrl(target: HttpTarget, path: string): string {
   return `${target.baseUrl.replace(/\/+$/, '')}${path}`;
 }
 
+/** Percent-decoded up to three times (`%252e` → `%2e` → `.`), as a chain of servers and proxies might. */
+function decodedForms(path: string): string[] {
+  const forms = [path];
+  for (let i = 0; i < 3; i++) {
+    const last = forms[forms.length - 1] ?? '';
+    let next: string;
+    try {
+      next = decodeURIComponent(last);
+    } catch {
+      break;
+    }
+    if (next === last) break;
+    forms.push(next);
+  }
+  return forms;
+}
+
+/**
+ * The URL a model-chosen `path` leads to under the target, or why it is refused. The request carries
+ * the target's headers (its credentials), so it must stay under the base path: no `.`/`..` segments,
+ * plain or percent-encoded (`%2e%2e`, `..%2f`), no backslashes, and the resolved URL on the same
+ * origin under the base path.
+ */
+export function urlUnderBase(target: HttpTarget, path: string): { url: string } | { problem: string } {
+  const refused = { problem: `Path "${path}" leaves the base path of the target (${target.baseUrl}); give a path under it without "." or ".." segments.` };
+  for (const form of decodedForms(path.split(/[?#]/)[0] ?? '')) {
+    if (form.includes('\\') || form.split('/').some((segment) => segment === '.' || segment === '..')) return refused;
+  }
+  const url = targetUrl(target, path);
+  let resolved: URL;
+  let base: URL;
+  try {
+    resolved = new URL(url);
+    base = new URL(target.baseUrl);
+  } catch {
+    return { problem: `Path "${path}" does not make a valid URL with the target's base ${target.baseUrl}.` };
+  }
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const under = resolved.pathname === basePath || resolved.pathname.startsWith(`${basePath}/`);
+  return resolved.origin === base.origin && under ? { url } : refused;
+}
+
 /**
  * One request that never follows redirects (a 3xx could point at another host).
  * Network failures are outcomes; an aborted signal rethrows so the runner can tell cancel from timeout.
@@ -121,7 +163,9 @@ async function probe(args: ProbeArgs, ctx: PluginContext): Promise<PluginResult>
   const target = findHttpTarget(ctx.targets, args.target);
   if (!target) return { status: 'error', summary: unknownTargetSummary(ctx.targets, args.target) };
   const expectStatus = args.expectStatus ?? target.expectStatus;
-  const outcome = await sendHttp(targetUrl(target, args.path ?? target.healthPath), { headers: target.headers }, ctx.signal);
+  const fenced = args.path === undefined ? { url: targetUrl(target, target.healthPath) } : urlUnderBase(target, args.path);
+  if ('problem' in fenced) return { status: 'error', summary: fenced.problem };
+  const outcome = await sendHttp(fenced.url, { headers: target.headers }, ctx.signal);
   const { url, latencyMs } = outcome;
   if (outcome.kind === 'failure') {
     // An expired or untrusted certificate is a common reason; say when it expires either way.

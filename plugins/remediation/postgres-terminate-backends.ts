@@ -4,6 +4,7 @@ import { definePlugin } from '../../src/plugins/plugin';
 import type { Confirmation, PluginContext, PluginResult } from '../../src/plugins/plugin';
 import {
   APPLICATION_NAME,
+  databaseFenceProblem,
   expectedPostgresFailure,
   findPostgresTarget,
   unknownPostgresTargetSummary,
@@ -20,7 +21,7 @@ const VERIFY_EVERY_MS = 100;
 export const BackendFilterFields = {
   target: z.string().min(1),
   olderThanSeconds: z.number().int().min(30).max(7 * 86_400),
-  /** Defaults to the target's own database: acting server-wide must be asked for by name. */
+  /** The target's own database, the default; any other database on the server is refused. */
   database: z.string().min(1).optional(),
   user: z.string().min(1).optional(),
   applicationName: z.string().max(63).optional(),
@@ -115,6 +116,8 @@ function backendText(row: Backend): string {
 export async function signalBackends(action: BackendAction, args: BackendFilter, ctx: PluginContext): Promise<PluginResult> {
   const target = findPostgresTarget(ctx.targets, args.target);
   if (!target) return { status: 'error', summary: unknownPostgresTargetSummary(ctx.targets, args.target) };
+  const fenced = databaseFenceProblem(target, args.target, args.database);
+  if (fenced) return { status: 'error', summary: fenced };
   const what = `${action.describe(args.olderThanSeconds)} on ${args.target} (${scopeText(args)})`;
   const base = { target: args.target, olderThanSeconds: args.olderThanSeconds, scope: scopeText(args) };
   try {
@@ -140,6 +143,8 @@ export async function signalBackends(action: BackendAction, args: BackendFilter,
 export async function planBackends(verb: string, action: BackendAction, args: BackendFilter, ctx: PluginContext): Promise<string> {
   const target = findPostgresTarget(ctx.targets, args.target);
   if (!target) return `Cannot run: ${unknownPostgresTargetSummary(ctx.targets, args.target)}`;
+  const fenced = databaseFenceProblem(target, args.target, args.database);
+  if (fenced) return `Cannot run: ${fenced}`;
   const what = `${action.describe(args.olderThanSeconds)} on ${args.target} (${scopeText(args)}, limit ${args.limit})`;
   try {
     const rows = await withPostgres(target, ctx.signal, (db) => selectBackends(db, action, args));
@@ -153,7 +158,7 @@ export async function planBackends(verb: string, action: BackendAction, args: Ba
 /** Idempotent by criteria: if nothing matches any more, the effect is in place. */
 export async function confirmBackends(action: BackendAction, args: BackendFilter, ctx: PluginContext): Promise<Confirmation> {
   const target = findPostgresTarget(ctx.targets, args.target);
-  if (!target) return 'unknown';
+  if (!target || databaseFenceProblem(target, args.target, args.database)) return 'unknown';
   try {
     const rows = await withPostgres(target, ctx.signal, (db) => selectBackends(db, action, args));
     return rows.length === 0 ? 'applied' : 'not_applied';
@@ -198,7 +203,7 @@ export default definePlugin({
   description:
     'Terminate Postgres sessions on a configured target: by default sessions idle in a transaction for at least ' +
     'olderThanSeconds (they hold locks and block vacuum); with mode "blocking", sessions that have blocked others ' +
-    'that long. Oldest first, at most limit (≤100), only in the target\'s database unless database is given, ' +
+    'that long. Oldest first, at most limit (≤100), only in the target\'s own database (another is refused), ' +
     'optionally only a user, application_name or list of pids. Never touches superuser, replication or its own ' +
     'sessions. Their transactions roll back and their clients must reconnect.',
   summary: (args) =>

@@ -90,6 +90,19 @@ describe('http plugins against a real service', () => {
     expect((await runPlugin(httpProbe, { target: 'checkout', path: 'healthz' }, ctx)).status).toBe('error');
   });
 
+  it('keeps a model-chosen probe path under the target\'s base path, plain or percent-encoded', async () => {
+    const prefixed = { ...ctx, targets: TargetsSchema.parse({ http: { app: { baseUrl: `${service.url}/api/v1` } } }) };
+    const escapes = ['/../../../admin/restart', '/%2e%2e/%2e%2e/admin/restart', '/%2E%2E%2Fadmin/restart', '/..%2f..%2fadmin/restart', '/%252e%252e/admin', '/.\\../admin', '/./x'];
+    for (const path of escapes) {
+      const result = await runPlugin(httpProbe, { target: 'app', path }, prefixed);
+      expect(result, path).toMatchObject({ status: 'error', summary: expect.stringContaining('leaves the base path') as unknown });
+    }
+    expect(service.restarts).toBe(0);
+    // A path under the base is probed as before.
+    const inside = await runPlugin(httpProbe, { target: 'app', path: '/orders?x=..', expectStatus: 404 }, prefixed);
+    expect(inside).toMatchObject({ data: { url: `${service.url}/api/v1/orders?x=..` } });
+  });
+
   it('reports connection refused as an error result', async () => {
     await service.close();
     const result = await runPlugin(httpProbe, { target: 'checkout' }, ctx);

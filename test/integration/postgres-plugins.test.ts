@@ -243,6 +243,17 @@ describe('postgres.terminate_backends', () => {
     expect(await present(victims.map((s) => s.pid))).toEqual(sorted(victims.map((s) => s.pid)));
   });
 
+  it('refuses a database other than the target\'s own, as the Kubernetes plugins refuse other namespaces', async () => {
+    const elsewhere = { target: 'main', olderThanSeconds: 30, database: 'postgres' };
+    const result = await runPlugin(terminate, elsewhere, ctx);
+    expect(result).toMatchObject({ status: 'error', summary: `Database "postgres" is not allowed on postgres target "main"; allowed: only its own, "${dbName}"` });
+    expect(await terminate.dryRun?.(terminate.args.parse(elsewhere), ctx)).toMatch(/^Cannot run: Database "postgres" is not allowed/);
+    expect(await terminate.confirm?.(terminate.args.parse(elsewhere), ctx)).toBe('unknown');
+    // Its own database by name is what leaving it out means.
+    const own = (await terminate.dryRun?.(terminate.args.parse({ ...elsewhere, database: dbName, applicationName: 'idle-victim' }), ctx)) ?? '';
+    expect(pidsOf(own)).toEqual(sorted(victims.map((s) => s.pid)));
+  });
+
   it('terminates them and leaves young, filtered-out, superuser and its own sessions alone', async () => {
     const result = await runPlugin(terminate, { target: 'main', olderThanSeconds: 30, applicationName: 'idle-victim' }, ctx);
     expect(result.status).toBe('success');

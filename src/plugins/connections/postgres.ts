@@ -26,6 +26,32 @@ export function unknownPostgresTargetSummary(targets: Targets, name: string): st
   return `Unknown postgres target "${name}"; ${configured}`;
 }
 
+/**
+ * The database a target's URL connects to (libpq's default, the user's name, when it names none), or
+ * undefined when the URL cannot be read.
+ */
+export function targetDatabase(target: PostgresTarget): string | undefined {
+  try {
+    const url = new URL(target.url);
+    return decodeURIComponent(url.pathname.slice(1)) || url.searchParams.get('dbname') || decodeURIComponent(url.username) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why acting on `database` is refused: a remediation reaches only the target's own database, as a
+ * Kubernetes one reaches only its namespaces (a URL to one database must not end sessions of every
+ * other database on the server). Undefined: allowed (no database asked for means the target's own).
+ */
+export function databaseFenceProblem(target: PostgresTarget, targetName: string, database: string | undefined): string | undefined {
+  if (database === undefined) return undefined;
+  const own = targetDatabase(target);
+  if (own === database) return undefined;
+  const allowed = own === undefined ? 'only its own (leave database out)' : `only its own, "${own}"`;
+  return `Database "${database}" is not allowed on postgres target "${targetName}"; allowed: ${allowed}`;
+}
+
 function poolFor(target: PostgresTarget): pg.Pool {
   const key = `${target.statementTimeoutMs}|${target.url}`;
   const cached = pools.get(key);
