@@ -58,6 +58,8 @@ describe('the HTTP server and what a caller sends', () => {
     // One chunk, then nothing: the body never ends.
     const answer = await exchange(head, '5\r\nhello\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    // Our deadline, not Node's requestTimeout (checked only every 30 s, so up to a minute).
+    expect(answer).toContain('the body did not arrive within 0.3s');
     expect(bodiesRead).toEqual([]);
   });
 
