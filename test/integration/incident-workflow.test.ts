@@ -178,3 +178,32 @@ describe('bad input gets a clear answer and changes nothing', () => {
     expect(h.runtime.isLive(id)).toBe(false);
   });
 });
+
+describe('verification and the monitoring source', () => {
+  it('counts every alert recovered at source as the fix holding, though its own check still fails', async () => {
+    const slow = await startFlakyService({ restartDelayMs: 800 });
+    const w = await createWorkflowHarness({ targets: flakyTargets(slow.url) });
+    try {
+      const { id } = await w.runtime.create({ alert, chatId: 'ops', by: { id: 'monitor' } });
+      await eventually(async () => ((await w.runtime.get(id))?.state === 'open.awaitingDiagnosisApproval' ? true : undefined), 'the diagnosis card');
+      await w.runtime.send(id, { type: 'diagnosis.approved', ...by });
+      await eventually(async () => ((await w.runtime.get(id))?.state === 'open.awaitingProposalApproval' ? true : undefined), 'the fix card');
+      await w.runtime.send(id, { type: 'proposal.approved', ...by });
+      // The restart is in flight: the service's own health check will keep failing, but the alert recovers at its source.
+      await eventually(() => (slow.restarts === 1 ? true : undefined), 'the restart to arrive');
+      slow.setHealthy(false);
+      const alerts = { total: 1, firing: 0, affected: [], affectedTotal: 0, lastAt: new Date().toISOString() };
+      await w.runtime.send(id, { type: 'alert.recovered', recovered: 1, alerts });
+      const resolved = await eventually(async () => {
+        const view = await w.runtime.get(id);
+        return view?.status === 'done' ? view : undefined;
+      }, 'the incident to end');
+      expect(resolved.state).toBe('resolved');
+      expect(resolved.context.verification?.passed).toBe(true);
+      expect(resolved.context.verification?.checks.map((c) => [c.pluginId, c.passed])).toEqual([['http.probe', false], ['alerts', true]]);
+    } finally {
+      await w.close();
+      await slow.close();
+    }
+  });
+});
