@@ -346,6 +346,17 @@ describe('typed decisions under the policy roles (the check card clicks get too)
     expect(await runAs(service, 'boss', '/approve INC-NOPE fix')).toMatch(/^No incident INC-NOPE/);
   });
 
+  it('a decision on a finished incident says it is finished, not what the policy would ask', async () => {
+    const decision: PolicyDecision = { action: 'require_approval', risk: 'high', reasons: [], approvalsRequired: 2, approvers: { roles: ['admin'], ids: ['boss'] } };
+    const approvals = { proposalApprovers: [{ by: { id: 'boss' }, source: { kind: 'command' as const }, at: 'now' }] };
+    const resolved = view('resolved', [], { status: 'done', context: { ...context(), decision, approvals } });
+    const service = new FakeIncidentService(resolved);
+    for (const text of [`/approve ${ID} fix`, `/reject ${ID} diagnosis`, `/escalate ${ID}`]) {
+      expect(await runAs(service, 'boss', text)).toBe(`${ID} is finished (resolved); there is nothing left to decide. Type /status ${ID} for its outcome.`);
+    }
+    expect(service.attempts).toEqual([]);
+  });
+
   it('says when a fix still waits for another approver', async () => {
     const decision: PolicyDecision = { action: 'require_approval', risk: 'critical', reasons: [], approvalsRequired: 2, approvers: { roles: ['operator', 'admin'], ids: ['boss', 'ops'] } };
     const waiting = { ...awaitingProposal(), context: { ...context(), decision } };
