@@ -79,6 +79,27 @@ describe('web console over HTTP', () => {
     expect((await call('/session', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: 'Bearer wrong-token-xxxxxxxx' } })).status).toBe(401);
   });
 
+  it('redacts what people type before it is stored and shown, and takes a NUL without failing', async () => {
+    const secrets = ['hunter2hunter2', 'Xk9mPq2vL7', 'AKIAIOSFODNN7EXAMPLE', 'eyJzdWIiOiJvcHMtYm90In0'];
+    const text = `db password=hunter2hunter2 url postgres://app:Xk9mPq2vL7@db-1/orders key AKIAIOSFODNN7EXAMPLE jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMtYm90In0.c2lnbmF0dXJlMTIz`;
+    const posted = await call('/messages', { method: 'POST', body: { id: 'secret-post-0001', text } });
+    expect(posted.status).toBe(202);
+    const shown = JSON.stringify((await messages()).filter((m) => m.messageId === 'web-in-secret-post-0001'));
+    expect(shown).toContain('db password=[redacted]');
+    const orm = await openOrm({ databaseUrl: db.url, poolSize: 1 });
+    try {
+      const rows = await orm.em.fork().getConnection().execute<{ text: string }[]>(`select text from web_messages where message_id = 'web-in-secret-post-0001'`);
+      for (const secret of secrets) {
+        expect(shown).not.toContain(secret);
+        expect(rows[0]?.text).not.toContain(secret);
+      }
+    } finally {
+      await orm.close();
+    }
+    const nul = await call('/messages', { method: 'POST', body: { id: 'nul-post-00001', text: 'disk full on db-1\u0000 again' } });
+    expect(nul.status).toBe(202);
+  });
+
   it('takes a message posted twice (a retried request) once', async () => {
     const post = () => call('/messages', { method: 'POST', body: { id: 'retried-post-0001', sample: 'plain' } });
     const [first, second] = [await post(), await post()];
