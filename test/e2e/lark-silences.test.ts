@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeLark } from '../fakes/lark';
 import type { FakeLark } from '../fakes/lark';
-import { BotProcess } from '../support/bot-process';
-import { createTestDatabase } from '../support/database';
+import { startBotInLarkGroup } from '../support/lark-bot';
 import { eventually } from '../support/runtime-harness';
 
 const ALERTS = 'oc_alerts00000000000000000000002';
@@ -16,25 +14,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(): Promise<FakeLark> {
-  const fake = await startFakeLark();
-  cleanups.push(() => fake.close());
-  const database = await createTestDatabase();
-  cleanups.push(() => database.drop());
-  const bot = await BotProcess.start({
-    DATABASE_URL: database.url,
-    LARK_APP_ID: fake.appId,
-    LARK_APP_SECRET: fake.appSecret,
-    LARK_DOMAIN: fake.url,
-    LARK_EVENT_MODE: 'ws',
-    LARK_ALERT_CHAT_IDS: ALERTS,
-    LARK_ALERT_SENDER_IDS: MONITOR,
-    LARK_HISTORY_POLL_INTERVAL: '100ms',
-    APPROVER_IDS: ALICE,
-  });
-  cleanups.push(() => bot.kill());
-  await fake.waitForClient();
-  return fake;
+function setup(): Promise<FakeLark> {
+  return startBotInLarkGroup({ chatId: ALERTS, monitor: MONITOR, approver: ALICE }, (cleanup) => cleanups.push(cleanup));
 }
 
 async function ask(fake: FakeLark, text: string, sender = ALICE): Promise<string> {
