@@ -15,6 +15,7 @@ import { flattenMessage } from '../lark/alert-detector/flatten-content';
 import { LarkInbound } from '../lark/lark-inbound';
 import type { CardActionAnswer, LarkInboundMessage } from '../lark/types';
 import { findSample } from './alert-samples';
+import { asWebConsoleAlerts } from './web-alerts';
 import { buttonOnCard } from './card-buttons';
 import type { WebChat } from './web-chat';
 
@@ -165,7 +166,7 @@ export class WebInbound implements ReplayTarget {
   }
 
   private async detect(message: LarkInboundMessage) {
-    const detection = this.options.detector.detect(message);
+    const detection = asWebConsoleAlerts(this.options.detector.detect(message), sentText(message));
     if (!detection.isAlert && this.wantsHint.has(message.messageId)) {
       const text = `Not read as an alert (${detection.reason}). Paste the whole alert, post it as the monitoring bot, or open an incident from any text with /diag <text>.`;
       await this.options.chat.postText(message.chatId, text, `hint:${message.messageId}`, { replyTo: message.messageId });
@@ -179,6 +180,11 @@ export class UnknownSampleError extends Error {
   constructor(readonly sample: string) {
     super(`No alert sample "${sample}".`);
   }
+}
+
+/** What a person typed as text, as they typed it: null for samples and cards (the detector reads those). */
+function sentText(message: LarkInboundMessage): string | null {
+  return message.sender.kind === 'user' && message.msgType === 'text' ? message.text : null;
 }
 
 /** As the Lark intake sees messages: a person talking to the console addresses the bot, as an @-mention does in a group. */
