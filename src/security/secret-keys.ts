@@ -47,7 +47,9 @@ function normalize(name: string): string {
 /** Case- and separator-insensitive: `apiKey`, `API_KEY` and `api-key` are one name. */
 export function isSecretKey(name: string): boolean {
   const normal = normalize(name);
-  return EXACT.has(normal) || SUFFIXES.some((suffix) => normal.endsWith(suffix)) || LAST_WORDS.has(lastWord(name));
+  if (EXACT.has(normal) || SUFFIXES.some((suffix) => normal.endsWith(suffix))) return true;
+  // Split into words only when a short word could end it: this runs once per key of every text scrubbed.
+  return /(?:pass|pw|pwd|sig)$/.test(normal) && LAST_WORDS.has(lastWord(name));
 }
 
 /** `db_pass` → `pass`, `adminPw` → `pw`, `X-Sig` → `sig`. */
