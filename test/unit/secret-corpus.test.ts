@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../plugins/remediation/shell-run';
+import { PassThrough } from 'node:stream';
+import { ConsoleChat } from '../../src/chat/console/console-chat';
+import { RedactingChat } from '../../src/chat/redacting-chat';
 import { createLogger } from '../../src/logger';
-import { SecretScrubber } from '../../src/security';
+import { scrubResult, SecretScrubber } from '../../src/security';
 import { HARMLESS, SECRET_CORPUS } from '../fixtures/secret-corpus';
 
 /**
@@ -19,7 +22,17 @@ function logged(text: string): string {
   return lines.join('');
 }
 
+/** What a chat post reaches the terminal as, through the same decorator every chat gets. */
+function posted(text: string): string {
+  const output = new PassThrough();
+  const chat = new RedactingChat(new ConsoleChat({ input: new PassThrough(), output }), scrubber);
+  void chat.postText('console', text);
+  return String(output.read() ?? '');
+}
+
 const doors: [string, (text: string) => string][] = [
+  ['chat post', posted],
+  ['plugin result', (text) => JSON.stringify(scrubResult({ status: 'success', summary: text, data: { stdout: text } }, scrubber))],
   ['scrubText', (text) => scrubber.scrubText(text)],
   ['scrubValue', (text) => JSON.stringify(scrubber.scrubValue({ labels: { note: text }, list: [text] }))],
   ['shell.run output', redactSecrets],
@@ -31,7 +44,7 @@ describe('the secret corpus through every door', () => {
     it(`${door}: no secret of the corpus survives, and the context around it does`, () => {
       const leaks = SECRET_CORPUS.flatMap(({ name, text, secrets, keep = [] }) => {
         const out = redact(text);
-        const jsonSafe = door === 'scrubValue' || door === 'log line' ? (s: string) => JSON.stringify(s).slice(1, -1) : (s: string) => s;
+        const jsonSafe = door === 'scrubValue' || door === 'log line' || door === 'plugin result' ? (s: string) => JSON.stringify(s).slice(1, -1) : (s: string) => s;
         return [
           ...secrets.filter((secret) => out.includes(jsonSafe(secret))).map((secret) => `${name}: ${secret} survived in ${out}`),
           ...keep.filter((context) => !out.includes(jsonSafe(context))).map((context) => `${name}: lost ${context} in ${out}`),
