@@ -139,7 +139,7 @@ describe('an alert storm', () => {
 
   it('two instances on one database and one Redis: one storm card, every incident in its thread or before it', async () => {
     const db = await database();
-    const env = { REDIS_URL: 'redis://127.0.0.1:6379/12' };
+    const env = { REDIS_URL: 'redis://127.0.0.1:6379/13' }; // a Redis database no other test uses: group locks are keyed by the alerts' groups
     const a = await bot(db, env);
     const b = await bot(db, env);
     await Promise.all([0, 1].map(async (half) => {
