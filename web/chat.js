@@ -17,13 +17,19 @@ export class ChatView {
     this.messages = new Map();
     /** @type {Map<string, HTMLElement>} */
     this.elements = new Map();
+    /** Whether an id read in a message is a real incident, asked once per id. @type {Map<string, Promise<boolean>>} */
+    this.exists = new Map();
     this.list = h('div', { class: 'messages', id: 'messages' });
     this.input = h('textarea', { id: 'composer', rows: '3', placeholder: 'Paste an alert, or type a command: /help, /incidents, /status INC-…' });
     this.asMonitor = h('input', { type: 'checkbox', id: 'as-monitor' });
+    this.length = h('span', { class: 'length', id: 'composer-length', 'aria-live': 'polite' });
+    this.sendButton = h('button', { type: 'button', class: 'primary', id: 'send', onclick: () => void this.sendText() }, 'Send');
     this.root = this.build();
+    this.showLength();
   }
 
   build() {
+    this.input.addEventListener('input', () => this.showLength());
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey) {
         event.preventDefault();
@@ -47,7 +53,8 @@ export class ChatView {
           { class: 'composer-actions' },
           h('label', {}, this.asMonitor, ' post as the monitoring bot'),
           h('span', { class: 'hint' }, `You are ${this.session.user}. Enter sends, Shift+Enter starts a new line.`),
-          h('button', { type: 'button', class: 'primary', id: 'send', onclick: () => void this.sendText() }, 'Send'),
+          this.length,
+          this.sendButton,
         ),
       ),
     );
@@ -92,7 +99,7 @@ export class ChatView {
       h('span', { class: `author ${message.author}` }, who),
       h('time', { datetime: message.createdAt }, clock(message.createdAt)),
       parent ? h('span', { class: 'reply' }, `↪ ${snippet(parent)}`) : null,
-      incident ? h('a', { href: incidentHref(incident), class: 'incident-link' }, `${incident} →`) : null,
+      incident ? this.incidentLink(incident, Boolean(message.card)) : null,
       ...message.reactions.map((reaction) => h('span', { class: `reaction ${reaction}` }, REACTION_TEXT[reaction] ?? reaction)),
     );
     const body = message.card
@@ -101,11 +108,50 @@ export class ChatView {
     return h('article', { class: `message ${message.author}`, 'data-message-id': message.messageId }, meta, body);
   }
 
+  /** The limit is shown before sending: a paste over it is refused here, saying by how much. */
+  showLength() {
+    const max = this.session.maxMessageChars;
+    const used = this.input.value.trim().length;
+    const over = used > max;
+    this.length.textContent = over
+      ? `${used.toLocaleString('en-US')} / ${max.toLocaleString('en-US')} characters: ${(used - max).toLocaleString('en-US')} too many`
+      : `${used.toLocaleString('en-US')} / ${max.toLocaleString('en-US')}`;
+    this.length.classList.toggle('over', over);
+    this.sendButton.disabled = over;
+  }
+
+  /**
+   * A link to the incident a message names. A card is about a real incident; an id in text may be an
+   * example or a typo (`/approve INC-ZZZZZZZZ`), so it is linked only once the incident is found.
+   * @param {string} incidentId @param {boolean} fromCard
+   */
+  incidentLink(incidentId, fromCard) {
+    const link = () => h('a', { href: incidentHref(incidentId), class: 'incident-link' }, `${incidentId} →`);
+    if (fromCard) return link();
+    const slot = h('span', { class: 'incident-link-slot' });
+    let known = this.exists.get(incidentId);
+    if (!known) {
+      known = api(`/incident?brief&id=${encodeURIComponent(incidentId)}`).then(
+        () => true,
+        () => false,
+      );
+      this.exists.set(incidentId, known);
+    }
+    void known.then((exists) => {
+      if (exists) slot.replaceWith(link());
+      else this.exists.delete(incidentId); // It may be opened later: ask again next time.
+    });
+    return slot;
+  }
+
   async sendText() {
     const text = this.input.value.trim();
-    if (!text) return;
+    if (!text || text.length > this.session.maxMessageChars) return;
     const sent = await this.send({ text, as: this.asMonitor.checked ? 'monitor' : 'person' });
-    if (sent) this.input.value = '';
+    if (sent) {
+      this.input.value = '';
+      this.showLength();
+    }
   }
 
   /** @param {{ text?: string, sample?: string, as?: string }} body */

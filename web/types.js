@@ -2,7 +2,7 @@
 /**
  * Shapes of what the console's API returns (see src/server/console).
  *
- * @typedef {{ user: string, chatId: string, samples: { id: string, label: string }[] }} Session
+ * @typedef {{ user: string, chatId: string, maxMessageChars: number, samples: { id: string, label: string }[] }} Session
  * @typedef {{ seq: number, messageId: string, chatId: string, author: 'bot' | 'person' | 'monitor', senderId: string,
  *   text: string | null, card: CardJson | null, replyTo: string | null, reactions: string[], createdAt: string, updatedAt: string }} ChatMessage
  * @typedef {{ tag: string, content?: string, text_size?: string, text?: { content: string }, type?: string,

@@ -38,7 +38,7 @@ function view(state: string, accepts: IncidentEventType[], overrides: Partial<In
     severity: 'high',
     service: 'checkout',
     fingerprint: 'fp',
-    chatId: 'console',
+    chatId: 'oc_ops',
     mergedInto: null,
     wakeAt: null,
     createdAt: new Date('2024-05-01T10:00:00Z'),
@@ -230,6 +230,22 @@ describe('executeCommand', () => {
     const reply = await run(service, `${command} ${ID}`);
     expect(service.sent[0]?.event).toMatchObject({ type, by: OPERATOR, source: { kind: 'command', messageId: 'msg-1' } });
     expect(reply).toMatch(new RegExp(`^${verb} ${ID}\\. It is now `));
+  });
+
+  it('a decision typed in one chat about an incident of another says where the incident lives', async () => {
+    const service = new FakeIncidentService(awaitingDiagnosis());
+    const fromTerminal = (text: string) => {
+      const command = parseCommand(text);
+      if (!command) throw new Error(`not a command: ${text}`);
+      return executeCommand(command, { service, sender: OPERATOR, chatId: 'console', messageId: 'msg-3' });
+    };
+    const webIncident = (v: IncidentView): IncidentView => ({ ...v, chatId: 'web' });
+    service.send = ((send) => async (id: string, event: IncidentEvent) => webIncident(await send(id, event)))(service.send.bind(service));
+    expect(await fromTerminal(`/approve ${ID} diagnosis`)).toBe(
+      `Approved the diagnosis of ${ID}. It is now open.proposing. ${ID} lives in the web console chat: its cards and what follows appear there, not here.`,
+    );
+    service.incidents.set(ID, escalated());
+    expect(await fromTerminal(`/resolve ${ID}`)).toMatch(new RegExp(`^Resolved ${ID}\\. It is now resolving\\. ${ID} lives in the web console chat`));
   });
 
   it('/escalate carries the reason', async () => {

@@ -1,6 +1,7 @@
 import { approvalsNeeded } from '../../domain';
 import type { Command, CommandContext, DecisionSubject, PersonEvent } from './command';
 import { refusal } from './refusal';
+import { whereItLives } from './where-it-lives';
 
 /** How replies and commands name a subject: people say "fix" for the proposal. */
 const SUBJECT_WORD: Record<DecisionSubject, string> = { diagnosis: 'diagnosis', proposal: 'fix' };
@@ -21,8 +22,8 @@ export async function decide(cmd: Extract<Command, { kind: 'approve' | 'reject' 
   const decision = after.context.decision;
   if (event.type === 'proposal.approved' && after.state === 'open.awaitingProposalApproval' && decision) {
     const given = after.context.approvals.proposalApprovers?.length ?? 0;
-    return `Approval counted for the fix of ${after.id}: ${given} of ${approvalsNeeded(decision)}. It waits for another approver.`;
+    return `Approval counted for the fix of ${after.id}: ${given} of ${approvalsNeeded(decision)}. It waits for another approver.${whereItLives(after, ctx.chatId)}`;
   }
   const verb = cmd.kind === 'approve' ? 'Approved' : 'Rejected';
-  return `${verb} the ${SUBJECT_WORD[cmd.subject]} of ${after.id}. It is now ${after.state}.`;
+  return `${verb} the ${SUBJECT_WORD[cmd.subject]} of ${after.id}. It is now ${after.state}.${whereItLives(after, ctx.chatId)}`;
 }

@@ -1,5 +1,6 @@
 import type { Command, CommandContext, PersonEvent } from './command';
 import { refusal } from './refusal';
+import { whereItLives } from './where-it-lives';
 
 /** /escalate, /ignore, /retry and /resolve: one event each, no subject to name. */
 export type IncidentActionCommand = Extract<Command, { kind: 'escalate' | 'ignore' | 'retry' | 'resolve' }>;
@@ -30,5 +31,5 @@ export async function actOnIncident(cmd: IncidentActionCommand, ctx: CommandCont
   const refused = await refusal(ctx, cmd.incidentId, event.type);
   if (refused) return refused;
   const after = await ctx.service.send(cmd.incidentId, event);
-  return `${DONE_VERB[cmd.kind]} ${cmd.incidentId}. It is now ${after.state}.`;
+  return `${DONE_VERB[cmd.kind]} ${cmd.incidentId}. It is now ${after.state}.${whereItLives(after, ctx.chatId)}`;
 }

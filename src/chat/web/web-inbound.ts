@@ -19,13 +19,21 @@ import { asWebConsoleAlerts } from './web-alerts';
 import { buttonOnCard } from './card-buttons';
 import type { WebChat } from './web-chat';
 
+/** The longest message the console takes; the composer shows it before sending. */
+export const MAX_MESSAGE_CHARS = 8_000;
+
 /** A client-chosen id: a retried POST names the same message or click and is taken once. */
 const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'expected 8-64 letters, digits, _ or -');
 
 export const WebMessageInput = z
   .object({
     id: ClientId,
-    text: z.string().trim().min(1).max(8_000).optional(),
+    text: z
+      .string()
+      .trim()
+      .min(1, 'The message is empty.')
+      .max(MAX_MESSAGE_CHARS, `The message is longer than ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters: send the part that matters, or split it.`)
+      .optional(),
     /** One of the alert samples, posted as a monitoring bot. */
     sample: z.string().max(40).optional(),
     /** `monitor`: post the text as a monitoring bot would (it need not look like a person's pasted alert). */

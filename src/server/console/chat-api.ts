@@ -1,5 +1,5 @@
 import type { WebChat } from '../../chat/web/web-chat';
-import { UnknownSampleError, WebClickInput, WebMessageInput } from '../../chat/web/web-inbound';
+import { MAX_MESSAGE_CHARS, UnknownSampleError, WebClickInput, WebMessageInput } from '../../chat/web/web-inbound';
 import type { WebInbound } from '../../chat/web/web-inbound';
 import { ALERT_SAMPLES } from '../../chat/web/alert-samples';
 import type { Route } from '../http-server';
@@ -23,7 +23,7 @@ const HISTORY_LIMIT = 300;
 export function chatApiRoutes({ access, chat, inbound, live, user }: ChatApiDeps): Route[] {
   return [
     consoleRoute(access, 'GET', '/session', () =>
-      Promise.resolve({ status: 200, body: { user, chatId: chat.chatId, samples: ALERT_SAMPLES.map(({ id, label }) => ({ id, label })) } }),
+      Promise.resolve({ status: 200, body: { user, chatId: chat.chatId, maxMessageChars: MAX_MESSAGE_CHARS, samples: ALERT_SAMPLES.map(({ id, label }) => ({ id, label })) } }),
     ),
     consoleRoute(access, 'GET', '/messages', async () => ({ status: 200, body: { messages: await chat.history(HISTORY_LIMIT) } })),
     consoleRoute(access, 'POST', '/messages', async (request) => {

@@ -42,7 +42,11 @@ export function parseBody<T extends z.ZodType>(request: RouteRequest, schema: T)
     return { ok: false, response: badRequest('The body is not JSON.') };
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) return { ok: false, response: badRequest('The body is not valid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))) };
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    // The first reason goes in the error itself: that is the line a person sees.
+    return { ok: false, response: badRequest(`The body is not valid: ${issues[0]?.message ?? 'unknown reason'}`, issues) };
+  }
   return { ok: true, value: parsed.data };
 }
 

@@ -48,6 +48,8 @@ export function incidentApiRoutes({ access, service, queries, machine }: Inciden
       if (!/^[A-Za-z0-9._:-]{1,100}$/.test(id)) return badRequest('Give an incident id: ?id=INC-…');
       const view = await service.get(id);
       if (!view) return { status: 404, body: { error: `No incident ${id}.` } };
+      // `brief`: only whether it exists and where it stands (the chat asks before linking an id it read in text).
+      if (url.searchParams.has('brief')) return { status: 200, body: { id: view.id, state: view.state, status: view.status } };
       return { status: 200, body: await incidentDetails(view, queries) };
     }),
     consoleRoute(access, 'GET', '/statechart', () => Promise.resolve({ status: 200, body: { layout, editorUrl: STATELY_EDITOR_URL, stately } })),
