@@ -25,7 +25,7 @@ function logged(text: string): string {
 /** What a chat post reaches the terminal as, through the same decorator every chat gets. */
 function posted(text: string): string {
   const output = new PassThrough();
-  const chat = new RedactingChat(new ConsoleChat({ input: new PassThrough(), output }), scrubber);
+  const chat = new RedactingChat(new ConsoleChat({ input: new PassThrough(), output, operator: { id: 'ops' } }), scrubber);
   void chat.postText('console', text);
   return String(output.read() ?? '');
 }
