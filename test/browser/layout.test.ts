@@ -1,0 +1,116 @@
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotProcess } from '../support/bot-process';
+import { createTestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
+
+/**
+ * The console as a person first meets it, on a phone and on a desktop: no page scrolls sideways, and
+ * the chat bugs people tripped over stay fixed. The bot runs on its defaults (no targets, no Lark).
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = 'test-results/screenshots';
+const USER = 'ops-alice';
+const SIZES = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 900 },
+] as const;
+
+let db: TestDatabase;
+let bot: BotProcess;
+let browser: Browser;
+let page: Page;
+let incidentId = '';
+const errors: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  bot = await BotProcess.start({ DATABASE_URL: db.url, CONSOLE_USER: USER, APPROVER_IDS: USER });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bot?.stop();
+  await db?.drop();
+});
+
+const url = (hash: string) => `http://localhost:${bot.httpPort}/${hash}`;
+
+async function send(text: string): Promise<void> {
+  await page.fill('#composer', text);
+  await page.click('#send');
+}
+
+/** How far the page reaches past the viewport's right edge, in CSS pixels (0: no sideways scrolling). */
+function overflow(): Promise<number> {
+  // A string: the tests are compiled without the DOM's types.
+  return page.evaluate<number>('Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth');
+}
+
+describe('the chat, as a person first meets it', () => {
+  it('reads a typed alert as the terminal does: the same title, from the web console, markup kept as text', async () => {
+    await page.goto(url('#/chat'));
+    await page.locator('#live', { hasText: 'live' }).waitFor();
+    await send('[critical] <b>checkout</b> returns 503 service=checkout');
+    const card = page.locator('article.message.bot', { has: page.locator('.card') }).first();
+    await card.waitFor();
+    await expect(card.locator('.card-body').first().textContent()).resolves.toContain('Alert (web console)');
+    await expect(card.locator('.card-body').first().textContent()).resolves.toContain('<b>checkout</b> returns 503');
+    await expect(card.locator('.card-body').first().textContent()).resolves.not.toContain('service=checkout');
+    await expect(page.locator('#messages b').count()).resolves.toBe(0);
+    incidentId = (await card.locator('.incident-link').first().textContent())?.match(/INC-[0-9A-Z]{8}/)?.[0] ?? '';
+    expect(incidentId).not.toBe('');
+  });
+
+  it('links an incident id only when the incident exists', async () => {
+    await send('/approve INC-ZZZZZZZZ diagnosis');
+    await page.locator('article.message.bot', { hasText: 'No incident INC-ZZZZZZZZ' }).waitFor();
+    await send(`/status ${incidentId}`);
+    const status = page.locator('article.message.bot', { hasText: `${incidentId}` }).filter({ hasNotText: 'Opened' }).last();
+    await status.locator('.incident-link').waitFor();
+    await expect(page.locator('.incident-link', { hasText: 'INC-ZZZZZZZZ' }).count()).resolves.toBe(0);
+  });
+
+  it('shows the size limit before sending, and the server’s reason if one gets through', async () => {
+    await page.fill('#composer', 'x'.repeat(8_001));
+    await expect(page.locator('#composer-length').textContent()).resolves.toMatch(/8,001 \/ 8,000 characters: 1 too many/);
+    await expect(page.locator('#send').isDisabled()).resolves.toBe(true);
+    const answer = await page.evaluate(async () => {
+      const response = await fetch('/api/console/messages', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-ai-fixer-console': '1' },
+        body: JSON.stringify({ id: 'too-long-0001', text: 'x'.repeat(8_001) }),
+      });
+      return ((await response.json()) as { error: string }).error;
+    });
+    expect(answer).toMatch(/longer than 8,000 characters/);
+    await page.fill('#composer', '');
+  });
+});
+
+describe('every page fits the screen', () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}×${size.height} (${size.name}) no page scrolls sideways`, async () => {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      const pages = [
+        ['chat', '#/chat', '#messages'],
+        ['incidents', '#/incidents', `tr[data-incident-id="${incidentId}"]`],
+        ['incident', `#/incidents/${incidentId}`, 'svg.statechart'],
+        ['silences', '#/silences', '#silence-create'],
+      ] as const;
+      for (const [name, hash, ready] of pages) {
+        await page.goto(url(hash));
+        await page.locator(ready).first().waitFor();
+        await page.screenshot({ path: `${SCREENSHOTS}/${size.name}-${name}.png`, fullPage: true });
+        expect.soft({ page: name, overflow: await overflow() }).toEqual({ page: name, overflow: 0 });
+      }
+      expect(errors).toEqual([]);
+    });
+  }
+});
