@@ -64,6 +64,10 @@ describe('the chat, as a person first meets it', () => {
     await expect(card.locator('.card-body').first().textContent()).resolves.toContain('<b>checkout</b> returns 503');
     await expect(card.locator('.card-body').first().textContent()).resolves.not.toContain('service=checkout');
     await expect(page.locator('#messages b').count()).resolves.toBe(0);
+    // No target or runbook for it: nothing was checked, so nothing is offered for approval.
+    await card.getByText('Diagnosis ready: nothing could be checked').waitFor();
+    await expect(card.locator('button').allTextContents()).resolves.toEqual(['Escalate', 'Dismiss']);
+    await expect(card.textContent()).resolves.toContain('TARGETS_FILE');
     incidentId = (await card.locator('.incident-link').first().textContent())?.match(/INC-[0-9A-Z]{8}/)?.[0] ?? '';
     expect(incidentId).not.toBe('');
   });

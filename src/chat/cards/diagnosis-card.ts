@@ -3,6 +3,7 @@ import type { Card } from '../card';
 import { agentRunLine } from './agent-run-line';
 import { LIMITS, percent, TONE_BY_SEVERITY } from './card-format';
 import { alertFields, alertOf, alertSections, button, footer } from './incident-card-parts';
+import { isUncheckable, uncheckedCard } from './unchecked-diagnosis-card';
 import { escapeMarkdown, quoteUntrusted } from './untrusted-text';
 
 /** Asks a person to confirm the root cause before any fix is proposed. */
@@ -10,6 +11,7 @@ export function diagnosisCard(ctx: IncidentContext): Card {
   const alert = alertOf(ctx);
   const diagnosis = ctx.diagnosis;
   if (!diagnosis) throw new Error(`incident ${ctx.incidentId} has no diagnosis to show`);
+  if (isUncheckable(diagnosis)) return uncheckedCard(ctx, alert, diagnosis);
 
   const sections = [
     ...alertSections(alert, ctx),
