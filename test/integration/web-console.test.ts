@@ -27,7 +27,8 @@ let base: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', CONSOLE_TOKEN: TOKEN, CONSOLE_USER: 'ops-alice' });
+  // A configured pattern too: the console must redact with the bot's scrubber, not only the built-in rules.
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', CONSOLE_TOKEN: TOKEN, CONSOLE_USER: 'ops-alice', REDACT_PATTERNS: '["acme_[0-9a-f]{8}"]' });
   app = await startApp(config, pino({ level: 'silent' }), { input: new PassThrough(), output: new PassThrough() });
   base = `http://127.0.0.1:${app.httpPort}`;
 });
@@ -80,8 +81,8 @@ describe('web console over HTTP', () => {
   });
 
   it('redacts what people type before it is stored and shown, and takes a NUL without failing', async () => {
-    const secrets = ['hunter2hunter2', 'Xk9mPq2vL7', 'AKIAIOSFODNN7EXAMPLE', 'eyJzdWIiOiJvcHMtYm90In0'];
-    const text = `db password=hunter2hunter2 url postgres://app:Xk9mPq2vL7@db-1/orders key AKIAIOSFODNN7EXAMPLE jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMtYm90In0.c2lnbmF0dXJlMTIz`;
+    const secrets = ['hunter2hunter2', 'Xk9mPq2vL7', 'AKIAIOSFODNN7EXAMPLE', 'eyJzdWIiOiJvcHMtYm90In0', 'acme_0a1b2c3d'];
+    const text = `badge acme_0a1b2c3d db password=hunter2hunter2 url postgres://app:Xk9mPq2vL7@db-1/orders key AKIAIOSFODNN7EXAMPLE jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMtYm90In0.c2lnbmF0dXJlMTIz`;
     const posted = await call('/messages', { method: 'POST', body: { id: 'secret-post-0001', text } });
     expect(posted.status).toBe(202);
     const shown = JSON.stringify((await messages()).filter((m) => m.messageId === 'web-in-secret-post-0001'));

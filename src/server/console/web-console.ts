@@ -87,6 +87,7 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
     logger,
     plugins: deps.plugins,
     silences: deps.silences,
+    scrubber: deps.scrubber,
   });
   const access = { token: deps.token, trustLoopback: deps.trustLoopback ?? false };
   const webIncidents = (listener: IncidentListener) => deps.subscribe((change) => (deps.ownsChat(change.context.chatId) ? listener(change) : undefined));
