@@ -20,6 +20,7 @@ export class ChatView {
     /** Whether an id read in a message is a real incident, asked once per id. @type {Map<string, Promise<boolean>>} */
     this.exists = new Map();
     this.list = h('div', { class: 'messages', id: 'messages' });
+    this.empty = emptyState();
     this.input = h('textarea', { id: 'composer', rows: '3', placeholder: 'Paste an alert, or type a command: /help, /incidents, /status INC-…' });
     this.asMonitor = h('input', { type: 'checkbox', id: 'as-monitor' });
     this.length = h('span', { class: 'length', id: 'composer-length', 'aria-live': 'polite' });
@@ -65,6 +66,7 @@ export class ChatView {
     this.messages.clear();
     this.elements.clear();
     replaceChildren(this.list);
+    if (messages.length === 0) this.list.appendChild(this.empty);
     for (const message of messages) this.upsert(message);
   }
 
@@ -74,6 +76,7 @@ export class ChatView {
     // An answer can arrive after the stream already brought a newer version of the same message.
     if (known && Date.parse(known.updatedAt) > Date.parse(message.updatedAt)) return;
     this.messages.set(message.messageId, message);
+    this.empty.remove();
     const element = this.renderMessage(message);
     const old = this.elements.get(message.messageId);
     this.elements.set(message.messageId, element);
@@ -181,6 +184,18 @@ export class ChatView {
       for (const b of buttons) b.disabled = false;
     }
   }
+}
+
+/** What a person sees before the first message: what to do here, and what this chat is not. */
+function emptyState() {
+  return h(
+    'div',
+    { class: 'empty-state', id: 'empty-state' },
+    h('h2', {}, 'No messages yet'),
+    h('p', {}, 'Click a sample alert below: it is posted as a monitoring bot would, and ai-fixer opens an incident, checks it and posts cards here for you to decide on.'),
+    h('p', {}, 'Or paste an alert of your own, or type a command: /help lists them.'),
+    h('p', { class: 'hint' }, 'The terminal where the bot runs is a separate chat: what is typed there, and the cards of incidents opened there, stay there.'),
+  );
 }
 
 /** @param {ChatMessage} message */

@@ -60,11 +60,20 @@ export function incidentHref(incidentId) {
   return `#/incidents/${encodeURIComponent(incidentId)}`;
 }
 
-/** Shows a short message in the corner. @param {string} type @param {string} text */
+/** How long a toast stays; errors a little longer, to be read. */
+const TOAST_MS = { error: 8000, other: 5000 };
+/** More than this many at once: the oldest go first. */
+const MAX_TOASTS = 3;
+
+/**
+ * Shows a short message under the top bar (never over the composer). It goes away by itself; a click
+ * dismisses it sooner. @param {string} type @param {string} text
+ */
 export function toast(type, text) {
   const box = document.getElementById('toasts');
   if (!box) return;
-  const item = h('div', { class: `toast ${type}`, role: 'status' }, text);
+  const item = h('div', { class: `toast ${type}`, role: 'status', title: 'Click to dismiss', onclick: () => item.remove() }, text);
   box.appendChild(item);
-  setTimeout(() => item.remove(), 6000);
+  while (box.children.length > MAX_TOASTS) box.firstElementChild?.remove();
+  setTimeout(() => item.remove(), type === 'error' ? TOAST_MS.error : TOAST_MS.other);
 }

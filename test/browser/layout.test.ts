@@ -57,7 +57,11 @@ describe('the chat, as a person first meets it', () => {
   it('reads a typed alert as the terminal does: the same title, from the web console, markup kept as text', async () => {
     await page.goto(url('#/chat'));
     await page.locator('#live', { hasText: 'live' }).waitFor();
+    // A first visit says what to do, and that the terminal is another chat.
+    await expect(page.locator('#empty-state').textContent()).resolves.toMatch(/sample alert.*separate chat/s);
+    await page.screenshot({ path: `${SCREENSHOTS}/chat-empty.png` });
     await send('[critical] <b>checkout</b> returns 503 service=checkout');
+    await page.locator('#empty-state').waitFor({ state: 'detached' });
     const card = page.locator('article.message.bot', { has: page.locator('.card') }).first();
     await card.waitFor();
     await expect(card.locator('.card-body').first().textContent()).resolves.toContain('Alert (web console)');
@@ -70,6 +74,16 @@ describe('the chat, as a person first meets it', () => {
     await expect(card.textContent()).resolves.toContain('TARGETS_FILE');
     incidentId = (await card.locator('.incident-link').first().textContent())?.match(/INC-[0-9A-Z]{8}/)?.[0] ?? '';
     expect(incidentId).not.toBe('');
+  });
+
+  it('shows a toast where it does not cover the composer, and lets it go by itself', async () => {
+    await send('/approve INC-ZZZZZZZZ diagnosis');
+    await page.evaluate('import("/dom.js").then((dom) => dom.toast("error", "a toast for the test"))');
+    const shown = page.locator('.toast', { hasText: 'a toast for the test' });
+    const [toastBox, composerBox] = await Promise.all([shown.boundingBox(), page.locator('.composer').boundingBox()]);
+    if (!toastBox || !composerBox) throw new Error('toast or composer not shown');
+    expect(toastBox.y + toastBox.height).toBeLessThanOrEqual(composerBox.y);
+    await shown.waitFor({ state: 'detached', timeout: 15_000 });
   });
 
   it('links an incident id only when the incident exists', async () => {
