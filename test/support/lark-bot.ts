@@ -2,6 +2,7 @@ import { startFakeLark } from '../fakes/lark';
 import type { FakeLark } from '../fakes/lark';
 import { BotProcess } from './bot-process';
 import { createTestDatabase } from './database';
+import { eventually } from './runtime-harness';
 
 export interface LarkGroup {
   /** The group the bot reads alerts in. */
@@ -14,7 +15,7 @@ export interface LarkGroup {
 
 /**
  * The bot as a process on a fresh database, talking to a fake Lark over the long connection, reading
- * alerts in one group. Each cleanup is handed to `onCleanup` (last added runs first).
+ * alerts in one group, once it has read the group's history the first time. Each cleanup is handed to `onCleanup` (last added runs first).
  */
 export async function startBotInLarkGroup(group: LarkGroup, onCleanup: (cleanup: () => Promise<unknown>) => void): Promise<FakeLark> {
   const fake = await startFakeLark();
@@ -34,5 +35,7 @@ export async function startBotInLarkGroup(group: LarkGroup, onCleanup: (cleanup:
   });
   onCleanup(() => bot.kill());
   await fake.waitForClient();
+  // The history reader starts from its first read: a bot message posted before it is old history, not news.
+  await eventually(() => (fake.requests.some((r) => r.method === 'GET' && r.path === '/open-apis/im/v1/messages') ? true : undefined), 'the first history read', 30_000);
   return fake;
 }
