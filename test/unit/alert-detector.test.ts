@@ -1,3 +1,4 @@
+import { compileUserPattern } from '../../src/security/user-pattern';
 import { describe, expect, it } from 'vitest';
 import { AlertSchema } from '../../src/domain';
 import type { AlertInput } from '../../src/domain';
@@ -230,7 +231,7 @@ describe('AlertDetector: configured templates', () => {
   const cron: AlertTemplate = {
     name: 'billing-cron',
     source: 'BillingCron',
-    match: /^CRON (?<status>FAILED|OK) (?<title>\S+) on (?<instance>\S+) \[(?<severity>\w+)\] run=(?<run_id>\d+)/m,
+    match: compileUserPattern(String.raw`^CRON (?<status>FAILED|OK) (?<title>\S+) on (?<instance>\S+) \[(?<severity>\w+)\] run=(?<run_id>\d+)`, 'm'),
   };
   const withTemplates = new AlertDetector({ templates: [cron] });
 
@@ -250,7 +251,7 @@ describe('AlertDetector: configured templates', () => {
   });
 
   it('reads every match of a global template as one alert', () => {
-    const lines: AlertTemplate = { name: 'lines', match: /^(?<severity>ERROR|WARN) (?<service>[\w-]+): (?<title>.+)$/gm };
+    const lines: AlertTemplate = { name: 'lines', match: compileUserPattern(String.raw`^(?<severity>ERROR|WARN) (?<service>[\w-]+): (?<title>.+)$`, 'gm') };
     const alerts = alertsOf(new AlertDetector({ templates: [lines] }).detect(botText('ERROR api: 5xx spike\nWARN worker: queue slow')));
     expect(alerts.map(({ severity, service, title }) => ({ severity, service, title }))).toEqual([
       { severity: 'high', service: 'api', title: '5xx spike' },

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { compileUserPattern } from '../../security/user-pattern';
+import type { UserPattern } from '../../security/user-pattern';
 import type { AlertTemplate } from './alert-detector';
 
 const TemplateFileSchema = z.array(
@@ -29,9 +31,10 @@ export async function loadAlertTemplates(path: string | undefined): Promise<Aler
     throw new Error(`Invalid alert templates in ${path}:\n  ${problems.join('\n  ')}`);
   }
   return parsed.data.map(({ name, pattern, flags, source }, index) => {
-    let match: RegExp;
+    let match: UserPattern;
     try {
-      match = new RegExp(pattern, flags);
+      // RE2: an operator's pattern cannot stall the bot on any alert text; what RE2 cannot run is refused here.
+      match = compileUserPattern(pattern, flags);
     } catch (error) {
       throw new Error(`Invalid alert templates in ${path}:\n  ${index}.pattern: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -1,5 +1,6 @@
 import { capturedFrom, type CapturedFields } from './captured-fields';
 import { LIMITS } from './limits';
+import type { UserPattern } from '../../../security/user-pattern';
 import type { AlertTemplate } from './types';
 
 export interface TemplateMatch {
@@ -17,17 +18,15 @@ export function matchTemplate(templates: readonly AlertTemplate[], text: string)
   return undefined;
 }
 
-function capturesOf(pattern: RegExp, text: string): CapturedFields[] {
-  // Fresh copies, so a shared pattern's lastIndex never leaks between messages.
-  if (!pattern.global) {
-    const match = new RegExp(pattern.source, pattern.flags.replace('y', '')).exec(text);
-    return match ? [capturedFrom(match.groups)] : [];
-  }
+/** The first match, or with the `g` flag every match (bounded), each as its named groups. */
+function capturesOf(pattern: UserPattern, text: string): CapturedFields[] {
+  const names = Object.keys(pattern.re2.namedGroups());
+  const matcher = pattern.re2.matcher(text);
   const captures: CapturedFields[] = [];
-  for (const match of text.matchAll(new RegExp(pattern.source, pattern.flags))) {
-    if (match[0] === '' && !match.groups) continue;
-    captures.push(capturedFrom(match.groups));
-    if (captures.length >= LIMITS.alerts) break;
+  while (captures.length < LIMITS.alerts && matcher.find()) {
+    const groups = Object.fromEntries(names.map((name) => [name, matcher.group(name) ?? undefined]));
+    captures.push(capturedFrom(groups));
+    if (!pattern.flags.includes('g')) break;
   }
   return captures;
 }

@@ -1,3 +1,4 @@
+import type { UserPattern } from '../../../security/user-pattern';
 import type { AlertInput } from '../../../domain';
 
 /**
@@ -25,11 +26,13 @@ export interface LarkMessageForDetection {
  * With the `g` flag every match is one alert. The first template that matches wins over the general
  * parser, which still fills the fields the template leaves out.
  *
- * @example { name: 'billing-cron', source: 'BillingCron', match: /^CRON (?<status>FAILED|OK) (?<title>\S+) on (?<instance>\S+)/m }
+ * The pattern runs on RE2 (linear in the text, whatever an operator wrote: see compileUserPattern).
+ *
+ * @example { name: 'billing-cron', source: 'BillingCron', match: compileUserPattern('^CRON (?<status>FAILED|OK) (?<title>\\S+) on (?<instance>\\S+)', 'm') }
  */
 export interface AlertTemplate {
   name: string;
-  match: RegExp;
+  match: UserPattern;
   source?: string;
 }
 
