@@ -25,7 +25,7 @@ export default definePlugin({
   description:
     'Cancel queries that have been running for at least olderThanSeconds on a configured Postgres target ' +
     '(pg_cancel_backend: the statement fails and rolls back, the session stays connected). Oldest first, at most ' +
-    'limit (≤100), only in the target\'s database unless database is given, optionally only a user, ' +
+    'limit (≤100), only in the target\'s own database (another database on the server is refused), optionally only a user, ' +
     'application_name or list of pids. Never touches superuser, replication or its own sessions. Prefer it to ' +
     'postgres.terminate_backends for runaway queries.',
   summary: (args) => `Cancel ≤${args.limit} ${LONG_RUNNING.describe(args.olderThanSeconds)} on ${args.target}`,
