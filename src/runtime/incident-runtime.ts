@@ -190,10 +190,12 @@ export class IncidentRuntime implements IncidentService {
   async applyAlertChange(incidentId: string, build: () => Promise<IncidentEvent>): Promise<IncidentView> {
     this.assertRunning();
     return this.options.locks.withLock(incidentId, async () => {
-      const live = this.live.get(incidentId) ?? (await this.rehydrate(incidentId, 'alert change', 0));
+      let live = this.live.get(incidentId) ?? (await this.rehydrate(incidentId, 'alert change', 0));
       const parsed = IncidentEventSchema.safeParse(await build());
       if (!parsed.success) throw new InvalidInputError(`Malformed event: ${parsed.error.issues.map(describeIssue).join('; ')}`);
-      if (live.closed || !live.snapshot.can(parsed.data)) {
+      // It may have parked and left memory while the event was built: it is still open, take it up again.
+      if (live.closed) live = this.live.get(incidentId) ?? (await this.rehydrate(incidentId, parsed.data.type, 0));
+      if (!live.snapshot.can(parsed.data)) {
         if (live.snapshot.hasTag('parked')) this.evict(live);
         throw new EventNotAcceptedError(incidentId, parsed.data.type, live.state);
       }
