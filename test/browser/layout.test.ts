@@ -95,6 +95,11 @@ describe('the chat, as a person first meets it', () => {
     await expect(page.locator('.incident-link', { hasText: 'INC-ZZZZZZZZ' }).count()).resolves.toBe(0);
   });
 
+  it('a decision typed in the terminal about a web console incident says where the incident lives', async () => {
+    bot.type(`/escalate ${incidentId} nobody can check it`);
+    await bot.waitFor(new RegExp(`Escalated ${incidentId}\\. It is now \\S+\\. ${incidentId} lives in the web console chat: its cards and what follows appear there, not here\\.`));
+  });
+
   it('shows the size limit before sending, and the server’s reason if one gets through', async () => {
     await page.fill('#composer', 'x'.repeat(8_001));
     await expect(page.locator('#composer-length').textContent()).resolves.toMatch(/8,001 \/ 8,000 characters: 1 too many/);
