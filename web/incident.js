@@ -1,6 +1,7 @@
 // @ts-check
 import { api } from './api.js';
 import { ago, clock, h, replaceChildren, toast } from './dom.js';
+import { actionsBar } from './incident-actions.js';
 import { drawStatechart } from './statechart.js';
 
 /** @typedef {import('./types.js').IncidentDetails} IncidentDetails @typedef {import('./types.js').Statechart} Statechart */
@@ -25,7 +26,8 @@ export class IncidentView {
   async reload() {
     chart ??= /** @type {Promise<Statechart>} */ (api('/statechart'));
     const [details, statechart] = await Promise.all([/** @type {Promise<IncidentDetails>} */ (api(`/incident?id=${encodeURIComponent(this.incidentId)}`)), chart]);
-    replaceChildren(this.root, summary(details), alertsPanel(details), statechartPanel(statechart, details), timeline(details), diagnoses(details), proposals(details), executions(details));
+    const actions = actionsBar(details.incident.id, details.actions, () => void this.reload());
+    replaceChildren(this.root, summary(details), actions, alertsPanel(details), statechartPanel(statechart, details), timeline(details), diagnoses(details), proposals(details), executions(details));
   }
 }
 

@@ -23,7 +23,8 @@
  *     escalation: { reason: string, detail?: string } | null, verification: { passed: boolean, checks: { pluginId: string, passed: boolean, summary: string }[] } | null },
  *   visited: string[], steps: [string, string][], timeline: TimelineEntry[], diagnoses: { attempt: number, at: string, diagnosis: Diagnosis }[],
  *   proposals: { attempt: number, at: string, outcome: ProposalOutcome, decision: PolicyDecision | null }[], executions: Execution[],
- *   alerts: HeldAlert[], tally: { total: number, firing: number } | null }} IncidentDetails
+ *   alerts: HeldAlert[], tally: { total: number, firing: number } | null, actions: IncidentAction[] }} IncidentDetails
+ * @typedef {{ type: string, label: string, style: string, refused: string | null }} IncidentAction
  * @typedef {{ fingerprint: string, status: string, title: string, severity: string, instance: string | null, labels: Record<string, string>,
  *   source: string, count: number, firstSeen: string, lastSeen: string, resolvedAt: string | null }} HeldAlert
  * @typedef {{ id: string, label: string, description: string | null, x: number, y: number, width: number, height: number,

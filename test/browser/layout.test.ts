@@ -27,7 +27,8 @@ const errors: string[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  bot = await BotProcess.start({ DATABASE_URL: db.url, CONSOLE_USER: USER, APPROVER_IDS: USER });
+  // The same person at the terminal and in the browser: both may decide.
+  bot = await BotProcess.start({ DATABASE_URL: db.url, CONSOLE_USER: USER, CONSOLE_OPERATOR: USER, APPROVER_IDS: USER });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (error) => errors.push(error.message));
@@ -95,9 +96,24 @@ describe('the chat, as a person first meets it', () => {
     await expect(page.locator('.incident-link', { hasText: 'INC-ZZZZZZZZ' }).count()).resolves.toBe(0);
   });
 
+  it('the incident page offers what the chart accepts now and the viewer may do, and does it', async () => {
+    await page.goto(url(`#/incidents/${incidentId}`));
+    const actions = page.locator('#incident-actions');
+    await actions.locator('button').first().waitFor();
+    await expect(actions.locator('button').allTextContents()).resolves.toEqual(['Approve diagnosis', 'Reject diagnosis', 'Escalate', 'Dismiss']);
+    await page.fill('#action-text', 'nobody can check it');
+    await actions.getByRole('button', { name: 'Escalate' }).click();
+    await page.locator('.toast', { hasText: `Escalated ${incidentId}.` }).waitFor();
+    await actions.getByRole('button', { name: 'Retry' }).waitFor();
+    await expect(actions.locator('button').allTextContents()).resolves.toEqual(['Retry', 'Mark resolved', 'Dismiss']);
+    await page.locator('#timeline tr', { hasText: 'incident.escalate' }).filter({ hasText: USER }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/incident-actions.png` });
+    await page.goto(url('#/chat'));
+  });
+
   it('a decision typed in the terminal about a web console incident says where the incident lives', async () => {
-    bot.type(`/escalate ${incidentId} nobody can check it`);
-    await bot.waitFor(new RegExp(`Escalated ${incidentId}\\. It is now \\S+\\. ${incidentId} lives in the web console chat: its cards and what follows appear there, not here\\.`));
+    bot.type(`/resolve ${incidentId} fixed by hand`);
+    await bot.waitFor(new RegExp(`Resolved ${incidentId}\\. It is now \\S+\\. ${incidentId} lives in the web console chat: its cards and what follows appear there, not here\\.`));
   });
 
   it('shows the size limit before sending, and the server’s reason if one gets through', async () => {

@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { z } from 'zod';
+import type { DecisionAccess } from '../../policy/access';
 import type { IncidentService } from '../../runtime/incident-service';
 import type { ConsoleQueries } from '../../store/console-queries';
 import { INCIDENT_STATUSES } from '../../store/entities/incident.entity';
@@ -8,6 +9,7 @@ import { toStatelyJson } from '../../viz/stately-json';
 import type { Route } from '../http-server';
 import type { LoopbackTrust } from './console-auth';
 import { badRequest, consoleRoute } from './console-routes';
+import { incidentActionRoute, incidentActions } from './incident-actions';
 import { incidentDetails, listItem } from './incident-details';
 
 export interface IncidentApiDeps {
@@ -16,6 +18,9 @@ export interface IncidentApiDeps {
   service: IncidentService;
   queries: ConsoleQueries;
   machine: AnyStateMachine;
+  /** Who may decide what, and who is at the console: the page offers only what the viewer may do. */
+  decisions: DecisionAccess;
+  user: string;
 }
 
 const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -32,7 +37,7 @@ const ListQuery = z.object({
 export const STATELY_EDITOR_URL = 'https://stately.ai/editor';
 
 /** The incidents half of the console: the list, one incident's record, and the statechart. */
-export function incidentApiRoutes({ access, service, queries, machine }: IncidentApiDeps): Route[] {
+export function incidentApiRoutes({ access, service, queries, machine, decisions, user }: IncidentApiDeps): Route[] {
   const layout = layoutStatechart(machine);
   const stately = toStatelyJson(machine);
   return [
@@ -50,8 +55,9 @@ export function incidentApiRoutes({ access, service, queries, machine }: Inciden
       if (!view) return { status: 404, body: { error: `No incident ${id}.` } };
       // `brief`: only whether it exists and where it stands (the chat asks before linking an id it read in text).
       if (url.searchParams.has('brief')) return { status: 200, body: { id: view.id, state: view.state, status: view.status } };
-      return { status: 200, body: await incidentDetails(view, queries) };
+      return { status: 200, body: { ...(await incidentDetails(view, queries)), actions: incidentActions(view, decisions, user) } };
     }),
+    incidentActionRoute({ access, service, decisions, user }),
     consoleRoute(access, 'GET', '/statechart', () => Promise.resolve({ status: 200, body: { layout, editorUrl: STATELY_EDITOR_URL, stately } })),
   ];
 }

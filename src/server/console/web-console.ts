@@ -95,7 +95,7 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
     ...(await staticFileRoutes()),
     ...chatApiRoutes({ access, chat, inbound, user: deps.user, live: deps.live ?? { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
     ...(deps.silences ? silenceApiRoutes({ token: access, silences: deps.silences, access: deps.access, user: deps.user }) : []),
-    ...incidentApiRoutes({ access, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine }),
+    ...incidentApiRoutes({ access, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine, decisions: deps.access, user: deps.user }),
   ];
   const replayer = new DeliveryReplayer({ channel: WEB_CHANNEL, inbound: deps.inboundStore, target: inbound, logger });
   let stops: (() => void)[] = [];
