@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { ago, clock, h, replaceChildren, toast } from './dom.js';
 import { actionsBar } from './incident-actions.js';
-import { drawStatechart } from './statechart.js';
+import { drawStatechart, statechartLegend } from './statechart.js';
 
 /** @typedef {import('./types.js').IncidentDetails} IncidentDetails @typedef {import('./types.js').Statechart} Statechart */
 
@@ -69,7 +69,24 @@ function statechartPanel(statechart, details) {
   });
   const figure = h('div', { class: 'chart-scroll' });
   figure.appendChild(drawStatechart(statechart.layout, { current: details.incident.state, visited: details.visited, steps: details.steps }));
-  return panel('Statechart', h('p', { class: 'hint' }, 'Current state highlighted; states it passed through are outlined. ', open, ' · ', download), figure);
+  // The chart is larger than the panel: open it scrolled to the current state.
+  const current = statechart.layout.states.find((state) => state.id === details.incident.state);
+  if (current) {
+    requestAnimationFrame(() => {
+      figure.scrollLeft = Math.max(0, current.x + current.width / 2 - figure.clientWidth / 2);
+      figure.scrollTop = Math.max(0, current.y + current.height / 2 - figure.clientHeight / 2);
+    });
+  }
+  const path = details.steps.length
+    ? h('ol', { class: 'path-taken', id: 'path-taken' }, ...details.steps.map(([from, to]) => h('li', {}, h('code', {}, from), ' → ', h('code', {}, to))))
+    : h('p', { class: 'hint' }, 'No transition yet.');
+  return panel(
+    'Statechart',
+    h('p', { class: 'hint' }, 'Laid out by ELK, as in the Stately editor. Hover a state or an edge for its details. ', open, ' · ', download),
+    statechartLegend(),
+    figure,
+    h('details', { class: 'path-details' }, h('summary', {}, `Path taken (${details.steps.length} transitions)`), path),
+  );
 }
 
 /** @param {IncidentDetails} details */

@@ -22,7 +22,7 @@ function svg(tag, attributes, text) {
  * @param {{ current: string, visited: string[], steps: [string, string][] }} incident
  */
 export function drawStatechart(layout, incident) {
-  const root = svg('svg', { viewBox: `0 0 ${layout.width} ${layout.height}`, width: layout.width, height: layout.height, class: 'statechart', role: 'img' });
+  const root = svg('svg', { viewBox: `0 0 ${layout.width} ${layout.height}`, width: layout.width, height: layout.height, class: 'statechart', role: 'img', 'data-width': layout.width });
   root.appendChild(svg('title', {}, `${layout.machineId} statechart; current state ${incident.current}`));
   const defs = root.appendChild(svg('defs', {}));
   const marker = defs.appendChild(svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }));
@@ -35,8 +35,8 @@ export function drawStatechart(layout, incident) {
     const group = root.appendChild(svg('g', { class: classes.filter(Boolean).join(' '), 'data-state': state.id }));
     group.appendChild(svg('title', {}, state.description ? `${state.id}: ${state.description}` : state.id));
     group.appendChild(svg('rect', { x: state.x, y: state.y, width: state.width, height: state.height, rx: state.compound ? 10 : 8 }));
-    const textY = state.compound ? state.y + 15 : state.y + state.height / 2 + 4;
-    const textX = state.compound ? state.x + 10 : state.x + state.width / 2;
+    const textY = state.compound ? state.y + 18 : state.y + state.height / 2 + 4;
+    const textX = state.compound ? state.x + 12 : state.x + state.width / 2;
     group.appendChild(svg('text', { x: textX, y: textY, 'text-anchor': state.compound ? 'start' : 'middle' }, state.label));
   }
   for (const edge of layout.edges) {
@@ -44,10 +44,33 @@ export function drawStatechart(layout, incident) {
     const group = root.appendChild(svg('g', { class: `edge ${edge.kind}${taken ? ' taken' : ''}` }));
     group.appendChild(svg('title', {}, `${edge.from} → ${edge.to}: ${edge.labels.join('; ')}`));
     group.appendChild(svg('path', { d: edge.path, 'marker-end': 'url(#arrow)' }));
-    if (edge.kind === 'person' || (edge.kind === 'step' && !edge.detour)) {
-      const label = edge.labels[0] ?? '';
-      group.appendChild(svg('text', { x: edge.labelX, y: edge.labelY, class: 'edge-label' }, edge.labels.length > 1 ? `${label} +${edge.labels.length - 1}` : label));
-    }
+  }
+  // Labels last, over every edge: ELK placed each in a box of its own, so none crosses another.
+  for (const edge of layout.edges) {
+    if (!edge.label || edge.lines.length === 0) continue;
+    const box = edge.label;
+    const group = root.appendChild(svg('g', { class: `edge-label-box ${edge.kind}` }));
+    group.appendChild(svg('title', {}, `${edge.from} → ${edge.to}: ${edge.labels.join('; ')}`));
+    group.appendChild(svg('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 3 }));
+    const text = group.appendChild(svg('text', { x: box.x + 4, y: box.y + 13, class: 'edge-label' }));
+    edge.lines.forEach((line, index) => text.appendChild(svg('tspan', { x: box.x + 4, dy: index === 0 ? 0 : 14 }, line)));
   }
   return root;
+}
+
+/** What the colours mean. */
+export function statechartLegend() {
+  const item = (/** @type {string} */ kind, /** @type {string} */ text) => {
+    const swatch = document.createElement('span');
+    swatch.className = `swatch ${kind}`;
+    const entry = document.createElement('span');
+    entry.className = 'legend-item';
+    entry.append(swatch, text);
+    return entry;
+  };
+  const legend = document.createElement('div');
+  legend.className = 'statechart-legend';
+  legend.id = 'statechart-legend';
+  legend.append(item('current', 'current state'), item('visited', 'visited'), item('parked', 'waits for a person'), item('taken', 'transition taken'), item('person', "a person's decision"));
+  return legend;
 }

@@ -29,7 +29,8 @@
  *   source: string, count: number, firstSeen: string, lastSeen: string, resolvedAt: string | null }} HeldAlert
  * @typedef {{ id: string, label: string, description: string | null, x: number, y: number, width: number, height: number,
  *   compound: boolean, final: boolean, parked: boolean }} LayoutState
- * @typedef {{ from: string, to: string, labels: string[], kind: string, path: string, labelX: number, labelY: number, detour: boolean }} LayoutEdge
+ * @typedef {{ x: number, y: number, width: number, height: number }} Box
+ * @typedef {{ from: string, to: string, labels: string[], kind: string, path: string, lines: string[], label: Box | null }} LayoutEdge
  * @typedef {{ layout: { machineId: string, width: number, height: number, states: LayoutState[], edges: LayoutEdge[] }, editorUrl: string, stately: unknown }} Statechart
  */
 export {};

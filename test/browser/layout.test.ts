@@ -13,6 +13,12 @@ import type { TestDatabase } from '../support/database';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = 'test-results/screenshots';
 const USER = 'ops-alice';
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 const SIZES = [
   { name: 'phone', width: 390, height: 844 },
   { name: 'desktop', width: 1280, height: 900 },
@@ -111,12 +117,45 @@ describe('the chat, as a person first meets it', () => {
     await page.goto(url('#/chat'));
   });
 
+  it('draws the statechart with ELK: no two edge labels intersect, every label fits its box, with a legend and the path taken', async () => {
+    await page.goto(url(`#/incidents/${incidentId}`));
+    await page.locator('svg.statechart g.state.current').first().waitFor();
+    const geometry = await page.evaluate<{ labels: Box[]; misfits: string[] }>(`(() => {
+      const box = (b) => ({ x: b.x, y: b.y, width: b.width, height: b.height });
+      const inside = (a, b) => a.x >= b.x - 0.5 && a.y >= b.y - 0.5 && a.x + a.width <= b.x + b.width + 0.5 && a.y + a.height <= b.y + b.height + 0.5;
+      const misfits = [];
+      const labels = [...document.querySelectorAll('svg.statechart .edge-label-box')].map((group) => {
+        const rect = box(group.querySelector('rect').getBBox());
+        if (!inside(box(group.querySelector('text').getBBox()), rect)) misfits.push(group.textContent);
+        return rect;
+      });
+      for (const state of document.querySelectorAll('svg.statechart g.state.leaf')) {
+        if (!inside(box(state.querySelector('text').getBBox()), box(state.querySelector('rect').getBBox()))) misfits.push(state.getAttribute('data-state'));
+      }
+      return { labels, misfits };
+    })()`);
+    expect(geometry.labels.length).toBeGreaterThan(10);
+    const crossing: string[] = [];
+    geometry.labels.forEach((a, i) =>
+      geometry.labels.slice(i + 1).forEach((b, j) => {
+        if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) crossing.push(`${i}×${i + 1 + j}`);
+      }),
+    );
+    expect(crossing).toEqual([]);
+    expect(geometry.misfits).toEqual([]);
+    await expect(page.locator('svg.statechart').textContent()).resolves.not.toMatch(/ \+\d/);
+    await expect(page.locator('#statechart-legend').textContent()).resolves.toMatch(/current state.*visited.*waits for a person/);
+    await expect(page.locator('#path-taken li').count()).resolves.toBeGreaterThan(2);
+    await page.locator('.panel', { hasText: 'Statechart' }).screenshot({ path: `${SCREENSHOTS}/statechart.png` });
+  });
+
   it('a decision typed in the terminal about a web console incident says where the incident lives', async () => {
     bot.type(`/resolve ${incidentId} fixed by hand`);
     await bot.waitFor(new RegExp(`Resolved ${incidentId}\\. It is now \\S+\\. ${incidentId} lives in the web console chat: its cards and what follows appear there, not here\\.`));
   });
 
   it('shows the size limit before sending, and the server’s reason if one gets through', async () => {
+    await page.goto(url('#/chat'));
     await page.fill('#composer', 'x'.repeat(8_001));
     await expect(page.locator('#composer-length').textContent()).resolves.toMatch(/8,001 \/ 8,000 characters: 1 too many/);
     await expect(page.locator('#send').isDisabled()).resolves.toBe(true);

@@ -4,13 +4,14 @@ import type { DecisionAccess } from '../../policy/access';
 import type { IncidentService } from '../../runtime/incident-service';
 import type { ConsoleQueries } from '../../store/console-queries';
 import { INCIDENT_STATUSES } from '../../store/entities/incident.entity';
-import { layoutStatechart } from '../../viz/statechart-layout';
 import { toStatelyJson } from '../../viz/stately-json';
 import type { Route } from '../http-server';
 import type { LoopbackTrust } from './console-auth';
 import { badRequest, consoleRoute } from './console-routes';
 import { incidentActionRoute, incidentActions } from './incident-actions';
 import { incidentDetails, listItem } from './incident-details';
+import { elkStatechart } from './statechart-elk';
+import type { ElkStatechart } from './statechart-elk';
 
 export interface IncidentApiDeps {
   /** CONSOLE_TOKEN, and whether this machine may skip it (CONSOLE_TRUST_LOOPBACK). */
@@ -38,7 +39,8 @@ export const STATELY_EDITOR_URL = 'https://stately.ai/editor';
 
 /** The incidents half of the console: the list, one incident's record, and the statechart. */
 export function incidentApiRoutes({ access, service, queries, machine, decisions, user }: IncidentApiDeps): Route[] {
-  const layout = layoutStatechart(machine);
+  // Laid out once, on first request: ELK takes a second or two.
+  let layout: Promise<ElkStatechart> | undefined;
   const stately = toStatelyJson(machine);
   return [
     consoleRoute(access, 'GET', '/incidents', async ({ url }) => {
@@ -58,6 +60,6 @@ export function incidentApiRoutes({ access, service, queries, machine, decisions
       return { status: 200, body: { ...(await incidentDetails(view, queries)), actions: incidentActions(view, decisions, user) } };
     }),
     incidentActionRoute({ access, service, decisions, user }),
-    consoleRoute(access, 'GET', '/statechart', () => Promise.resolve({ status: 200, body: { layout, editorUrl: STATELY_EDITOR_URL, stately } })),
+    consoleRoute(access, 'GET', '/statechart', async () => ({ status: 200, body: { layout: await (layout ??= elkStatechart(machine)), editorUrl: STATELY_EDITOR_URL, stately } })),
   ];
 }
