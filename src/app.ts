@@ -243,7 +243,6 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   webConsole.start();
   if (consoleChat) {
     consoleChat.banner();
-    io.output.write(`Web console: ${consoleUrl}\n`);
     consoleChat
       .start(createInboundHandler({ service: intake, plugins: listPlugins, access: policy.access, silences }))
       .catch((error: unknown) => logger.error({ err: error }, 'console chat stopped'));
