@@ -119,9 +119,11 @@ export class IncidentAlertStore {
   async openIncidentFor(fingerprints: string[], group: AlertGroup | undefined, windowMs: number): Promise<string | null> {
     const [held] = await pooledQuery<{ id: string }>(
       this.orm,
+      // From the fingerprint indexes to the few incidents that hold them: never a scan of every open incident.
       `select i.id from incidents i
-        where i.status <> 'done'
-          and (i.fingerprint = any($1) or exists (select 1 from incident_alerts ia where ia.incident_id = i.id and ia.fingerprint = any($1)))
+        where i.id in (select incident_id from incident_alerts where fingerprint = any($1)
+                       union select id from incidents where fingerprint = any($1))
+          and i.status <> 'done'
         order by i.created_at, i.id limit 1`,
       [fingerprints],
     );
