@@ -1,3 +1,4 @@
+import type { LoadedAtStart } from './chat/console/startup-line';
 import { DiagnosisSlots } from './alerts/diagnosis-slots';
 import { GroupingIntake } from './alerts/grouping-intake';
 import { StormStore } from './alerts/storm-store';
@@ -67,6 +68,8 @@ export interface App {
   httpPort: number;
   /** This app's metrics (its own registry), as `/metrics` serves them. */
   metrics: Metrics;
+  /** What start-up loaded, for the line a person reads (see startupLine). */
+  loaded: LoadedAtStart;
   /**
    * Drains, then stops: readiness fails and intake stops first, running steps get SHUTDOWN_GRACE to
    * finish (what is still running then is aborted and re-run from the journal after a restart), then
@@ -252,6 +255,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
     runtime,
     httpPort: server.port,
     metrics,
+    loaded: { targets, plugins: plugins.list().length, brokenPlugins: broken.length, runbooks: diagnosis.runbookCount },
     async stop() {
       // Readiness fails and POSTs (alerts, Lark webhooks, console) get 503 from here on.
       server.drain();

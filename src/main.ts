@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   exitOnSignals(async () => (await started).stop(), logger, config.SHUTDOWN_TIMEOUT);
   const app = await started;
   const consoleUrl = `${config.TLS_CERT && config.TLS_KEY ? 'https' : 'http'}://localhost:${app.httpPort}/`;
-  process.stdout.write(`${await startupLine(config, consoleUrl)}\n`);
+  process.stdout.write(`${startupLine(config, consoleUrl, app.loaded)}\n`);
 }
 
 main().catch((error: unknown) => {

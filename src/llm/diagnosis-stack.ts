@@ -22,6 +22,8 @@ export interface DiagnosisStack {
   memory: Memory;
   /** `anthropic`, `openai` or `offline`. */
   provider: string;
+  /** Runbooks loaded at start-up. */
+  runbookCount: number;
   /** Starts remembering incidents as they end. */
   attach(subscribe: (listener: IncidentListener) => () => void): void;
   /** Lets the last memories be written; before the ORM closes. */
@@ -71,6 +73,7 @@ export async function createDiagnosisStack(config: Config, deps: DiagnosisStackD
     diagnostician,
     memory,
     provider: llm?.provider ?? 'offline',
+    runbookCount: runbooks.length,
     attach(subscribe) {
       detach = memory.attach(subscribe);
     },

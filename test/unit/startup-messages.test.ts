@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { startupLine } from '../../src/chat/console/startup-line';
 import { terminalLogDestination, terminalLogLine } from '../../src/chat/console/terminal-log-lines';
 import { loadConfig } from '../../src/config';
+import { loadTargets } from '../../src/plugins/load-targets';
 import { createLogger } from '../../src/logger';
 
 describe('start-up messages on a terminal', () => {
@@ -13,14 +14,16 @@ describe('start-up messages on a terminal', () => {
     const dir = await mkdtemp(join(tmpdir(), 'startup-line-'));
     const targetsFile = join(dir, 'targets.json');
     await writeFile(targetsFile, JSON.stringify({ http: { checkout: { baseUrl: 'http://127.0.0.1:1' } }, redis: { cache: { url: 'redis://127.0.0.1:1' } } }));
-    const line = await startupLine(loadConfig({ TARGETS_FILE: targetsFile, RUNBOOKS_DIR: 'runbooks' }), 'http://localhost:3000/');
+    const config = loadConfig({ TARGETS_FILE: targetsFile, RUNBOOKS_DIR: 'runbooks' });
+    const loaded = { targets: await loadTargets(config.TARGETS_FILE, config.env), plugins: 22, brokenPlugins: 0, runbooks: 9 };
+    const line = startupLine(config, 'http://localhost:3000/', loaded);
     expect(line.split('\n')).toHaveLength(1);
     expect(line).toMatch(new RegExp(`^ai-fixer ready: 2 targets \\(http checkout, redis cache\\) from ${targetsFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, \\d+ plugins, \\d+ runbooks, built-in policy\\. Web console: http://localhost:3000/$`));
   });
 
   it('says when there are no targets, and what to set', async () => {
-    const line = await startupLine(loadConfig({ RUNBOOKS_DIR: 'runbooks' }), 'http://localhost:1/');
-    expect(line).toContain('no targets (set TARGETS_FILE so alerts can be checked)');
+    const line = startupLine(loadConfig({ RUNBOOKS_DIR: 'runbooks' }), 'http://localhost:1/', { targets: await loadTargets(undefined, {}), plugins: 1, brokenPlugins: 1, runbooks: 0 });
+    expect(line).toContain('no targets (set TARGETS_FILE so alerts can be checked), 1 plugin (1 broken), 0 runbooks');
   });
 
   it('turns a JSON log line into one short line, secrets still scrubbed', () => {
