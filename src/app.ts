@@ -111,6 +111,8 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   const policy = await createPolicyRuntime(config, { plugins, targets, logger });
 
   const alertStore = new IncidentAlertStore(orm);
+  // Work on one alert group or storm at a time, across instances with Redis: waits up to LEASE_WAIT for the holder.
+  const groupLocks = leases ? new ObservedLocks(new LeasedLock(leases, config.LEASE_WAIT), metrics) : locks;
   // Live incidents only: a slot held by an incident that left memory (lease lost, stopped) is given back.
   let isLive: (incidentId: string) => boolean = () => true;
   const diagnosisSlots = new DiagnosisSlots(config.MAX_CONCURRENT_DIAGNOSES, (id) => isLive(id));
@@ -118,7 +120,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   const stormWatch = new StormWatch({
     store: new StormStore(orm),
     chat,
-    locks: leases ? new ObservedLocks(new LeasedLock(leases, config.LEASE_WAIT), metrics) : locks,
+    locks: groupLocks,
     logger,
     threshold: config.STORM_THRESHOLD,
     windowMs: config.STORM_WINDOW,
@@ -163,7 +165,6 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   // Intake opens incidents with the alert's secrets redacted; a repeat for an incident busy on another instance waits in the database.
   const deferredAlerts = new DeferredAlertStore(orm);
   // One incident per problem: alerts of a group join its open incident (one group at a time, across instances with Redis).
-  const groupLocks = leases ? new ObservedLocks(new LeasedLock(leases, config.LEASE_WAIT), metrics) : locks;
   const grouping = new GroupingIntake(runtime, {
     alerts: alertStore,
     rules: { groupBy: config.GROUP_BY, windowMs: config.GROUP_WINDOW },
