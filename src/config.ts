@@ -131,7 +131,7 @@ export const ConfigSchema = z.object({
   RUNBOOKS_DIR: z.string().trim().min(1).default('./runbooks'),
   MEMORY_RECALL_K: z.coerce.number().int().min(1).max(50).default(5),
   // --- end vector memory
-  // --- LLM and embeddings (src/llm/create-llm.ts). Unset LLM_PROVIDER picks anthropic, then openai, by the keys present.
+  // --- LLM and embeddings (src/diagnosis/create-llm.ts). Unset LLM_PROVIDER picks anthropic, then openai, by the keys present.
   LLM_PROVIDER: z.enum(['anthropic', 'openai', 'offline']).optional(),
   /** Default per provider (see defaultLlmModel); required for OpenAI-compatible servers other than api.openai.com. */
   LLM_MODEL: optionalText,
@@ -153,7 +153,7 @@ export const ConfigSchema = z.object({
   /** Default OPENAI_BASE_URL / OPENAI_API_KEY. */
   EMBEDDINGS_BASE_URL: optionalText.pipe(z.url().optional()),
   EMBEDDINGS_API_KEY: optionalText,
-  // --- The agent loop (src/llm/llm-diagnostician.ts): bounds per diagnosis or proposal, and prices for cost.
+  // --- The agent loop (src/diagnosis/llm-diagnostician.ts): bounds per diagnosis or proposal, and prices for cost.
   LLM_MAX_TURNS: z.coerce.number().int().min(2).max(50).default(8),
   LLM_MAX_TOKENS_PER_STEP: z.coerce.number().int().min(1_000).default(200_000),
   LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(256).max(64_000).default(4_096),

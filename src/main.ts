@@ -1,10 +1,10 @@
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { startupLine } from './chat/console/startup-line';
+import { startupLine } from './chat/terminal/startup-line';
 import { createLogger } from './logger';
 import { createScrubber } from './security';
 import { exitOnSignals } from './shutdown';
-import { terminalLogDestination } from './chat/console/terminal-log-lines';
+import { terminalLogDestination } from './chat/terminal/terminal-log-lines';
 
 /** `npm start`: the bot on its embedded defaults unless the environment says otherwise. */
 async function main(): Promise<void> {

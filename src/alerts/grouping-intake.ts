@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AlertSchema, SEVERITIES } from '../domain';
 import type { Alert, AlertTally, IncidentEvent } from '../domain';
 import type { LockPort } from '../locks/lock-port';
-import { EventNotAcceptedError, InvalidInputError } from '../runtime/incident-service';
+import { EventNotAcceptedError, InvalidInputError } from '../domain/errors';
 import type { AlertChangeTarget, CreateIncidentRequest, ReportedIncident } from '../runtime/incident-service';
 import type { AlertChange, IncidentAlertStore } from '../store/incident-alert-store';
 import { DelegatingIntake } from '../intake/delegating-intake';

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { StormMember } from '../chat/cards/storm-card';
+import type { StormMember } from '../chat/core/cards/storm-card';
 import { pooledQuery } from '../store/pooled-sql';
 
 /** A storm as stored (table `storms`). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ChatPort } from '../chat/chat-port';
-import { stormCard } from '../chat/cards/storm-card';
+import type { ChatPort } from '../chat/core/chat-port';
+import { stormCard } from '../chat/core/cards/storm-card';
 import type { LockPort } from '../locks/lock-port';
 import type { IncidentChange } from '../runtime/incident-service';
 import { StormCardUpdates } from './storm-card-updates';

@@ -7,3 +7,7 @@ export * from './proposal';
 export * from './severity';
 export * from './triage';
 export * from './incident';
+export * from './errors';
+export * from './incident-status';
+export * from './expectation';
+export * from './alert-fingerprint';

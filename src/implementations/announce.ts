@@ -1,6 +1,6 @@
-import type { Card } from '../chat/card';
-import { diagnosisCard, outcomeCard, proposalCard } from '../chat/cards';
-import { decidedCard } from '../chat/decided-card';
+import type { Card } from '../chat/core/card';
+import { diagnosisCard, outcomeCard, proposalCard } from '../chat/core/cards';
+import { decidedCard } from '../chat/core/decided-card';
 import type { AnnouncementInput, SentMessage } from '../domain';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';

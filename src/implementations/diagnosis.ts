@@ -1,4 +1,4 @@
-import { diagnosisCard } from '../chat/cards';
+import { diagnosisCard } from '../chat/core/cards';
 import { DiagnosisSchema, ProposalOutcomeSchema } from '../domain';
 import { summariseGroup } from '../alerts/alert-group-summary';
 import type { Alert, Diagnosis, FixStep, ProposalOutcome, SentMessage } from '../domain';

@@ -1,4 +1,4 @@
-import { proposalCard } from '../chat/cards';
+import { proposalCard } from '../chat/core/cards';
 import type { FixProposal, PolicyDecision, SentMessage } from '../domain';
 import { SYSTEM_ACTOR } from '../domain';
 import { ExecutionPolicy } from '../policy/execution-policy';

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ExecutionOutcome, Expectation, FixStep, StepOutcome, VerificationCheck, VerificationOutcome } from '../domain';
+import type { ExecutionOutcome, FixStep, StepOutcome, VerificationCheck, VerificationOutcome } from '../domain';
+import { unmetExpectation } from '../domain';
 import type { AnyPlugin, PluginContext } from '../plugins/plugin';
 import { runPlugin } from '../plugins/run-plugin';
 import { dryRunOutcome } from '../policy/dry-run';
@@ -128,14 +129,4 @@ async function runCheck(deps: ImplementationDeps, check: VerificationCheck, ctx:
   deps.onPluginResult?.(plugin, result);
   const unmet = result.status === 'success' ? (check.expect ?? []).map((e) => unmetExpectation(result.data, e)).filter(Boolean) : [];
   return { pluginId: check.pluginId, passed: result.status === 'success' && unmet.length === 0, summary: [result.summary, ...unmet].join('; ') };
-}
-
-/** Why the data does not meet the expectation, or undefined when it does. */
-export function unmetExpectation(data: Record<string, unknown> | undefined, expectation: Expectation): string | undefined {
-  const value = expectation.path.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), data);
-  const n = Array.isArray(value) ? value.length : typeof value === 'number' ? value : undefined;
-  if (n === undefined) return `expected ${expectation.path} to be a number or list, found none`;
-  if (expectation.atMost !== undefined && n > expectation.atMost) return `expected ${expectation.path} ≤ ${expectation.atMost}, found ${n}`;
-  if (expectation.atLeast !== undefined && n < expectation.atLeast) return `expected ${expectation.path} ≥ ${expectation.atLeast}, found ${n}`;
-  return undefined;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AlertSchema } from '../domain';
 import type { AlertInput, Severity } from '../domain';
-import { alertFingerprint } from './text-alert';
+import { alertFingerprint } from '../domain';
 
 /**
  * What POST /api/alerts accepts: an Alertmanager webhook payload (one alert each), or one generic

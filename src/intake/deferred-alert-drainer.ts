@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { IncidentBusyError } from '../locks/lease-port';
+import { IncidentBusyError } from '../domain/errors';
 import { LockBusyError } from '../locks/leased-lock';
 import type { LockPort } from '../locks/lock-port';
-import { InvalidInputError } from '../runtime/incident-service';
+import { InvalidInputError } from '../domain/errors';
 import type { IncidentService } from '../runtime/incident-service';
 import type { DeferredAlertStore } from '../store/deferred-alert-store';
 

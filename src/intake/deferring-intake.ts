@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { IncidentBusyError } from '../locks/lease-port';
+import { IncidentBusyError } from '../domain/errors';
 import type { CreateIncidentRequest, IncidentService, ReportedIncident } from '../runtime/incident-service';
 import type { DeferredAlertStore } from '../store/deferred-alert-store';
 import { DelegatingIntake } from './delegating-intake';

@@ -14,11 +14,3 @@ export interface LeasePort {
   /** Waits up to `waitMs` for the holder to let go; undefined when it did not. */
   acquire(key: string, waitMs: number): Promise<Lease | undefined>;
 }
-
-/** Another instance holds the incident (its steps are running there): try again in a moment. */
-export class IncidentBusyError extends Error {
-  override name = 'IncidentBusyError';
-  constructor(readonly incidentId: string) {
-    super(`Incident ${incidentId} is being worked on by another instance; try again in a moment.`);
-  }
-}

@@ -1,5 +1,5 @@
-import { constantTimeEqual } from '../server/http-server';
-import type { Route, RouteRequest, RouteResponse } from '../server/http-server';
+import { constantTimeEqual } from '../security/constant-time';
+import type { Route, RouteRequest, RouteResponse } from '../http/route';
 import { bearerOf, hasLoopbackHost, isDirectLoopback } from '../server/console/console-auth';
 import type { LoopbackTrust } from '../server/console/console-auth';
 import type { Metrics } from './metrics';

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import httpProbe from '../../plugins/diagnostic/http-probe';
-import httpCall from '../../plugins/remediation/http-call';
 import { RiskSchema } from '../domain';
 import { BLAST_RADII } from './plugin';
 import type { AnyPlugin, PluginCategory } from './plugin';
@@ -90,12 +88,4 @@ export class PluginRegistry {
   byCategory(category: PluginCategory): AnyPlugin[] {
     return this.list().filter((plugin) => plugin.category === category);
   }
-}
-
-/** The built-ins without discovery, synchronously: for tests and harnesses. The app uses createRegistry. */
-export function createBuiltinRegistry(): PluginRegistry {
-  const registry = new PluginRegistry();
-  registry.register(httpProbe);
-  registry.register(httpCall);
-  return registry;
 }

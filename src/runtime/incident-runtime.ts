@@ -6,7 +6,7 @@ import type { IncidentMachine } from '../../machines/incident.machine';
 import { AlertSchema } from '../domain';
 import type { Alert, IncidentEvent, IncidentInput, RecoveryRules, Timeouts } from '../domain';
 import type { LockPort } from '../locks/lock-port';
-import { IncidentBusyError } from '../locks/lease-port';
+import { IncidentBusyError } from '../domain/errors';
 import type { Lease, LeasePort } from '../locks/lease-port';
 import { LocalLeases } from '../locks/local-leases';
 import type { IncidentRecord } from '../store/entities';
@@ -14,12 +14,7 @@ import type { IncidentStore, IncidentWrite } from '../store/incident-store';
 import type { DurabilityGate } from './durability-gate';
 import { newIncidentId } from './incident-id';
 import { IncidentEventSchema } from './incident-events';
-import {
-  EventNotAcceptedError,
-  InvalidInputError,
-  StaleWriteError,
-  UnknownIncidentError,
-} from './incident-service';
+import { EventNotAcceptedError, InvalidInputError, StaleWriteError, UnknownIncidentError } from '../domain/errors';
 import type { CreateIncidentRequest, IncidentChange, IncidentListener, IncidentService, IncidentView, OpenedOrRepeated } from './incident-service';
 import { actorOf, payloadOf, stateName, statusOf, wakeAtOf } from './snapshot-info';
 import { toView, viewOfWritten } from './incident-view';

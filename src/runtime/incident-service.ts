@@ -1,6 +1,6 @@
 import type { Actor, AlertInput, AlertTally, IncidentContext, IncidentEvent } from '../domain';
 import type { SilenceMatch } from '../silences/silence-match';
-import type { IncidentStatus } from '../store/entities';
+import type { IncidentStatus } from '../domain/incident-status';
 
 /** What callers (chat adapters, HTTP intake, commands) see of an incident. */
 export interface IncidentView {
@@ -76,32 +76,4 @@ export interface IncidentService {
 /** What grouping needs of the runtime: an alert event built while the incident is held (see IncidentRuntime). */
 export interface AlertChangeTarget extends IncidentService {
   applyAlertChange(incidentId: string, build: () => Promise<IncidentEvent>): Promise<IncidentView>;
-}
-
-/** Bad input from outside: answered with this message, nothing changed. */
-export class InvalidInputError extends Error {
-  override name = 'InvalidInputError';
-}
-export class UnknownIncidentError extends Error {
-  override name = 'UnknownIncidentError';
-  constructor(readonly incidentId: string) {
-    super(`No incident ${incidentId}.`);
-  }
-}
-export class EventNotAcceptedError extends Error {
-  override name = 'EventNotAcceptedError';
-  constructor(
-    readonly incidentId: string,
-    readonly eventType: string,
-    readonly state: string,
-  ) {
-    super(`Incident ${incidentId} is ${state}; it does not accept ${eventType} now.`);
-  }
-}
-/** Another writer moved the incident on first; the caller's view is stale. */
-export class StaleWriteError extends Error {
-  override name = 'StaleWriteError';
-  constructor(readonly incidentId: string, readonly expectedVersion: number) {
-    super(`Incident ${incidentId} is no longer at version ${expectedVersion}.`);
-  }
 }

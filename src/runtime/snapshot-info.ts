@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate';
 import type { IncidentContext, TimerName } from '../domain';
-import type { IncidentStatus } from '../store/entities';
+import type { IncidentStatus } from '../domain/incident-status';
 
 /** `{ open: 'diagnosing' }` → `open.diagnosing`. */
 export function stateName(value: StateValue): string {

@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { Route, RouteResponse } from '../http/route';
 import { errorForLog, readBody } from './request-body';
 
 export interface HealthChecks {
@@ -11,40 +11,6 @@ export interface HealthChecks {
   database(): Promise<void>;
   /** Further dependencies by name (redis, chat): each resolves when usable and rejects saying why not. */
   others?: Record<string, () => Promise<void>>;
-}
-
-export interface RouteRequest {
-  /** The body exactly as received: signatures are computed over these bytes, never over re-serialised JSON. */
-  rawBody: Buffer;
-  headers: IncomingHttpHeaders;
-  url: URL;
-  /** The peer's address (the proxy's, behind one): the web console trusts only loopback without a token. */
-  remoteAddress?: string;
-}
-
-export interface RouteResponse {
-  status: number;
-  headers?: Record<string, string>;
-  /** Sent as JSON, unless `raw` or `stream` is given. */
-  body?: unknown;
-  /** Sent as is (a static file); say its content-type in `headers`. */
-  raw?: Buffer | string;
-  /**
-   * Keeps the response open and writes it itself (server-sent events). `closed` aborts when the
-   * client goes away or the server closes; the server ends the response then.
-   */
-  stream?: (res: ServerResponse, closed: AbortSignal) => void;
-}
-
-export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  /**
-   * Checked before the body is read: a refusal (null: go on) is answered without reading it, so an
-   * unauthenticated caller cannot make the server buffer a megabyte or hold a socket with a slow upload.
-   */
-  authorize?(request: Omit<RouteRequest, 'rawBody'>): RouteResponse | null;
-  handle(request: RouteRequest): Promise<RouteResponse>;
 }
 
 export interface HttpServerOptions {
@@ -77,11 +43,6 @@ const REQUEST_TIMEOUT_MS = 30_000;
 /** A readiness check that hangs (a Redis reconnect loop) counts as failed rather than stalling the probe. */
 const CHECK_TIMEOUT_MS = 3_000;
 
-/** Compares secrets without leaking where they differ; hashing first makes unequal lengths safe too. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
 
 /**
  * `/healthz` says the process is alive; `/readyz` that it can do its work (database reachable, and the

@@ -2,7 +2,7 @@ import type { HeldAlert } from '../alerts/alert-group-summary';
 import { IncidentAlertStore } from './incident-alert-store';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AgentActivityRecord, DiagnosisRecord, ExecutionRecord, IncidentEventRecord, IncidentRecord, ProposalRecord } from './entities';
-import type { IncidentStatus } from './entities';
+import type { IncidentStatus } from '../domain/incident-status';
 import { DecryptionError, EncryptionKeyUnavailableError, PLAINTEXT } from '../security/encryption';
 import type { DataCipher } from '../security/encryption';
 import { openExecution } from './execution-store';

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { StaleWriteError } from '../runtime/incident-service';
+import { StaleWriteError } from '../domain/errors';
 import { IncidentEventRecord, IncidentRecord } from './entities';
-import type { IncidentStatus } from './entities';
+import type { IncidentStatus } from '../domain/incident-status';
 import { pooledQuery } from './pooled-sql';
 import { WriteBatcher } from './write-batcher';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config';
-import { createEmbedder, createLlm } from '../../src/llm/create-llm';
-import { OpenAiEmbedder } from '../../src/llm/providers/openai-embedder';
-import { ResilientLlm } from '../../src/llm/resilient-llm';
+import { createEmbedder, createLlm } from '../../src/diagnosis/create-llm';
+import { OpenAiEmbedder } from '../../src/diagnosis/providers/openai-embedder';
+import { ResilientLlm } from '../../src/diagnosis/resilient-llm';
 import { FakeAnthropicApi } from '../fakes/anthropic-api';
 import { text } from '../fakes/llm-fake-common';
 import { FakeOpenAiApi } from '../fakes/openai-api';

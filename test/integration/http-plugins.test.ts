@@ -7,7 +7,8 @@ import httpProbe from '../../plugins/diagnostic/http-probe';
 import httpCall from '../../plugins/remediation/http-call';
 import { loadTargets } from '../../src/plugins/load-targets';
 import type { PluginContext } from '../../src/plugins/plugin';
-import { createBuiltinRegistry, PluginRegistry } from '../../src/plugins/registry';
+import { PluginRegistry } from '../../src/plugins/registry';
+import { createHttpPluginRegistry } from '../support/http-plugin-registry';
 import { describeCall, runPlugin } from '../../src/plugins/run-plugin';
 import { TargetsSchema } from '../../src/plugins/targets';
 import { startFlakyService } from '../fakes/flaky-service';
@@ -168,7 +169,7 @@ describe('http.call with a held request', () => {
 
 describe('PluginRegistry', () => {
   it('registers the built-ins and lists them by category', () => {
-    const registry = createBuiltinRegistry();
+    const registry = createHttpPluginRegistry();
     expect(registry.list().map((plugin) => plugin.id)).toEqual(['http.probe', 'http.call']);
     expect(registry.byCategory('remediation').map((plugin) => plugin.id)).toEqual(['http.call']);
     expect(registry.get('http.probe')).toBe(httpProbe);
@@ -176,7 +177,7 @@ describe('PluginRegistry', () => {
   });
 
   it('rejects duplicate ids', () => {
-    const registry = createBuiltinRegistry();
+    const registry = createHttpPluginRegistry();
     expect(() => registry.register(httpProbe)).toThrow('Plugin "http.probe" is already registered');
   });
 

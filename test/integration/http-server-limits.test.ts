@@ -2,7 +2,8 @@ import { connect } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../src/server/http-server';
-import type { Route, RunningServer } from '../../src/server/http-server';
+import type { RunningServer } from '../../src/server/http-server';
+import type { Route } from '../../src/http/route';
 
 /** What the server logged, one JSON line each. */
 const logged: string[] = [];

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeMessageEvent } from '../../src/chat/lark/event-normalizer';
-import { runClaimed } from '../../src/intake/claimed-work';
+import { runClaimed } from '../../src/chat/core/claimed-work';
 import { DeliveryReplayer } from '../../src/intake/delivery-replayer';
 import { InboundStore, MAX_TAKEOVERS } from '../../src/store/inbound-store';
 import { startFlakyService } from '../fakes/flaky-service';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { StaleWriteError } from '../../src/runtime/incident-service';
+import { StaleWriteError } from '../../src/domain/errors';
 import { IncidentStore } from '../../src/store/incident-store';
 import type { IncidentWrite } from '../../src/store/incident-store';
 import { migrate, openOrm } from '../../src/store/orm';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncidentEvent } from '../../src/domain';
-import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../../src/runtime/incident-service';
+import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../../src/domain/errors';
 import { startFlakyService } from '../fakes/flaky-service';
 import type { FlakyService } from '../fakes/flaky-service';
-import { createInboundHandler } from '../../src/intake/inbound-handler';
+import { createInboundHandler } from '../../src/chat/core/inbound-handler';
 import { eventually } from '../support/runtime-harness';
 import { createWorkflowHarness, flakyTargets } from '../support/workflow-harness';
 import type { WorkflowHarness } from '../support/workflow-harness';

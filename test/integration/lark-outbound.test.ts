@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Card } from '../../src/chat/card';
-import { quoteUntrusted } from '../../src/chat/cards';
+import type { Card } from '../../src/chat/core/card';
+import { quoteUntrusted } from '../../src/chat/core/cards';
 import { renderLarkCard } from '../../src/chat/lark/card-renderer';
 import { LarkChat, larkMessageUuid } from '../../src/chat/lark/lark-chat';
 import { LarkApiError, createLarkClient } from '../../src/chat/lark/lark-client';

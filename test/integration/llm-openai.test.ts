@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LlmError, LlmSpendLimitError } from '../../src/llm/llm-errors';
-import type { ChatMessage } from '../../src/llm/llm-port';
-import { OpenAiLlm } from '../../src/llm/providers/openai';
-import { OpenAiEmbedder } from '../../src/llm/providers/openai-embedder';
+import { LlmError, LlmSpendLimitError } from '../../src/diagnosis/llm-errors';
+import type { ChatMessage } from '../../src/diagnosis/llm-port';
+import { OpenAiLlm } from '../../src/diagnosis/providers/openai';
+import { OpenAiEmbedder } from '../../src/diagnosis/providers/openai-embedder';
 import { EMBEDDING_DIMENSIONS } from '../../src/store/entities/knowledge.entity';
 import { hang, text, toolCalls } from '../fakes/llm-fake-common';
 import { fakeEmbedding, FakeOpenAiApi, openAiErrors } from '../fakes/openai-api';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LlmError, LlmSpendLimitError } from '../../src/llm/llm-errors';
-import type { ChatMessage } from '../../src/llm/llm-port';
-import { AnthropicLlm } from '../../src/llm/providers/anthropic';
+import { LlmError, LlmSpendLimitError } from '../../src/diagnosis/llm-errors';
+import type { ChatMessage } from '../../src/diagnosis/llm-port';
+import { AnthropicLlm } from '../../src/diagnosis/providers/anthropic';
 import { anthropicErrors, FakeAnthropicApi } from '../fakes/anthropic-api';
 import { hang, text, toolCalls } from '../fakes/llm-fake-common';
 import type { FakeReply } from '../fakes/llm-fake-common';

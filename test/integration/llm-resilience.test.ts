@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LlmError, LlmSpendLimitError, LlmUnavailableError } from '../../src/llm/llm-errors';
-import { AnthropicLlm } from '../../src/llm/providers/anthropic';
-import { OpenAiLlm } from '../../src/llm/providers/openai';
-import { ResilientLlm } from '../../src/llm/resilient-llm';
-import type { ResilienceOptions } from '../../src/llm/resilient-llm';
+import { LlmError, LlmSpendLimitError, LlmUnavailableError } from '../../src/diagnosis/llm-errors';
+import { AnthropicLlm } from '../../src/diagnosis/providers/anthropic';
+import { OpenAiLlm } from '../../src/diagnosis/providers/openai';
+import { ResilientLlm } from '../../src/diagnosis/resilient-llm';
+import type { ResilienceOptions } from '../../src/diagnosis/resilient-llm';
 import { anthropicErrors, FakeAnthropicApi } from '../fakes/anthropic-api';
 import { hang, text } from '../fakes/llm-fake-common';
 import { FakeOpenAiApi, openAiErrors } from '../fakes/openai-api';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { ChatMessage, ChatRequest, ChatResponse, ToolSpec } from '../../src/llm/llm-port';
-import type { Sleep } from '../../src/llm/resilience/clock';
+import type { ChatMessage, ChatRequest, ChatResponse, ToolSpec } from '../../src/diagnosis/llm-port';
+import type { Sleep } from '../../src/diagnosis/resilience/clock';
 
 export const tools: ToolSpec[] = [
   { name: 'query_metrics', description: 'Run a PromQL query.', inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } },

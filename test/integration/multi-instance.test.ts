@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IncidentBusyError } from '../../src/locks/lease-port';
+import { IncidentBusyError } from '../../src/domain/errors';
 import { RedisLeases } from '../../src/locks/redis-leases';
 import { MemoryLock } from '../../src/locks/memory-lock';
 import { DeferredAlertDrainer } from '../../src/intake/deferred-alert-drainer';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRunbooks } from '../../src/memory';
 import type { Runbook } from '../../src/memory';
-import { RunbookDiagnostician } from '../../src/llm/offline/runbook-diagnostician';
+import { RunbookDiagnostician } from '../../src/diagnosis/offline/runbook-diagnostician';
 import { TargetsSchema } from '../../src/plugins/targets';
 import type { Targets } from '../../src/plugins/targets';
 import { startFakeKubernetes } from '../fakes/kubernetes-api';

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FixProposal } from '../../src/domain';
 import { createRedisClient } from '../../src/locks/redis-client';
-import { createBuiltinRegistry } from '../../src/plugins/registry';
+import { createHttpPluginRegistry } from '../support/http-plugin-registry';
 import { TargetsSchema } from '../../src/plugins/targets';
 import { ExecutionPolicy } from '../../src/policy/execution-policy';
 import { parsePolicy } from '../../src/policy/policy-rules';
@@ -13,7 +13,7 @@ import { RedisUsage } from '../../src/policy/redis-usage';
 /** Two bot instances, each with its own Redis connection and policy, sharing one Redis (as two processes would). */
 const REDIS_URL = 'redis://127.0.0.1:6379/12';
 const logger = pino({ level: 'silent' });
-const plugins = createBuiltinRegistry();
+const plugins = createHttpPluginRegistry();
 const targets = TargetsSchema.parse({
   http: Object.fromEntries(['checkout', 'cart', 'search'].map((name) => [name, { baseUrl: 'http://127.0.0.1:1', actions: { restart: { path: '/r', risk: 'low' } } }])),
 });

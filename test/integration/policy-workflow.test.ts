@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncidentEvent } from '../../src/domain';
 import { TargetsSchema } from '../../src/plugins/targets';
-import { EventNotAcceptedError } from '../../src/runtime/incident-service';
+import { EventNotAcceptedError } from '../../src/domain/errors';
 import { startFlakyService } from '../fakes/flaky-service';
 import type { FlakyService } from '../fakes/flaky-service';
 import { eventually } from '../support/runtime-harness';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeCommand, parseCommand } from '../../src/chat/commands';
-import { createInboundHandler } from '../../src/intake/inbound-handler';
+import { executeCommand, parseCommand } from '../../src/chat/core/commands';
+import { createInboundHandler } from '../../src/chat/core/inbound-handler';
 import { SilencingIntake } from '../../src/intake/silencing-intake';
 import { accessFrom, builtinPolicy } from '../../src/policy';
 import { SilenceInputError } from '../../src/silences/matchers';

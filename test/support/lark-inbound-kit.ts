@@ -1,9 +1,9 @@
-import type { Card } from '../../src/chat/card';
-import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../../src/chat/chat-port';
+import type { Card } from '../../src/chat/core/card';
+import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../../src/chat/core/chat-port';
 import { LarkInbound } from '../../src/chat/lark/lark-inbound';
 import type { AlertDetection, LarkInboundOptions } from '../../src/chat/lark/lark-inbound';
 import type { LarkInboundMessage } from '../../src/chat/lark/types';
-import { parseTextAlert } from '../../src/intake/text-alert';
+import { parseTextAlert } from '../../src/chat/core/alert-detector/text-alert';
 import { InboundStore } from '../../src/store/inbound-store';
 import { accessFrom, builtinPolicy } from '../../src/policy';
 import type { Harness } from './runtime-harness';

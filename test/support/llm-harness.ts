@@ -1,13 +1,13 @@
 import type { AlertInput } from '../../src/domain';
 import { AlertSchema } from '../../src/domain';
-import type { Diagnostician } from '../../src/llm/diagnostician';
-import { LlmDiagnostician } from '../../src/llm/llm-diagnostician';
-import type { RecallFn } from '../../src/llm/llm-diagnostician';
-import type { LoopLimits } from '../../src/llm/agent/agent-loop';
-import { AnthropicLlm } from '../../src/llm/providers/anthropic';
-import { OpenAiLlm } from '../../src/llm/providers/openai';
-import { ResilientLlm } from '../../src/llm/resilient-llm';
-import type { ResilienceOptions } from '../../src/llm/resilient-llm';
+import type { Diagnostician } from '../../src/diagnosis/diagnostician';
+import { LlmDiagnostician } from '../../src/diagnosis/llm-diagnostician';
+import type { RecallFn } from '../../src/diagnosis/llm-diagnostician';
+import type { LoopLimits } from '../../src/diagnosis/agent/agent-loop';
+import { AnthropicLlm } from '../../src/diagnosis/providers/anthropic';
+import { OpenAiLlm } from '../../src/diagnosis/providers/openai';
+import { ResilientLlm } from '../../src/diagnosis/resilient-llm';
+import type { ResilienceOptions } from '../../src/diagnosis/resilient-llm';
 import { AgentActivityStore } from '../../src/store/agent-activity-store';
 import type { DiagnosticianFactoryDeps } from './workflow-harness';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Runbook } from '../../src/memory';
-import { RunbookDiagnostician } from '../../src/llm/offline/runbook-diagnostician';
+import { RunbookDiagnostician } from '../../src/diagnosis/offline/runbook-diagnostician';
 import { TargetsSchema } from '../../src/plugins/targets';
 import type { Targets } from '../../src/plugins/targets';
 import { DataCipher } from '../../src/security/encryption';

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import fixture from '../fixtures/lark-alert-samples.json';
 import { AlertSchema, SEVERITIES } from '../../src/domain';
 import type { AlertInput } from '../../src/domain';
-import { AlertDetector } from '../../src/chat/lark/alert-detector';
-import type { AlertDetection, LarkMessageForDetection } from '../../src/chat/lark/alert-detector';
+import { AlertDetector } from '../../src/chat/core/alert-detector';
+import type { AlertDetection, LarkMessageForDetection } from '../../src/chat/core/alert-detector';
 
 /**
  * Every sample of test/fixtures/lark-alert-samples.json (see ALERT-FORMATS.md). `null` in `expected`

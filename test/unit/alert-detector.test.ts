@@ -2,8 +2,8 @@ import { compileUserPattern } from '../../src/security/user-pattern';
 import { describe, expect, it } from 'vitest';
 import { AlertSchema } from '../../src/domain';
 import type { AlertInput } from '../../src/domain';
-import { AlertDetector } from '../../src/chat/lark/alert-detector';
-import type { AlertDetection, AlertTemplate, LarkMessageForDetection } from '../../src/chat/lark/alert-detector';
+import { AlertDetector } from '../../src/chat/core/alert-detector';
+import type { AlertDetection, AlertTemplate, LarkMessageForDetection } from '../../src/chat/core/alert-detector';
 
 /** Cases the samples do not cover: layouts the detector has never seen, and its safety rules. */
 

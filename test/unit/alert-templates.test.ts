@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AlertDetector } from '../../src/chat/lark/alert-detector';
-import { loadAlertTemplates } from '../../src/chat/lark/alert-templates';
+import { AlertDetector } from '../../src/chat/core/alert-detector';
+import { loadAlertTemplates } from '../../src/chat/core/alert-detector/alert-templates';
 
 async function file(content: unknown): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'aifixer-templates-')), 'templates.json');

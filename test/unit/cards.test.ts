@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diagnosisCard, escapeMarkdown, outcomeCard, proposalCard, quoteUntrusted } from '../../src/chat/cards';
-import { parseCommand } from '../../src/chat/commands';
-import type { Card } from '../../src/chat/card';
+import { diagnosisCard, escapeMarkdown, outcomeCard, proposalCard, quoteUntrusted } from '../../src/chat/core/cards';
+import { parseCommand } from '../../src/chat/core/commands';
+import type { Card } from '../../src/chat/core/card';
 import type { Alert, IncidentContext } from '../../src/domain';
 import { EXAMPLE_INCIDENT_ID, incidentContext } from '../support/incident-context';
 

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { executeCommand, HELP_TEXT, parseCommand } from '../../src/chat/commands';
-import type { Command, CommandContext } from '../../src/chat/commands';
+import { executeCommand, HELP_TEXT, parseCommand } from '../../src/chat/core/commands';
+import type { Command, CommandContext } from '../../src/chat/core/commands';
 import type { IncidentContext, IncidentEvent, IncidentEventType, PolicyDecision } from '../../src/domain';
 import { accessFrom, parsePolicy } from '../../src/policy';
-import {
-  EventNotAcceptedError,
-  InvalidInputError,
-  UnknownIncidentError,
-} from '../../src/runtime/incident-service';
+import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../../src/domain/errors';
 import type { CreateIncidentRequest, IncidentService, IncidentView, ReportedIncident } from '../../src/runtime/incident-service';
 import { incidentContext } from '../support/incident-context';
 

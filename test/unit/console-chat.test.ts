@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Card } from '../../src/chat/card';
-import type { InboundMessage } from '../../src/chat/chat-port';
-import { ConsoleChat, consoleMessageId } from '../../src/chat/console/console-chat';
-import { renderCardText } from '../../src/chat/console/render-card';
+import type { Card } from '../../src/chat/core/card';
+import type { InboundMessage } from '../../src/chat/core/chat-port';
+import { ConsoleChat, consoleMessageId } from '../../src/chat/terminal/console-chat';
+import { renderCardText } from '../../src/chat/terminal/render-card';
 
 const ID = 'INC-7K2M9Q4T';
 

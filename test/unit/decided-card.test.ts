@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Card } from '../../src/chat/card';
-import { decidedCard, decisionLine } from '../../src/chat/decided-card';
+import type { Card } from '../../src/chat/core/card';
+import { decidedCard, decisionLine } from '../../src/chat/core/decided-card';
 
 const card: Card = {
   title: '[HIGH] Diagnosis ready · INC-7K2M9Q4T',

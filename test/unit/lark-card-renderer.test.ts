@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Card, CardTone } from '../../src/chat/card';
-import { escapeMarkdown, quoteUntrusted } from '../../src/chat/cards';
+import type { Card, CardTone } from '../../src/chat/core/card';
+import { escapeMarkdown, quoteUntrusted } from '../../src/chat/core/cards';
 import { CARD_BYTE_BUDGET, renderLarkCard, toLarkMarkdown } from '../../src/chat/lark/card-renderer';
 import type { LarkColumnSet, LarkElement, LarkMarkdown } from '../../src/chat/lark/card-renderer';
 

@@ -2,7 +2,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createLarkWebhookRoute, decryptLarkPayload } from '../../src/chat/lark/webhook';
-import type { RouteResponse } from '../../src/server/http-server';
+import type { RouteResponse } from '../../src/http/route';
 
 const ENCRYPT_KEY = 'test-encrypt-key';
 const TOKEN = 'verification-token';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, priceOf } from '../../src/llm/pricing';
+import { costOf, priceOf } from '../../src/diagnosis/pricing';
 
 describe('LLM pricing', () => {
   it('prices known model families and lets configuration override either side', () => {

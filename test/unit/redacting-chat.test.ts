@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Card } from '../../src/chat/card';
-import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../../src/chat/chat-port';
-import { ConsoleChat } from '../../src/chat/console/console-chat';
-import { RedactingChat } from '../../src/chat/redacting-chat';
+import type { Card } from '../../src/chat/core/card';
+import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../../src/chat/core/chat-port';
+import { ConsoleChat } from '../../src/chat/terminal/console-chat';
+import { RedactingChat } from '../../src/chat/core/redacting-chat';
 import { REDACTED, SecretScrubber } from '../../src/security';
 
 const ID = 'INC-7K2M9Q4T';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../plugins/remediation/shell-run';
-import { AlertDetector } from '../../src/chat/lark/alert-detector';
+import { AlertDetector } from '../../src/chat/core/alert-detector';
 import { loadConfig } from '../../src/config';
 import { createScrubber, SecretScrubber } from '../../src/security';
 import { BUILTIN_RULES } from '../../src/security/builtin-rules';

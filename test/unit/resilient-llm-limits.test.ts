@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatResponse } from '../../src/llm/llm-port';
-import { parseRetryAfter } from '../../src/llm/providers/provider-errors';
-import { ResilientLlm } from '../../src/llm/resilient-llm';
+import type { ChatResponse } from '../../src/diagnosis/llm-port';
+import { parseRetryAfter } from '../../src/diagnosis/providers/provider-errors';
+import { ResilientLlm } from '../../src/diagnosis/resilient-llm';
 import { ask, fakeTime, reply } from '../integration/llm-test-support';
 import { answer, hang, overloaded, ScriptedLlm, setup } from './scripted-llm';
 import type { Step } from './scripted-llm';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LlmError, LlmSpendLimitError, LlmUnavailableError } from '../../src/llm/llm-errors';
-import type { ChatResponse } from '../../src/llm/llm-port';
-import type { ResilienceOptions } from '../../src/llm/resilient-llm';
+import { LlmError, LlmSpendLimitError, LlmUnavailableError } from '../../src/diagnosis/llm-errors';
+import type { ChatResponse } from '../../src/diagnosis/llm-port';
+import type { ResilienceOptions } from '../../src/diagnosis/resilient-llm';
 import { ask, reply } from '../integration/llm-test-support';
 import { answer, fail, hang, overloaded, setup } from './scripted-llm';
 import type { Step } from './scripted-llm';

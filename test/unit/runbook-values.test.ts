@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AlertSchema } from '../../src/domain';
-import { deploymentOfPod, runbookValues } from '../../src/llm/offline/runbook-values';
+import { deploymentOfPod, runbookValues } from '../../src/diagnosis/offline/runbook-values';
 import { TargetsSchema } from '../../src/plugins/targets';
 
 const targets = TargetsSchema.parse({

@@ -1,7 +1,7 @@
-import type { ChatRequest, ChatResponse, LlmPort } from '../../src/llm/llm-port';
-import { LlmError } from '../../src/llm/llm-errors';
-import { ResilientLlm } from '../../src/llm/resilient-llm';
-import type { ResilienceOptions } from '../../src/llm/resilient-llm';
+import type { ChatRequest, ChatResponse, LlmPort } from '../../src/diagnosis/llm-port';
+import { LlmError } from '../../src/diagnosis/llm-errors';
+import { ResilientLlm } from '../../src/diagnosis/resilient-llm';
+import type { ResilienceOptions } from '../../src/diagnosis/resilient-llm';
 import { fakeTime, reply } from '../integration/llm-test-support';
 
 export type Step = (request: ChatRequest) => Promise<ChatResponse>;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../plugins/remediation/shell-run';
 import { PassThrough } from 'node:stream';
-import { ConsoleChat } from '../../src/chat/console/console-chat';
-import { RedactingChat } from '../../src/chat/redacting-chat';
+import { ConsoleChat } from '../../src/chat/terminal/console-chat';
+import { RedactingChat } from '../../src/chat/core/redacting-chat';
 import { createLogger } from '../../src/logger';
 import { scrubResult, SecretScrubber } from '../../src/security';
 import { HARMLESS, SECRET_CORPUS } from '../fixtures/secret-corpus';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HELP_TEXT, parseCommand } from '../../src/chat/commands';
+import { HELP_TEXT, parseCommand } from '../../src/chat/core/commands';
 
 describe('silence commands: parsing', () => {
   it('reads matchers, then the duration, then the reason', () => {

@@ -3,8 +3,8 @@ import { pino } from 'pino';
 import { StormCardUpdates } from '../../src/alerts/storm-card-updates';
 import type { FlushResult } from '../../src/alerts/storm-card-updates';
 import { changesStanding, opensIncident } from '../../src/alerts/storm-threads';
-import { STORM_LINES_SHOWN, stormCard } from '../../src/chat/cards/storm-card';
-import type { StormMember } from '../../src/chat/cards/storm-card';
+import { STORM_LINES_SHOWN, stormCard } from '../../src/chat/core/cards/storm-card';
+import type { StormMember } from '../../src/chat/core/cards/storm-card';
 
 const STARTED = new Date('2026-12-07T02:00:00Z');
 

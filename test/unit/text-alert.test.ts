@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AlertSchema } from '../../src/domain';
-import { alertFingerprint, parseTextAlert } from '../../src/intake/text-alert';
-import { InvalidInputError } from '../../src/runtime/incident-service';
+import { alertFingerprint } from '../../src/domain';
+import { parseTextAlert } from '../../src/chat/core/alert-detector/text-alert';
+import { InvalidInputError } from '../../src/domain/errors';
 
 function failure(text: string): InvalidInputError {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diagnosisCard } from '../../src/chat/cards';
-import type { Card } from '../../src/chat/card';
+import { diagnosisCard } from '../../src/chat/core/cards';
+import type { Card } from '../../src/chat/core/card';
 import type { Diagnosis } from '../../src/domain';
 import { EXAMPLE_INCIDENT_ID, incidentContext } from '../support/incident-context';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unmetExpectation } from '../../src/implementations/remediation';
+import { unmetExpectation } from '../../src/domain';
 
 describe('verification expectations', () => {
   const data = { idle: { value: [1, 2] }, connections: { used: 7 } };

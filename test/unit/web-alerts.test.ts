@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AlertDetector } from '../../src/chat/lark/alert-detector';
+import { AlertDetector } from '../../src/chat/core/alert-detector';
 import { asWebConsoleAlerts } from '../../src/chat/web/web-alerts';
-import { parseTextAlert } from '../../src/intake/text-alert';
+import { parseTextAlert } from '../../src/chat/core/alert-detector/text-alert';
 
 const detector = new AlertDetector();
 const typed = (text: string) =>

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
-import type { Card } from '../card';
-import type { ChatPort, PostOptions, PostedMessage, Reaction } from '../chat-port';
+import type { Card } from '../core/card';
+import type { ChatPort, PostOptions, PostedMessage, Reaction } from '../core/chat-port';
 import { renderLarkCard } from './card-renderer';
 import { LarkApiError, callLark } from './lark-client';
 import { SendQueue } from './send-queue';

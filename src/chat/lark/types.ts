@@ -1,4 +1,4 @@
-import type { Card } from '../card';
+import type { Card } from '../core/card';
 
 /** A Lark message as the bot's intake sees it, whichever door it came through (event, history, webhook). */
 export interface LarkInboundMessage {

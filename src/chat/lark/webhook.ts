@@ -1,8 +1,8 @@
 import { createDecipheriv, createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { constantTimeEqual } from '../../server/http-server';
-import type { Route, RouteRequest, RouteResponse } from '../../server/http-server';
+import { constantTimeEqual } from '../../security/constant-time';
+import type { Route, RouteRequest, RouteResponse } from '../../http/route';
 
 /**
  * Lark's HTTPS event callback. We verify it ourselves: the SDK's check hashes re-serialised JSON

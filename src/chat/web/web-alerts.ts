@@ -1,6 +1,6 @@
 import type { AlertInput } from '../../domain';
-import { parseTextAlert } from '../../intake/text-alert';
-import type { AlertDetection } from '../lark/alert-detector';
+import { parseTextAlert } from '../core/alert-detector/text-alert';
+import type { AlertDetection } from '../core/alert-detector';
 
 /** What the web console's alerts say they came from; the detector's fallback names Lark. */
 export const WEB_SOURCE = 'web console';

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { WebMessage, WebMessageStore, NewWebMessage } from '../../store/web-message-store';
-import type { Card } from '../card';
-import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../chat-port';
+import type { Card } from '../core/card';
+import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../core/chat-port';
 import { renderLarkCard } from '../lark/card-renderer';
 
 /** What the console's live stream carries about the chat. */

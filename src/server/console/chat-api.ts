@@ -2,7 +2,7 @@ import type { WebChat } from '../../chat/web/web-chat';
 import { MAX_MESSAGE_CHARS, UnknownSampleError, WebClickInput, WebMessageInput } from '../../chat/web/web-inbound';
 import type { WebInbound } from '../../chat/web/web-inbound';
 import { ALERT_SAMPLES } from '../../chat/web/alert-samples';
-import type { Route } from '../http-server';
+import type { Route } from '../../http/route';
 import type { LoopbackTrust } from './console-auth';
 import { eventStreamResponse } from './event-stream';
 import type { LiveSources } from './event-stream';

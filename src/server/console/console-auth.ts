@@ -1,5 +1,5 @@
-import { constantTimeEqual } from '../http-server';
-import type { RouteRequest, RouteResponse } from '../http-server';
+import { constantTimeEqual } from '../../security/constant-time';
+import type { RouteRequest, RouteResponse } from '../../http/route';
 
 /** Sent by the console's own page; a page on another site cannot add it without a CORS preflight, which is never granted. */
 export const CONSOLE_HEADER = 'x-ai-fixer-console';

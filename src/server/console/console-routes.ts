@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { InvalidInputError } from '../../runtime/incident-service';
-import type { Route, RouteRequest, RouteResponse } from '../http-server';
+import { InvalidInputError } from '../../domain/errors';
+import type { Route, RouteRequest, RouteResponse } from '../../http/route';
 import { refuseConsoleRequest } from './console-auth';
 import type { LoopbackTrust } from './console-auth';
 

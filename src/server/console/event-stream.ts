@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { WebChatListener } from '../../chat/web/web-chat';
 import type { IncidentChange } from '../../runtime/incident-service';
-import type { RouteResponse } from '../http-server';
+import type { RouteResponse } from '../../http/route';
 
 /** What the stream tells about a transition: ids and states only (the page fetches what it shows). */
 export type LiveIncidentChange = Pick<IncidentChange, 'incidentId' | 'eventType' | 'fromState' | 'toState' | 'status'>;

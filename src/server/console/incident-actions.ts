@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { executeCommand } from '../../chat/commands';
-import type { Command } from '../../chat/commands';
+import { executeCommand } from '../../chat/core/commands';
+import type { Command } from '../../chat/core/commands';
 import { WEB_CHAT_ID } from '../../chat/web/web-chat';
 import type { DecisionAccess, PersonEventType } from '../../policy/access';
 import { PERSON_EVENT_TYPES } from '../../runtime/incident-events';
 import type { IncidentService, IncidentView } from '../../runtime/incident-service';
-import type { Route } from '../http-server';
+import type { Route } from '../../http/route';
 import type { LoopbackTrust } from './console-auth';
 import { consoleRoute, parseBody } from './console-routes';
 

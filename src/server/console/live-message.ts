@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { WebChatEvent } from '../../chat/web/web-chat';
-import { INCIDENT_STATUSES } from '../../store/entities/incident.entity';
+import { INCIDENT_STATUSES } from '../../domain/incident-status';
 import { WEB_MESSAGE_AUTHORS } from '../../store/entities/web-message.entity';
 import type { WebMessage } from '../../store/web-message-store';
 import type { LiveIncidentChange } from './event-stream';

@@ -4,7 +4,7 @@ import { formatMatchers, SilenceInputError } from '../../silences/matchers';
 import { silenceRefusal } from '../../silences/silence-access';
 import type { SilenceService } from '../../silences/silence-service';
 import type { Silence } from '../../silences/silence-store';
-import type { Route, RouteResponse } from '../http-server';
+import type { Route, RouteResponse } from '../../http/route';
 import { badRequest, consoleRoute, parseBody } from './console-routes';
 
 const NewSilence = z.object({ matchers: z.string().min(1).max(5_000), duration: z.string().min(1).max(20), reason: z.string().max(500).optional() }).strict();

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Route } from '../http-server';
+import type { Route } from '../../http/route';
 
 /** The console's page: hand-written ES modules and CSS, served as they are (no bundler). */
 export const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));

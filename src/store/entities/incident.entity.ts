@@ -1,9 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import type { InferEntity } from '@mikro-orm/core';
 
-/** Where an incident stands, for queries; the snapshot is the truth. */
-export const INCIDENT_STATUSES = ['active', 'parked', 'done'] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+import { INCIDENT_STATUSES } from '../../domain/incident-status';
 
 export const IncidentRecord = defineEntity({
   name: 'IncidentRecord',

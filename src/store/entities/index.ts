@@ -33,7 +33,6 @@ export {
   ChatOpeningRecord,
   WebMessageRecord,
 };
-export type { IncidentStatus } from './incident.entity';
 export type { ExecutionStatus } from './execution.entity';
 export type { WebMessageAuthor } from './web-message.entity';
 export type { AgentActivityKind } from './agent-activity.entity';

@@ -1,0 +1,154 @@
+import type { Logger } from 'pino';
+import { approvalsNeeded } from '../../domain';
+import type { IncidentEvent } from '../../domain';
+import type { DecisionAccess } from '../../policy/access';
+import { PERSON_EVENT_TYPES } from '../../runtime/incident-events';
+import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../../domain/errors';
+import type { IncidentService, IncidentView } from '../../runtime/incident-service';
+import type { Card } from './card';
+import { diagnosisCard, outcomeCard, proposalCard } from './cards';
+import type { ChatPort } from './chat-port';
+import { decidedCard } from './decided-card';
+import type { LarkCardClick } from '../lark/event-normalizer';
+import type { CardActionAnswer } from '../lark/types';
+import { IncidentBusyError } from '../../domain/errors';
+import { FinishesLater } from './claimed-work';
+import { settleWithin } from '../../intake/settle-within';
+
+/**
+ * A click on a card's button becomes the incident event it stands for. The runtime decides whether
+ * it is accepted; the checks here only make a refusal fast and say why in words.
+ */
+
+type PersonEvent = Extract<IncidentEvent, { by: unknown }>;
+type PersonEventType = PersonEvent['type'];
+type Subject = 'diagnosis' | 'proposal';
+
+const DECISION_VERB: Record<PersonEventType, string> = {
+  'diagnosis.approved': 'Diagnosis approved',
+  'diagnosis.rejected': 'Diagnosis rejected',
+  'proposal.approved': 'Fix approved',
+  'proposal.rejected': 'Fix rejected',
+  'incident.escalate': 'Escalated',
+  'incident.ignore': 'Ignored',
+  'incident.retry': 'Retry requested',
+  'incident.resolve': 'Marked resolved',
+};
+
+const SUBJECT_WORD: Record<Subject, string> = { diagnosis: 'diagnosis', proposal: 'fix' };
+
+function isPersonEventType(action: string): action is PersonEventType {
+  return (PERSON_EVENT_TYPES as string[]).includes(action);
+}
+
+function subjectOf(type: PersonEventType): Subject | null {
+  if (type.startsWith('diagnosis.')) return 'diagnosis';
+  if (type.startsWith('proposal.')) return 'proposal';
+  return null;
+}
+
+export interface CardClickDeps {
+  service: IncidentService;
+  chat: ChatPort;
+  /** Who may decide what: the same check typed commands get. */
+  access: DecisionAccess;
+  logger: Logger;
+  /** Lark gives a callback 3 s; past this the click is answered and finished in the background. */
+  answerBudgetMs: number;
+  /** Runs `work` after the answer; resolves true once it succeeded. */
+  inBackground(what: string, work: () => Promise<unknown>): Promise<boolean>;
+}
+
+const toast = (type: CardActionAnswer['toast']['type'], content: string): CardActionAnswer => ({ toast: { type, content } });
+
+/** The card the person clicked, rebuilt from the incident; undefined when the incident lacks what it shows. */
+function cardClicked(type: PersonEventType, view: IncidentView): Card | undefined {
+  try {
+    const subject = subjectOf(type);
+    if (subject === 'diagnosis') return diagnosisCard(view.context);
+    if (subject === 'proposal') return proposalCard(view.context);
+    return outcomeCard(view.context, view.state === 'resolved' ? 'resolved' : 'escalated');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the click cannot apply, judged from the incident before sending; null when the runtime should decide. */
+function earlyRefusal(click: LarkCardClick, type: PersonEventType, view: IncidentView): string | null {
+  const subject = subjectOf(type);
+  if (click.attempt !== undefined && click.attempt !== view.context.attempt) {
+    return `This card was made for attempt ${click.attempt} of ${view.id}, which is on attempt ${view.context.attempt} now; use the newest card.`;
+  }
+  if (subject) {
+    const current = view.context.cards[subject];
+    if (current && current !== click.messageId) return `This card is out of date: a newer ${SUBJECT_WORD[subject]} card was posted for ${view.id}.`;
+    const approval = view.context.approvals[subject];
+    if (approval) return `The ${SUBJECT_WORD[subject]} of ${view.id} was already approved by ${approval.by.name ?? approval.by.id}.`;
+  }
+  if (view.status === 'done') return `${view.id} is closed (${view.state}); this button no longer applies.`;
+  return null;
+}
+
+function refusalText(error: EventNotAcceptedError): string {
+  return `${error.incidentId} has moved on (it is ${error.state}); this button no longer applies.`;
+}
+
+function answerForFailure(error: unknown): CardActionAnswer {
+  if (error instanceof EventNotAcceptedError) return toast('warning', refusalText(error));
+  if (error instanceof UnknownIncidentError) return toast('warning', `No incident ${error.incidentId}.`);
+  if (error instanceof InvalidInputError) return toast('error', `Not accepted: ${error.message}`);
+  if (error instanceof IncidentBusyError) return toast('warning', error.message);
+  throw error;
+}
+
+/**
+ * Answers a click within the budget: decided card on success, a toast saying why on refusal. A click
+ * still being applied when the budget runs out is answered with a toast and finishes later.
+ */
+export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick): Promise<CardActionAnswer | FinishesLater<CardActionAnswer>> {
+  if (!isPersonEventType(click.action)) return toast('error', 'This button is not one I know. Use /status to see what the incident accepts.');
+  const type = click.action;
+  const before = await deps.service.get(click.incidentId);
+  if (!before) return toast('warning', `No incident ${click.incidentId}.`);
+  const verdict = deps.access.check(click.operatorId, type, before.context);
+  if (!verdict.allowed) return toast('error', verdict.reason);
+  const refusal = earlyRefusal(click, type, before);
+  if (refusal) return toast('warning', refusal);
+
+  const event: PersonEvent = { type, by: { id: click.operatorId }, source: { kind: 'card', messageId: click.messageId } };
+  const decided = (after: IncidentView): Card | undefined => {
+    // A fix short of approvers keeps its buttons and shows who approved so far.
+    if (stillWaitingForApprovers(type, after)) return cardClicked(type, after);
+    const card = type === 'proposal.approved' ? cardClicked(type, after) : (cardClicked(type, before) ?? cardClicked(type, after));
+    return card && decidedCard(card, { verb: DECISION_VERB[type], by: click.operatorId, at: new Date() });
+  };
+  const sending = deps.service.send(click.incidentId, event);
+  const settled = await settleWithin(sending, deps.answerBudgetMs);
+
+  if (settled.kind === 'late') {
+    const done = deps.inBackground(`card click ${type} on ${click.incidentId}`, async () => {
+      try {
+        const card = decided(await sending);
+        if (card) await deps.chat.updateCard(click.messageId, card);
+      } catch (error) {
+        if (!(error instanceof EventNotAcceptedError)) throw error;
+        deps.logger.info({ incidentId: click.incidentId, type, state: error.state }, 'late card click refused');
+      }
+    });
+    return new FinishesLater(toast('info', `Received. ${click.incidentId} is busy with a step; the card will update when your click is applied.`), done);
+  }
+  if (settled.kind === 'failed') return answerForFailure(settled.error);
+  deps.logger.info({ incidentId: click.incidentId, type, by: click.operatorId }, 'card click applied');
+  const card = decided(settled.value);
+  return { toast: { type: 'success', content: appliedText(type, settled.value) }, ...(card ? { card } : {}) };
+}
+
+function stillWaitingForApprovers(type: PersonEventType, after: IncidentView): boolean {
+  return type === 'proposal.approved' && after.state === 'open.awaitingProposalApproval';
+}
+
+function appliedText(type: PersonEventType, after: IncidentView): string {
+  if (!stillWaitingForApprovers(type, after) || !after.context.decision) return `${DECISION_VERB[type]}. ${after.id} is now ${after.state}.`;
+  const given = after.context.approvals.proposalApprovers?.length ?? 0;
+  return `Approval counted: ${given} of ${approvalsNeeded(after.context.decision)}. ${after.id} waits for another approver.`;
+}

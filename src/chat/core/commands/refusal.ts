@@ -1,0 +1,18 @@
+import type { PersonEventType } from '../../../policy/access';
+import { UnknownIncidentError } from '../../../domain/errors';
+import type { CommandContext } from './command';
+
+/**
+ * Why the sender may not send this now, or null. A finished incident is said to be finished before any
+ * policy check: the policy's reasons ("you already approved…") would read as if it still waited.
+ * Otherwise the policy decides; it reads the incident because roles depend on the fix's risk. Without a
+ * policy nothing is read: the runtime refuses what the incident no longer accepts.
+ */
+export async function refusal(ctx: CommandContext, incidentId: string, type: PersonEventType): Promise<string | null> {
+  if (!ctx.access) return null;
+  const view = await ctx.service.get(incidentId);
+  if (!view) throw new UnknownIncidentError(incidentId);
+  if (view.status === 'done') return `${view.id} is finished (${view.state}); there is nothing left to decide. Type /status ${view.id} for its outcome.`;
+  const verdict = ctx.access.check(ctx.sender.id, type, view.context);
+  return verdict.allowed ? null : verdict.reason;
+}
