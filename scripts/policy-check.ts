@@ -12,7 +12,7 @@ import { loadConfig } from '../src/config';
 import { FixProposalSchema } from '../src/domain';
 import { createRegistry } from '../src/plugins/discovery';
 import { loadTargets } from '../src/plugins/load-targets';
-import { createPolicyRuntime } from '../src/policy';
+import { createPolicyRuntime } from '../src/app/policy-runtime';
 import { describeDecision } from '../src/policy/describe-decision';
 
 const USAGE = 'usage: npm run policy:check -- <proposal.json> [--service name] [--requested-by id] [--json]';

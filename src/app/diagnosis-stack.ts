@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { alertText, createMemory, LocalEmbedder, memoryAlertOf, runbookPluginProblems } from '../memory';
 import type { Memory, Runbook } from '../memory';
 import type { Metrics } from '../observability/metrics';
-import { observeLlm } from './observed-llm';
+import { observeLlm } from '../diagnosis/observed-llm';
 import { PluginRunner } from '../plugins/plugin-runner';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Targets } from '../plugins/targets';
@@ -13,9 +13,9 @@ import type { IncidentListener } from '../runtime/incident-service';
 import type { StepJournal } from '../runtime/step-journal';
 import type { Scrubber } from '../security';
 import { AgentActivityStore } from '../store/agent-activity-store';
-import { createDiagnostician } from './create-diagnostician';
-import { createEmbedder, createLlm } from './create-llm';
-import type { Diagnostician } from './diagnostician';
+import { createDiagnostician } from '../diagnosis/create-diagnostician';
+import { createEmbedder, createLlm } from '../diagnosis/create-llm';
+import type { Diagnostician } from '../diagnosis/diagnostician';
 
 export interface DiagnosisStack {
   diagnostician: Diagnostician;
