@@ -9,11 +9,12 @@ import type { Card } from './card';
 import { diagnosisCard, outcomeCard, proposalCard } from './cards';
 import type { ChatPort } from './chat-port';
 import { decidedCard } from './decided-card';
-import type { LarkCardClick } from '../lark/event-normalizer';
-import type { CardActionAnswer } from '../lark/types';
+import type { CardClick, ClickAnswer } from './chat-message';
 import { IncidentBusyError } from '../../domain/errors';
 import { FinishesLater } from './claimed-work';
 import { settleWithin } from '../../intake/settle-within';
+import { CARD_LABELS, DECISION_LABELS } from '../../../machines/incident.labels';
+import { cardDecidedBy, cardStanding } from '../../../machines/incident.view';
 
 /**
  * A click on a card's button becomes the incident event it stands for. The runtime decides whether
@@ -22,29 +23,12 @@ import { settleWithin } from '../../intake/settle-within';
 
 type PersonEvent = Extract<IncidentEvent, { by: unknown }>;
 type PersonEventType = PersonEvent['type'];
-type Subject = 'diagnosis' | 'proposal';
 
-const DECISION_VERB: Record<PersonEventType, string> = {
-  'diagnosis.approved': 'Diagnosis approved',
-  'diagnosis.rejected': 'Diagnosis rejected',
-  'proposal.approved': 'Fix approved',
-  'proposal.rejected': 'Fix rejected',
-  'incident.escalate': 'Escalated',
-  'incident.ignore': 'Ignored',
-  'incident.retry': 'Retry requested',
-  'incident.resolve': 'Marked resolved',
-};
-
-const SUBJECT_WORD: Record<Subject, string> = { diagnosis: 'diagnosis', proposal: 'fix' };
+/** What the card shows once decided, e.g. "Fix approved". */
+const doneText = (type: PersonEventType): string => DECISION_LABELS[type].done.en;
 
 function isPersonEventType(action: string): action is PersonEventType {
   return (PERSON_EVENT_TYPES as string[]).includes(action);
-}
-
-function subjectOf(type: PersonEventType): Subject | null {
-  if (type.startsWith('diagnosis.')) return 'diagnosis';
-  if (type.startsWith('proposal.')) return 'proposal';
-  return null;
 }
 
 export interface CardClickDeps {
@@ -59,41 +43,41 @@ export interface CardClickDeps {
   inBackground(what: string, work: () => Promise<unknown>): Promise<boolean>;
 }
 
-const toast = (type: CardActionAnswer['toast']['type'], content: string): CardActionAnswer => ({ toast: { type, content } });
+const toast = (type: ClickAnswer['toast']['type'], content: string): ClickAnswer => ({ toast: { type, content } });
 
 /** The card the person clicked, rebuilt from the incident; undefined when the incident lacks what it shows. */
 function cardClicked(type: PersonEventType, view: IncidentView): Card | undefined {
   try {
-    const subject = subjectOf(type);
-    if (subject === 'diagnosis') return diagnosisCard(view.context);
-    if (subject === 'proposal') return proposalCard(view.context);
-    return outcomeCard(view.context, view.state === 'resolved' ? 'resolved' : 'escalated');
+    const card = cardDecidedBy(type);
+    if (card === 'diagnosis') return diagnosisCard(view.context);
+    if (card === 'proposal') return proposalCard(view.context);
+    return outcomeCard(view.context, view.workflow.phase === 'resolved' ? 'resolved' : 'escalated');
   } catch {
     return undefined;
   }
 }
 
 /** Why the click cannot apply, judged from the incident before sending; null when the runtime should decide. */
-function earlyRefusal(click: LarkCardClick, type: PersonEventType, view: IncidentView): string | null {
-  const subject = subjectOf(type);
-  if (click.attempt !== undefined && click.attempt !== view.context.attempt) {
+function earlyRefusal(click: CardClick, type: PersonEventType, view: IncidentView): string | null {
+  const card = cardDecidedBy(type);
+  const standing = cardStanding(view.context, { card, messageId: click.messageId, attempt: click.attempt });
+  if (standing === 'olderAttempt') {
     return `This card was made for attempt ${click.attempt} of ${view.id}, which is on attempt ${view.context.attempt} now; use the newest card.`;
   }
-  if (subject) {
-    const current = view.context.cards[subject];
-    if (current && current !== click.messageId) return `This card is out of date: a newer ${SUBJECT_WORD[subject]} card was posted for ${view.id}.`;
-    const approval = view.context.approvals[subject];
-    if (approval) return `The ${SUBJECT_WORD[subject]} of ${view.id} was already approved by ${approval.by.name ?? approval.by.id}.`;
+  if (card) {
+    if (standing === 'replaced') return `This card is out of date: a newer ${CARD_LABELS[card].en} card was posted for ${view.id}.`;
+    const approval = view.context.approvals[card];
+    if (approval) return `The ${CARD_LABELS[card].en} of ${view.id} was already approved by ${approval.by.name ?? approval.by.id}.`;
   }
-  if (view.status === 'done') return `${view.id} is closed (${view.state}); this button no longer applies.`;
+  if (view.status === 'done') return `${view.id} is closed (${view.workflow.label.en}); this button no longer applies.`;
   return null;
 }
 
 function refusalText(error: EventNotAcceptedError): string {
-  return `${error.incidentId} has moved on (it is ${error.state}); this button no longer applies.`;
+  return `${error.incidentId} has moved on (now: ${error.stateLabel}); this button no longer applies.`;
 }
 
-function answerForFailure(error: unknown): CardActionAnswer {
+function answerForFailure(error: unknown): ClickAnswer {
   if (error instanceof EventNotAcceptedError) return toast('warning', refusalText(error));
   if (error instanceof UnknownIncidentError) return toast('warning', `No incident ${error.incidentId}.`);
   if (error instanceof InvalidInputError) return toast('error', `Not accepted: ${error.message}`);
@@ -105,7 +89,7 @@ function answerForFailure(error: unknown): CardActionAnswer {
  * Answers a click within the budget: decided card on success, a toast saying why on refusal. A click
  * still being applied when the budget runs out is answered with a toast and finishes later.
  */
-export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick): Promise<CardActionAnswer | FinishesLater<CardActionAnswer>> {
+export async function handleCardClick(deps: CardClickDeps, click: CardClick): Promise<ClickAnswer | FinishesLater<ClickAnswer>> {
   if (!isPersonEventType(click.action)) return toast('error', 'This button is not one I know. Use /status to see what the incident accepts.');
   const type = click.action;
   const before = await deps.service.get(click.incidentId);
@@ -120,7 +104,7 @@ export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick)
     // A fix short of approvers keeps its buttons and shows who approved so far.
     if (stillWaitingForApprovers(type, after)) return cardClicked(type, after);
     const card = type === 'proposal.approved' ? cardClicked(type, after) : (cardClicked(type, before) ?? cardClicked(type, after));
-    return card && decidedCard(card, { verb: DECISION_VERB[type], by: click.operatorId, at: new Date() });
+    return card && decidedCard(card, { verb: doneText(type), by: click.operatorId, at: new Date() });
   };
   const sending = deps.service.send(click.incidentId, event);
   const settled = await settleWithin(sending, deps.answerBudgetMs);
@@ -143,12 +127,13 @@ export async function handleCardClick(deps: CardClickDeps, click: LarkCardClick)
   return { toast: { type: 'success', content: appliedText(type, settled.value) }, ...(card ? { card } : {}) };
 }
 
+/** An approval the chart counted while the fix still waits for more approvers (critical needs two). */
 function stillWaitingForApprovers(type: PersonEventType, after: IncidentView): boolean {
-  return type === 'proposal.approved' && after.state === 'open.awaitingProposalApproval';
+  return type === 'proposal.approved' && after.workflow.awaiting === 'proposal';
 }
 
 function appliedText(type: PersonEventType, after: IncidentView): string {
-  if (!stillWaitingForApprovers(type, after) || !after.context.decision) return `${DECISION_VERB[type]}. ${after.id} is now ${after.state}.`;
+  if (!stillWaitingForApprovers(type, after) || !after.context.decision) return `${doneText(type)}. ${after.id} now: ${after.workflow.label.en}.`;
   const given = after.context.approvals.proposalApprovers?.length ?? 0;
   return `Approval counted: ${given} of ${approvalsNeeded(after.context.decision)}. ${after.id} waits for another approver.`;
 }
