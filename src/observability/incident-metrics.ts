@@ -1,9 +1,7 @@
-import { raw } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IncidentChange, IncidentListener } from '../runtime/incident-service';
 import type { IncidentRuntime } from '../runtime/incident-runtime';
 import type { DurabilityGate } from '../runtime/durability-gate';
-import { IncidentRecord } from '../store/entities';
 import type { Metrics } from './metrics';
 
 /** Bounds memory if transitions stop arriving for incidents that stay active (a crash mid-step elsewhere). */
@@ -38,13 +36,11 @@ export function incidentMetricsListener(metrics: Metrics, now: () => number = pe
 /** `aifixer_open_incidents{state,status}`: one grouped count over incidents not done, read on each scrape. */
 export function registerOpenIncidentsGauge(metrics: Metrics, orm: MikroORM): void {
   metrics.gaugeRows('aifixer_open_incidents', 'Incidents not yet done, by state and status (active or parked), counted in the database on each scrape.', ['state', 'status'], async () => {
+    // Plain SQL, like the deadline gauge below: observability sits below the store and does not import its entities.
     const rows = await orm.em
       .fork()
-      .createQueryBuilder(IncidentRecord)
-      .select(['state', 'status', raw('count(*) as n')])
-      .where({ status: { $ne: 'done' } })
-      .groupBy(['state', 'status'])
-      .execute<{ state: string; status: string; n: string | number }[]>('all', false);
+      .getConnection()
+      .execute<{ state: string; status: string; n: string | number }[]>("select state, status, count(*) as n from incidents where status <> 'done' group by state, status");
     return rows.map((row) => ({ labels: { state: row.state, status: row.status }, value: Number(row.n) }));
   });
 }

@@ -1,7 +1,7 @@
 import { constantTimeEqual } from '../security/constant-time';
 import type { Route, RouteRequest, RouteResponse } from '../http/route';
-import { bearerOf, hasLoopbackHost, isDirectLoopback } from '../server/console/console-auth';
-import type { LoopbackTrust } from '../server/console/console-auth';
+import { bearerOf, hasLoopbackHost, isDirectLoopback } from '../security/loopback-trust';
+import type { LoopbackTrust } from '../security/loopback-trust';
 import type { Metrics } from './metrics';
 
 const unauthorized = (error: string): RouteResponse => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="ai-fixer metrics"' }, body: { error } });
