@@ -18,7 +18,9 @@ import { InboundStore } from './store/inbound-store';
 import type { Config } from './config';
 import type { IncidentListener } from './runtime/incident-service';
 import { provideIncidentMachine } from './implementations';
-import { createInboundHandler } from './chat/core/inbound-handler';
+import { TerminalInbound } from './chat/terminal/terminal-inbound';
+import { AlertDetector } from './chat/core/alert-detector';
+import { loadAlertTemplates } from './chat/core/alert-detector/alert-templates';
 import { createDiagnosisStack } from './app/diagnosis-stack';
 import { RedactingIntake } from './intake/redacting-intake';
 import { DeferringIntake } from './intake/deferring-intake';
@@ -246,9 +248,12 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
   larkIntake?.start();
   webConsole.start();
   if (consoleChat) {
+    // The terminal reads alerts with the same detector as the web console and Lark; its replies print through consoleChat.
+    const detector = new AlertDetector({ templates: await loadAlertTemplates(config.ALERT_TEMPLATES_FILE) });
+    const terminal = new TerminalInbound({ service: intake, chat: consoleChat, inbound: inboundStore, detector, access: policy.access, logger, plugins: listPlugins, silences });
     consoleChat.banner();
     consoleChat
-      .start(createInboundHandler({ service: intake, plugins: listPlugins, access: policy.access, silences }))
+      .start(terminal.handle)
       .catch((error: unknown) => logger.error({ err: error }, 'console chat stopped'));
   }
 

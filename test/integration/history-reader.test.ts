@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryReader } from '../../src/chat/lark/history-reader';
 import type { HistoryPage } from '../../src/chat/lark/history-reader';
-import type { LarkInboundMessage } from '../../src/chat/lark/types';
+import type { ChatMessage } from '../../src/chat/core/chat-message';
 import { MemoryLock } from '../../src/locks/memory-lock';
 import { InboundStore } from '../../src/store/inbound-store';
 import { migrate, openOrm } from '../../src/store/orm';
@@ -30,8 +30,8 @@ beforeEach(async () => {
 
 /** A chat as the list API shows it: ascending, filtered by start_time in seconds, paged. */
 class ChatHistory {
-  readonly messages: LarkInboundMessage[] = [];
-  post(id: string, at: number, sender: LarkInboundMessage['sender'] = { kind: 'bot', id: 'cli_monitor' }) {
+  readonly messages: ChatMessage[] = [];
+  post(id: string, at: number, sender: ChatMessage['sender'] = { kind: 'bot', id: 'cli_monitor' }) {
     this.messages.push({ messageId: id, chatId: CHAT, msgType: 'text', content: { text: id }, sender, mentionsBot: false, createTime: at, text: id });
   }
   fetchPage = (_chat: string, startSeconds: number, token?: string): Promise<HistoryPage> => {

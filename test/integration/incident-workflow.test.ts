@@ -3,10 +3,11 @@ import type { IncidentEvent } from '../../src/domain';
 import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../../src/domain/errors';
 import { startFlakyService } from '../fakes/flaky-service';
 import type { FlakyService } from '../fakes/flaky-service';
-import { createInboundHandler } from '../../src/chat/core/inbound-handler';
+import { accessFrom, builtinPolicy } from '../../src/policy';
 import { eventually } from '../support/runtime-harness';
 import { createWorkflowHarness, flakyTargets } from '../support/workflow-harness';
 import type { WorkflowHarness } from '../support/workflow-harness';
+import { terminalConversation } from '../support/terminal-kit';
 
 const alert = { source: 'test', fingerprint: 'checkout-503', title: 'checkout returns 503', severity: 'high', service: 'checkout' } as const;
 const by = { by: { id: 'alice' }, source: { kind: 'command' as const } };
@@ -127,8 +128,10 @@ describe('an incident through the real implementations', () => {
 
 describe('commands through the chat intake', () => {
   it('/diag opens an incident from the text, threaded on the command message', async () => {
-    const handle = createInboundHandler({ service: h.runtime });
-    const reply = await handle({ chatId: 'ops', messageId: 'msg-diag-1', sender: { id: 'alice' }, text: '/diag [high] checkout returns 503 service=checkout' });
+    const access = accessFrom(() => builtinPolicy({ autoExecuteLowRisk: false, approverIds: ['alice'], dryRun: false }));
+    const terminal = terminalConversation({ orm: h.orm, logger: h.logger, service: h.runtime, access });
+    await terminal.terminal.handle({ chatId: 'ops', messageId: 'msg-diag-1', sender: { id: 'alice' }, text: '/diag [high] checkout returns 503 service=checkout' });
+    const reply = terminal.chat.texts.find((posted) => posted.options?.replyTo === 'msg-diag-1')?.text ?? '';
     const [, id] = /Opened (INC-\w+)/.exec(reply) ?? [];
     const view = await stateOf(id!, 'open.awaitingDiagnosisApproval');
     expect(view.context).toMatchObject({ chatId: 'ops', alertMessageId: 'msg-diag-1' });

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Card } from '../../src/chat/core/card';
 import { quoteUntrusted } from '../../src/chat/core/cards';
-import { renderLarkCard } from '../../src/chat/lark/card-renderer';
+import { renderLarkCard } from '../../src/chat/core/card-json';
 import { LarkChat, larkMessageUuid } from '../../src/chat/lark/lark-chat';
 import { LarkApiError, createLarkClient } from '../../src/chat/lark/lark-client';
 import { startFakeLark } from '../fakes/lark';

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeCommand, parseCommand } from '../../src/chat/core/commands';
-import { createInboundHandler } from '../../src/chat/core/inbound-handler';
 import { SilencingIntake } from '../../src/intake/silencing-intake';
 import { accessFrom, builtinPolicy } from '../../src/policy';
 import { SilenceInputError } from '../../src/silences/matchers';
@@ -12,6 +11,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { ControllableActors } from '../support/controllable-actors';
 import { createHarness } from '../support/runtime-harness';
 import type { Harness } from '../support/runtime-harness';
+import { terminalConversation } from '../support/terminal-kit';
 
 const APPROVER = 'ou_approver';
 const access = accessFrom(() => builtinPolicy({ autoExecuteLowRisk: false, approverIds: [APPROVER], dryRun: false }));
@@ -113,8 +113,8 @@ describe('Silences on the real Postgres, shared by two instances', () => {
   });
 
   it('runs /silence, /silences and /unsilence through the terminal chat, refusing people who may not approve', async () => {
-    const handle = createInboundHandler({ service: intake, access, silences: here });
-    const say = (text: string, sender = APPROVER) => handle({ chatId: 'console', messageId: `m-${Math.random()}`, text, sender: { id: sender } });
+    const terminal = terminalConversation({ orm: h.orm, logger: h.logger, service: intake, access, silences: here });
+    const say = (text: string, sender = APPROVER) => terminal.say(text, sender);
 
     expect(await say('/silence service=payments 1h', 'ou_mallory')).toMatch(/Only people who may approve a low-risk fix may silence/);
     expect(await say('/silence service=payments 99d')).toMatch(/^Not accepted: A silence lasts at most 30d/);

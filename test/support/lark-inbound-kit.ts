@@ -1,8 +1,9 @@
 import type { Card } from '../../src/chat/core/card';
 import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../../src/chat/core/chat-port';
 import { LarkInbound } from '../../src/chat/lark/lark-inbound';
-import type { AlertDetection, LarkInboundOptions } from '../../src/chat/lark/lark-inbound';
-import type { LarkInboundMessage } from '../../src/chat/lark/types';
+import type { LarkInboundOptions } from '../../src/chat/lark/lark-inbound';
+import type { ChatMessage } from '../../src/chat/core/chat-message';
+import type { AlertDetection } from '../../src/chat/core/typed-alerts';
 import { parseTextAlert } from '../../src/chat/core/alert-detector/text-alert';
 import { InboundStore } from '../../src/store/inbound-store';
 import { accessFrom, builtinPolicy } from '../../src/policy';
@@ -39,7 +40,7 @@ export class RecordingChat implements ChatPort {
 }
 
 /** A stand-in AlertDetector: lines that start with a [tag] are alerts. */
-export function detectTaggedAlerts(message: LarkInboundMessage): AlertDetection {
+export function detectTaggedAlerts(message: ChatMessage): AlertDetection {
   return message.text.startsWith('[') ? { isAlert: true, alerts: [parseTextAlert(message.text, 'lark')] } : { isAlert: false, reason: 'chatter' };
 }
 

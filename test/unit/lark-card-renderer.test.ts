@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Card, CardTone } from '../../src/chat/core/card';
 import { escapeMarkdown, quoteUntrusted } from '../../src/chat/core/cards';
-import { CARD_BYTE_BUDGET, renderLarkCard, toLarkMarkdown } from '../../src/chat/lark/card-renderer';
-import type { LarkColumnSet, LarkElement, LarkMarkdown } from '../../src/chat/lark/card-renderer';
+import { CARD_BYTE_BUDGET, renderLarkCard, toLarkMarkdown } from '../../src/chat/core/card-json';
+import type { LarkColumnSet, LarkElement, LarkMarkdown } from '../../src/chat/core/card-json';
 
 const ID = 'INC-7K2M9Q4T';
 

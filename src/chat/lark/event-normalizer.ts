@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LarkCardAction, LarkInboundMessage } from './types';
+import type { CardClick, ChatMessage } from '../core/chat-message';
 
 /**
  * Pure translations from Lark's JSON to our types, at the edge. Only the fields we read are
@@ -12,11 +12,11 @@ export interface BotIdentity {
   appId?: string;
 }
 
-/** A card click with the attempt its card was rendered for (LarkCardAction has no field for it). */
-export type LarkCardClick = LarkCardAction & { attempt?: number };
+/** A `card.action.trigger` callback as the core takes clicks, with Lark's delivery id. */
+export type LarkCardClick = CardClick & { eventId: string };
 
 export type LarkEvent =
-  | { kind: 'message'; eventId: string; message: LarkInboundMessage }
+  | { kind: 'message'; eventId: string; message: ChatMessage }
   | { kind: 'card-action'; eventId: string; action: LarkCardClick }
   | { kind: 'other'; eventId: string; eventType: string };
 
@@ -169,11 +169,11 @@ interface MessageParts {
   createTime: string;
   content: string;
   mentions: Mention[] | null | undefined;
-  sender: LarkInboundMessage['sender'];
+  sender: ChatMessage['sender'];
   eventId?: string;
 }
 
-function toInbound(parts: MessageParts, bot: BotIdentity, what: string): LarkInboundMessage {
+function toInbound(parts: MessageParts, bot: BotIdentity, what: string): ChatMessage {
   const content = parseContent(parts.content, what);
   const mentions = parts.mentions ?? [];
   return {
@@ -190,7 +190,7 @@ function toInbound(parts: MessageParts, bot: BotIdentity, what: string): LarkInb
 }
 
 /** An `im.message.receive_v1` event (either envelope shape). */
-export function normalizeMessageEvent(raw: unknown, bot: BotIdentity): LarkInboundMessage {
+export function normalizeMessageEvent(raw: unknown, bot: BotIdentity): ChatMessage {
   const { eventId, event } = eventEnvelope(raw);
   const { sender, message } = parse(MessageEventSchema, event, 'im.message.receive_v1 event');
   const ids = sender.sender_id;
@@ -212,7 +212,7 @@ export function normalizeMessageEvent(raw: unknown, bot: BotIdentity): LarkInbou
 }
 
 /** An item of the chat history (how bot-posted alerts are seen). */
-export function normalizeListedMessage(item: unknown, bot: BotIdentity): LarkInboundMessage {
+export function normalizeListedMessage(item: unknown, bot: BotIdentity): ChatMessage {
   const message = parse(ListedMessageSchema, item, 'listed message');
   return toInbound(
     {

@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import type { LockPort } from '../../locks/lock-port';
 import { LockBusyError } from '../../locks/leased-lock';
 import type { ChatCursor, InboundStore } from '../../store/inbound-store';
-import type { LarkInboundMessage } from './types';
+import type { ChatMessage } from '../core/chat-message';
 
 export interface HistoryPage {
-  items: LarkInboundMessage[];
+  items: ChatMessage[];
   hasMore: boolean;
   pageToken?: string;
 }
@@ -15,9 +15,9 @@ export interface HistoryReaderOptions {
   /** One page of a chat's messages from `startTimeSeconds` on, oldest first (im.v1.message.list). */
   fetchPage(chatId: string, startTimeSeconds: number, pageToken?: string): Promise<HistoryPage>;
   /** Decides whether a bot's message should go to the alert detector. */
-  isAlertSender(message: LarkInboundMessage): boolean;
+  isAlertSender(message: ChatMessage): boolean;
   /** The intake: persists what the message starts; must be idempotent per message id. */
-  handle(message: LarkInboundMessage): Promise<void>;
+  handle(message: ChatMessage): Promise<void>;
   inbound: InboundStore;
   locks: LockPort;
   logger: Logger;
@@ -94,14 +94,14 @@ export class HistoryReader {
 }
 
 /** Is the message newer than the cursor (and not one already seen in the cursor's second)? */
-function advances(cursor: ChatCursor, message: LarkInboundMessage): boolean {
+function advances(cursor: ChatCursor, message: ChatMessage): boolean {
   const second = Math.floor(cursor.lastCreateTime / 1000);
   const messageSecond = Math.floor(message.createTime / 1000);
   if (messageSecond < second) return false;
   return messageSecond > second || !cursor.seenIds.includes(message.messageId);
 }
 
-function remember(cursor: ChatCursor, message: LarkInboundMessage): void {
+function remember(cursor: ChatCursor, message: ChatMessage): void {
   const sameSecond = Math.floor(message.createTime / 1000) === Math.floor(cursor.lastCreateTime / 1000);
   cursor.seenIds = sameSecond ? [...cursor.seenIds, message.messageId] : [message.messageId];
   cursor.lastCreateTime = Math.max(cursor.lastCreateTime, message.createTime);

@@ -3,7 +3,7 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import type { Card } from '../core/card';
 import type { ChatPort, PostOptions, PostedMessage, Reaction } from '../core/chat-port';
-import { renderLarkCard } from './card-renderer';
+import { renderLarkCard } from '../core/card-json';
 import { LarkApiError, callLark } from './lark-client';
 import { SendQueue } from './send-queue';
 import type { RetryAdvice } from './send-queue';

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { WebMessage, WebMessageStore, NewWebMessage } from '../../store/web-message-store';
 import type { Card } from '../core/card';
 import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../core/chat-port';
-import { renderLarkCard } from '../lark/card-renderer';
+import { renderLarkCard } from '../core/card-json';
 
 /** What the console's live stream carries about the chat. */
 export type WebChatEvent = { type: 'message.posted' | 'message.updated'; message: WebMessage };

@@ -5,17 +5,17 @@ import type { IncidentService } from '../../runtime/incident-service';
 import { SecretScrubber } from '../../security';
 import type { Scrubber } from '../../security';
 import type { InboundStore, UnfinishedDelivery } from '../../store/inbound-store';
-import { FinishesLater, runClaimed } from '../core/claimed-work';
+import { FinishesLater } from '../core/claimed-work';
 import type { ReplayTarget } from '../../intake/delivery-replayer';
 import type { WebMessage } from '../../store/web-message-store';
 import type { CommandContext } from '../core/commands';
 import type { AlertDetector } from '../core/alert-detector';
 import { flatText } from '../core/alert-detector/flat-message';
 import { flattenMessage } from '../core/alert-detector/flatten-content';
-import { LarkInbound } from '../lark/lark-inbound';
-import type { CardActionAnswer, LarkInboundMessage } from '../lark/types';
+import { ChatInbound } from '../core/chat-inbound';
+import { clickToast } from '../core/chat-message';
+import type { ChatMessage, ClickAnswer } from '../core/chat-message';
 import { findSample } from './alert-samples';
-import { asWebConsoleAlerts } from './web-alerts';
 import { buttonOnCard } from './card-buttons';
 import type { WebChat } from './web-chat';
 
@@ -76,64 +76,63 @@ export interface WebInboundOptions {
 
 /** The replayer's channel for the console's messages and clicks. */
 export const WEB_CHANNEL = 'web';
-
-const toast = (type: CardActionAnswer['toast']['type'], content: string): CardActionAnswer => ({ toast: { type, content } });
+/** What the web console's alerts say they came from when no known tool is recognised. */
+export const WEB_SOURCE = 'web console';
 
 /**
- * The web console as a chat adapter: each message and click is persisted, then handled by the very
- * intake the Lark group uses (alert detection, commands, approver checks, card clicks). What was
+ * The web console as a chat adapter: each message and click is persisted, then handled by the chat
+ * core every chat shares (alert detection, commands, approver checks, card clicks). What was
  * acknowledged is finished by another instance if this one dies first (`replay`).
  */
 export class WebInbound implements ReplayTarget {
-  private readonly lark: LarkInbound;
+  private readonly core: ChatInbound;
   /** People's plain messages being read now: if they hold no alert, the person is told why. */
   private readonly wantsHint = new Set<string>();
   private readonly scrubber: Scrubber;
 
   constructor(private readonly options: WebInboundOptions) {
     this.scrubber = options.scrubber ?? new SecretScrubber();
-    this.lark = new LarkInbound({
+    this.core = new ChatInbound({
       service: options.service,
       chat: options.chat,
       inbound: options.inbound,
-      detectAlerts: (message) => this.detect(message),
-      botOpenId: options.botId,
+      detectAlerts: (message) => options.detector.detect(message),
+      alertSource: WEB_SOURCE,
+      ownIds: [options.botId],
       access: options.access,
       logger: options.logger,
       plugins: options.plugins,
       silences: options.silences,
       channel: WEB_CHANNEL,
+      notAnAlert: (message, reason) => this.hint(message, reason),
     });
   }
 
   /** Persists the message, then handles it once (a repeated POST is handled at most once). */
   async send(input: WebMessageInput): Promise<WebMessage> {
     const { message } = await this.options.chat.receive(this.toStored(input));
-    const lark = toLarkMessage(message, this.options);
-    const hint = lark.sender.kind === 'user' && !lark.text.startsWith('/');
-    if (hint) this.wantsHint.add(lark.messageId);
+    const chatMessage = toChatMessage(message, this.options);
+    this.wantsHint.add(chatMessage.messageId);
     try {
-      await this.lark.handleMessage(lark);
+      await this.core.handleMessage(chatMessage);
     } finally {
-      this.wantsHint.delete(lark.messageId);
+      this.wantsHint.delete(chatMessage.messageId);
     }
     return message;
   }
 
   /** A button on one of the bot's cards, checked against the card as stored, then handled like a Lark click. */
-  async click(input: WebClickInput, replaying = false): Promise<CardActionAnswer> {
+  async click(input: WebClickInput, replaying = false): Promise<ClickAnswer> {
     const message = await this.options.chat.find(input.messageId);
-    if (!message?.card || !buttonOnCard(message.card, input.value)) return toast('error', 'This button is not on that card.');
-    const { inbound, logger } = this.options;
-    const replay = { channel: WEB_CHANNEL, kind: 'click', data: input };
+    if (!message?.card || !buttonOnCard(message.card, input.value)) return clickToast('error', 'This button is not on that card.');
     // A failure gives the claim back: the same click may be tried again (a failed replay is tried again later).
-    const outcome = await runClaimed({ inbound, logger, replaying }, `web:click:${input.id}`, replay, () => this.applyClick(input, message));
-    return outcome.first ? outcome.value : toast('info', 'Already received this click.');
+    const outcome = await this.core.claimOnce(`web:click:${input.id}`, { kind: 'click', data: input }, replaying, () => this.applyClick(input, message));
+    return outcome.first ? outcome.value : clickToast('info', 'Already received this click.');
   }
 
   /** Does again the work of a message or click whose claim was abandoned (the instance that took it died). */
   async replay(delivery: UnfinishedDelivery): Promise<boolean> {
-    if (delivery.replay.kind !== 'click') return this.lark.replay(delivery);
+    if (delivery.replay.kind !== 'click') return this.core.replay(delivery);
     const input = WebClickInput.safeParse(delivery.replay.data);
     if (!input.success) return false;
     await this.click(input.data, true);
@@ -141,12 +140,11 @@ export class WebInbound implements ReplayTarget {
   }
 
   close(): Promise<void> {
-    return this.lark.close();
+    return this.core.close();
   }
 
-  private async applyClick(input: WebClickInput, message: WebMessage): Promise<CardActionAnswer | FinishesLater<CardActionAnswer>> {
-    const answer = await this.lark.handleCardAction({
-      eventId: input.id,
+  private async applyClick(input: WebClickInput, message: WebMessage): Promise<ClickAnswer | FinishesLater<ClickAnswer>> {
+    const answer = await this.core.handleClick({
       incidentId: input.value.incidentId,
       action: input.value.action,
       ...(input.value.kind !== undefined ? { cardKind: input.value.kind } : {}),
@@ -173,13 +171,11 @@ export class WebInbound implements ReplayTarget {
     return { messageId, author: monitor ? ('monitor' as const) : ('person' as const), senderId: monitor ? this.options.monitorId : this.options.user.id, text };
   }
 
-  private async detect(message: LarkInboundMessage) {
-    const detection = asWebConsoleAlerts(this.options.detector.detect(message), sentText(message));
-    if (!detection.isAlert && this.wantsHint.has(message.messageId)) {
-      const text = `Not read as an alert (${detection.reason}). Paste the whole alert, post it as the monitoring bot, or open an incident from any text with /diag <text>.`;
-      await this.options.chat.postText(message.chatId, text, `hint:${message.messageId}`, { replyTo: message.messageId });
-    }
-    return detection;
+  /** A person's message sent now that holds no alert: they are told why, and what to do instead. */
+  private async hint(message: ChatMessage, reason: string): Promise<void> {
+    if (!this.wantsHint.has(message.messageId)) return;
+    const text = `Not read as an alert (${reason}). Paste the whole alert, post it as the monitoring bot, or open an incident from any text with /diag <text>.`;
+    await this.options.chat.postText(message.chatId, text, `hint:${message.messageId}`, { replyTo: message.messageId });
   }
 }
 
@@ -190,13 +186,8 @@ export class UnknownSampleError extends Error {
   }
 }
 
-/** What a person typed as text, as they typed it: null for samples and cards (the detector reads those). */
-function sentText(message: LarkInboundMessage): string | null {
-  return message.sender.kind === 'user' && message.msgType === 'text' ? message.text : null;
-}
-
-/** As the Lark intake sees messages: a person talking to the console addresses the bot, as an @-mention does in a group. */
-function toLarkMessage(message: WebMessage, options: WebInboundOptions): LarkInboundMessage {
+/** As the chat core sees messages: a person talking to the console addresses the bot, as an @-mention does in a group. */
+function toChatMessage(message: WebMessage, options: WebInboundOptions): ChatMessage {
   const stored = message.content as { msgType?: string; content?: unknown } | null;
   const person = message.author === 'person';
   return {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AlertDetector } from '../../src/chat/core/alert-detector';
-import { asWebConsoleAlerts } from '../../src/chat/web/web-alerts';
+import { readTypedAlerts } from '../../src/chat/core/typed-alerts';
 import { parseTextAlert } from '../../src/chat/core/alert-detector/text-alert';
 
 const detector = new AlertDetector();
+/** How the web console reads what was sent (its alerts with no known tool say `web console`). */
+const asWebConsoleAlerts = (detection: ReturnType<typeof typed>, sentText: string | null) => readTypedAlerts(detection, sentText, 'web console');
 const typed = (text: string) =>
   detector.detect({ msgType: 'text', content: { text }, sender: { kind: 'user', id: 'u' }, mentionsBot: true });
 

@@ -1,4 +1,4 @@
-import type { Card, CardButton, CardField, CardTone } from '../core/card';
+import type { Card, CardButton, CardField, CardTone } from './card';
 
 /**
  * Our chat-neutral Card as a Lark card (JSON 2.0). Sections are markdown in which untrusted text was

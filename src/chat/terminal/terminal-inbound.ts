@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { DecisionAccess } from '../../policy/access';
+import type { IncidentService } from '../../runtime/incident-service';
+import type { InboundStore } from '../../store/inbound-store';
+import type { AlertDetector } from '../core/alert-detector';
+import { replyWithOutcome } from '../core/alert-outcome';
+import { ChatInbound } from '../core/chat-inbound';
+import type { ChatMessage } from '../core/chat-message';
+import type { ChatPort, InboundMessage } from '../core/chat-port';
+import type { CommandContext } from '../core/commands';
+import type { ConsoleMessageHandler } from './console-chat';
+
+export interface TerminalInboundOptions {
+  service: IncidentService;
+  /** The terminal's chat: replies, what became of an alert, and hints are printed through it. */
+  chat: ChatPort;
+  inbound: InboundStore;
+  /** The same AlertDetector the web console and Lark use. */
+  detector: AlertDetector;
+  access: DecisionAccess;
+  logger: Logger;
+  plugins?: CommandContext['plugins'];
+  silences?: CommandContext['silences'];
+}
+
+/** Whose claims these are; a typed line is not delivered again, so nothing is kept to replay. */
+export const TERMINAL_CHANNEL = 'terminal';
+/** What an alert typed at the terminal says it came from when no known tool is recognised. */
+export const TERMINAL_SOURCE = 'console';
+
+/**
+ * The terminal as a chat adapter: each typed line is a person's message to the bot, handled by the
+ * chat core every chat shares; what comes back is printed through the terminal's ChatPort before the
+ * next line is read, so lines piped in are answered in order.
+ */
+export class TerminalInbound {
+  private readonly core: ChatInbound;
+
+  constructor(options: TerminalInboundOptions) {
+    this.core = new ChatInbound({
+      ...options,
+      detectAlerts: (message) => options.detector.detect(message),
+      alertSource: TERMINAL_SOURCE,
+      ownIds: [],
+      channel: TERMINAL_CHANNEL,
+      replayable: false,
+      announce: replyWithOutcome(options.chat),
+      notAnAlert: (message, reason) => options.chat.postText(message.chatId, notAnAlertHint(reason), `hint:${message.messageId}`, { replyTo: message.messageId }),
+    });
+  }
+
+  /** ConsoleChat's handler: resolves once the line's replies are printed. */
+  readonly handle: ConsoleMessageHandler = async (line) => {
+    await this.core.handleMessage(toChatMessage(line));
+    await this.core.settled();
+  };
+
+  close(): Promise<void> {
+    return this.core.close();
+  }
+}
+
+function notAnAlertHint(reason: string): string {
+  return `Not read as an alert (${reason}). Paste the whole alert, or open an incident from any text with /diag <text>.`;
+}
+
+/** Whoever types at the terminal talks to the bot, as an @-mention does in a group. */
+function toChatMessage(line: InboundMessage): ChatMessage {
+  return {
+    messageId: line.messageId,
+    chatId: line.chatId,
+    msgType: 'text',
+    content: { text: line.text },
+    sender: { kind: 'user', id: line.sender.id },
+    mentionsBot: true,
+    createTime: Date.now(),
+    text: line.text,
+  };
+}
