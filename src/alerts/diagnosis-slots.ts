@@ -1,3 +1,4 @@
+import { holdsDiagnosisSlotIn, phaseOf } from '../../machines/incident.view';
 import { SEVERITIES } from '../domain';
 import type { Severity } from '../domain';
 
@@ -8,13 +9,10 @@ interface Waiter {
   grant: () => void;
 }
 
-/** States in which an incident keeps its slot: granted while still waiting, then diagnosing. */
-const HOLDING_STATES = new Set(['open.awaitingDiagnosisSlot', 'open.diagnosing']);
-
 /**
  * At most `max` diagnoses at once on this instance (MAX_CONCURRENT_DIAGNOSES); the rest wait, visibly,
- * in the chart's `open.awaitingDiagnosisSlot`, and are let in most severe first, then in arrival order.
- * A slot is given back when its incident leaves those states, or is no longer in this instance's memory.
+ * in the chart's waiting-for-a-slot state, and are let in most severe first, then in arrival order. A slot
+ * is given back when its incident leaves the phases that hold one, or is no longer in this instance's memory.
  */
 export class DiagnosisSlots {
   private readonly holders = new Set<string>();
@@ -53,7 +51,7 @@ export class DiagnosisSlots {
 
   /** Hears a persisted transition: an incident leaving the diagnosis states gives its slot back. */
   onTransition(incidentId: string, toState: string): void {
-    if (!HOLDING_STATES.has(toState)) this.release(incidentId);
+    if (!holdsDiagnosisSlotIn(phaseOf(toState))) this.release(incidentId);
   }
 
   release(incidentId: string): void {

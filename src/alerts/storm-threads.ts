@@ -1,3 +1,5 @@
+import { phaseOf } from '../../machines/incident.view';
+import type { IncidentPhase } from '../../machines/incident.view';
 import type { IncidentChange } from '../runtime/incident-service';
 
 /** What the chart's implementations ask of storms: where an incident's card goes while its chat storms. */
@@ -6,16 +8,18 @@ export interface StormThreads {
   threadFor(incident: { incidentId: string; chatId: string }): Promise<string | undefined>;
 }
 
-/** States an incident leaves triage for when it is a repeat or noise: those never count as opening. */
-const NOT_OPENED = new Set(['open.merging', 'merged', 'ignored']);
+/** Where triage decides whether the alert is a problem of its own (a merge whose original closed lets it through). */
+const DECIDING: ReadonlySet<IncidentPhase> = new Set<IncidentPhase>(['triaging', 'merging']);
+/** Where triage sends a repeat or noise: those never count as opening. */
+const NOT_OPENED: ReadonlySet<IncidentPhase> = new Set<IncidentPhase>(['merging', 'merged', 'ignored']);
 
 /**
  * Did this transition open an incident in its chat? Triage (or a merge whose original had closed) let it
  * through as a problem of its own. Merged repeats and noise never count; flaps reopen, they do not open.
  */
 export function opensIncident(change: Pick<IncidentChange, 'eventType' | 'fromState' | 'toState'>): boolean {
-  const leavingTriage = change.fromState === 'open.triaging' || change.fromState === 'open.merging';
-  return leavingTriage && change.eventType.startsWith('xstate.') && change.toState !== change.fromState && !NOT_OPENED.has(change.toState);
+  const leavingTriage = change.fromState !== null && DECIDING.has(phaseOf(change.fromState));
+  return leavingTriage && change.eventType.startsWith('xstate.') && change.toState !== change.fromState && !NOT_OPENED.has(phaseOf(change.toState));
 }
 
 /**
@@ -24,5 +28,5 @@ export function opensIncident(change: Pick<IncidentChange, 'eventType' | 'fromSt
  */
 export function changesStanding(change: Pick<IncidentChange, 'fromState' | 'toState' | 'status'>): boolean {
   if (change.fromState === change.toState) return false;
-  return change.status !== 'active' || change.toState === 'recovered';
+  return change.status !== 'active' || phaseOf(change.toState) === 'recovered';
 }

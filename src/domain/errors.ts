@@ -10,14 +10,20 @@ export class UnknownIncidentError extends Error {
     super(`No incident ${incidentId}.`);
   }
 }
+/** The incident's state does not take the event now. The message is for people (labels); `state` is for logs. */
 export class EventNotAcceptedError extends Error {
   override name = 'EventNotAcceptedError';
+  readonly stateLabel: string;
   constructor(
     readonly incidentId: string,
     readonly eventType: string,
+    /** The raw state path, for logs and the audit. */
     readonly state: string,
+    /** What people call the state and the event (see machines/incident.labels.ts). */
+    labels: { state: string; event: string },
   ) {
-    super(`Incident ${incidentId} is ${state}; it does not accept ${eventType} now.`);
+    super(`Incident ${incidentId} cannot take "${labels.event}" now. Where it stands: ${labels.state}.`);
+    this.stateLabel = labels.state;
   }
 }
 /** Another writer moved the incident on first; the caller's view is stale. */

@@ -1,3 +1,4 @@
+import type { WorkflowView } from '../../machines/incident.view';
 import type { Actor, AlertInput, AlertTally, IncidentContext, IncidentEvent } from '../domain';
 import type { SilenceMatch } from '../silences/silence-match';
 import type { IncidentStatus } from '../domain/incident-status';
@@ -5,7 +6,7 @@ import type { IncidentStatus } from '../domain/incident-status';
 /** What callers (chat adapters, HTTP intake, commands) see of an incident. */
 export interface IncidentView {
   id: string;
-  /** Dotted state path, e.g. `open.awaitingDiagnosisApproval`. */
+  /** Dotted state path, e.g. `open.awaitingDiagnosisApproval`: for logs, the audit and the console's statechart only. */
   state: string;
   status: IncidentStatus;
   version: number;
@@ -19,7 +20,9 @@ export interface IncidentView {
   createdAt: Date;
   updatedAt: Date;
   context: IncidentContext;
-  /** Event types the current state accepts from people. */
+  /** Where it stands in the workflow, in the chart's words: what callers ask instead of reading `state`. */
+  workflow: WorkflowView;
+  /** Event types the current state accepts from people (the same list as `workflow.accepts`). */
   accepts: IncidentEvent['type'][];
 }
 

@@ -1,21 +1,18 @@
 import type { SnapshotFrom } from 'xstate';
 import type { IncidentMachine } from '../../machines/incident.machine';
-import type { IncidentContext, IncidentEvent } from '../domain';
+import { eventLabel } from '../../machines/incident.labels';
+import { phaseLabel, phaseOf, workflowOf } from '../../machines/incident.view';
+import type { IncidentContext } from '../domain';
+import { EventNotAcceptedError } from '../domain/errors';
 import type { IncidentRecord } from '../store/entities';
-import { PERSON_EVENT_TYPES } from './incident-events';
 import type { IncidentView } from './incident-service';
-
-const PROBE: Omit<Extract<IncidentEvent, { by: unknown }>, 'type'> = {
-  by: { id: 'probe' },
-  source: { kind: 'command' },
-};
 
 /** The row's columns a view shows; the snapshot's context comes separately. */
 export type IncidentColumns = Omit<IncidentRecord, 'snapshot' | 'machineVersion' | 'source' | 'groupKey'>;
 
 type Snapshot = Pick<SnapshotFrom<IncidentMachine>, 'can'>;
 
-/** A read model of a stored incident; `accepts` is worked out from the chart, not hard-coded. */
+/** A read model of a stored incident; what it accepts is worked out from the chart, not hard-coded. */
 export function toView(machine: IncidentMachine, row: IncidentRecord): IncidentView {
   const persisted = row.snapshot as { value: Parameters<IncidentMachine['resolveState']>[0]['value']; context: IncidentContext };
   const open = row.status !== 'done' && row.state !== 'crashed';
@@ -32,7 +29,7 @@ export function viewOfWritten(row: IncidentColumns, snapshot: Snapshot & { conte
 }
 
 function assembleView(row: IncidentColumns, context: IncidentContext, snapshot: Snapshot | undefined): IncidentView {
-  const accepts = snapshot ? PERSON_EVENT_TYPES.filter((type) => snapshot.can({ ...PROBE, type })) : [];
+  const workflow = workflowOf(row.state, context, snapshot);
   return {
     id: row.id,
     state: row.state,
@@ -48,6 +45,12 @@ function assembleView(row: IncidentColumns, context: IncidentContext, snapshot: 
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     context,
-    accepts,
+    workflow,
+    accepts: workflow.accepts,
   };
+}
+
+/** The refusal for an event the incident's state does not take: its message names the state in words, not its path. */
+export function eventNotAccepted(incidentId: string, eventType: string, state: string): EventNotAcceptedError {
+  return new EventNotAcceptedError(incidentId, eventType, state, { state: phaseLabel(phaseOf(state)).en, event: eventLabel(eventType).en });
 }

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { opensWhileIn, statePathsWhere } from '../../machines/incident.view';
 import type { HeldAlert } from '../alerts/alert-group-summary';
 import type { AlertGroup } from '../alerts/group-key';
 import type { Alert, AlertTally } from '../domain';
@@ -45,6 +46,10 @@ const TALLY = `
 
 const HELD_COLUMNS = `fingerprint, status, title, severity, service, instance, labels, source, message_id as "messageId", count,
   first_seen as "firstSeen", last_seen as "lastSeen", resolved_at as "resolvedAt"`;
+
+/** States in which a label group's incident still takes alerts, from the chart's view: while opening, or watching for a relapse. */
+const OPENING_STATES = statePathsWhere(opensWhileIn);
+const RELAPSE_WATCH_STATES = statePathsWhere((phase) => phase === 'recovered');
 
 type StoredAlert = Omit<HeldAlert, 'firstSeen' | 'lastSeen' | 'resolvedAt'> & { firstSeen: string | Date; lastSeen: string | Date; resolvedAt: string | Date | null };
 
@@ -132,11 +137,11 @@ export class IncidentAlertStore {
     const joinable =
       group.kind === 'sender'
         ? 'true'
-        : `((state like 'open.%' and created_at > now() - make_interval(secs => $2::double precision / 1000)) or state = 'recovered')`;
+        : `((state = any($3::text[]) and created_at > now() - make_interval(secs => $2::double precision / 1000)) or state = any($4::text[]))`;
     const [grouped] = await pooledQuery<{ id: string }>(
       this.orm,
       `select id from incidents where group_key = $1 and status <> 'done' and ${joinable} order by created_at desc, id limit 1`,
-      group.kind === 'sender' ? [group.key] : [group.key, windowMs],
+      group.kind === 'sender' ? [group.key] : [group.key, windowMs, OPENING_STATES, RELAPSE_WATCH_STATES],
     );
     return grouped?.id ?? null;
   }

@@ -69,7 +69,7 @@ describe('the web console in a browser', () => {
     // A decision on a finished incident says it is finished (not "you already approved this fix").
     await page.fill('#composer', `/approve ${incidentId} fix`);
     await page.click('#send');
-    await page.locator('article.message.bot', { hasText: `${incidentId} is finished (resolved); there is nothing left to decide.` }).waitFor();
+    await page.locator('article.message.bot', { hasText: `${incidentId} is finished (Resolved); there is nothing left to decide.` }).waitFor();
 
     await page.click('a[data-nav="incidents"]');
     const row = page.locator(`tr[data-incident-id="${incidentId}"]`);

@@ -151,7 +151,7 @@ describe('the chat, as a person first meets it', () => {
 
   it('a decision typed in the terminal about a web console incident says where the incident lives', async () => {
     bot.type(`/resolve ${incidentId} fixed by hand`);
-    await bot.waitFor(new RegExp(`Resolved ${incidentId}\\. It is now \\S+\\. ${incidentId} lives in the web console chat: its cards and what follows appear there, not here\\.`));
+    await bot.waitFor(new RegExp(`Resolved ${incidentId}\\. Now: [^.]+\\. ${incidentId} lives in the web console chat: its cards and what follows appear there, not here\\.`));
   });
 
   it('shows the size limit before sending, and the server’s reason if one gets through', async () => {

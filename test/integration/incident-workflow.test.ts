@@ -167,7 +167,7 @@ describe('bad input gets a clear answer and changes nothing', () => {
 
     await expect(h.runtime.send('INC-NOSUCH00', { type: 'incident.escalate', ...by })).rejects.toThrow(UnknownIncidentError);
     await expect(h.runtime.send(id, { type: 'proposal.approved', ...by })).rejects.toThrow(
-      /is open\.awaitingDiagnosisApproval; it does not accept proposal\.approved/,
+      /cannot take "Fix approved" now\. Where it stands: Waiting for someone to confirm the diagnosis\./,
     );
     await expect(h.runtime.send(id, { type: 'proposal.approved', ...by })).rejects.toThrow(EventNotAcceptedError);
     await expect(h.runtime.send(id, { type: 'diagnosis.approved' } as IncidentEvent)).rejects.toThrow(/Malformed event: by/);

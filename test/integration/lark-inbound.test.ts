@@ -94,7 +94,7 @@ describe('LarkInbound on the real runtime', () => {
       const { id } = await awaitingApproval();
       await inbound.handleEvent(messageEvent('om_status', `/status ${id}`));
       const reply = await eventually(() => chat.texts.find((t) => t.options?.replyTo === 'om_status'), 'the reply');
-      expect(reply.text).toContain(`${id}: open.awaitingDiagnosisApproval`);
+      expect(reply.text).toContain(`${id}: Waiting for someone to confirm the diagnosis`);
     });
 
     it('opens an incident by hand with /diag, before answering', async () => {
@@ -189,7 +189,7 @@ describe('LarkInbound on the real runtime', () => {
     it('answers a button the incident cannot take now with the state it is in', async () => {
       const { id, card, version } = await awaitingApproval();
       const answer = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'incident.retry', messageId: card }));
-      expect(answer?.toast).toEqual({ type: 'warning', content: `${id} has moved on (it is open.awaitingDiagnosisApproval); this button no longer applies.` });
+      expect(answer?.toast).toEqual({ type: 'warning', content: `${id} has moved on (now: Waiting for someone to confirm the diagnosis); this button no longer applies.` });
       expect(await h.runtime.get(id)).toMatchObject({ version });
     });
 
@@ -293,7 +293,7 @@ describe('card clicks on a fix that needs two approvers', () => {
     expect((await h.runtime.get(id))?.state).toBe('open.awaitingProposalApproval');
 
     const second = await click('ou_bob');
-    expect(second?.toast).toMatchObject({ type: 'success', content: `Fix approved. ${id} is now remediating.executing.` });
+    expect(second?.toast).toMatchObject({ type: 'success', content: `Fix approved. ${id} now: Applying the fix.` });
     expect(second?.card?.buttons).toEqual([]);
     expect(second?.card?.fields).toContainEqual({ label: 'Approvals', value: '2 of 2 (ou\\_approver, ou\\_bob)' });
     await inbound.close();

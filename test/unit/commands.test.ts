@@ -3,8 +3,10 @@ import { executeCommand, HELP_TEXT, parseCommand } from '../../src/chat/core/com
 import type { Command, CommandContext } from '../../src/chat/core/commands';
 import type { IncidentContext, IncidentEvent, IncidentEventType, PolicyDecision } from '../../src/domain';
 import { accessFrom, parsePolicy } from '../../src/policy';
-import { EventNotAcceptedError, InvalidInputError, UnknownIncidentError } from '../../src/domain/errors';
+import { InvalidInputError, UnknownIncidentError } from '../../src/domain/errors';
 import type { CreateIncidentRequest, IncidentService, IncidentView, ReportedIncident } from '../../src/runtime/incident-service';
+import { eventNotAccepted } from '../../src/runtime/incident-view';
+import { workflowOf } from '../../machines/incident.view';
 import { incidentContext } from '../support/incident-context';
 
 const ID = 'INC-7K2M9Q4T';
@@ -25,6 +27,7 @@ const NEXT_STATE: Partial<Record<IncidentEventType, string>> = {
 const context = (): IncidentContext => incidentContext({ incidentId: ID });
 
 function view(state: string, accepts: IncidentEventType[], overrides: Partial<IncidentView> = {}): IncidentView {
+  const ctx = overrides.context ?? context();
   return {
     id: ID,
     state,
@@ -39,8 +42,9 @@ function view(state: string, accepts: IncidentEventType[], overrides: Partial<In
     wakeAt: null,
     createdAt: new Date('2024-05-01T10:00:00Z'),
     updatedAt: new Date('2024-05-01T10:05:00Z'),
-    context: context(),
+    context: ctx,
     accepts,
+    workflow: workflowOf(state, ctx, { can: (event) => accepts.includes(event.type) }),
     ...overrides,
   };
 }
@@ -71,7 +75,7 @@ class FakeIncidentService implements IncidentService {
     const current = this.incidents.get(incidentId);
     if (!current) return Promise.reject(new UnknownIncidentError(incidentId));
     if (!current.accepts.includes(event.type)) {
-      return Promise.reject(new EventNotAcceptedError(incidentId, event.type, current.state));
+      return Promise.reject(eventNotAccepted(incidentId, event.type, current.state));
     }
     this.sent.push({ incidentId, event });
     const next = view(NEXT_STATE[event.type] ?? current.state, [], { status: 'active', version: current.version + 1 });
@@ -181,18 +185,18 @@ describe('executeCommand', () => {
         },
       },
     ]);
-    expect(reply).toBe(`Approved the diagnosis of ${ID}. It is now open.proposing.`);
+    expect(reply).toBe(`Approved the diagnosis of ${ID}. Now: Working out a fix.`);
   });
 
   it('/approve … fix and /reject … fix decide the proposal', async () => {
     const approving = new FakeIncidentService(awaitingProposal());
-    expect(await run(approving, `/approve ${ID} fix`)).toBe(`Approved the fix of ${ID}. It is now remediating.executing.`);
+    expect(await run(approving, `/approve ${ID} fix`)).toBe(`Approved the fix of ${ID}. Now: Applying the fix.`);
     expect(approving.sent[0]?.event.type).toBe('proposal.approved');
 
     const rejecting = new FakeIncidentService(awaitingProposal());
     const reply = await run(rejecting, `/reject ${ID} fix too risky`);
     expect(rejecting.sent[0]?.event).toMatchObject({ type: 'proposal.rejected', reason: 'too risky' });
-    expect(reply).toBe(`Rejected the fix of ${ID}. It is now escalating.`);
+    expect(reply).toBe(`Rejected the fix of ${ID}. Now: Handing it over to people.`);
   });
 
   it('a late /approve … diagnosis cannot approve the fix that replaced it', async () => {
@@ -205,13 +209,13 @@ describe('executeCommand', () => {
     expect(service.sent.map((s) => s.event.type)).toEqual(['diagnosis.approved']);
     expect(service.incidents.get(ID)?.state).toBe('open.awaitingProposalApproval');
     expect(reply).toBe(
-      `Incident ${ID} is open.awaitingProposalApproval; it does not accept diagnosis.approved now. Type /status ${ID} to see what it accepts.`,
+      `Incident ${ID} cannot take "Diagnosis approved" now. Where it stands: Waiting for someone to approve the fix. Type /status ${ID} to see what it accepts.`,
     );
   });
 
   it('sends the named decision without reading the state first, and lets the service refuse it', async () => {
     const service = new FakeIncidentService(view('open.diagnosing', ['incident.escalate', 'incident.ignore'], { status: 'active' }));
-    expect(await run(service, `/reject ${ID} fix`)).toMatch(/is open\.diagnosing; it does not accept proposal\.rejected now/);
+    expect(await run(service, `/reject ${ID} fix`)).toMatch(/cannot take "Fix rejected" now\. Where it stands: Looking for the root cause\./);
     expect(service.attempts.map((a) => a.event.type)).toEqual(['proposal.rejected']);
     expect(service.sent).toEqual([]);
     expect(service.reads).toBe(0);
@@ -225,7 +229,7 @@ describe('executeCommand', () => {
     const service = new FakeIncidentService(escalated());
     const reply = await run(service, `${command} ${ID}`);
     expect(service.sent[0]?.event).toMatchObject({ type, by: OPERATOR, source: { kind: 'command', messageId: 'msg-1' } });
-    expect(reply).toMatch(new RegExp(`^${verb} ${ID}\\. It is now `));
+    expect(reply).toMatch(new RegExp(`^${verb} ${ID}\\. Now: `));
   });
 
   it('a decision typed in one chat about an incident of another says where the incident lives', async () => {
@@ -238,10 +242,10 @@ describe('executeCommand', () => {
     const webIncident = (v: IncidentView): IncidentView => ({ ...v, chatId: 'web' });
     service.send = ((send) => async (id: string, event: IncidentEvent) => webIncident(await send(id, event)))(service.send.bind(service));
     expect(await fromTerminal(`/approve ${ID} diagnosis`)).toBe(
-      `Approved the diagnosis of ${ID}. It is now open.proposing. ${ID} lives in the web console chat: its cards and what follows appear there, not here.`,
+      `Approved the diagnosis of ${ID}. Now: Working out a fix. ${ID} lives in the web console chat: its cards and what follows appear there, not here.`,
     );
     service.incidents.set(ID, escalated());
-    expect(await fromTerminal(`/resolve ${ID}`)).toMatch(new RegExp(`^Resolved ${ID}\\. It is now resolving\\. ${ID} lives in the web console chat`));
+    expect(await fromTerminal(`/resolve ${ID}`)).toMatch(new RegExp(`^Resolved ${ID}\\. Now: Announcing that it is resolved\\. ${ID} lives in the web console chat`));
   });
 
   it('/escalate carries the reason', async () => {
@@ -253,7 +257,8 @@ describe('executeCommand', () => {
   it('/status shows state, severity, service, title, times, escalation and what it accepts', async () => {
     const service = new FakeIncidentService(escalated());
     const reply = await run(service, `/status ${ID}`);
-    expect(reply).toContain(`${ID}: escalated (parked)`);
+    expect(reply).toContain(`${ID}: Handed over to people\n`);
+    expect(reply).not.toContain('escalated');
     expect(reply).toContain('Title: "HTTP 503 on /pay"');
     expect(reply).toContain('Severity: high · Service: "checkout"');
     expect(reply).toContain('2024-05-01T10:00:00.000Z');
@@ -284,8 +289,8 @@ describe('executeCommand', () => {
     const reply = await run(new FakeIncidentService(awaitingDiagnosis(), other), '/incidents');
     expect(reply.split('\n')).toEqual([
       'Open incidents:',
-      `${ID} [high] open.awaitingDiagnosisApproval "checkout" "HTTP 503 on /pay"`,
-      'INC-2 [critical] open.diagnosing "Disk full"',
+      `${ID} [high] Waiting for someone to confirm the diagnosis "checkout" "HTTP 503 on /pay"`,
+      'INC-2 [critical] Looking for the root cause "Disk full"',
     ]);
   });
 
@@ -293,7 +298,7 @@ describe('executeCommand', () => {
     const service = new FakeIncidentService(awaitingDiagnosis());
     expect(await run(service, '/status INC-NOPE')).toMatch(/^No incident INC-NOPE\. Type \/incidents/);
     expect(await run(service, '/approve INC-NOPE diagnosis')).toMatch(/^No incident INC-NOPE/);
-    expect(await run(service, `/retry ${ID}`)).toMatch(/does not accept incident\.retry now\. Type \/status/);
+    expect(await run(service, `/retry ${ID}`)).toMatch(/cannot take "Retry requested" now\. Where it stands: Waiting for someone to confirm the diagnosis\. Type \/status/);
     service.failNextSendWith = new InvalidInputError('comment too long');
     expect(await run(service, `/ignore ${ID}`)).toBe('Not accepted: comment too long');
   });
@@ -341,7 +346,7 @@ describe('typed decisions under the policy roles (the check card clicks get too)
     ['nor dismiss an incident', 'watcher', awaitingDiagnosis, `/ignore ${ID}`, /may dismiss an incident/],
     ['an operator may not approve a high-risk fix', 'ops', highFix, `/approve ${ID} fix`, /may decide on a high-risk fix \(you hold operator\)/],
     ['nor reject one', 'ops', highFix, `/reject ${ID} fix`, /may decide on a high-risk fix/],
-    ['an admin may approve it', 'boss', highFix, `/approve ${ID} fix`, `Approved the fix of ${ID}. It is now remediating.executing.`],
+    ['an admin may approve it', 'boss', highFix, `/approve ${ID} fix`, `Approved the fix of ${ID}. Now: Applying the fix.`],
   ])('%s', async (_name, sender, state, text, expected) => {
     const service = new FakeIncidentService(state());
     const reply = await runAs(service, sender, text);
@@ -354,7 +359,7 @@ describe('typed decisions under the policy roles (the check card clicks get too)
 
   it('anyone may escalate, and an unknown incident is answered as such', async () => {
     const service = new FakeIncidentService(awaitingDiagnosis());
-    expect(await runAs(service, 'stranger', `/escalate ${ID}`)).toBe(`Escalated ${ID}. It is now escalating.`);
+    expect(await runAs(service, 'stranger', `/escalate ${ID}`)).toBe(`Escalated ${ID}. Now: Handing it over to people.`);
     expect(await runAs(service, 'boss', '/approve INC-NOPE fix')).toMatch(/^No incident INC-NOPE/);
   });
 
@@ -364,7 +369,7 @@ describe('typed decisions under the policy roles (the check card clicks get too)
     const resolved = view('resolved', [], { status: 'done', context: { ...context(), decision, approvals } });
     const service = new FakeIncidentService(resolved);
     for (const text of [`/approve ${ID} fix`, `/reject ${ID} diagnosis`, `/escalate ${ID}`]) {
-      expect(await runAs(service, 'boss', text)).toBe(`${ID} is finished (resolved); there is nothing left to decide. Type /status ${ID} for its outcome.`);
+      expect(await runAs(service, 'boss', text)).toBe(`${ID} is finished (Resolved); there is nothing left to decide. Type /status ${ID} for its outcome.`);
     }
     expect(service.attempts).toEqual([]);
   });

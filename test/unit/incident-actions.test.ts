@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentEventType, PolicyDecision } from '../../src/domain';
 import { accessFrom, parsePolicy } from '../../src/policy';
+import { workflowOf } from '../../machines/incident.view';
 import type { IncidentView } from '../../src/runtime/incident-service';
 import { incidentActions } from '../../src/server/console/incident-actions';
 import { incidentContext } from '../support/incident-context';
@@ -9,10 +10,11 @@ const rules = parsePolicy({ roles: { admin: ['boss'], operator: ['ops'], viewer:
 const access = accessFrom(() => rules);
 
 function view(state: string, accepts: IncidentEventType[], decision?: PolicyDecision): IncidentView {
+  const context = { ...incidentContext(), ...(decision ? { decision } : {}) };
   return {
     id: 'INC-7K2M9Q4T', state, status: 'parked', version: 1, title: 't', severity: 'high', service: null, fingerprint: 'fp', chatId: 'web',
     mergedInto: null, wakeAt: null, createdAt: new Date(0), updatedAt: new Date(0),
-    context: { ...incidentContext(), ...(decision ? { decision } : {}) }, accepts,
+    context, accepts, workflow: workflowOf(state, context, { can: (event) => accepts.includes(event.type) }),
   };
 }
 const byType = (actions: ReturnType<typeof incidentActions>) => Object.fromEntries(actions.map((a) => [a.type, a.refused]));

@@ -1,10 +1,8 @@
+import { CARD_LABELS } from '../../../../machines/incident.labels';
 import { approvalsNeeded } from '../../../domain';
-import type { Command, CommandContext, DecisionSubject, PersonEvent } from './command';
+import type { Command, CommandContext, PersonEvent } from './command';
 import { refusal } from './refusal';
 import { whereItLives } from './where-it-lives';
-
-/** How replies and commands name a subject: people say "fix" for the proposal. */
-const SUBJECT_WORD: Record<DecisionSubject, string> = { diagnosis: 'diagnosis', proposal: 'fix' };
 
 /**
  * Sends exactly the decision the person named. Whether the incident still waits for it is not read
@@ -20,10 +18,11 @@ export async function decide(cmd: Extract<Command, { kind: 'approve' | 'reject' 
   if (refused) return refused;
   const after = await ctx.service.send(cmd.incidentId, event);
   const decision = after.context.decision;
-  if (event.type === 'proposal.approved' && after.state === 'open.awaitingProposalApproval' && decision) {
+  // Counted, but the fix still waits for more approvers (critical needs two).
+  if (event.type === 'proposal.approved' && after.workflow.awaiting === 'proposal' && decision) {
     const given = after.context.approvals.proposalApprovers?.length ?? 0;
     return `Approval counted for the fix of ${after.id}: ${given} of ${approvalsNeeded(decision)}. It waits for another approver.${whereItLives(after, ctx.chatId)}`;
   }
   const verb = cmd.kind === 'approve' ? 'Approved' : 'Rejected';
-  return `${verb} the ${SUBJECT_WORD[cmd.subject]} of ${after.id}. It is now ${after.state}.${whereItLives(after, ctx.chatId)}`;
+  return `${verb} the ${CARD_LABELS[cmd.subject].en} of ${after.id}. Now: ${after.workflow.label.en}.${whereItLives(after, ctx.chatId)}`;
 }

@@ -31,5 +31,5 @@ export async function actOnIncident(cmd: IncidentActionCommand, ctx: CommandCont
   const refused = await refusal(ctx, cmd.incidentId, event.type);
   if (refused) return refused;
   const after = await ctx.service.send(cmd.incidentId, event);
-  return `${DONE_VERB[cmd.kind]} ${cmd.incidentId}. It is now ${after.state}.${whereItLives(after, ctx.chatId)}`;
+  return `${DONE_VERB[cmd.kind]} ${cmd.incidentId}. Now: ${after.workflow.label.en}.${whereItLives(after, ctx.chatId)}`;
 }

@@ -6,7 +6,7 @@ const LIST_LIMIT = 20;
 
 function incidentLine(view: IncidentView): string {
   const service = view.service ? ` ${quoted(view.service, 60)}` : '';
-  return `${view.id} [${view.severity}] ${view.state}${service} ${quoted(view.title, 80)}`;
+  return `${view.id} [${view.severity}] ${view.workflow.label.en}${service} ${quoted(view.title, 80)}`;
 }
 
 /** /incidents (and /status without an id). */

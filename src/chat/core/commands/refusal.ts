@@ -12,7 +12,7 @@ export async function refusal(ctx: CommandContext, incidentId: string, type: Per
   if (!ctx.access) return null;
   const view = await ctx.service.get(incidentId);
   if (!view) throw new UnknownIncidentError(incidentId);
-  if (view.status === 'done') return `${view.id} is finished (${view.state}); there is nothing left to decide. Type /status ${view.id} for its outcome.`;
+  if (view.status === 'done') return `${view.id} is finished (${view.workflow.label.en}); there is nothing left to decide. Type /status ${view.id} for its outcome.`;
   const verdict = ctx.access.check(ctx.sender.id, type, view.context);
   return verdict.allowed ? null : verdict.reason;
 }

@@ -21,7 +21,7 @@ function acceptedCommands(view: IncidentView): string {
 
 function statusText(view: IncidentView): string {
   const lines = [
-    `${view.id}: ${view.state} (${view.status})`,
+    `${view.id}: ${view.workflow.label.en}`,
     `Title: ${quoted(view.title, 300)}`,
     `Severity: ${view.severity} · Service: ${view.service ? quoted(view.service, 100) : 'unknown'}`,
     `Opened: ${view.createdAt.toISOString()} · Updated: ${view.updatedAt.toISOString()}`,

@@ -1,4 +1,4 @@
-import { WEB_CHAT_ID } from '../../web/web-chat';
+import { WEB_CHAT_ID } from '../web-chat-id';
 
 /**
  * For a reply in one chat about an incident that lives in another (approved from the terminal, opened in

@@ -1,0 +1,2 @@
+/** The chat id of the web console's chat: incidents opened there live there. */
+export const WEB_CHAT_ID = 'web';
