@@ -1,8 +1,5 @@
 import { assign, fromPromise, setup } from 'xstate';
-import type { EventObject } from 'xstate';
-import { approvalCounts, approvalsComplete } from '../src/domain';
 import type {
-  AlertTally,
   AnnouncementInput,
   Diagnosis,
   ExecutionOutcome,
@@ -11,75 +8,25 @@ import type {
   IncidentInput,
   PolicyDecision,
   ProposalOutcome,
-  RecoveryRules,
   SentMessage,
-  TimerName,
   TriageResult,
   VerificationOutcome,
   WaitUntilInput,
 } from '../src/domain';
+import { assigner } from './incident.assignments';
+import * as update from './incident.assignments';
+import * as rules from './incident.rules';
+import { outputOf } from './incident.rules';
 
 /** Bump when a change makes older persisted snapshots unreadable by this chart. */
 export const INCIDENT_MACHINE_VERSION = 1;
-
-/** For snapshots written before these timers and rules existed. */
-const LIFECYCLE_DEFAULTS = { recoveryQuiet: 300_000, reopenWindow: 1_800_000 };
-const RECOVERY_DEFAULTS: RecoveryRules = { resolveOnRecovery: true, flapLimit: 3 };
-
-/** A snapshot written before a timer existed has no timeout for it: the default then. */
-function timeoutOf(context: IncidentContext, timer: TimerName): number {
-  const timeouts: Partial<Record<TimerName, number>> = context.timeouts;
-  return timeouts[timer] ?? LIFECYCLE_DEFAULTS[timer as keyof typeof LIFECYCLE_DEFAULTS];
-}
 
 /** Actors are stubs here; `src/implementations` provides the real ones through `machine.provide()`. */
 function notProvided<I, O>(name: string) {
   return fromPromise<O, I>(() => Promise.reject(new Error(`actor "${name}" was not provided`)));
 }
 
-/** Named actions see the machine's event union; done/error events of invoked actors carry more. */
-function outputOf<T>(event: EventObject): T {
-  return (event as EventObject & { output: T }).output;
-}
-function errorDetail(event: EventObject): string | undefined {
-  if (!('error' in event)) return undefined;
-  const { error } = event;
-  return error instanceof Error ? error.message : String(error);
-}
-function decidedBy(event: EventObject) {
-  return 'by' in event ? (event as Extract<IncidentEvent, { by: unknown }>) : undefined;
-}
-type Decided = NonNullable<ReturnType<typeof decidedBy>>;
-
-function tallyOf(event: EventObject): AlertTally | undefined {
-  return 'alerts' in event ? (event as Extract<IncidentEvent, { alerts: AlertTally }>).alerts : undefined;
-}
-
-/** Every alert has recovered, and the rules let the incident resolve by itself (it is not flapping past the limit). */
-function mayResolveOnRecovery(context: IncidentContext, event: EventObject): boolean {
-  const rules = context.recovery ?? RECOVERY_DEFAULTS;
-  return tallyOf(event)?.firing === 0 && rules.resolveOnRecovery && (context.flaps ?? 0) < rules.flapLimit;
-}
-
-/** A click on an older card (say, from before a retry) must not decide the current one. */
-function fromCurrentCard(context: IncidentContext, decision: Decided, card: 'diagnosis' | 'proposal'): boolean {
-  return decision.source.kind !== 'card' || decision.source.messageId === context.cards[card];
-}
-
-function approvalOf(decision: Decided) {
-  const comment = 'comment' in decision ? decision.comment : undefined;
-  return { by: decision.by, source: decision.source, at: new Date().toISOString(), comment };
-}
-
-/** Does this approval count (a person the policy named, not yet counted), and does it complete the fix's approval? */
-function proposalApproval(context: IncidentContext, event: EventObject): { counts: boolean; completes: boolean } {
-  const decision = decidedBy(event);
-  if (!decision || !fromCurrentCard(context, decision, 'proposal')) return { counts: false, completes: false };
-  const soFar = (context.approvals.proposalApprovers ?? []).map((a) => a.by.id);
-  const counts = approvalCounts(context.decision, soFar, decision.by.id);
-  return { counts, completes: counts && approvalsComplete(context.decision, [...soFar, decision.by.id]) };
-}
-
+/** Guards and context updates live in incident.rules.ts and incident.assignments.ts; the chart names them here. */
 export const incidentMachine = setup({
   types: {
     context: {} as IncidentContext,
@@ -105,104 +52,37 @@ export const incidentMachine = setup({
     isDuplicate: ({ event }) => outputOf<TriageResult>(event).verdict === 'duplicate',
     isNoise: ({ event }) => outputOf<TriageResult>(event).verdict === 'noise',
     hasNoFix: ({ event }) => !outputOf<ProposalOutcome>(event).fixable,
-    /** Critical never runs by itself, whatever a decision says. */
-    policySaysAutoExecute: ({ event }) => {
-      const decision = outputOf<PolicyDecision>(event);
-      return decision.action === 'auto_execute' && decision.risk !== 'critical';
-    },
+    policySaysAutoExecute: ({ event }) => rules.policyRunsByItself(outputOf<PolicyDecision>(event)),
     policySaysAskApproval: ({ event }) => outputOf<PolicyDecision>(event).action === 'require_approval',
     executionWasDryRun: ({ event }) => outputOf<ExecutionOutcome>(event).dryRun === true,
     executionSucceeded: ({ event }) => outputOf<ExecutionOutcome>(event).succeeded,
     verificationPassed: ({ event }) => outputOf<VerificationOutcome>(event).passed,
-    /** A click on an older card (say, from before a retry) must not decide the current one. */
-    isFromCurrentCard: ({ context, event }, params: { card: 'diagnosis' | 'proposal' }) => {
-      const decision = decidedBy(event);
-      return !!decision && fromCurrentCard(context, decision, params.card);
-    },
-    /** An approval from someone the policy named that leaves the fix short of approvers (critical needs two). */
-    addsProposalApproval: ({ context, event }) => {
-      const approval = proposalApproval(context, event);
-      return approval.counts && !approval.completes;
-    },
-    completesProposalApproval: ({ context, event }) => proposalApproval(context, event).completes,
+    isFromCurrentCard: ({ context, event }, params: { card: rules.DecisionCard }) => rules.isDecisionFromCurrentCard(context, event, params.card),
+    addsProposalApproval: ({ context, event }) => rules.addsProposalApproval(context, event),
+    completesProposalApproval: ({ context, event }) => rules.proposalApproval(context, event).completes,
     /** Every alert recovered, RESOLVE_ON_RECOVERY is on, and the incident has not flapped FLAP_LIMIT times. */
-    mayResolveOnRecovery: ({ context, event }) => mayResolveOnRecovery(context, event),
+    mayResolveOnRecovery: ({ context, event }) => rules.mayResolveOnRecovery(context, event),
   },
   actions: {
-    adoptInput: assign(({ event }) => (event as unknown as { input: IncidentInput }).input),
-    startTimer: assign(({ context }, params: { timer: TimerName }) => ({
-      deadlines: {
-        ...context.deadlines,
-        [params.timer]: new Date(Date.now() + timeoutOf(context, params.timer)).toISOString(),
-      },
-    })),
-    recordTriage: assign({ triage: ({ event }) => outputOf<TriageResult>(event) }),
-    recordDiagnosis: assign({ diagnosis: ({ event }) => outputOf<Diagnosis>(event) }),
-    recordCard: assign(({ context, event }, params: { card: 'diagnosis' | 'proposal' }) => ({
-      cards: { ...context.cards, [params.card]: outputOf<SentMessage>(event).messageId },
-    })),
-    recordApproval: assign(({ context, event }, params: { card: 'diagnosis' | 'proposal' }) => {
-      const decision = decidedBy(event);
-      if (!decision) return {};
-      return { approvals: { ...context.approvals, [params.card]: approvalOf(decision) } };
-    }),
-    collectProposalApproval: assign(({ context, event }) => {
-      const decision = decidedBy(event);
-      if (!decision) return {};
-      const proposalApprovers = [...(context.approvals.proposalApprovers ?? []), approvalOf(decision)];
-      return { approvals: { ...context.approvals, proposalApprovers } };
-    }),
-    recordProposal: assign({
-      proposal: ({ event }) => {
-        const outcome = outputOf<ProposalOutcome>(event);
-        return outcome.fixable ? outcome.proposal : null;
-      },
-    }),
-    recordDecision: assign({ decision: ({ event }) => outputOf<PolicyDecision>(event) }),
-    recordExecution: assign({ execution: ({ event }) => outputOf<ExecutionOutcome>(event) }),
-    recordVerification: assign({ verification: ({ event }) => outputOf<VerificationOutcome>(event) }),
-    recordEscalation: assign(({ event }, params: { reason: string }) => {
-      const decision = decidedBy(event);
-      const said = decision && 'reason' in decision ? decision.reason : undefined;
-      const noFix = event.type.startsWith('xstate.done.actor.propose') ? outputOf<ProposalOutcome>(event) : null;
-      const detail = errorDetail(event) ?? said ?? (noFix && !noFix.fixable ? noFix.reason : undefined);
-      return { escalation: { reason: params.reason, detail, by: decision?.by, at: new Date().toISOString() } };
-    }),
-    recordResolution: assign(({ event }) => {
-      const decision = decidedBy(event);
-      const note = decision && 'note' in decision ? decision.note : undefined;
-      return { resolution: { by: decision?.by ?? { id: 'system' }, note, at: new Date().toISOString() } };
-    }),
-    startRetry: assign(({ context }) => ({
-      attempt: context.attempt + 1,
-      diagnosis: null,
-      proposal: null,
-      decision: null,
-      execution: null,
-      verification: null,
-      cards: {},
-      approvals: {},
-      escalation: null,
-    })),
-    recordRepeat: assign({ repeats: ({ context }) => context.repeats + 1 }),
-    recordAlerts: assign({ alerts: ({ context, event }) => tallyOf(event) ?? context.alerts }),
-    recordRecovery: assign({
-      resolution: () => ({ by: { id: 'system' }, note: 'Every alert recovered at source.', at: new Date().toISOString(), atSource: true }),
-    }),
+    adoptInput: assign(assigner(update.adoptInput)),
+    startTimer: assign(assigner(update.startTimer)),
+    recordTriage: assign(assigner(update.recordTriage)),
+    recordDiagnosis: assign(assigner(update.recordDiagnosis)),
+    recordCard: assign(assigner(update.recordCard)),
+    recordApproval: assign(assigner(update.recordApproval)),
+    collectProposalApproval: assign(assigner(update.collectProposalApproval)),
+    recordProposal: assign(assigner(update.recordProposal)),
+    recordDecision: assign(assigner(update.recordDecision)),
+    recordExecution: assign(assigner(update.recordExecution)),
+    recordVerification: assign(assigner(update.recordVerification)),
+    recordEscalation: assign(assigner(update.recordEscalation)),
+    recordResolution: assign(assigner(update.recordResolution)),
+    startRetry: assign(assigner(update.startRetry)),
+    recordRepeat: assign(assigner(update.recordRepeat)),
+    recordAlerts: assign(assigner(update.recordAlerts)),
+    recordRecovery: assign(assigner(update.recordRecovery)),
     /** A flap: the same incident, a new attempt, counted. */
-    startReopen: assign(({ context }) => ({
-      attempt: context.attempt + 1,
-      flaps: (context.flaps ?? 0) + 1,
-      diagnosis: null,
-      proposal: null,
-      decision: null,
-      execution: null,
-      verification: null,
-      cards: {},
-      approvals: {},
-      escalation: null,
-      resolution: null,
-    })),
+    startReopen: assign(assigner(update.startReopen)),
   },
 }).createMachine({
   id: 'incident',
