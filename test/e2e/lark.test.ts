@@ -130,7 +130,7 @@ describe('Lark over the long connection', () => {
     await card(fake, /Fix needs approval/);
     await eventually(() => fake.patches.find((p) => p.messageId === diagnosis.messageId), 'the diagnosis card update');
     const updated = fake.cardsIn(ALERTS).find((c) => c.messageId === diagnosis.messageId);
-    expect(JSON.stringify(updated?.card)).toMatch(/Approved/);
+    expect(JSON.stringify(updated?.card)).toMatch(/Diagnosis approved/);
     expect(JSON.stringify(updated?.card)).not.toMatch(/"tag":"button"/);
   });
 });

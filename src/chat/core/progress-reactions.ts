@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { phaseOf } from '../../../machines/incident.view';
 import type { IncidentChange } from '../../runtime/incident-service';
 import type { ChatPort, Reaction } from './chat-port';
 
@@ -7,7 +8,7 @@ import type { ChatPort, Reaction } from './chat-port';
  * (`working` is added by the intake the moment it takes the alert.)
  */
 export function reactionFor(change: IncidentChange): Reaction | undefined {
-  switch (change.toState) {
+  switch (phaseOf(change.toState)) {
     case 'resolved':
     case 'recovered':
       return 'done';
