@@ -3,12 +3,13 @@ import type { WebMessage, WebMessageStore, NewWebMessage } from '../../store/web
 import type { Card } from '../core/card';
 import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../core/chat-port';
 import { renderLarkCard } from '../core/card-json';
+import { WEB_CHAT_ID } from '../core/web-chat-id';
 
 /** What the console's live stream carries about the chat. */
 export type WebChatEvent = { type: 'message.posted' | 'message.updated'; message: WebMessage };
 export type WebChatListener = (event: WebChatEvent) => void;
 
-export const WEB_CHAT_ID = 'web';
+export { WEB_CHAT_ID };
 export const WEB_MESSAGE_PREFIX = 'web-';
 
 /** The same key gives the same id in every process, as Lark's message `uuid` does. */
