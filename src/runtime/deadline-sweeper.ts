@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { DueIncident, IncidentStore } from '../store/incident-store';
 import type { IncidentRuntime } from './incident-runtime';
+import type { DueIncident, IncidentStorePort } from './incident-store-port';
 
 const BATCH = 100;
 
@@ -14,7 +14,7 @@ export class DeadlineSweeper {
   private running: Promise<unknown> | undefined;
 
   constructor(
-    private readonly store: IncidentStore,
+    private readonly store: Pick<IncidentStorePort, 'due'>,
     private readonly runtime: IncidentRuntime,
     private readonly logger: Logger,
     private readonly intervalMs: number,

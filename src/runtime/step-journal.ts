@@ -1,5 +1,5 @@
-import type { StepJournalStore } from '../store/step-journal-store';
 import type { DurabilityGate } from './durability-gate';
+import type { StepJournalPort } from './step-journal-port';
 
 export interface StepKey {
   incidentId: string;
@@ -23,7 +23,7 @@ export class RecordedStepError extends Error {
  */
 export class StepJournal {
   constructor(
-    private readonly store: StepJournalStore,
+    private readonly store: StepJournalPort,
     private readonly gate: DurabilityGate,
   ) {}
 

@@ -4,24 +4,10 @@ import { IncidentEventRecord, IncidentRecord } from './entities';
 import type { IncidentStatus } from '../domain/incident-status';
 import { pooledQuery } from './pooled-sql';
 import { WriteBatcher } from './write-batcher';
+import type { AuditEntry, DueIncident, IncidentStorePort, IncidentWrite, NewIncident } from '../runtime/incident-store-port';
 
-export interface AuditEntry {
-  actor: string;
-  eventType: string;
-  fromState: string | null;
-  toState: string;
-  payload: Record<string, unknown>;
-}
-
-export interface IncidentWrite {
-  /** When the transition happened: the row's updated_at and the audit row's at. */
-  at: Date;
-  state: string;
-  status: IncidentStatus;
-  wakeAt: Date | null;
-  snapshot: Record<string, unknown>;
-  mergedInto: string | null;
-}
+/** The port's row types, for callers that reach the store directly. */
+export type { AuditEntry, DueIncident, IncidentWrite, NewIncident } from '../runtime/incident-store-port';
 
 const SAVE_TRANSITION = `
   with updated as (
@@ -77,25 +63,11 @@ const INCIDENT_COLUMNS = `id, state, status, machine_version as "machineVersion"
 
 type StoredRow = Omit<IncidentRecord, 'createdAt' | 'updatedAt' | 'wakeAt'> & { createdAt: string; updatedAt: string; wakeAt: string | null };
 
-export interface DueIncident {
-  id: string;
-  wakeAt: Date;
-}
-
-export interface NewIncident extends IncidentWrite {
-  id: string;
-  machineVersion: number;
-  fingerprint: string;
-  title: string;
-  source: string;
-  severity: string;
-  service: string | null;
-  chatId: string;
-  groupKey?: string | null;
-}
-
-/** Incidents and their audit timeline. Each write is one transaction: the row and its audit entry. */
-export class IncidentStore {
+/**
+ * Incidents and their audit timeline (the runtime's store port, and the reads the console and metrics
+ * make). Each write is one transaction: the row and its audit entry.
+ */
+export class IncidentStore implements IncidentStorePort {
   /**
    * Transitions of different incidents that arrive while others are being written go together (an
    * incident has at most one write in flight: the durability gate orders them).

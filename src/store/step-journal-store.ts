@@ -2,18 +2,11 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { PLAINTEXT } from '../security/encryption';
 import type { DataCipher } from '../security/encryption';
 import { StepJournalRecord } from './entities';
-import type { StepStatus } from './entities/step-journal.entity';
+import type { RecordedStep, StepJournalPort } from '../runtime/step-journal-port';
 import { jsonb, pooledQuery } from './pooled-sql';
 
 /** The authenticated context of a sealed result: it opens only in its own row. */
 const resultContext = (key: string) => `step_journal.result:${key}`;
-
-/** What an earlier run of a step left: its outcome, or `started` if it never finished. */
-export interface RecordedStep {
-  status: StepStatus;
-  result: unknown;
-  error: string | null;
-}
 
 /**
  * Inserts the `started` row unless the key has one; returns the existing row (none when inserted). One
@@ -33,7 +26,7 @@ const CLAIM_STEP = `
  * Step results hold tool output (the agent's tool calls, diagnoses, proposals): with a key, every
  * result is sealed; the cost is microseconds against a database round trip, and no step is missed.
  */
-export class StepJournalStore {
+export class StepJournalStore implements StepJournalPort {
   constructor(
     private readonly orm: MikroORM,
     private readonly cipher: DataCipher = PLAINTEXT,

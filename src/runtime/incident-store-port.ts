@@ -1,0 +1,88 @@
+import type { IncidentStatus } from '../domain/incident-status';
+
+/** A transition's audit row: who moved the incident, by which event, from where to where. */
+export interface AuditEntry {
+  actor: string;
+  eventType: string;
+  fromState: string | null;
+  toState: string;
+  payload: Record<string, unknown>;
+}
+
+/** What one transition writes to the incident row. */
+export interface IncidentWrite {
+  /** When the transition happened: the row's updated_at and the audit row's at. */
+  at: Date;
+  state: string;
+  status: IncidentStatus;
+  wakeAt: Date | null;
+  snapshot: Record<string, unknown>;
+  mergedInto: string | null;
+}
+
+/** The first write of an incident: its transition plus the columns that never change afterwards. */
+export interface NewIncident extends IncidentWrite {
+  id: string;
+  machineVersion: number;
+  fingerprint: string;
+  title: string;
+  source: string;
+  severity: string;
+  service: string | null;
+  chatId: string;
+  groupKey?: string | null;
+}
+
+/** An incident row as the runtime reads it back. Columns without a value are null or undefined (as the ORM reads them). */
+export interface StoredIncident {
+  id: string;
+  /** Dotted state path, e.g. `open.awaitingDiagnosisApproval`. */
+  state: string;
+  status: IncidentStatus;
+  /** The chart version that wrote the snapshot. */
+  machineVersion: number;
+  /** Optimistic concurrency: the next write expects exactly this. */
+  version: number;
+  fingerprint: string;
+  title: string;
+  source: string;
+  severity: string;
+  service: string | null | undefined;
+  chatId: string;
+  mergedInto: string | null | undefined;
+  groupKey: string | null | undefined;
+  /** Earliest persisted deadline of a parked incident. */
+  wakeAt: Date | null | undefined;
+  snapshot: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A parked incident whose deadline has passed; also the keyset cursor of `due`. */
+export interface DueIncident {
+  id: string;
+  wakeAt: Date;
+}
+
+/**
+ * What the runtime needs of storage (src/store/incident-store.ts implements it). Every write is one
+ * transaction: the incident row and its audit row.
+ */
+export interface IncidentStorePort {
+  /** The incident row at version 1 and its first audit row. */
+  insert(incident: NewIncident, audit: AuditEntry): Promise<void>;
+  /**
+   * Writes version `expectedVersion + 1` and its audit row, or rejects with StaleWriteError (domain/errors)
+   * when the row is no longer at `expectedVersion`: a stale writer fails, it never overwrites.
+   */
+  saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry): Promise<void>;
+  load(id: string): Promise<StoredIncident | null>;
+  /** Incidents not done, newest first. */
+  listOpen(limit: number): Promise<StoredIncident[]>;
+  /** Incidents that were mid-step (not waiting for a person), oldest first. */
+  activeIds(): Promise<string[]>;
+  /** The oldest open incident with this fingerprint, if any. */
+  findOpenByFingerprint(fingerprint: string): Promise<string | null>;
+  /** Parked incidents whose deadline is at or before `now`, in deadline order, after the cursor `after`. */
+  due(now: Date, limit: number, after?: DueIncident): Promise<DueIncident[]>;
+}
