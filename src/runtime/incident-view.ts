@@ -4,16 +4,16 @@ import { eventLabel } from '../../machines/incident.labels';
 import { phaseLabel, phaseOf, workflowOf } from '../../machines/incident.view';
 import type { IncidentContext } from '../domain';
 import { EventNotAcceptedError } from '../domain/errors';
-import type { IncidentRecord } from '../store/entities';
+import type { StoredIncident } from './incident-store-port';
 import type { IncidentView } from './incident-service';
 
 /** The row's columns a view shows; the snapshot's context comes separately. */
-export type IncidentColumns = Omit<IncidentRecord, 'snapshot' | 'machineVersion' | 'source' | 'groupKey'>;
+export type IncidentColumns = Omit<StoredIncident, 'snapshot' | 'machineVersion' | 'source' | 'groupKey'>;
 
 type Snapshot = Pick<SnapshotFrom<IncidentMachine>, 'can'>;
 
 /** A read model of a stored incident; what it accepts is worked out from the chart, not hard-coded. */
-export function toView(machine: IncidentMachine, row: IncidentRecord): IncidentView {
+export function toView(machine: IncidentMachine, row: StoredIncident): IncidentView {
   const persisted = row.snapshot as { value: Parameters<IncidentMachine['resolveState']>[0]['value']; context: IncidentContext };
   const open = row.status !== 'done' && row.state !== 'crashed';
   return assembleView(row, persisted.context, open ? machine.resolveState({ value: persisted.value, context: persisted.context }) : undefined);
