@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { pino } from 'pino';
 import type { Timeouts } from '../../src/domain';
 import { ConsoleChat } from '../../src/chat/terminal/console-chat';
+import type { ChatPort } from '../../src/chat/core/chat-port';
 import { provideIncidentMachine } from '../../src/implementations';
 import type { Diagnostician } from '../../src/diagnosis/diagnostician';
 import { RunbookDiagnostician } from '../../src/diagnosis/offline/runbook-diagnostician';
@@ -68,6 +69,8 @@ export async function createWorkflowHarness(options: {
   diagnostician?: (deps: DiagnosticianFactoryDeps) => Diagnostician;
   /** Encrypts step and execution results at rest, as ENCRYPTION_KEY does; default plain. */
   cipher?: DataCipher;
+  /** Where the machine's cards go; default the console chat whose output chatOutput() returns. */
+  chat?: ChatPort;
 }): Promise<WorkflowHarness> {
   const output = new PassThrough();
   let printed = '';
@@ -92,7 +95,7 @@ export async function createWorkflowHarness(options: {
         incidentStore: h.store,
         records: new RecordStore(h.orm),
         executions,
-        chat,
+        chat: options.chat ?? chat,
         plugins,
         targets: options.targets,
         diagnostician: (options.diagnostician ?? offlineDiagnostician)({ ...h, plugins, targets: options.targets, runner: new PluginRunner({ targets: options.targets, logger: h.logger, cacheTtlMs: 30_000 }) }),

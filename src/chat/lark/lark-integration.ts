@@ -99,16 +99,7 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
     silences: deps.silences,
   });
   const onEvent = async (event: unknown) => larkCallbackResponse(await inbound.handleEvent(event));
-
-  const routes: Route[] = [];
-  let wsClient: lark.WSClient | undefined;
-  if (config.LARK_EVENT_MODE === 'webhook') {
-    routes.push(
-      createLarkWebhookRoute({ encryptKey: config.LARK_ENCRYPT_KEY!, verificationToken: config.LARK_VERIFICATION_TOKEN, onEvent }),
-    );
-  } else {
-    wsClient = new lark.WSClient({ appId, appSecret, domain: config.LARK_DOMAIN, logger: larkSdkLogger(logger), loggerLevel: lark.LoggerLevel.info });
-  }
+  const { routes, wsClient } = eventDoor(config, logger, appSecret, onEvent);
 
   const history = new HistoryReader({
     chatIds: config.LARK_ALERT_CHAT_IDS,
@@ -122,7 +113,6 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
   });
   const replayer = new DeliveryReplayer({ channel: 'lark', inbound: deps.inboundStore, target: inbound, logger });
   let unsubscribe: (() => void)[] = [];
-  let tokenCheckedAt = Number.NEGATIVE_INFINITY;
 
   return {
     routes,
@@ -150,17 +140,32 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
       await replayer.stop();
       await inbound.close();
     },
-    async ready() {
-      if (wsClient) {
-        const { state } = wsClient.getConnectionStatus();
-        if (state !== 'connected') throw new Error(`Lark long connection ${state}`);
-        return;
-      }
-      // A call that needs the tenant token (cached by the SDK): Lark reachable and the app's credentials good.
-      if (Date.now() - tokenCheckedAt < TOKEN_CHECK_TTL_MS) return;
-      await botIdentity(client, appId);
-      tokenCheckedAt = Date.now();
-    },
+    ready: readiness(wsClient, client, appId),
+  };
+}
+
+/** Where Lark's events come in: signed webhooks (a route to serve), or the long connection. */
+function eventDoor(config: Config, logger: Logger, appSecret: string, onEvent: (event: unknown) => Promise<unknown>): { routes: Route[]; wsClient?: lark.WSClient } {
+  if (config.LARK_EVENT_MODE === 'webhook') {
+    return { routes: [createLarkWebhookRoute({ encryptKey: config.LARK_ENCRYPT_KEY!, verificationToken: config.LARK_VERIFICATION_TOKEN, onEvent })] };
+  }
+  const appId = config.LARK_APP_ID!;
+  return { routes: [], wsClient: new lark.WSClient({ appId, appSecret, domain: config.LARK_DOMAIN, logger: larkSdkLogger(logger), loggerLevel: lark.LoggerLevel.info }) };
+}
+
+/** The long connection is up, or (webhooks) Lark grants a token, asked at most every TOKEN_CHECK_TTL_MS. */
+function readiness(wsClient: lark.WSClient | undefined, client: lark.Client, appId: string): () => Promise<void> {
+  let tokenCheckedAt = Number.NEGATIVE_INFINITY;
+  return async () => {
+    if (wsClient) {
+      const { state } = wsClient.getConnectionStatus();
+      if (state !== 'connected') throw new Error(`Lark long connection ${state}`);
+      return;
+    }
+    // A call that needs the tenant token (cached by the SDK): Lark reachable and the app's credentials good.
+    if (Date.now() - tokenCheckedAt < TOKEN_CHECK_TTL_MS) return;
+    await botIdentity(client, appId);
+    tokenCheckedAt = Date.now();
   };
 }
 
