@@ -43,3 +43,16 @@ describe('the web console reads an alert as the terminal does', () => {
     expect(monitor.isAlert && monitor.alerts[0]?.title).toBe(line.replace('[critical] ', ''));
   });
 });
+
+describe('one typed line, one reading on every chat', () => {
+  it('gives Lark, the web console and the terminal the same title, service and severity, each naming its own source', () => {
+    const line = '[critical] checkout returns 503 service=checkout';
+    const readings = ['lark', 'web console', 'console'].map((source) => {
+      const detection = readTypedAlerts(typed(line), line, source);
+      return detection.isAlert ? detection.alerts.map((a) => ({ title: a.title, service: a.service, severity: a.severity, source: a.source })) : [];
+    });
+    expect(readings).toEqual(
+      ['lark', 'web console', 'console'].map((source) => [{ title: 'checkout returns 503', service: 'checkout', severity: 'critical', source }]),
+    );
+  });
+});
