@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { StormMember } from '../chat/core/cards/storm-card';
+import { statePathsWhere } from '../../machines/incident.view';
 import { pooledQuery } from '../store/pooled-sql';
 
 /** A storm as stored (table `storms`). */
@@ -37,9 +38,11 @@ function stormOf(row: StormRow): Storm {
 const MEMBERS = `
   select i.id as "incidentId", i.severity, i.service,
          coalesce(i.snapshot->'context'->'alert'->'labels'->>'alertname', i.title) as alertname,
-         case when i.status = 'done' or i.state = 'recovered' then 'ended' when i.status = 'parked' then 'waiting' else 'working' end as standing
+         case when i.status = 'done' or i.state = any($2) then 'ended' when i.status = 'parked' then 'waiting' else 'working' end as standing
     from chat_openings o join incidents i on i.id = o.incident_id
    where o.storm_id = $1`;
+/** The chart's states where a recovered incident only watches for a flap (asked of the chart, not spelled here). */
+const WATCHING_FOR_FLAP = statePathsWhere((phase) => phase === 'recovered');
 
 /**
  * Storms and the incident openings they are counted from, shared by every instance. Each statement is
@@ -113,7 +116,7 @@ export class StormStore {
   }
 
   async members(stormId: string): Promise<StormMember[]> {
-    return this.query<StormMember>(MEMBERS, [stormId]);
+    return this.query<StormMember>(MEMBERS, [stormId, WATCHING_FOR_FLAP]);
   }
 
   /** Keeps the first message id recorded (two instances posting with one idempotency key get the same one). */

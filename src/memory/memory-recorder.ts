@@ -1,18 +1,22 @@
 import type { Logger } from 'pino';
+import { phaseOf } from '../../machines/incident.view';
+import type { IncidentPhase } from '../../machines/incident.view';
 import type { IncidentChange, IncidentListener } from '../runtime/incident-service';
 import type { IncidentMemory } from './incident-memory';
 import { memoryAlertOf } from './memory-record';
 import type { IncidentMemoryRecordInput } from './memory-record';
 
-/** The chart's states where an incident has ended for now (`escalated` may be retried or resolved later). */
-const ENDINGS = { resolved: 'resolved', escalated: 'escalated', ignored: 'ignored' } as const;
+/** The phases where an incident has ended for now (`escalated` may be retried or resolved later). */
+const ENDINGS = ['resolved', 'escalated', 'ignored'] as const;
+const isEnding = (phase: IncidentPhase): phase is (typeof ENDINGS)[number] => (ENDINGS as readonly IncidentPhase[]).includes(phase);
 
 /**
  * What memory keeps of an incident that just reached `resolved`, `escalated` or `ignored`; undefined
  * for every other transition (merged repeats are not remembered: their original is).
  */
 export function memoryRecordOf(change: IncidentChange, at = new Date()): IncidentMemoryRecordInput | undefined {
-  const ending = Object.hasOwn(ENDINGS, change.toState) ? ENDINGS[change.toState as keyof typeof ENDINGS] : undefined;
+  const phase = phaseOf(change.toState);
+  const ending = isEnding(phase) ? phase : undefined;
   const { alert, diagnosis, proposal, execution, verification } = change.context;
   if (!ending || !alert) return undefined;
   const executed = execution !== null;
