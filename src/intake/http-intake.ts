@@ -5,7 +5,7 @@ import type { Actor, AlertInput } from '../domain';
 import { InvalidInputError } from '../domain/errors';
 import type { IncidentService } from '../runtime/incident-service';
 import { constantTimeEqual } from '../security/constant-time';
-import type { Route, RouteResponse } from '../http/route';
+import type { Route, RouteRequest, RouteResponse } from '../http/route';
 import { SecretScrubber } from '../security';
 import type { Scrubber } from '../security';
 import { z } from 'zod';
@@ -94,7 +94,6 @@ function withoutNul(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replaceAll('\u0000', ''), withoutNul(item)]));
 }
 
-
 async function createAll(options: AlertIntakeOptions, alerts: AlertInput[], by: Actor) {
   const incidents: { id: string; state: string; severity: string; opened: boolean }[] = [];
   const silenced: { fingerprint: string; title: string; silenceId: string }[] = [];
@@ -149,6 +148,121 @@ export interface AlertIntake extends ReplayTarget {
   close(timeoutMs: number): Promise<void>;
 }
 
+/** One intake's moving parts, shared by its route, its replays and its shutdown. */
+interface IntakeParts {
+  options: AlertIntakeOptions;
+  scrubber: Scrubber;
+  queue: AlertQueue;
+  staleAfterMs: number;
+  /** Completions of answered payloads still being recorded: shutdown waits for them too. */
+  completing: Set<Promise<void>>;
+}
+
+function intakeParts(options: AlertIntakeOptions): IntakeParts {
+  const staleAfterMs = options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS;
+  const queue = new AlertQueue({
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    maxBacklog: options.maxBacklog ?? DEFAULT_MAX_BACKLOG,
+    heartbeat: (keys) => options.inbound.heartbeat(...keys),
+    heartbeatMs: staleAfterMs / 3,
+    logger: options.logger,
+  });
+  return { options, scrubber: options.scrubber ?? new SecretScrubber(), queue, staleAfterMs, completing: new Set() };
+}
+
+function track({ completing }: IntakeParts, completion: Promise<void>): Promise<void> {
+  completing.add(completion);
+  return completion.finally(() => completing.delete(completion));
+}
+
+/** Work on a payload already answered: finished, or left for a replay, never dropped silently. */
+function finishLater({ options: { inbound, logger } }: IntakeParts, key: string, work: Promise<unknown>): Promise<void> {
+  return work.then(
+    () => inbound.complete(key),
+    async (error: unknown) => {
+      if (error instanceof InvalidInputError) {
+        logger.error({ err: error, key }, 'an acknowledged alert payload is not valid; nothing was created');
+        return inbound.complete(key);
+      }
+      logger.error({ err: error, key }, 'could not create the incidents of an acknowledged alert payload; it is replayed');
+      return inbound.abandon(key);
+    },
+  );
+}
+
+/** The payload's alerts, redacted, or the 400 that says why there are none. */
+function readAlerts(rawBody: Buffer, scrubber: Scrubber): AlertInput[] | RouteResponse {
+  try {
+    // Redacted before the claim keeps it: a queued payload waits in inbound_events until its turn.
+    return scrubber.scrubValue(parseAlertPayload(parseJson(rawBody))) as AlertInput[];
+  } catch (error) {
+    if (error instanceof AlertPayloadError) return { status: 400, body: { error: error.message, issues: error.issues } };
+    throw error;
+  }
+}
+
+async function handleAlertPost(parts: IntakeParts, { rawBody, headers }: RouteRequest): Promise<RouteResponse> {
+  const { options, queue, staleAfterMs } = parts;
+  const by = callerOf(headers, options.apiKeys);
+  if (!by) return UNAUTHORIZED;
+  if (!options.chatId && !options.routes?.length) return NO_CHAT;
+  const alerts = readAlerts(rawBody, parts.scrubber);
+  if (!Array.isArray(alerts)) return alerts;
+  if (alerts.some((alert) => !chatFor(alert, options))) return NO_CHAT;
+  if (!queue.hasRoom(alerts.length)) return BACKLOG_FULL;
+  // The same bytes within the dedup window are a redelivery: created moments ago, or being created now.
+  const key = `http:${sha256(rawBody)}`;
+  const replay = { channel: HTTP_CHANNEL, kind: 'alerts', data: { alerts, by } };
+  const claim = await options.inbound.claimDelivery(key, { staleAfterMs, replay, repeatableAfterMs: options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS });
+  if (claim === 'done') return { status: 200, body: { duplicate: true, incidents: [], message: 'This payload was received moments ago; nothing new was created.' } };
+  if (claim === 'in_progress') return queued('This payload was received moments ago and is being turned into incidents.');
+  return createClaimed(parts, key, alerts, by);
+}
+
+/** A claimed payload's incidents, listed when they are created within the answer budget, else queued. */
+async function createClaimed(parts: IntakeParts, key: string, alerts: AlertInput[], by: Actor): Promise<RouteResponse> {
+  const { options, queue } = parts;
+  const { inbound, logger } = options;
+  // Behind a backlog, answer at once; otherwise the incidents are usually there within the budget.
+  const waitMs = queue.saturated ? 0 : (options.answerBudgetMs ?? DEFAULT_ANSWER_BUDGET_MS);
+  const work = queue.submit(key, alerts.length, () => createAll(options, alerts, by));
+  const settled = await settleWithin(work, waitMs);
+  if (settled.kind === 'late') {
+    void track(parts, finishLater(parts, key, work).catch((error: unknown) => logger.warn({ err: error, key }, 'could not record an alert payload as done; it may be replayed')));
+    return queued(`Received ${alerts.length} alert(s); their incidents are being opened.`);
+  }
+  if (settled.kind === 'failed') {
+    // Not acknowledged: the sender's retry is taken again (an alert created before the failure merges by fingerprint).
+    await inbound.release(key);
+    if (settled.error instanceof InvalidInputError) return { status: 400, body: { error: settled.error.message } };
+    throw settled.error;
+  }
+  // Only now is a repeat a duplicate: a crash before this leaves the claim to be replayed.
+  await inbound.complete(key);
+  const { incidents, silenced } = settled.value;
+  logger.info({ by: by.id, incidents: incidents.map((i) => i.id), silenced: silenced.length }, 'incidents opened from the http intake');
+  return { status: 202, body: { incidents, silenced } };
+}
+
+async function replayDelivery(parts: IntakeParts, { key, replay }: UnfinishedDelivery): Promise<boolean> {
+  const { options, queue, staleAfterMs } = parts;
+  const kept = KeptPayload.safeParse(replay.data);
+  if (!kept.success) return false;
+  if ((await options.inbound.claimDelivery(key, { staleAfterMs })) !== 'claimed') return true;
+  await track(parts, finishLater(parts, key, queue.submit(key, kept.data.alerts.length, () => createAll(options, kept.data.alerts, kept.data.by))));
+  return true;
+}
+
+/**
+ * The queue going idle is not enough: each answered payload's claim is completed after its work,
+ * and a shutdown before that leaves it to be replayed (and counted as a repeat) by another instance.
+ */
+async function closeIntake({ queue, completing }: IntakeParts, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await queue.idle(timeoutMs);
+  await settleWithin(Promise.allSettled([...completing]), Math.max(0, deadline - Date.now()));
+}
+
 /**
  * `POST /api/alerts`: Alertmanager's webhook or one JSON alert → incidents in the routed or default
  * chat. A payload is claimed with its content kept, then queued; the answer lists its incidents when
@@ -156,99 +270,17 @@ export interface AlertIntake extends ReplayTarget {
  * acknowledged, and if this instance dies first another one creates its incidents (replay).
  */
 export function createAlertIntake(options: AlertIntakeOptions): AlertIntake {
-  const { inbound, logger } = options;
-  const scrubber = options.scrubber ?? new SecretScrubber();
-  /** Completions of answered payloads still being recorded: shutdown waits for them too. */
-  const completing = new Set<Promise<void>>();
-  const track = (completion: Promise<void>): Promise<void> => {
-    completing.add(completion);
-    return completion.finally(() => completing.delete(completion));
-  };
-  const staleAfterMs = options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS;
-  const queue = new AlertQueue({
-    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-    maxBacklog: options.maxBacklog ?? DEFAULT_MAX_BACKLOG,
-    heartbeat: (keys) => inbound.heartbeat(...keys),
-    heartbeatMs: staleAfterMs / 3,
-    logger,
-  });
-
-  /** Work on a payload already answered: finished, or left for a replay, never dropped silently. */
-  const finishLater = (key: string, work: Promise<unknown>): Promise<void> =>
-    work.then(
-      () => inbound.complete(key),
-      async (error: unknown) => {
-        if (error instanceof InvalidInputError) {
-          logger.error({ err: error, key }, 'an acknowledged alert payload is not valid; nothing was created');
-          return inbound.complete(key);
-        }
-        logger.error({ err: error, key }, 'could not create the incidents of an acknowledged alert payload; it is replayed');
-        return inbound.abandon(key);
-      },
-    );
-
+  const parts = intakeParts(options);
   const route: Route = {
     method: 'POST',
     path: options.path ?? ALERTS_PATH,
     // The key is checked before the body is read: a caller without one cannot make the server buffer a megabyte.
     authorize: ({ headers }) => (callerOf(headers, options.apiKeys) ? null : UNAUTHORIZED),
-    async handle({ rawBody, headers }) {
-      const by = callerOf(headers, options.apiKeys);
-      if (!by) return UNAUTHORIZED;
-      if (!options.chatId && !options.routes?.length) return NO_CHAT;
-      let alerts: AlertInput[];
-      try {
-        // Redacted before the claim keeps it: a queued payload waits in inbound_events until its turn.
-        alerts = scrubber.scrubValue(parseAlertPayload(parseJson(rawBody))) as AlertInput[];
-      } catch (error) {
-        if (error instanceof AlertPayloadError) return { status: 400, body: { error: error.message, issues: error.issues } };
-        throw error;
-      }
-      if (alerts.some((alert) => !chatFor(alert, options))) return NO_CHAT;
-      if (!queue.hasRoom(alerts.length)) return BACKLOG_FULL;
-      // The same bytes within the dedup window are a redelivery: created moments ago, or being created now.
-      const key = `http:${sha256(rawBody)}`;
-      const replay = { channel: HTTP_CHANNEL, kind: 'alerts', data: { alerts, by } };
-      const claim = await inbound.claimDelivery(key, { staleAfterMs, replay, repeatableAfterMs: options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS });
-      if (claim === 'done') return { status: 200, body: { duplicate: true, incidents: [], message: 'This payload was received moments ago; nothing new was created.' } };
-      if (claim === 'in_progress') return queued('This payload was received moments ago and is being turned into incidents.');
-      // Behind a backlog, answer at once; otherwise the incidents are usually there within the budget.
-      const waitMs = queue.saturated ? 0 : (options.answerBudgetMs ?? DEFAULT_ANSWER_BUDGET_MS);
-      const work = queue.submit(key, alerts.length, () => createAll(options, alerts, by));
-      const settled = await settleWithin(work, waitMs);
-      if (settled.kind === 'late') {
-        void track(finishLater(key, work).catch((error: unknown) => logger.warn({ err: error, key }, 'could not record an alert payload as done; it may be replayed')));
-        return queued(`Received ${alerts.length} alert(s); their incidents are being opened.`);
-      }
-      if (settled.kind === 'failed') {
-        // Not acknowledged: the sender's retry is taken again (an alert created before the failure merges by fingerprint).
-        await inbound.release(key);
-        if (settled.error instanceof InvalidInputError) return { status: 400, body: { error: settled.error.message } };
-        throw settled.error;
-      }
-      // Only now is a repeat a duplicate: a crash before this leaves the claim to be replayed.
-      await inbound.complete(key);
-      const { incidents, silenced } = settled.value;
-      logger.info({ by: by.id, incidents: incidents.map((i) => i.id), silenced: silenced.length }, 'incidents opened from the http intake');
-      return { status: 202, body: { incidents, silenced } };
-    },
+    handle: (request) => handleAlertPost(parts, request),
   };
-
   return {
     route,
-    async replay({ key, replay }: UnfinishedDelivery) {
-      const kept = KeptPayload.safeParse(replay.data);
-      if (!kept.success) return false;
-      if ((await inbound.claimDelivery(key, { staleAfterMs })) !== 'claimed') return true;
-      await track(finishLater(key, queue.submit(key, kept.data.alerts.length, () => createAll(options, kept.data.alerts, kept.data.by))));
-      return true;
-    },
-    // The queue going idle is not enough: each answered payload's claim is completed after its work,
-    // and a shutdown before that leaves it to be replayed (and counted as a repeat) by another instance.
-    async close(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      await queue.idle(timeoutMs);
-      await settleWithin(Promise.allSettled([...completing]), Math.max(0, deadline - Date.now()));
-    },
+    replay: (delivery) => replayDelivery(parts, delivery),
+    close: (timeoutMs) => closeIntake(parts, timeoutMs),
   };
 }

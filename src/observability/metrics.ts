@@ -34,83 +34,46 @@ export class Metrics {
   private readonly reads = new Set<Promise<unknown>>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    const registers = [this.registry];
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.transitions = new Counter({
-      name: 'aifixer_incident_transitions_total',
-      help: 'Persisted incident transitions, by event type and target state.',
-      labelNames: ['event', 'to'],
-      registers,
-    });
-    this.stepDuration = new Histogram({
-      name: 'aifixer_step_duration_seconds',
-      help: 'Time an incident spent in a working state (triaging, diagnosing, executing …) before it moved on.',
-      labelNames: ['step'],
-      buckets: LONG_BUCKETS,
-      registers,
-    });
-    this.llmDuration = new Histogram({
-      name: 'aifixer_llm_request_duration_seconds',
-      help: 'Model calls, retries and rate-limit waits included; outcome is success, cached, error or aborted.',
-      labelNames: ['provider', 'model', 'outcome'],
-      buckets: LONG_BUCKETS,
-      registers,
-    });
-    this.llmTokens = new Counter({
-      name: 'aifixer_llm_tokens_total',
-      help: 'Tokens spent on model calls (cached answers spend none), by direction: input or output.',
-      labelNames: ['provider', 'model', 'direction'],
-      registers,
-    });
-    this.llmErrors = new Counter({
-      name: 'aifixer_llm_errors_total',
-      help: 'Model calls that failed, by error kind (LlmError, LlmUnavailableError, LlmSpendLimitError, other).',
-      labelNames: ['provider', 'kind'],
-      registers,
-    });
-    this.llmCost = new Counter({
-      name: 'aifixer_llm_cost_usd_total',
-      help: 'US dollars spent on model calls at list prices (or LLM_PRICE_INPUT/OUTPUT); models without a known price add nothing.',
-      labelNames: ['provider', 'model'],
-      registers,
-    });
-    this.pluginDuration = new Histogram({
-      name: 'aifixer_plugin_run_duration_seconds',
-      help: 'Plugin runs (diagnostic and remediation) by plugin and result status; _count is the number of runs.',
-      labelNames: ['plugin', 'category', 'status'],
-      buckets: LONG_BUCKETS,
-      registers,
-    });
-    this.larkRequests = new Counter({
-      name: 'aifixer_lark_requests_total',
-      help: 'Lark sends (new messages) and updates (card patches) that settled, retries done, by outcome: ok or error.',
-      labelNames: ['operation', 'outcome'],
-      registers,
-    });
-    this.larkThrottled = new Counter({
-      name: 'aifixer_lark_throttled_total',
-      help: 'Lark answers that said slow down (HTTP 429 or code 99991400); the request waited and was retried.',
-      labelNames: ['operation'],
-      registers,
-    });
-    this.lockWait = new Histogram({
-      name: 'aifixer_lock_wait_seconds',
-      help: 'Time from asking for a lock until holding it, by kind: incident (one writer per incident) or the key prefix.',
-      labelNames: ['lock'],
-      buckets: SHORT_BUCKETS,
-      registers,
-    });
+    this.transitions = this.counter('aifixer_incident_transitions_total', ['event', 'to'],
+      'Persisted incident transitions, by event type and target state.');
+    this.stepDuration = this.histogram('aifixer_step_duration_seconds', ['step'], LONG_BUCKETS,
+      'Time an incident spent in a working state (triaging, diagnosing, executing …) before it moved on.');
+    this.llmDuration = this.histogram('aifixer_llm_request_duration_seconds', ['provider', 'model', 'outcome'], LONG_BUCKETS,
+      'Model calls, retries and rate-limit waits included; outcome is success, cached, error or aborted.');
+    this.llmTokens = this.counter('aifixer_llm_tokens_total', ['provider', 'model', 'direction'],
+      'Tokens spent on model calls (cached answers spend none), by direction: input or output.');
+    this.llmErrors = this.counter('aifixer_llm_errors_total', ['provider', 'kind'],
+      'Model calls that failed, by error kind (LlmError, LlmUnavailableError, LlmSpendLimitError, other).');
+    this.llmCost = this.counter('aifixer_llm_cost_usd_total', ['provider', 'model'],
+      'US dollars spent on model calls at list prices (or LLM_PRICE_INPUT/OUTPUT); models without a known price add nothing.');
+    this.pluginDuration = this.histogram('aifixer_plugin_run_duration_seconds', ['plugin', 'category', 'status'], LONG_BUCKETS,
+      'Plugin runs (diagnostic and remediation) by plugin and result status; _count is the number of runs.');
+    this.larkRequests = this.counter('aifixer_lark_requests_total', ['operation', 'outcome'],
+      'Lark sends (new messages) and updates (card patches) that settled, retries done, by outcome: ok or error.');
+    this.larkThrottled = this.counter('aifixer_lark_throttled_total', ['operation'],
+      'Lark answers that said slow down (HTTP 429 or code 99991400); the request waited and was retried.');
+    this.lockWait = this.histogram('aifixer_lock_wait_seconds', ['lock'], SHORT_BUCKETS,
+      'Time from asking for a lock until holding it, by kind: incident (one writer per incident) or the key prefix.');
     this.collectErrors = new Counter({
       name: 'aifixer_metrics_collect_errors_total',
       help: 'Scrapes on which a metric read from elsewhere (the database) could not be read; that metric was left out.',
       labelNames: ['metric'],
-      registers,
+      registers: [this.registry],
       // Every metric's collect starts in the same turn; one tick later this scrape's reads are all in the set.
       collect: async () => {
         await Promise.resolve();
         await Promise.allSettled([...this.reads]);
       },
     });
+  }
+
+  private counter<L extends string>(name: string, labelNames: readonly L[], help: string): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<L extends string>(name: string, labelNames: readonly L[], buckets: number[], help: string): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   /** A gauge read on each scrape, e.g. a queue length. */

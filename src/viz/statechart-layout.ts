@@ -1,6 +1,6 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { isLeaf, statechartGraph } from './statechart-graph';
-import type { EdgeKind, GraphEdge } from './statechart-graph';
+import type { EdgeKind, GraphEdge, StatechartGraph } from './statechart-graph';
 import { PARKED_TAG } from './mermaid';
 
 /** A state's box, in pixels; `id` is its dotted path, as incidents report their state. */
@@ -71,61 +71,7 @@ const idOf = (node: AnyStateNode): string => node.path.join('.');
  */
 export function layoutStatechart(machine: AnyStateMachine): StatechartLayout {
   const graph = statechartGraph(machine);
-  const lane = new Map<AnyStateNode, number>();
-  const block = new Map<AnyStateNode, Block>();
-  const measure = (node: AnyStateNode): Block => {
-    if (isLeaf(node)) {
-      const rank = graph.rank.get(node) ?? 0;
-      return remember(node, { lanes: 1, top: rank, bottom: rank });
-    }
-    const placed: { at: number; node: AnyStateNode; block: Block }[] = [];
-    for (const child of Object.values(node.states)) {
-      const inner = measure(child);
-      let at = 0;
-      while (placed.some((p) => at < p.at + p.block.lanes && p.at < at + inner.lanes && inner.top <= p.block.bottom && p.block.top <= inner.bottom)) at++;
-      placed.push({ at, node: child, block: inner });
-    }
-    for (const { at, node: child } of placed) shift(child, at);
-    return remember(node, {
-      lanes: Math.max(1, ...placed.map((p) => p.at + p.block.lanes)),
-      top: Math.min(...placed.map((p) => p.block.top)),
-      bottom: Math.max(...placed.map((p) => p.block.bottom)),
-    });
-  };
-  const remember = (node: AnyStateNode, measured: Block): Block => {
-    block.set(node, measured);
-    lane.set(node, 0);
-    return measured;
-  };
-  const shift = (node: AnyStateNode, by: number): void => {
-    lane.set(node, (lane.get(node) ?? 0) + by);
-    for (const child of Object.values(node.states)) shift(child, by);
-  };
-  for (const top of Object.values(machine.root.states)) measure(top);
-  const topBlocks: { at: number; node: AnyStateNode; block: Block }[] = [];
-  // The root is not drawn as a box; its children are packed the same way.
-  for (const top of Object.values(machine.root.states)) {
-    const inner = block.get(top)!;
-    let at = 0;
-    while (topBlocks.some((p) => at < p.at + p.block.lanes && p.at < at + inner.lanes && inner.top <= p.block.bottom && p.block.top <= inner.bottom)) at++;
-    topBlocks.push({ at, node: top, block: inner });
-    shift(top, at);
-  }
-
-  const rects = new Map<AnyStateNode, Rect>();
-  for (const node of graph.states) {
-    const b = block.get(node)!;
-    const depth = nestingBelow(node);
-    const x = MARGIN + (lane.get(node) ?? 0) * LANE + (LANE - NODE_W) / 2;
-    const y = MARGIN + HEADER + b.top * ROW;
-    if (isLeaf(node)) rects.set(node, { x, y, width: NODE_W, height: NODE_H });
-    else {
-      const pad = PAD * depth;
-      const header = HEADER * depth;
-      rects.set(node, { x: x - pad, y: y - header, width: (b.lanes - 1) * LANE + NODE_W + 2 * pad, height: (b.bottom - b.top) * ROW + NODE_H + header + pad });
-    }
-  }
-
+  const rects = stateRects(graph, packLanes(machine, graph));
   const leafRects = graph.leaves.map((leaf) => rects.get(leaf)!);
   const edges = routeEdges(graph.edges, rects, leafRects);
   const right = Math.max(...[...rects.values()].map((r) => r.x + r.width), ...edges.map((e) => e.labelX + 160));
@@ -143,6 +89,83 @@ export function layoutStatechart(machine: AnyStateMachine): StatechartLayout {
     };
   });
   return { machineId: machine.id, width: Math.ceil(right + MARGIN), height: Math.ceil(bottom + MARGIN), states, edges };
+}
+
+/** Each state's block of rows and lanes, and the lane it starts in. */
+interface Packing {
+  lane: Map<AnyStateNode, number>;
+  block: Map<AnyStateNode, Block>;
+}
+
+interface PlacedBlock {
+  at: number;
+  node: AnyStateNode;
+  block: Block;
+}
+
+/** The leftmost lane where a block overlaps none of the blocks placed beside it. */
+function firstFreeLane(placed: PlacedBlock[], inner: Block): number {
+  let at = 0;
+  while (placed.some((p) => at < p.at + p.block.lanes && p.at < at + inner.lanes && inner.top <= p.block.bottom && p.block.top <= inner.bottom)) at++;
+  return at;
+}
+
+function packLanes(machine: AnyStateMachine, graph: StatechartGraph): Packing {
+  const packing: Packing = { lane: new Map(), block: new Map() };
+  const remember = (node: AnyStateNode, measured: Block): Block => {
+    packing.block.set(node, measured);
+    packing.lane.set(node, 0);
+    return measured;
+  };
+  const shift = (node: AnyStateNode, by: number): void => {
+    packing.lane.set(node, (packing.lane.get(node) ?? 0) + by);
+    for (const child of Object.values(node.states)) shift(child, by);
+  };
+  const measure = (node: AnyStateNode): Block => {
+    if (isLeaf(node)) {
+      const rank = graph.rank.get(node) ?? 0;
+      return remember(node, { lanes: 1, top: rank, bottom: rank });
+    }
+    const placed: PlacedBlock[] = [];
+    for (const child of Object.values(node.states)) {
+      const inner = measure(child);
+      placed.push({ at: firstFreeLane(placed, inner), node: child, block: inner });
+    }
+    for (const { at, node: child } of placed) shift(child, at);
+    return remember(node, {
+      lanes: Math.max(1, ...placed.map((p) => p.at + p.block.lanes)),
+      top: Math.min(...placed.map((p) => p.block.top)),
+      bottom: Math.max(...placed.map((p) => p.block.bottom)),
+    });
+  };
+  for (const top of Object.values(machine.root.states)) measure(top);
+  const topBlocks: PlacedBlock[] = [];
+  // The root is not drawn as a box; its children are packed the same way.
+  for (const top of Object.values(machine.root.states)) {
+    const inner = packing.block.get(top)!;
+    const at = firstFreeLane(topBlocks, inner);
+    topBlocks.push({ at, node: top, block: inner });
+    shift(top, at);
+  }
+  return packing;
+}
+
+/** Pixels from lanes and rows: a leaf is a fixed box, a compound pads around its children's. */
+function stateRects(graph: StatechartGraph, { lane, block }: Packing): Map<AnyStateNode, Rect> {
+  const rects = new Map<AnyStateNode, Rect>();
+  for (const node of graph.states) {
+    const b = block.get(node)!;
+    const depth = nestingBelow(node);
+    const x = MARGIN + (lane.get(node) ?? 0) * LANE + (LANE - NODE_W) / 2;
+    const y = MARGIN + HEADER + b.top * ROW;
+    if (isLeaf(node)) rects.set(node, { x, y, width: NODE_W, height: NODE_H });
+    else {
+      const pad = PAD * depth;
+      const header = HEADER * depth;
+      rects.set(node, { x: x - pad, y: y - header, width: (b.lanes - 1) * LANE + NODE_W + 2 * pad, height: (b.bottom - b.top) * ROW + NODE_H + header + pad });
+    }
+  }
+  return rects;
 }
 
 function nestingBelow(node: AnyStateNode): number {

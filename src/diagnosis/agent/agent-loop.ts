@@ -88,7 +88,7 @@ export interface AgentLoopResult<T> {
  * request is built only from journaled answers.
  */
 export async function runAgentLoop<T>(input: AgentLoopInput<T>): Promise<AgentLoopResult<T>> {
-  const { llm, limits, journal, signal } = input;
+  const { limits } = input;
   const messages: ChatMessage[] = [{ role: 'user', content: input.prompt }];
   const facts = new Map<string, ToolFact>();
   const rejections: string[] = [];
@@ -107,19 +107,8 @@ export async function runAgentLoop<T>(input: AgentLoopInput<T>): Promise<AgentLo
   const allTools = [...input.tools.specs, input.finish.spec];
 
   for (let turn = 1; turn <= limits.maxTurns; turn++) {
-    const lastTurn = turn === limits.maxTurns;
-    const response = await journal.once(`turn-${turn}`, async () => {
-      const startedAt = performance.now();
-      const answer = await llm.chat({
-        system: input.system,
-        messages,
-        tools: lastTurn ? [input.finish.spec] : allTools,
-        maxTokens: limits.maxTokensPerTurn,
-        signal,
-      });
-      await input.hooks?.onModelTurn?.({ turn, response: answer, durationMs: Math.round(performance.now() - startedAt) });
-      return answer;
-    });
+    // On the last turn only the finish tool is offered: the model must answer now.
+    const response = await askModel(input, turn, messages, turn === limits.maxTurns ? [input.finish.spec] : allTools);
     usage.inputTokens += response.usage.inputTokens;
     usage.outputTokens += response.usage.outputTokens;
     if (!response.cached) {
@@ -150,6 +139,22 @@ export async function runAgentLoop<T>(input: AgentLoopInput<T>): Promise<AgentLo
     }
   }
   return ended(limits.maxTurns, { stoppedBecause: `no accepted answer within ${limits.maxTurns} turns` });
+}
+
+/** One model turn, journaled: a replay returns the recorded answer instead of asking (and paying) again. */
+function askModel<T>(input: AgentLoopInput<T>, turn: number, messages: ChatMessage[], tools: ToolSpec[]): Promise<ChatResponse> {
+  return input.journal.once(`turn-${turn}`, async () => {
+    const startedAt = performance.now();
+    const answer = await input.llm.chat({
+      system: input.system,
+      messages,
+      tools,
+      maxTokens: input.limits.maxTokensPerTurn,
+      signal: input.signal,
+    });
+    await input.hooks?.onModelTurn?.({ turn, response: answer, durationMs: Math.round(performance.now() - startedAt) });
+    return answer;
+  });
 }
 
 async function runCalls<T>(input: AgentLoopInput<T>, turn: number, calls: ToolCall[], facts: Map<string, ToolFact>): Promise<ToolResult[]> {

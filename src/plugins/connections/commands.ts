@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import { normalize } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { AllowedCommandSchema } from '../targets';
 
@@ -60,14 +62,7 @@ export function runAllowed(program: string, argv: readonly string[], options: Ru
 
   return new Promise<CommandOutcome>((resolve, reject) => {
     const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-    const child = spawn(program, [...argv], {
-      cwd: '/',
-      env: FIXED_ENV,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-      shell: false,
-      windowsHide: true,
-    });
+    const child = spawnGroupLeader(program, argv);
     const stdout = collector(maxBytes);
     const stderr = collector(maxBytes);
     child.stdout.on('data', stdout.push);
@@ -97,15 +92,8 @@ export function runAllowed(program: string, argv: readonly string[], options: Ru
       clearTimeout(killTimer);
       options.signal.removeEventListener('abort', onAbort);
     };
-    const outcome = (exitCode: number | null, signal: NodeJS.Signals | null): CommandOutcome => ({
-      exitCode,
-      signal,
-      stdout: stdout.text(),
-      stderr: stderr.text(),
-      stdoutTruncated: stdout.truncated(),
-      stderrTruncated: stderr.truncated(),
-      timedOut: stoppedBy === 'timeout',
-    });
+    const outcome = (exitCode: number | null, signal: NodeJS.Signals | null): CommandOutcome =>
+      outcomeOf({ exitCode, signal, timedOut: stoppedBy === 'timeout' }, stdout, stderr);
 
     child.on('error', (error: NodeJS.ErrnoException) => {
       // Only spawn failures matter here; we never call child.kill() or send().
@@ -122,6 +110,36 @@ export function runAllowed(program: string, argv: readonly string[], options: Ru
       else resolve(outcome(exitCode, signal));
     });
   });
+}
+
+/** Never a shell, nothing inherited, and the leader of its own process group (so the whole group can be killed). */
+function spawnGroupLeader(program: string, argv: readonly string[]): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(program, [...argv], {
+    cwd: '/',
+    env: FIXED_ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    shell: false,
+    windowsHide: true,
+  });
+}
+
+type Collector = ReturnType<typeof collector>;
+
+function outcomeOf(
+  ending: Pick<CommandOutcome, 'exitCode' | 'signal' | 'timedOut'>,
+  stdout: Collector,
+  stderr: Collector,
+): CommandOutcome {
+  return {
+    exitCode: ending.exitCode,
+    signal: ending.signal,
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    stdoutTruncated: stdout.truncated(),
+    stderrTruncated: stderr.truncated(),
+    timedOut: ending.timedOut,
+  };
 }
 
 /** The signal's own reason (an AbortError or the caller's Error), so callers can tell cancel from timeout. */

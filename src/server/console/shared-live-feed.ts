@@ -36,18 +36,50 @@ export interface SharedLiveFeedOptions {
 export function startSharedLiveFeed({ redis, local, logger }: SharedLiveFeedOptions): SharedLiveFeed {
   const instanceId = randomUUID();
   // Pub/sub ignores the database number; scoping by it keeps deployments on separate databases apart, as their keys are.
-  const channel = `aifixer:console-live:${redis.options.db ?? 0}`;
+  const feed: FeedChannel = { channel: `aifixer:console-live:${redis.options.db ?? 0}`, instanceId, logger };
   // Its own connection (a subscriber can run nothing else), whose subscribe waits for Redis however long it takes.
   const subscriber = redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: `aifixer-live-${instanceId}` });
   subscriber.on('error', (error: Error) => logger.warn({ err: error }, 'live feed: redis subscriber error'));
 
-  const remoteChat = new Set<WebChatListener>();
-  const remoteIncidents = new Set<LiveIncidentListener>();
-  const gapListeners = new Set<() => void>();
-  const gap = () => {
-    for (const listener of gapListeners) listener();
-  };
+  const remote: RemoteListeners = { chat: new Set(), incidents: new Set(), gaps: new Set() };
+  const stopPublishing = publishLocalEvents(redis, local, feed);
+  listenToOthers(subscriber, remote, feed);
 
+  return {
+    sources: feedSources(local, remote),
+    async close() {
+      stopPublishing();
+      remote.chat.clear();
+      remote.incidents.clear();
+      remote.gaps.clear();
+      await quit(subscriber, feed.channel, logger);
+    },
+  };
+}
+
+/** The Redis channel of one deployment, and who this instance is on it. */
+interface FeedChannel {
+  channel: string;
+  instanceId: string;
+  logger: Logger;
+}
+
+/** This instance's listeners of the other instances' events. */
+interface RemoteListeners {
+  chat: Set<WebChatListener>;
+  incidents: Set<LiveIncidentListener>;
+  gaps: Set<() => void>;
+}
+
+function signalGap(remote: RemoteListeners): void {
+  for (const listener of remote.gaps) listener();
+}
+
+/**
+ * Publishes what this instance persists; after a failed publish, tells the others there was a gap once
+ * the publisher is ready again. Returns what stops it.
+ */
+function publishLocalEvents(redis: Redis, local: LiveSources, { channel, instanceId, logger }: FeedChannel): () => void {
   let unpublished = false;
   const publish = async (message: OutgoingLiveMessage): Promise<void> => {
     try {
@@ -63,64 +95,55 @@ export function startSharedLiveFeed({ redis, local, logger }: SharedLiveFeedOpti
     void publish({ kind: 'gap' });
   };
   redis.on('ready', onPublisherReady);
-
   const stopLocal = [
     local.chat((event) => void publish({ kind: 'chat', event })),
     local.incidents((change) => void publish({ kind: 'incident', change: liveIncidentChange(change) })),
   ];
+  return () => {
+    for (const stop of stopLocal) stop();
+    redis.off('ready', onPublisherReady);
+  };
+}
 
+/** Hands the other instances' events to this one's listeners; a reconnect of the subscriber is a gap. */
+function listenToOthers(subscriber: Redis, remote: RemoteListeners, { channel, instanceId, logger }: FeedChannel): void {
   let connectedBefore = false;
   subscriber.on('ready', () => {
-    if (connectedBefore) gap();
+    if (connectedBefore) signalGap(remote);
     connectedBefore = true;
   });
   subscriber.on('message', (from: string, text: string) => {
     if (from !== channel) return;
     const message = parse(text, logger);
     if (!message || message.from === instanceId) return;
-    deliver(message);
+    deliver(remote, message);
   });
   subscriber.subscribe(channel).catch((error: unknown) => logger.error({ err: error, channel }, 'live feed: could not subscribe'));
+}
 
-  function deliver(message: LiveMessage): void {
-    if (message.kind === 'gap') return gap();
-    if (message.kind === 'incident') {
-      for (const listener of remoteIncidents) listener(message.change);
-      return;
-    }
-    for (const listener of remoteChat) listener(message.event);
+function deliver(remote: RemoteListeners, message: LiveMessage): void {
+  if (message.kind === 'gap') return signalGap(remote);
+  if (message.kind === 'incident') {
+    for (const listener of remote.incidents) listener(message.change);
+    return;
   }
+  for (const listener of remote.chat) listener(message.event);
+}
 
-  const both = <L>(remote: Set<L>, subscribeLocal: (listener: L) => () => void) => (listener: L) => {
+/** Each source gives a listener this instance's events and the other instances' alike. */
+function feedSources(local: LiveSources, remote: RemoteListeners): LiveSources {
+  const both = <L>(others: Set<L>, subscribeLocal: (listener: L) => () => void) => (listener: L) => {
     const stop = subscribeLocal(listener);
-    remote.add(listener);
+    others.add(listener);
     return () => {
       stop();
-      remote.delete(listener);
+      others.delete(listener);
     };
   };
-
   return {
-    sources: {
-      chat: both(remoteChat, (l) => local.chat(l)),
-      incidents: both(remoteIncidents, (l) => local.incidents(l)),
-      gaps: (listener) => {
-        const stopLocal = local.gaps?.(listener);
-        gapListeners.add(listener);
-        return () => {
-          stopLocal?.();
-          gapListeners.delete(listener);
-        };
-      },
-    },
-    async close() {
-      for (const stop of stopLocal) stop();
-      redis.off('ready', onPublisherReady);
-      remoteChat.clear();
-      remoteIncidents.clear();
-      gapListeners.clear();
-      await quit(subscriber, channel, logger);
-    },
+    chat: both(remote.chat, (l) => local.chat(l)),
+    incidents: both(remote.incidents, (l) => local.incidents(l)),
+    gaps: both(remote.gaps, (l) => local.gaps?.(l) ?? (() => undefined)),
   };
 }
 

@@ -3,7 +3,7 @@ import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { PARKED_TAG } from '../../viz/mermaid';
 import { isLeaf, statechartGraph } from '../../viz/statechart-graph';
-import type { EdgeKind } from '../../viz/statechart-graph';
+import type { EdgeKind, StatechartGraph } from '../../viz/statechart-graph';
 
 /** A box in the drawing, in pixels from its top left corner. */
 export interface Box {
@@ -77,44 +77,37 @@ function pathOf(edge: ElkExtendedEdge): string {
     .join(' ');
 }
 
-/**
- * The statechart laid out by ELK (the layered algorithm Stately's editor uses): states never overlap,
- * edges are routed orthogonally around them, and their labels are placed by ELK as boxes of their own,
- * so no two labels cross. All coordinates are the drawing's own (ROOT).
- */
-export async function elkStatechart(machine: AnyStateMachine, tuning: Record<string, string> = {}): Promise<ElkStatechart> {
-  const graph = statechartGraph(machine);
-  const edges: ElkExtendedEdge[] = graph.edges.map((edge, index) => {
+/** ELK's layered layout, tuned for a chart read top to bottom. */
+const LAYOUT_OPTIONS: Record<string, string> = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'DOWN',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.edgeLabels.inline': 'false',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '36',
+  'elk.spacing.nodeNode': '28',
+  'elk.spacing.edgeLabel': '4',
+  'elk.spacing.edgeEdge': '12',
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  // The narrowest of ELK's placements for this chart: it is read by scrolling down, not across.
+  'elk.layered.nodePlacement.strategy': 'LINEAR_SEGMENTS',
+  'elk.json.shapeCoords': 'ROOT',
+  'elk.json.edgeCoords': 'ROOT',
+  'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+};
+
+/** The edges as ELK takes them, each with one label box sized to its shown lines (none when it shows none). */
+function elkEdges(graph: StatechartGraph): ElkExtendedEdge[] {
+  return graph.edges.map((edge, index) => {
     const lines = shownLines(edge);
     const width = Math.ceil(Math.max(0, ...lines.map((line) => line.length)) * CHAR_W.label) + 8;
     const labels = lines.length ? [{ id: `l${index}`, text: lines.join('\n'), width, height: lines.length * LINE_H + 4 }] : [];
     return { id: `e${index}`, sources: [idOf(edge.from)], targets: [idOf(edge.to)], labels };
   });
-  const input: ElkNode = {
-    id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'DOWN',
-      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.edgeLabels.inline': 'false',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '36',
-      'elk.spacing.nodeNode': '28',
-      'elk.spacing.edgeLabel': '4',
-      'elk.spacing.edgeEdge': '12',
-      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-      // The narrowest of ELK's placements for this chart: it is read by scrolling down, not across.
-      'elk.layered.nodePlacement.strategy': 'LINEAR_SEGMENTS',
-      'elk.json.shapeCoords': 'ROOT',
-      'elk.json.edgeCoords': 'ROOT',
-      'elk.padding': '[top=16,left=16,bottom=16,right=16]',
-      ...tuning,
-    },
-    children: Object.values(machine.root.states).map(elkNode),
-    edges,
-  };
-  const laidOut: ElkNode = await new ELK().layout(input);
+}
 
+/** Every state where ELK put it, compounds first. */
+function laidStates(laidOut: ElkNode, graph: StatechartGraph): ElkState[] {
   const byId = new Map(graph.states.map((node) => [idOf(node), node]));
   const states: ElkState[] = [];
   const collect = (node: ElkNode) => {
@@ -136,26 +129,46 @@ export async function elkStatechart(machine: AnyStateMachine, tuning: Record<str
     for (const child of node.children ?? []) collect(child);
   };
   collect(laidOut);
-  states.sort((a, b) => Number(b.compound) - Number(a.compound));
+  return states.sort((a, b) => Number(b.compound) - Number(a.compound));
+}
 
-  const laidEdges = new Map((laidOut.edges ?? []).map((edge) => [edge.id, edge]));
+/** Every edge with the route and label box ELK gave it. */
+function laidEdges(laidOut: ElkNode, graph: StatechartGraph): ElkEdge[] {
+  const byId = new Map((laidOut.edges ?? []).map((edge) => [edge.id, edge]));
+  return graph.edges.map((edge, index) => {
+    const laid = byId.get(`e${index}`);
+    const label = laid?.labels?.[0];
+    return {
+      from: idOf(edge.from),
+      to: idOf(edge.to),
+      labels: edge.labels,
+      kind: edge.kind,
+      path: laid ? pathOf(laid) : '',
+      lines: label ? shownLines(edge) : [],
+      label: label ? { x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 } : null,
+    };
+  });
+}
+
+/**
+ * The statechart laid out by ELK (the layered algorithm Stately's editor uses): states never overlap,
+ * edges are routed orthogonally around them, and their labels are placed by ELK as boxes of their own,
+ * so no two labels cross. All coordinates are the drawing's own (ROOT).
+ */
+export async function elkStatechart(machine: AnyStateMachine, tuning: Record<string, string> = {}): Promise<ElkStatechart> {
+  const graph = statechartGraph(machine);
+  const input: ElkNode = {
+    id: 'root',
+    layoutOptions: { ...LAYOUT_OPTIONS, ...tuning },
+    children: Object.values(machine.root.states).map(elkNode),
+    edges: elkEdges(graph),
+  };
+  const laidOut: ElkNode = await new ELK().layout(input);
   return {
     machineId: machine.id,
     width: Math.ceil(laidOut.width ?? 0),
     height: Math.ceil(laidOut.height ?? 0),
-    states,
-    edges: graph.edges.map((edge, index) => {
-      const laid = laidEdges.get(`e${index}`);
-      const label = laid?.labels?.[0];
-      return {
-        from: idOf(edge.from),
-        to: idOf(edge.to),
-        labels: edge.labels,
-        kind: edge.kind,
-        path: laid ? pathOf(laid) : '',
-        lines: label ? shownLines(edge) : [],
-        label: label ? { x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 } : null,
-      };
-    }),
+    states: laidStates(laidOut, graph),
+    edges: laidEdges(laidOut, graph),
   };
 }
