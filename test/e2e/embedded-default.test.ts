@@ -35,6 +35,6 @@ describe('npm start with no database configured (embedded PGlite)', () => {
     const again = await BotProcess.start(env);
     cleanups.push(() => again.kill());
     again.type(`/status ${id}`);
-    await again.waitFor(new RegExp(`${id}: resolved \\(done\\)`));
-  });
+    await again.waitFor(new RegExp(`${id}: Resolved`));
+  }, 240_000);
 });

@@ -3,6 +3,8 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { eventually } from './runtime-harness';
 
+/** Compiling with tsx and opening the embedded database can take half a minute on a loaded machine: a bound, not a goal. */
+const START_WAIT_MS = 90_000;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The real bot (`src/main.ts`) as a child process, its console chat on stdin/stdout. */
@@ -25,7 +27,7 @@ export class BotProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const bot = new BotProcess(child);
-    await eventually(() => (/"msg":"ai-fixer started"/.test(bot.stderr) ? true : undefined), `the bot to start\n${bot.stderr}`, 30_000);
+    await eventually(() => (/"msg":"ai-fixer started"/.test(bot.stderr) ? true : undefined), `the bot to start\n${bot.stderr}`, START_WAIT_MS);
     return bot;
   }
 
