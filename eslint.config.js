@@ -15,7 +15,9 @@ const machineImportRule = {
 /**
  * Layers, lowest first: a folder may import itself and anything ranked lower, never higher nor a sibling of the same
  * rank, so value imports point one way and no folder-level cycle can form. Type-only imports may cross (they vanish
- * at run time). Ranks with a decimal order folders of one layer of ARCHITECTURE.md that use each other.
+ * at run time). A decimal rank orders folders of one layer where one uses the other (config, observability →
+ * security; logger → observability; runtime → locks; policy → plugins; server → viz). Every file under src/,
+ * machines/, plugins/ and migrations/ must belong to a layer (no-unknown-files), so none escapes the rule.
  */
 const layers = [
   { rank: 1, type: 'domain', pattern: ['src/domain', 'src/types'] },
@@ -60,7 +62,7 @@ const layerSettings = {
 
 const layerRule = {
   default: 'disallow',
-  message: `A value import may only point to the same folder or a lower layer (use \`import type\` to cross): ${layerOrder}.`,
+  message: `{{from.element.type}} may not import a value from {{to.element.type}}: only from its own folder or a lower layer (\`import type\` may cross). Layers: ${layerOrder}.`,
   policies: [
     { allow: { dependency: { kind: ['type', 'typeof'] } } },
     ...layers.map(({ rank, type }) => ({
@@ -71,7 +73,7 @@ const layerRule = {
       // Adapters only normalise input and render output; what they share lives in chat/core.
       from: { element: { type: chatAdapters } },
       disallow: { to: { element: { type: chatAdapters } } },
-      message: 'Chat adapters never import each other (not even types): move what they share to src/chat/core.',
+      message: 'Chat adapters never import each other (not even types): {{from.element.type}} imports {{to.element.type}}; move what they share to src/chat/core.',
     },
   ],
 };
@@ -100,7 +102,7 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'machines/**/*.ts', 'plugins/**/*.ts', 'migrations/**/*.ts'],
     plugins: { boundaries },
     settings: layerSettings,
-    rules: { 'boundaries/dependencies': ['error', layerRule] },
+    rules: { 'boundaries/dependencies': ['error', layerRule], 'boundaries/no-unknown-files': 'error' },
   },
   {
     files: ['src/**/*.ts', 'machines/**/*.ts'],
