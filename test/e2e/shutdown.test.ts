@@ -93,7 +93,7 @@ describe('SIGTERM', () => {
     // The step finished before the exit: after a restart the incident waits for a person and nothing ran again.
     const again = await start();
     again.type(`/status ${id}`);
-    await again.waitFor(new RegExp(`${id}: open\\.awaitingDiagnosisApproval \\(parked\\)`));
+    await again.waitFor(new RegExp(`${id}: Waiting for someone to confirm the diagnosis`));
     expect(service.checks).toBe(1);
     expect(await again.stop()).toBe(0);
   });

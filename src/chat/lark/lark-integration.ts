@@ -12,7 +12,7 @@ import { updateCardsOnAlertChanges } from '../core/alert-card-updates';
 import { updateCardsDecidedByCommand } from '../core/command-decided-cards';
 import { showProgressOnAlerts } from '../core/progress-reactions';
 import { AlertDetector } from '../core/alert-detector';
-import { loadAlertTemplates } from '../core/alert-detector/alert-templates';
+import type { AlertTemplate } from '../core/alert-detector';
 import { normalizeListedMessage } from './event-normalizer';
 import type { BotIdentity } from './event-normalizer';
 import { HistoryReader } from './history-reader';
@@ -61,14 +61,14 @@ const TOKEN_CHECK_TTL_MS = 30_000;
  * Lark wired in: cards out through LarkChat; events in over the long connection or signed webhooks;
  * alerts that other bots post found through the alert chats' history; progress as reactions.
  */
-export async function connectLark(config: Config, logger: Logger, options: { observer?: LarkSendObserver } = {}): Promise<LarkConnection> {
+export async function connectLark(config: Config, logger: Logger, options: { observer?: LarkSendObserver; templates: AlertTemplate[] }): Promise<LarkConnection> {
   const appId = config.LARK_APP_ID!;
   const appSecret = config.LARK_APP_SECRET!;
   const client = createLarkClient({ appId, appSecret, domain: config.LARK_DOMAIN, logger });
   const bot = await botIdentityWithRetries(client, appId, logger);
   const chat = new LarkChat({ client, logger, observer: options.observer });
   const detector = new AlertDetector({
-    templates: await loadAlertTemplates(config.ALERT_TEMPLATES_FILE),
+    templates: options.templates,
     selfSenderIds: [appId, bot.openId ?? ''].filter(Boolean),
   });
   return { chat, listen: (deps) => listen({ config, logger, client, bot, chat, detector, appSecret }, deps) };

@@ -5,7 +5,7 @@ import { updateCardsOnAlertChanges } from '../../chat/core/alert-card-updates';
 import { updateCardsDecidedByCommand } from '../../chat/core/command-decided-cards';
 import type { PluginSummary } from '../../chat/core/commands';
 import { AlertDetector } from '../../chat/core/alert-detector';
-import { loadAlertTemplates } from '../../chat/core/alert-detector/alert-templates';
+import type { AlertTemplate } from '../../chat/core/alert-detector';
 import { showProgressOnAlerts } from '../../chat/core/progress-reactions';
 import { WebChat } from '../../chat/web/web-chat';
 import { WEB_CHANNEL, WebInbound } from '../../chat/web/web-inbound';
@@ -49,7 +49,8 @@ export interface WebConsoleDeps {
   token: string | undefined;
   /** CONSOLE_TRUST_LOOPBACK: a browser on this machine may skip the token. */
   trustLoopback?: boolean;
-  alertTemplatesFile: string | undefined;
+  /** ALERT_TEMPLATES_FILE's layouts, for the console's AlertDetector. */
+  alertTemplates: AlertTemplate[];
   plugins: () => PluginSummary[];
   logger: Logger;
   /** Opens encrypted execution results for the incident page. */
@@ -74,7 +75,7 @@ export interface WebConsole {
  */
 export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole> {
   const { chat, logger } = deps;
-  const detector = new AlertDetector({ templates: await loadAlertTemplates(deps.alertTemplatesFile), selfSenderIds: [WEB_BOT_ID] });
+  const detector = new AlertDetector({ templates: deps.alertTemplates, selfSenderIds: [WEB_BOT_ID] });
   const inbound = new WebInbound({
     service: deps.service,
     chat,
