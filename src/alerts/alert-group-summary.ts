@@ -1,20 +1,4 @@
-/** One alert of an incident as stored (incident_alerts). */
-export interface HeldAlert {
-  fingerprint: string;
-  status: 'firing' | 'resolved';
-  title: string;
-  severity: string;
-  service: string | null;
-  instance: string | null;
-  labels: Record<string, string>;
-  source: string;
-  messageId: string | null;
-  count: number;
-  firstSeen: Date;
-  lastSeen: Date;
-  resolvedAt: Date | null;
-}
-
+import type { HeldAlert } from '../domain';
 const MAX_VALUES = 10;
 const MAX_VARYING_LABELS = 12;
 

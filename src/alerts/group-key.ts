@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Alert } from '../domain';
+import type { Alert, AlertGroup } from '../domain';
 
 /** How alerts without a sender's group are grouped into one incident (GROUP_BY, GROUP_WINDOW). */
 export interface GroupingRules {
@@ -9,14 +9,6 @@ export interface GroupingRules {
   windowMs: number;
 }
 
-/**
- * `sender`: the monitoring tool grouped the alerts itself (Alertmanager's groupKey) — one group, one
- * incident, whatever its size or age. `labels`: our grouping by GROUP_BY, bounded by GROUP_WINDOW.
- */
-export interface AlertGroup {
-  key: string;
-  kind: 'sender' | 'labels';
-}
 
 function digest(parts: unknown): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);

@@ -7,7 +7,8 @@ import type { AlertChangeTarget, CreateIncidentRequest, ReportedIncident } from 
 import type { AlertChange, IncidentAlertStore } from '../store/incident-alert-store';
 import { DelegatingIntake } from '../intake/delegating-intake';
 import { affectedOf, groupOf } from './group-key';
-import type { AlertGroup, GroupingRules } from './group-key';
+import type { GroupingRules } from './group-key';
+import type { AlertGroup } from '../domain/alert-group';
 import { tallyOfNew } from './tally';
 
 export interface GroupingIntakeOptions {

@@ -11,3 +11,5 @@ export * from './errors';
 export * from './incident-status';
 export * from './expectation';
 export * from './alert-fingerprint';
+export * from './alert-group';
+export * from './silence';

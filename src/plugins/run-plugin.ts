@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scrubResult } from '../security/scrub-result';
+import { scrubResult } from './scrub-result';
 import type { PluginContext, PluginResult, PluginSpec } from './plugin';
 
 export type PluginRunResult = PluginResult & { elapsedMs: number };

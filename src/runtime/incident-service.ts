@@ -1,6 +1,6 @@
 import type { WorkflowView } from '../../machines/incident.view';
 import type { Actor, AlertInput, AlertTally, IncidentContext, IncidentEvent } from '../domain';
-import type { SilenceMatch } from '../silences/silence-match';
+import type { SilenceMatch } from '../domain/silence';
 import type { IncidentStatus } from '../domain/incident-status';
 
 /** What callers (chat adapters, HTTP intake, commands) see of an incident. */

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config';
 import { DataCipher } from './encryption';
 import { dataKey } from './encryption-keys';
 
@@ -10,7 +9,7 @@ const SEALED_COLUMNS = ['step_journal.result', 'executions.result'];
  * The bot's cipher for data at rest: ENCRYPTION_KEY seals new values, ENCRYPTION_OLD_KEYS only open
  * older ones. Called once at start-up, so the warning about unencrypted data is logged once.
  */
-export function createCipher(config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_OLD_KEYS'>, logger?: Logger): DataCipher {
+export function createCipher(config: { ENCRYPTION_KEY?: string; ENCRYPTION_OLD_KEYS: readonly string[] }, logger?: Logger): DataCipher {
   const cipher = new DataCipher(config.ENCRYPTION_KEY ? dataKey(config.ENCRYPTION_KEY) : undefined, config.ENCRYPTION_OLD_KEYS.map(dataKey));
   if (cipher.encrypting) {
     logger?.info({ keyId: cipher.keyId, readableKeyIds: cipher.keyIds, columns: SEALED_COLUMNS }, 'sensitive data is encrypted at rest');

@@ -1,6 +1,12 @@
-import type { Config } from '../config';
 import { SecretScrubber } from './redact';
+import type { SecretScrubberOptions } from './redact';
 import { isSecretEnvName, isSecretKey } from './secret-keys';
+
+/** The parsed configuration as the scrubber reads it: every setting, the environment, REDACT_PATTERNS. */
+export type ScrubberSettings = Readonly<Record<string, unknown>> & {
+  env: Readonly<Record<string, string | undefined>>;
+  REDACT_PATTERNS: SecretScrubberOptions['patterns'];
+};
 
 /**
  * The bot's scrubber: REDACT_PATTERNS, plus every secret the configuration knows as an exact value:
@@ -8,7 +14,7 @@ import { isSecretEnvName, isSecretKey } from './secret-keys';
  * later), passwords in URL settings (DATABASE_URL), environment variables named like secrets and
  * passwords in URLs kept in the environment; plus `extraSecrets` (e.g. `secretsIn(targets)`).
  */
-export function createScrubber(config: Config, extraSecrets: readonly string[] = []): SecretScrubber {
+export function createScrubber(config: ScrubberSettings, extraSecrets: readonly string[] = []): SecretScrubber {
   const { env, ...settings } = config;
   const known = [...secretsIn(settings), ...extraSecrets];
   for (const [name, value] of Object.entries(env)) {

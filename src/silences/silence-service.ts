@@ -4,7 +4,7 @@ import { compileMatchers, labelsOf, matchesAll } from './match';
 import type { CompiledMatcher } from './match';
 import { formatMatchers, parseMatchers, SilenceInputError } from './matchers';
 import type { Matcher } from './matchers';
-import type { SilenceMatch } from './silence-match';
+import type { SilenceMatch } from '../domain/silence';
 import type { HeldAlert, Silence, SilenceStore } from './silence-store';
 
 export interface CreateSilenceRequest {

@@ -1,4 +1,4 @@
-import type { HeldAlert } from '../alerts/alert-group-summary';
+import type { HeldAlert } from '../domain/alert-group';
 import { IncidentAlertStore } from './incident-alert-store';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AgentActivityRecord, DiagnosisRecord, ExecutionRecord, IncidentEventRecord, IncidentRecord, ProposalRecord } from './entities';

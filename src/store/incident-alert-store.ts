@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { opensWhileIn, statePathsWhere } from '../../machines/incident.view';
-import type { HeldAlert } from '../alerts/alert-group-summary';
-import type { AlertGroup } from '../alerts/group-key';
+import type { HeldAlert } from '../domain/alert-group';
+import type { AlertGroup } from '../domain/alert-group';
 import type { Alert, AlertTally } from '../domain';
 import { pooledQuery } from './pooled-sql';
 

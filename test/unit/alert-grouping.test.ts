@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summariseGroup } from '../../src/alerts/alert-group-summary';
-import type { HeldAlert } from '../../src/alerts/alert-group-summary';
+import type { HeldAlert } from '../../src/domain/alert-group';
 import { DiagnosisSlots } from '../../src/alerts/diagnosis-slots';
 import { affectedOf, groupOf } from '../../src/alerts/group-key';
 import { tallyOfNew } from '../../src/alerts/tally';

@@ -4,7 +4,8 @@ import { PassThrough } from 'node:stream';
 import { ConsoleChat } from '../../src/chat/terminal/console-chat';
 import { RedactingChat } from '../../src/chat/core/redacting-chat';
 import { createLogger } from '../../src/logger';
-import { scrubResult, SecretScrubber } from '../../src/security';
+import { SecretScrubber } from '../../src/security';
+import { scrubResult } from '../../src/plugins/scrub-result';
 import { HARMLESS, SECRET_CORPUS } from '../fixtures/secret-corpus';
 
 /**

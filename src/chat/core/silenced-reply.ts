@@ -1,5 +1,5 @@
 import { quoted } from './commands/quoted';
-import type { SilenceMatch } from '../../silences/silence-match';
+import type { SilenceMatch } from '../../domain/silence';
 
 /** The chat answer for an alert a silence held back: which silence, until when, and why. */
 export function silencedReply(match: SilenceMatch): string {

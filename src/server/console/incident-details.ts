@@ -1,5 +1,5 @@
 import type { IncidentView } from '../../runtime/incident-service';
-import type { HeldAlert } from '../../alerts/alert-group-summary';
+import type { HeldAlert } from '../../domain/alert-group';
 import type { ConsoleQueries, IncidentRow } from '../../store/console-queries';
 import type { AgentActivityRecord, ExecutionRecord, IncidentEventRecord } from '../../store/entities';
 

@@ -1,5 +1,5 @@
-import type { PluginResult } from '../plugins/plugin';
-import type { Scrubber } from './redact';
+import type { PluginResult } from './plugin';
+import type { Scrubber } from '../security/redact';
 
 /** Tool output is scrubbed once, where it is produced: the model, the cards and the audit trail see the same text. */
 export function scrubResult<R extends PluginResult>(result: R, scrubber: Scrubber): R {
