@@ -5,6 +5,8 @@ import type { Card, CardButton, CardField, CardTone } from './card';
  * neutralised with backslash escapes; Lark's card markdown documents HTML entities (`&#42;` for `*`)
  * as its way to show syntax characters literally, so every escape becomes the entity of its character.
  * Quote blocks and bold, which the bot wrote itself, stay markdown.
+ * It is the card wire format of more than one adapter: Lark sends it, and the web console stores it and
+ * its page (web/) draws it, so a card looks the same in both.
  */
 
 export interface LarkPlainText {
