@@ -289,8 +289,8 @@ describe('executeCommand', () => {
     const reply = await run(new FakeIncidentService(awaitingDiagnosis(), other), '/incidents');
     expect(reply.split('\n')).toEqual([
       'Open incidents:',
-      `${ID} [high] Waiting for someone to confirm the diagnosis "checkout" "HTTP 503 on /pay"`,
-      'INC-2 [critical] Looking for the root cause "Disk full"',
+      `${ID} [high] "HTTP 503 on /pay" on "checkout" · Waiting for someone to confirm the diagnosis`,
+      'INC-2 [critical] "Disk full" · Looking for the root cause',
     ]);
   });
 

@@ -56,3 +56,18 @@ describe('one typed line, one reading on every chat', () => {
     );
   });
 });
+
+describe('a typed JSON alert', () => {
+  it('is an alert on every chat, read as the line parser reads it', () => {
+    const line = '{"title": "queue backlog", "severity": "high", "service": "orders"}';
+    const detection = readTypedAlerts(typed(line), line, 'console');
+    expect(detection.isAlert && detection.alerts.map((a) => [a.title, a.severity, a.service, a.source])).toEqual([['queue backlog', 'high', 'orders', 'console']]);
+  });
+
+  it('that is not a valid alert, or is what a bot posted, stays with the detector', () => {
+    for (const [text, sent] of [['{"hello": "there"}', '{"hello": "there"}'], ['{"title": "x", "severity": "high"}', null]] as const) {
+      const detection = typed(text);
+      expect(readTypedAlerts(detection, sent, 'console')).toBe(detection);
+    }
+  });
+});

@@ -16,10 +16,15 @@ const MAX_RAW = 20_000;
  *    (`checkout returns 503`, not `… service=checkout`) and keeps what was sent (`<b>` included);
  *  - alerts read with no known tool say they came from this chat (`source`), not from Lark;
  *  - a typed message's raw text is what was sent (the detector's raw has markup such as `<b>` dropped).
- * Whether it is an alert at all stays the detector's call (a person's chatter is not an alert).
+ * Whether it is an alert at all stays the detector's call (a person's chatter is not an alert), except
+ * for one typed JSON object the line parser takes as a whole alert (`{"title": …, "severity": …}`, as
+ * people pipe into the terminal): that is never chatter.
  */
 export function readTypedAlerts(detection: AlertDetection, sentText: string | null, source: string): AlertDetection {
-  if (!detection.isAlert) return detection;
+  if (!detection.isAlert) {
+    const typedJson = sentText !== null && sentText.trimStart().startsWith('{') ? lineAlert(sentText, source) : null;
+    return typedJson ? { isAlert: true, alerts: [typedJson] } : detection;
+  }
   const typedLine = sentText !== null && !sentText.includes('\n') && detection.alerts.length === 1 ? lineAlert(sentText, source) : null;
   if (typedLine) return { ...detection, alerts: [typedLine] };
   return { ...detection, alerts: detection.alerts.map((alert) => withSource(alert, sentText, source)) };

@@ -4,9 +4,10 @@ import { quoted } from './quoted';
 
 const LIST_LIMIT = 20;
 
+/** `INC-1 [high] "HTTP 503 on /pay" on "checkout" · Waiting for …`: what it is first, then where it stands. */
 function incidentLine(view: IncidentView): string {
-  const service = view.service ? ` ${quoted(view.service, 60)}` : '';
-  return `${view.id} [${view.severity}] ${view.workflow.label.en}${service} ${quoted(view.title, 80)}`;
+  const service = view.service ? ` on ${quoted(view.service, 60)}` : '';
+  return `${view.id} [${view.severity}] ${quoted(view.title, 80)}${service} · ${view.workflow.label.en}`;
 }
 
 /** /incidents (and /status without an id). */
