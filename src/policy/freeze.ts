@@ -1,5 +1,6 @@
 import { cronMatches, parseCron } from './cron';
 import type { Cron, WallClock } from './cron';
+import { MINUTE_MS, offsetMinutes } from './time-zone';
 
 /** A change freeze: from each cron match, for `durationMs`, in a time zone; or one fixed span. */
 export type FreezeWindow =
@@ -11,42 +12,8 @@ export interface ActiveFreeze {
   until: Date;
 }
 
-const MINUTE = 60_000;
+const MINUTE = MINUTE_MS;
 const QUARTER_HOUR = 15 * MINUTE;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-export function isTimeZone(timezone: string): boolean {
-  try {
-    formatter(timezone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Minutes the zone is ahead of UTC at `ms`. */
-function offsetMinutes(timezone: string, ms: number): number {
-  const parts = Object.fromEntries(formatter(timezone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
-  return Math.round((local - Math.floor(ms / MINUTE) * MINUTE) / MINUTE);
-}
 
 /** Wall clock in the zone. Offsets change only on quarter hours, so one lookup serves each quarter. */
 function wallClocks(timezone: string) {

@@ -1,4 +1,6 @@
 import type { FreezeWindow } from './freeze';
+import { onCallRulesOf } from './oncall';
+import type { OnCallRules } from './oncall';
 import { ANYONE, LEVELS, PolicyFileSchema } from './policy-schema';
 import type { Bound, Level, PolicyFile, Scope } from './policy-schema';
 
@@ -22,6 +24,8 @@ export interface PolicyRules {
   scopes: Partial<Record<Level, Scope>>;
   bounds: Record<string, Record<string, Bound>>;
   dryRunPlugins: string[];
+  /** Who is on call, whom cards mention, when escalations send urgent notifications. */
+  oncall: OnCallRules;
 }
 
 const OPERATORS = ['operator', 'admin'];
@@ -63,6 +67,7 @@ function normalize(file: PolicyFile, source: string): PolicyRules {
     scopes: fences.scopes,
     bounds: fences.bounds,
     dryRunPlugins: Object.entries(file.plugins).filter(([, p]) => p.dryRun).map(([id]) => id),
+    oncall: onCallRulesOf(file.oncall),
   };
 }
 

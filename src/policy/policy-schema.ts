@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CronError, parseCron } from './cron';
-import { isTimeZone } from './freeze';
+import { OnCallSchema } from './oncall-schema';
+import { isTimeZone } from './time-zone';
 
 /**
  * The policy file (POLICY_FILE, YAML or JSON). Every field has a safe default, so `{}` is the built-in
@@ -125,6 +126,8 @@ export const PolicyFileSchema = z
       .strict()
       .prefault({}),
     plugins: z.record(PluginId, z.object({ dryRun: z.boolean().default(false) }).strict()).default({}),
+    /** Who is on call per role, whom cards @-mention, which escalations send Lark's urgent notification. */
+    oncall: OnCallSchema.prefault({}),
   })
   .strict()
   .superRefine((policy, ctx) => {
@@ -135,6 +138,9 @@ export const PolicyFileSchema = z
       });
     for (const level of LEVELS) check(policy.approvers[level], ['approvers', level]);
     for (const [name, list] of Object.entries(policy.decide)) check(list, ['decide', name]);
+    for (const role of Object.keys(policy.oncall.roles)) {
+      if (!known.has(role) || role === ANYONE) ctx.addIssue({ code: 'custom', path: ['oncall', 'roles', role], message: `unknown role "${role}"; known: ${[...known].filter((r) => r !== ANYONE).join(', ')}` });
+    }
     if (policy.everyone !== undefined && !known.has(policy.everyone)) {
       ctx.addIssue({ code: 'custom', path: ['everyone'], message: `unknown role "${policy.everyone}"; known: ${[...known].join(', ')}` });
     }
