@@ -20,6 +20,9 @@ import { routeMessage } from './message-routing';
 import { readTypedAlerts, sentText } from './typed-alerts';
 import type { AlertDetection } from './typed-alerts';
 
+/** What every chat adapter hands the core, whatever its platform. */
+export type ChatDoorDeps = Pick<ChatInboundOptions, 'service' | 'chat' | 'inbound' | 'access' | 'logger' | 'plugins' | 'silences'>;
+
 export interface ChatInboundOptions {
   service: IncidentService;
   /** Where command replies, reactions and hints go. */

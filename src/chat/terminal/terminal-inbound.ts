@@ -1,26 +1,14 @@
-import type { Logger } from 'pino';
-import type { DecisionAccess } from '../../policy/access';
-import type { IncidentService } from '../../runtime/incident-service';
-import type { InboundStore } from '../../store/inbound-store';
 import type { AlertDetector } from '../core/alert-detector';
 import { replyWithOutcome } from '../core/alert-outcome';
 import { ChatInbound } from '../core/chat-inbound';
+import type { ChatDoorDeps } from '../core/chat-inbound';
 import type { ChatMessage } from '../core/chat-message';
-import type { ChatPort, InboundMessage } from '../core/chat-port';
-import type { CommandContext } from '../core/commands';
+import type { InboundMessage } from '../core/chat-port';
 import type { ConsoleMessageHandler } from './console-chat';
 
-export interface TerminalInboundOptions {
-  service: IncidentService;
-  /** The terminal's chat: replies, what became of an alert, and hints are printed through it. */
-  chat: ChatPort;
-  inbound: InboundStore;
+export interface TerminalInboundOptions extends ChatDoorDeps {
   /** The same AlertDetector the web console and Lark use. */
   detector: AlertDetector;
-  access: DecisionAccess;
-  logger: Logger;
-  plugins?: CommandContext['plugins'];
-  silences?: CommandContext['silences'];
 }
 
 /** Whose claims these are; a typed line is not delivered again, so nothing is kept to replay. */
