@@ -1,5 +1,7 @@
 import { approvalCounts, approvalsNeeded } from '../domain';
 import type { IncidentContext, IncidentEvent } from '../domain';
+import { onCallReport } from './oncall';
+import type { RoleOnCall } from './oncall';
 import { holdsAny, rolesOf } from './policy-rules';
 import type { DecisionKind, PolicyRules } from './policy-rules';
 import { levelOf } from './risk';
@@ -10,6 +12,8 @@ export type Verdict = { allowed: true } | { allowed: false; reason: string };
 /** Who may decide what: the one check behind Lark clicks, Lark commands and the console. */
 export interface DecisionAccess {
   check(who: string, type: PersonEventType, context: IncidentContext): Verdict;
+  /** Who is on call to decide, per role, at `at` (/oncall); unset where no policy is loaded. */
+  onCall?(at: Date): RoleOnCall[];
 }
 
 const ALLOWED: Verdict = { allowed: true };
@@ -61,5 +65,5 @@ export function checkDecision(rules: PolicyRules, who: string, type: PersonEvent
 
 /** Checks against the policy in force at the moment of asking. */
 export function accessFrom(rules: () => PolicyRules): DecisionAccess {
-  return { check: (who, type, context) => checkDecision(rules(), who, type, context) };
+  return { check: (who, type, context) => checkDecision(rules(), who, type, context), onCall: (at) => onCallReport(rules().oncall, at) };
 }

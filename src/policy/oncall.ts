@@ -137,3 +137,19 @@ export function onCallFor(rules: OnCallRules, roles: readonly string[], instant:
   for (const entry of entries) for (const member of membersAt(entry, instant.getTime())) found.set(member.id, member);
   return [...found.values()];
 }
+
+export interface RoleOnCall extends OnCallNow {
+  /** A role with its own roster, or undefined for the default (every other role). */
+  role?: string;
+  /** A rotation's time zone: hand-offs read best on its wall clock. */
+  timezone?: string;
+}
+
+/** Everyone's on-call at `instant`: each role with a roster of its own (by name), then the default. */
+export function onCallReport(rules: OnCallRules, instant: Date): RoleOnCall[] {
+  const zoneOf = (entry: RosterEntry) => (Array.isArray(entry.base) ? {} : { timezone: entry.base.timezone });
+  const roles = Object.entries(rules.roles)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([role, entry]): RoleOnCall => ({ role, ...zoneOf(entry), ...onCallIn(entry, instant) }));
+  return rules.default ? [...roles, { ...zoneOf(rules.default), ...onCallIn(rules.default, instant) }] : roles;
+}

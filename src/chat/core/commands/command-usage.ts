@@ -16,6 +16,7 @@ export const USAGE = {
   status: { takesId: true, args: '[<id>]', does: 'where an incident stands and what it accepts (no id: open incidents)' },
   diag: { takesId: false, text: 'note', args: '<alert text>', does: 'open an incident by hand from the text' },
   plugins: { takesId: false, args: '', does: 'installed diagnostic and remediation plugins' },
+  oncall: { takesId: false, args: '', does: 'who is on call now and next, per role, with the hand-off time' },
   approve: { takesId: true, subject: true, text: 'comment', args: '<id> diagnosis|fix [comment]', does: 'approve the diagnosis or the proposed fix' },
   reject: { takesId: true, subject: true, text: 'reason', args: '<id> diagnosis|fix [reason]', does: 'reject the diagnosis or the proposed fix' },
   escalate: { takesId: true, text: 'reason', args: '<id> [reason]', does: 'hand it to people now' },

@@ -8,6 +8,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'incidents' }
   | { kind: 'plugins' }
+  | { kind: 'oncall' }
   | { kind: 'diag'; text: string }
   | { kind: 'status'; incidentId: string }
   | { kind: 'approve'; incidentId: string; subject: DecisionSubject; comment?: string }

@@ -6,6 +6,7 @@ import { decide } from './decision-commands';
 import { openIncidentByHand } from './diag-command';
 import { actOnIncident } from './incident-action-commands';
 import { listIncidents, listPlugins } from './list-commands';
+import { onCallText } from './oncall-command';
 import { runSilenceCommand } from './silence-commands';
 import { incidentStatus } from './status-command';
 
@@ -17,6 +18,8 @@ async function run(cmd: Exclude<Command, { kind: 'invalid' }>, ctx: CommandConte
       return listIncidents(ctx.service);
     case 'plugins':
       return listPlugins(ctx);
+    case 'oncall':
+      return onCallText(ctx);
     case 'diag':
       return openIncidentByHand(cmd, ctx);
     case 'status':

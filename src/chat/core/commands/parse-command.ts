@@ -24,7 +24,7 @@ export function parseCommand(text: string): Command | null {
     const hint = 'An alert that starts with "/" needs a tag in front, e.g. [high] /pay returns 503.';
     return { kind: 'invalid', message: `Unknown command /${head.slice(0, 40)}. Type /help for the list. ${hint}` };
   }
-  if (name === 'help' || name === 'incidents' || name === 'plugins') {
+  if (name === 'help' || name === 'incidents' || name === 'plugins' || name === 'oncall') {
     if (id !== undefined) return { kind: 'invalid', message: `/${name} takes no arguments.` };
     return { kind: name };
   }
@@ -74,7 +74,7 @@ function textProblem(name: CommandName, text: string): Command | null {
   return null;
 }
 
-function withText(name: Exclude<CommandName, 'help' | 'incidents' | 'plugins' | 'diag' | 'approve' | 'reject' | 'silence' | 'silences' | 'unsilence'>, incidentId: string, text?: string): Command {
+function withText(name: Exclude<CommandName, 'help' | 'incidents' | 'plugins' | 'oncall' | 'diag' | 'approve' | 'reject' | 'silence' | 'silences' | 'unsilence'>, incidentId: string, text?: string): Command {
   switch (name) {
     case 'status':
     case 'retry':
