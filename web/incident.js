@@ -2,7 +2,9 @@
 import { api } from './api.js';
 import { ago, clock, h, replaceChildren, toast } from './dom.js';
 import { actionsBar } from './incident-actions.js';
+import { words } from './labels.js';
 import { drawStatechart, statechartLegend } from './statechart.js';
+import { timelineTable } from './timeline.js';
 
 /** @typedef {import('./types.js').IncidentDetails} IncidentDetails @typedef {import('./types.js').Statechart} Statechart */
 
@@ -31,10 +33,11 @@ export class IncidentView {
   }
 }
 
-/** @param {IncidentDetails} details */
-function summary({ incident }) {
+/** Where the incident stands, in the phase's words (the state path is the statechart's, below). @param {IncidentDetails} details */
+function summary({ incident, actions }) {
+  const phase = words(incident.phase.label);
   const facts = [
-    ['State', incident.state],
+    ['Phase', phase],
     ['Status', incident.status],
     ['Severity', incident.severity],
     ['Service', incident.service ?? '—'],
@@ -42,14 +45,14 @@ function summary({ incident }) {
     ['Updated', clock(incident.updatedAt)],
     ['Attempt', String(incident.attempt)],
     ['Repeats', String(incident.repeats)],
-    ['Accepts', incident.accepts.join(', ') || 'nothing from people now'],
+    ['Accepts', actions.map((action) => action.label).join(', ') || 'nothing from people now'],
   ];
   if (incident.escalation) facts.push(['Escalated', `${incident.escalation.reason}${incident.escalation.detail ? `: ${incident.escalation.detail}` : ''}`]);
   return h(
     'header',
     { class: 'incident-head' },
     h('h1', {}, h('span', { class: 'incident-id' }, incident.id), ' ', incident.title),
-    h('div', { class: 'chips' }, h('span', { class: `status ${incident.status}`, id: 'incident-status' }, incident.status === 'done' ? incident.state : incident.status), h('span', { class: `severity ${incident.severity}` }, incident.severity)),
+    h('div', { class: 'chips' }, h('span', { class: `status ${incident.status}`, id: 'incident-status' }, incident.status === 'done' ? phase : incident.status), h('span', { class: `severity ${incident.severity}` }, incident.severity)),
     h('dl', { class: 'facts' }, ...facts.flatMap(([term, value]) => [h('dt', {}, term ?? ''), h('dd', {}, value ?? '')])),
     incident.alert?.description ? h('blockquote', { class: 'alert-text' }, incident.alert.description) : null,
   );
@@ -91,19 +94,7 @@ function statechartPanel(statechart, details) {
 
 /** @param {IncidentDetails} details */
 function timeline({ timeline: entries }) {
-  const rows = entries.map((entry) =>
-    h(
-      'tr',
-      { class: `timeline-${entry.kind}` },
-      h('td', { title: entry.at }, clock(entry.at)),
-      h('td', { class: 'actor' }, entry.actor),
-      h('td', {}, entry.what),
-      h('td', {}, entry.toState ? `${entry.fromState ?? '∅'} → ${entry.toState}` : ''),
-      h('td', {}, h('details', {}, h('summary', {}, 'details'), json(entry.detail))),
-    ),
-  );
-  const head = h('tr', {}, ...['When', 'Who', 'What', 'Transition', ''].map((name) => h('th', {}, name)));
-  return panel('Timeline', h('table', { class: 'timeline', id: 'timeline' }, h('thead', {}, head), h('tbody', {}, ...rows)));
+  return panel('Timeline', h('p', { class: 'hint' }, 'What happened, oldest first; "raw" shows the event as it was recorded.'), timelineTable(entries));
 }
 
 /** The alerts the incident holds (a group: one row each), firing first. Alert text is shown as text. @param {IncidentDetails} details */

@@ -1,6 +1,7 @@
 // @ts-check
 import { api } from './api.js';
 import { ago, h, incidentHref, replaceChildren } from './dom.js';
+import { words } from './labels.js';
 
 /** @typedef {import('./types.js').IncidentItem} IncidentItem */
 
@@ -28,7 +29,7 @@ export class IncidentsView {
       clearTimeout(typing);
       typing = setTimeout(() => void this.reload(), 250);
     });
-    const head = h('tr', {}, ...['Incident', 'Title', 'State', 'Status', 'Severity', 'Service', 'Age'].map((name) => h('th', {}, name)));
+    const head = h('tr', {}, ...['Incident', 'Title', 'Phase', 'Status', 'Severity', 'Service', 'Age'].map((name) => h('th', {}, name)));
     this.root = h(
       'section',
       { class: 'incidents' },
@@ -55,7 +56,7 @@ function row(incident) {
     { 'data-incident-id': incident.id },
     h('td', {}, h('a', { href: incidentHref(incident.id) }, incident.id)),
     h('td', { class: 'title' }, incident.title),
-    h('td', {}, h('span', { class: 'state' }, incident.state)),
+    h('td', {}, h('span', { class: 'phase', 'data-phase': incident.phase.id }, words(incident.phase.label))),
     h('td', {}, h('span', { class: `status ${incident.status}` }, incident.status)),
     h('td', {}, h('span', { class: `severity ${incident.severity}` }, incident.severity)),
     h('td', {}, incident.service ?? '—'),

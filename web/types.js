@@ -9,9 +9,14 @@
  *   behaviors?: { type: string, value: ButtonValue }[], columns?: { elements: CardElement[] }[] }} CardElement
  * @typedef {{ header?: { title?: { content?: string }, template?: string }, body?: { elements?: CardElement[] } }} CardJson
  * @typedef {{ incidentId: string, action: string, kind?: string, attempt?: number }} ButtonValue
- * @typedef {{ id: string, title: string, state: string, status: string, severity: string, service: string | null,
+ * @typedef {{ en: string, 'zh-CN': string }} Label
+ * @typedef {{ id: string, label: Label }} Phase
+ * @typedef {{ id: string, title: string, state: string, phase: Phase, status: string, severity: string, service: string | null,
  *   source: string, createdAt: string, updatedAt: string }} IncidentItem
- * @typedef {{ at: string, kind: string, actor: string, what: string, fromState: string | null, toState: string | null, detail: unknown }} TimelineEntry
+ * @typedef {{ eventType: string, fromState: string | null, toState: string, detail: unknown }} TransitionRaw
+ * @typedef {{ activity: string, step: string, attempt: number, detail: unknown }} AgentRaw
+ * @typedef {{ at: string, actor: string, what: Label, from: Label | null, to: Label | null }
+ *   & ({ kind: 'transition', raw: TransitionRaw } | { kind: 'agent', raw: AgentRaw })} TimelineEntry
  * @typedef {{ source: string, summary: string, status: string, citation?: { ref: string, toolSummary: string } }} Evidence
  * @typedef {{ summary: string, rootCause: string, category: string, severity: string, confidence: number, confidenceNote?: string, evidence: Evidence[] }} Diagnosis
  * @typedef {{ pluginId: string, args: Record<string, unknown>, summary: string, plan?: string }} FixStep

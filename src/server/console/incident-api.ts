@@ -8,8 +8,10 @@ import { toStatelyJson } from '../../viz/stately-json';
 import type { Route } from '../../http/route';
 import type { LoopbackTrust } from './console-auth';
 import { badRequest, consoleRoute } from './console-routes';
-import { incidentActionRoute, incidentActions } from './incident-actions';
-import { incidentDetails, listItem } from './incident-details';
+import { incidentActions } from './incident-actions';
+import { incidentActionRoute } from './incident-page-actions';
+import type { IncidentPageActions } from './incident-page-actions';
+import { incidentDetails, listItem, phaseItem } from './incident-details';
 import { elkStatechart } from './statechart-elk';
 import type { ElkStatechart } from './statechart-elk';
 
@@ -22,6 +24,8 @@ export interface IncidentApiDeps {
   /** Who may decide what, and who is at the console: the page offers only what the viewer may do. */
   decisions: DecisionAccess;
   user: string;
+  /** The page's decision buttons, claimed once per click (and replayed by the web channel's replayer). */
+  actions: IncidentPageActions;
 }
 
 const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -38,7 +42,7 @@ const ListQuery = z.object({
 export const STATELY_EDITOR_URL = 'https://stately.ai/editor';
 
 /** The incidents half of the console: the list, one incident's record, and the statechart. */
-export function incidentApiRoutes({ access, service, queries, machine, decisions, user }: IncidentApiDeps): Route[] {
+export function incidentApiRoutes({ access, service, queries, machine, decisions, user, actions }: IncidentApiDeps): Route[] {
   // Laid out once, on first request: ELK takes a second or two.
   let layout: Promise<ElkStatechart> | undefined;
   const stately = toStatelyJson(machine);
@@ -56,10 +60,10 @@ export function incidentApiRoutes({ access, service, queries, machine, decisions
       const view = await service.get(id);
       if (!view) return { status: 404, body: { error: `No incident ${id}.` } };
       // `brief`: only whether it exists and where it stands (the chat asks before linking an id it read in text).
-      if (url.searchParams.has('brief')) return { status: 200, body: { id: view.id, state: view.state, status: view.status } };
+      if (url.searchParams.has('brief')) return { status: 200, body: { id: view.id, state: view.state, phase: phaseItem(view.workflow.phase), status: view.status } };
       return { status: 200, body: { ...(await incidentDetails(view, queries)), actions: incidentActions(view, decisions, user) } };
     }),
-    incidentActionRoute({ access, service, decisions, user }),
+    incidentActionRoute(access, actions),
     consoleRoute(access, 'GET', '/statechart', async () => ({ status: 200, body: { layout: await (layout ??= elkStatechart(machine)), editorUrl: STATELY_EDITOR_URL, stately } })),
   ];
 }

@@ -1,7 +1,19 @@
 import type { IncidentView } from '../../runtime/incident-service';
 import type { HeldAlert } from '../../domain/alert-group';
 import type { ConsoleQueries, IncidentRow } from '../../store/console-queries';
-import type { AgentActivityRecord, ExecutionRecord, IncidentEventRecord } from '../../store/entities';
+import type { ExecutionRecord } from '../../store/entities';
+import { phaseLabel, phaseOf } from '../../../machines/incident.view';
+import type { IncidentPhase } from '../../../machines/incident.view';
+import type { Label } from '../../../machines/incident.labels';
+import { capped, timelineOf } from './incident-timeline';
+
+/** Where an incident stands, as people read it; the state path stays in `state` for the statechart only. */
+export interface PhaseItem {
+  id: IncidentPhase;
+  label: Label;
+}
+
+export const phaseItem = (phase: IncidentPhase): PhaseItem => ({ id: phase, label: phaseLabel(phase) });
 
 /** What the incident list shows per row. */
 export function listItem(row: IncidentRow) {
@@ -9,6 +21,7 @@ export function listItem(row: IncidentRow) {
     id: row.id,
     title: row.title,
     state: row.state,
+    phase: phaseItem(phaseOf(row.state)),
     status: row.status,
     severity: row.severity,
     service: row.service ?? null,
@@ -19,46 +32,6 @@ export function listItem(row: IncidentRow) {
   };
 }
 
-export interface TimelineEntry {
-  at: string;
-  kind: 'transition' | 'agent';
-  /** Who: a person's id, `system`, or the model. */
-  actor: string;
-  what: string;
-  fromState: string | null;
-  toState: string | null;
-  /** What the audit row or activity recorded, for the curious; capped. */
-  detail: unknown;
-}
-
-/** Big payloads (a diagnosis in a step's output) are cut, so the page stays light; the store keeps them whole. */
-const DETAIL_LIMIT = 6_000;
-
-function capped(value: unknown): unknown {
-  const text = JSON.stringify(value ?? null);
-  return text.length <= DETAIL_LIMIT ? value : `${text.slice(0, DETAIL_LIMIT)}… (${text.length} characters)`;
-}
-
-/** The audit rows and the agent's activity, merged, oldest first. */
-function timelineOf(audit: IncidentEventRecord[], activity: AgentActivityRecord[]): TimelineEntry[] {
-  return [
-    ...audit.map((row): TimelineEntry => ({ at: row.at.toISOString(), kind: 'transition', actor: row.actor, what: row.eventType, fromState: row.fromState ?? null, toState: row.toState, detail: capped(row.payload) })),
-    ...activity.map(activityEntry),
-  ].sort((a, b) => a.at.localeCompare(b.at));
-}
-
-function activityEntry(row: AgentActivityRecord): TimelineEntry {
-  return {
-    at: row.at.toISOString(),
-    kind: 'agent',
-    actor: row.model ? `${row.provider ?? 'model'}/${row.model}` : (row.provider ?? 'agent'),
-    what: `${row.kind === 'model_turn' ? 'model turn' : 'tool call'} · ${row.step} (attempt ${row.attempt})`,
-    fromState: null,
-    toState: null,
-    detail: capped({ ...row.detail, durationMs: row.durationMs, inputTokens: row.inputTokens, outputTokens: row.outputTokens, costUsd: row.costUsd, cached: row.cached }),
-  };
-}
-
 /** The incident itself: its row and what its chart's context says. */
 function incidentSummary(view: IncidentView) {
   const { context } = view;
@@ -66,6 +39,7 @@ function incidentSummary(view: IncidentView) {
     id: view.id,
     title: view.title,
     state: view.state,
+    phase: phaseItem(view.workflow.phase),
     status: view.status,
     severity: view.severity,
     service: view.service,

@@ -22,6 +22,7 @@ import type { Route } from '../../http/route';
 import { chatApiRoutes } from './chat-api';
 import type { LiveSources } from './event-stream';
 import { incidentApiRoutes } from './incident-api';
+import { IncidentPageActions, withPageActions } from './incident-page-actions';
 import { silenceApiRoutes } from './silence-api';
 import { staticFileRoutes } from './static-files';
 
@@ -91,14 +92,15 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
     scrubber: deps.scrubber,
   });
   const access = { token: deps.token, trustLoopback: deps.trustLoopback ?? false };
+  const pageActions = new IncidentPageActions({ service: deps.service, decisions: deps.access, user: deps.user, inbound: deps.inboundStore, logger });
   const webIncidents = (listener: IncidentListener) => deps.subscribe((change) => (deps.ownsChat(change.context.chatId) ? listener(change) : undefined));
   const routes = [
     ...(await staticFileRoutes()),
     ...chatApiRoutes({ access, chat, inbound, user: deps.user, live: deps.live ?? { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
     ...(deps.silences ? silenceApiRoutes({ token: access, silences: deps.silences, access: deps.access, user: deps.user }) : []),
-    ...incidentApiRoutes({ access, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine, decisions: deps.access, user: deps.user }),
+    ...incidentApiRoutes({ access, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine, decisions: deps.access, user: deps.user, actions: pageActions }),
   ];
-  const replayer = new DeliveryReplayer({ channel: WEB_CHANNEL, inbound: deps.inboundStore, target: inbound, logger });
+  const replayer = new DeliveryReplayer({ channel: WEB_CHANNEL, inbound: deps.inboundStore, target: withPageActions(inbound, pageActions), logger });
   let stops: (() => void)[] = [];
   return {
     routes,

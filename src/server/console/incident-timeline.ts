@@ -1,0 +1,94 @@
+import { eventLabel, fillLabel } from '../../../machines/incident.labels';
+import type { Label, LabelLanguage } from '../../../machines/incident.labels';
+import { phaseLabel, phaseOf } from '../../../machines/incident.view';
+import type { AgentActivityRecord, IncidentEventRecord } from '../../store/entities';
+
+/** What the audit row recorded, as it recorded it: the page shows it one click away, not inline. */
+export interface TransitionRaw {
+  eventType: string;
+  fromState: string | null;
+  toState: string;
+  detail: unknown;
+}
+
+/** What the agent's activity row recorded, as it recorded it. */
+export interface AgentRaw {
+  activity: AgentActivityRecord['kind'];
+  step: string;
+  attempt: number;
+  detail: unknown;
+}
+
+/** One row of the incident page's timeline: plain words first, the recorded data under `raw`. */
+export type TimelineEntry = {
+  at: string;
+  /** Who: a person's id, `system`, or the model. */
+  actor: string;
+  /** What happened, in every language the labels have (the page picks one). */
+  what: Label;
+  /** The phase before and after a transition; null for the agent's activity (and `from` for the first row). */
+  from: Label | null;
+  to: Label | null;
+} & ({ kind: 'transition'; raw: TransitionRaw } | { kind: 'agent'; raw: AgentRaw });
+
+/** Big payloads (a diagnosis in a step's output) are cut, so the page stays light; the store keeps them whole. */
+const DETAIL_LIMIT = 6_000;
+
+export function capped(value: unknown): unknown {
+  const text = JSON.stringify(value ?? null);
+  return text.length <= DETAIL_LIMIT ? value : `${text.slice(0, DETAIL_LIMIT)}… (${text.length} characters)`;
+}
+
+/** The audit rows and the agent's activity, merged, oldest first. */
+export function timelineOf(audit: IncidentEventRecord[], activity: AgentActivityRecord[]): TimelineEntry[] {
+  return [...audit.map(transitionEntry), ...activity.map(activityEntry)].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+const phaseLabelOf = (state: string): Label => phaseLabel(phaseOf(state));
+
+function transitionEntry(row: IncidentEventRecord): TimelineEntry {
+  const fromState = row.fromState ?? null;
+  return {
+    at: row.at.toISOString(),
+    kind: 'transition',
+    actor: row.actor,
+    what: eventLabel(row.eventType),
+    from: fromState === null ? null : phaseLabelOf(fromState),
+    to: phaseLabelOf(row.toState),
+    raw: { eventType: row.eventType, fromState, toState: row.toState, detail: capped(row.payload) },
+  };
+}
+
+/** The agent loop's steps, in the words of the phase they run in. */
+const AGENT_STEP_WORDS: Readonly<Record<string, Label>> = {
+  diagnose: { en: 'diagnosing', 'zh-CN': '诊断' },
+  propose: { en: 'working out a fix', 'zh-CN': '制定修复方案' },
+};
+
+const MODEL_TURN: Label = { en: 'The model answered while {step} (attempt {attempt})', 'zh-CN': '模型应答（{step}，第 {attempt} 次尝试）' };
+const TOOL_CALL: Label = { en: 'Ran {tool} while {step} (attempt {attempt})', 'zh-CN': '调用工具 {tool}（{step}，第 {attempt} 次尝试）' };
+
+function activityLabel(row: AgentActivityRecord): Label {
+  const template = row.kind === 'model_turn' ? MODEL_TURN : TOOL_CALL;
+  const step = Object.hasOwn(AGENT_STEP_WORDS, row.step) ? AGENT_STEP_WORDS[row.step] : undefined;
+  const tool = typeof row.detail.pluginId === 'string' ? row.detail.pluginId : 'a tool';
+  const fill = (language: LabelLanguage) => fillLabel(template[language], { step: step?.[language] ?? row.step, attempt: row.attempt, tool });
+  return { en: fill('en'), 'zh-CN': fill('zh-CN') };
+}
+
+function activityEntry(row: AgentActivityRecord): TimelineEntry {
+  return {
+    at: row.at.toISOString(),
+    kind: 'agent',
+    actor: row.model ? `${row.provider ?? 'model'}/${row.model}` : (row.provider ?? 'agent'),
+    what: activityLabel(row),
+    from: null,
+    to: null,
+    raw: {
+      activity: row.kind,
+      step: row.step,
+      attempt: row.attempt,
+      detail: capped({ ...row.detail, durationMs: row.durationMs, inputTokens: row.inputTokens, outputTokens: row.outputTokens, costUsd: row.costUsd, cached: row.cached }),
+    },
+  };
+}
