@@ -20,6 +20,8 @@ let db: TestDatabase;
 let bot: BotProcess;
 let browser: Browser;
 let page: Page;
+/** The incident the first test took to resolved. */
+let shownIncident = '';
 
 beforeAll(async () => {
   service = await startFlakyService();
@@ -81,8 +83,9 @@ describe('the web console in a browser', () => {
 
     await row.getByRole('link', { name: incidentId }).click();
     const timeline = page.locator('#timeline');
-    await timeline.locator('tr', { hasText: 'proposal.approved' }).filter({ hasText: USER }).waitFor();
-    await expect(timeline.locator('tr', { hasText: 'diagnosis.approved' }).filter({ hasText: USER }).count()).resolves.toBe(1);
+    await timeline.locator('tr.timeline-entry', { hasText: 'Fix approved' }).filter({ hasText: USER }).waitFor();
+    await expect(timeline.locator('tr.timeline-entry', { hasText: 'Diagnosis approved' }).filter({ hasText: USER }).count()).resolves.toBe(1);
+    await expect(page.locator('#incident-status').textContent()).resolves.toBe('Resolved');
     await expect(page.locator('svg.statechart g.state.current[data-state="resolved"]').count()).resolves.toBe(1);
     await expect(page.locator('svg.statechart g.state.current').count()).resolves.toBe(1);
     await expect(page.locator('#stately-link').getAttribute('href')).resolves.toBe('https://stately.ai/editor');
@@ -91,6 +94,34 @@ describe('the web console in a browser', () => {
     await page.locator('.panel', { hasText: 'Diagnosis' }).locator('.evidence li', { hasText: 'http.probe' }).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/incident.png`, fullPage: true });
     expect(errors).toEqual([]);
+    shownIncident = incidentId ?? '';
+  });
+
+  it('tells the timeline in plain words, keeps the recorded event one click away, and opens it without moving the table', async () => {
+    await page.goto(`http://localhost:${bot.httpPort}/#/incidents/${shownIncident}`);
+    const timeline = page.locator('#timeline');
+    const finished = timeline.locator('tr.timeline-entry', { hasText: 'Diagnosis finished' }).first();
+    await finished.waitFor();
+    // What a person reads: labels, never event types or state paths (innerText skips the closed raw rows).
+    const shown = await timeline.innerText();
+    expect(shown).toMatch(/Alert received[\s\S]*Looking for the root cause[\s\S]*Fix approved/);
+    expect(shown).not.toMatch(/xstate\.|diagnosis\.approved|proposal\.approved|open\.[a-z]|remediating\./i);
+    await expect(page.locator('.incident-head').innerText()).resolves.not.toMatch(/open\.|xstate\./);
+
+    const geometry = `(() => ({
+      rows: [...document.querySelectorAll('#timeline tr.timeline-entry')].map((row) => row.getBoundingClientRect().height),
+      columns: [...document.querySelectorAll('#timeline th')].map((cell) => cell.getBoundingClientRect().width),
+    }))()`;
+    const before = await page.evaluate<{ rows: number[]; columns: number[] }>(geometry);
+    await finished.getByRole('button', { name: 'raw' }).click();
+    const raw = timeline.locator('tr.timeline-raw:visible');
+    await expect(raw.count()).resolves.toBe(1);
+    await expect(raw.locator('.raw-head').textContent()).resolves.toMatch(/xstate\.done\.actor\.diagnose open\.diagnosing → open\.notifyingDiagnosis/);
+    await expect(raw.locator('pre.json').textContent()).resolves.toContain('rootCause');
+    await expect(page.evaluate<{ rows: number[]; columns: number[] }>(geometry)).resolves.toEqual(before);
+    await timeline.screenshot({ path: `${SCREENSHOTS}/timeline-raw.png` });
+    await finished.getByRole('button', { name: 'raw' }).click();
+    await expect(raw.count()).resolves.toBe(0);
   });
 
   it('shows what people type as text, never as markup', async () => {

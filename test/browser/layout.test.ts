@@ -112,7 +112,7 @@ describe('the chat, as a person first meets it', () => {
     await page.locator('.toast', { hasText: `Escalated ${incidentId}.` }).waitFor();
     await actions.getByRole('button', { name: 'Retry' }).waitFor();
     await expect(actions.locator('button').allTextContents()).resolves.toEqual(['Retry', 'Mark resolved', 'Dismiss']);
-    await page.locator('#timeline tr', { hasText: 'incident.escalate' }).filter({ hasText: USER }).waitFor();
+    await page.locator('#timeline tr.timeline-entry', { hasText: 'Escalated' }).filter({ hasText: USER }).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/incident-actions.png` });
     await page.goto(url('#/chat'));
   });
