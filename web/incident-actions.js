@@ -14,13 +14,24 @@ export function actionsBar(incidentId, actions, done) {
   const allowed = actions.filter((action) => action.refused === null);
   const refused = actions.filter((action) => action.refused !== null);
   const words = h('input', { type: 'text', id: 'action-text', maxlength: '1000', placeholder: 'Comment or reason (optional)' });
+  /** A decision that failed in transit is sent again under the same id, so the server applies it once. */
+  /** @type {Map<string, string>} */
+  const unsent = new Map();
+  /** @param {string} key @returns {string} */
+  const idFor = (key) => {
+    const id = unsent.get(key) ?? clientId();
+    unsent.set(key, id);
+    return id;
+  };
   /** @param {IncidentAction} action @param {HTMLButtonElement} button */
   const act = async (action, button) => {
     const buttons = [...(button.parentElement?.querySelectorAll('button') ?? [])];
     for (const b of buttons) b.disabled = true;
     try {
       const text = words.value.trim();
-      const { reply } = /** @type {{ reply: string }} */ (await api('/incident/action', { method: 'POST', body: { id: clientId(), incidentId, type: action.type, ...(text ? { text } : {}) } }));
+      const key = `${action.type}\n${text}`;
+      const { reply } = /** @type {{ reply: string }} */ (await api('/incident/action', { method: 'POST', body: { id: idFor(key), incidentId, type: action.type, ...(text ? { text } : {}) } }));
+      unsent.delete(key);
       toast('info', reply);
       done();
     } catch (error) {
