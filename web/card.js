@@ -20,6 +20,15 @@ export function renderCard(card, onClick) {
 }
 
 /**
+ * Lark's `<at id=ou_…></at>` as `@ou_…`: the console cannot look names up, and the tag is only ever the
+ * bot's own (text from elsewhere reaches card markdown with `<` as an entity).
+ * @param {string} markdown
+ */
+function plainMentions(markdown) {
+  return markdown.replace(/<at id=([A-Za-z0-9_-]+)><\/at>/g, '@$1');
+}
+
+/**
  * @param {CardElement} element
  * @param {(value: ButtonValue, button: HTMLButtonElement) => void} onClick
  * @returns {Node}
@@ -28,7 +37,7 @@ function renderElement(element, onClick) {
   switch (element.tag) {
     case 'markdown': {
       const box = h('div', { class: `md${element.text_size === 'notation' ? ' notation' : ''}` });
-      box.appendChild(renderMarkdown(element.content ?? ''));
+      box.appendChild(renderMarkdown(plainMentions(element.content ?? '')));
       return box;
     }
     case 'hr':

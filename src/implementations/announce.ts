@@ -1,22 +1,34 @@
 import type { Card } from '../chat/core/card';
-import { diagnosisCard, outcomeCard, proposalCard } from '../chat/core/cards';
+import { diagnosisCard, outcomeCard, proposalCard, withMentions } from '../chat/core/cards';
 import { decidedCard } from '../chat/core/decided-card';
 import type { AnnouncementInput, SentMessage } from '../domain';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
 import type { ReadyContext } from './incident-context';
 import { incidentStep } from './incident-step';
+import { escalationDeciders, onCallPeople } from '../policy/oncall-mentions';
 import { threadOf } from './thread';
+import { sendUrgent } from './urgent';
 
 export function announce(deps: ImplementationDeps) {
   const { journal, chat } = deps;
   return incidentStep<SentMessage, AnnouncementInput>(async ({ system, signal, input }) => {
     const ctx = incidentContext(system);
     if (input.outcome === 'recovered') await settleOpenCard(deps, ctx);
-    return journal.run(stepKey(ctx, `announce-${input.outcome}`), signal, async (key) =>
-      chat.postCard(ctx.chatId, outcomeCard(ctx, input.outcome), key, { replyTo: await threadOf(deps, ctx) }),
+    const sent = await journal.run(stepKey(ctx, `announce-${input.outcome}`), signal, async (key) =>
+      chat.postCard(ctx.chatId, announcement(deps, ctx, input.outcome), key, { replyTo: await threadOf(deps, ctx) }),
     );
+    if (input.outcome === 'escalated') await sendUrgent(deps, ctx, sent.messageId, signal);
+    return sent;
   });
+}
+
+/** An escalation @-mentions whoever is on call to take it over. */
+function announcement({ policy }: ImplementationDeps, ctx: ReadyContext, outcome: AnnouncementInput['outcome']): Card {
+  const card = outcomeCard(ctx, outcome);
+  if (outcome !== 'escalated') return card;
+  const rules = policy.rules;
+  return withMentions(card, onCallPeople(rules, escalationDeciders(rules), new Date()));
 }
 
 /**

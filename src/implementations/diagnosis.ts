@@ -1,4 +1,5 @@
-import { diagnosisCard } from '../chat/core/cards';
+import { diagnosisCard, withMentions } from '../chat/core/cards';
+import { deciderMentions, diagnosisDeciders } from '../policy/oncall-mentions';
 import { DiagnosisSchema, ProposalOutcomeSchema } from '../domain';
 import { summariseGroup } from '../alerts/alert-group-summary';
 import type { Alert, Diagnosis, FixStep, ProposalOutcome, SentMessage } from '../domain';
@@ -30,12 +31,14 @@ export function diagnose(deps: ImplementationDeps) {
 }
 
 export function sendDiagnosisCard(deps: ImplementationDeps) {
-  const { journal, chat } = deps;
+  const { journal, chat, policy } = deps;
   return incidentStep<SentMessage, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
-    return journal.run(stepKey(ctx, 'diagnosis-card'), signal, async (key) =>
-      chat.postCard(ctx.chatId, diagnosisCard(ctx), key, { replyTo: await threadOf(deps, ctx) }),
-    );
+    return journal.run(stepKey(ctx, 'diagnosis-card'), signal, async (key) => {
+      const rules = policy.rules;
+      const card = withMentions(diagnosisCard(ctx), deciderMentions(rules, diagnosisDeciders(rules), new Date()));
+      return chat.postCard(ctx.chatId, card, key, { replyTo: await threadOf(deps, ctx) });
+    });
   });
 }
 

@@ -1,4 +1,5 @@
-import { proposalCard } from '../chat/core/cards';
+import { proposalCard, withMentions } from '../chat/core/cards';
+import { deciderMentions, proposalDeciders } from '../policy/oncall-mentions';
 import type { FixProposal, PolicyDecision, SentMessage } from '../domain';
 import { SYSTEM_ACTOR } from '../domain';
 import { ExecutionPolicy } from '../policy/execution-policy';
@@ -62,11 +63,13 @@ async function openedBy(store: IncidentStore, incidentId: string): Promise<strin
 }
 
 export function sendProposalCard(deps: ImplementationDeps) {
-  const { journal, chat } = deps;
+  const { journal, chat, policy } = deps;
   return incidentStep<SentMessage, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
-    return journal.run(stepKey(ctx, 'proposal-card'), signal, async (key) =>
-      chat.postCard(ctx.chatId, proposalCard(ctx), key, { replyTo: await threadOf(deps, ctx) }),
-    );
+    return journal.run(stepKey(ctx, 'proposal-card'), signal, async (key) => {
+      const rules = policy.rules;
+      const deciders = ctx.decision ? deciderMentions(rules, proposalDeciders(rules, ctx.decision), new Date()) : [];
+      return chat.postCard(ctx.chatId, withMentions(proposalCard(ctx), deciders), key, { replyTo: await threadOf(deps, ctx) });
+    });
   });
 }

@@ -99,6 +99,20 @@ describe('LarkChat against the fake open platform', () => {
     expect(fake.sent[0]?.uuid).toBeUndefined();
   });
 
+  it('sends an urgent notification of its own card, on the channel asked, and Lark refuses one of a message it did not post', async () => {
+    const chat = larkChat();
+    const posted = await chat.postCard(CHAT, card('Escalated', { mentions: [{ kind: 'person', id: 'ou_oncall' }] }), 'INC-1:escalated');
+    expect(JSON.stringify(fake.latestCard(CHAT)?.card)).toContain('<at id=ou_oncall></at>');
+    await chat.urgent(posted.messageId, ['ou_oncall', 'ou_backup'], 'app');
+    await chat.urgent(posted.messageId, ['ou_oncall'], 'phone');
+    expect(fake.urgents).toEqual([
+      { messageId: posted.messageId, channel: 'app', userIds: ['ou_oncall', 'ou_backup'] },
+      { messageId: posted.messageId, channel: 'phone', userIds: ['ou_oncall'] },
+    ]);
+    await expect(chat.urgent(seedAlert(), ['ou_oncall'], 'sms')).rejects.toThrow(/Lark urgent sms failed: code 230001/);
+    expect(fake.urgents).toHaveLength(2);
+  });
+
   it('patches a posted card in place', async () => {
     const chat = larkChat();
     const posted = await chat.postCard(CHAT, card('Diagnosis ready'), 'INC-1:diagnosis');

@@ -1,4 +1,4 @@
-import type { Card, CardButton, CardField, CardTone } from './card';
+import type { Card, CardButton, CardField, CardMention, CardTone } from './card';
 
 /**
  * Our chat-neutral Card as a Lark card (JSON 2.0). Sections are markdown in which untrusted text was
@@ -52,7 +52,7 @@ export interface LarkCardJson {
 
 /** Lark refuses cards over 30 KB; the rest of the request needs some room too. */
 export const CARD_BYTE_BUDGET = 28 * 1024;
-const LIMITS = { title: 200, section: 4_000, sectionFloor: 80, sections: 30, field: 300, fields: 20, buttons: 10, footer: 500 } as const;
+const LIMITS = { title: 200, section: 4_000, sectionFloor: 80, sections: 30, field: 300, fields: 20, buttons: 10, footer: 500, mentions: 20 } as const;
 
 const TEMPLATE_BY_TONE: Record<CardTone, string> = {
   red: 'red',
@@ -136,9 +136,19 @@ function buttonElements(buttons: CardButton[]): LarkElement[] {
   return [row, { tag: 'markdown', content: `Or type: ${commands}`, text_size: 'notation' }];
 }
 
+/** An id that cannot break out of the `<at>` tag; anything else is left out rather than shown as markup. */
+const MENTION_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** Lark card markdown's mention, `<at id=ou_…></at>`: Lark notifies the person and shows their name. */
+function mentionElements(mentions: CardMention[] | undefined): LarkMarkdown[] {
+  const ids = [...new Set((mentions ?? []).map((m) => m.id).filter((id) => MENTION_ID.test(id)))].slice(0, LIMITS.mentions);
+  return ids.length ? [{ tag: 'markdown', content: ids.map((id) => `<at id=${id}></at>`).join(' ') }] : [];
+}
+
 function build(card: Card, sections: string[]): LarkCardJson {
   const title = truncatePlain(card.title, LIMITS.title);
   const elements: LarkElement[] = [
+    ...mentionElements(card.mentions),
     ...fieldRows(card.fields.slice(0, LIMITS.fields)),
     ...sections.map((section): LarkMarkdown => ({ tag: 'markdown', content: toLarkMarkdown(section) })),
     ...buttonElements(card.buttons.slice(0, LIMITS.buttons)),

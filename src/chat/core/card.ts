@@ -18,6 +18,13 @@ export interface CardButton {
   command: string;
 }
 
+/** Someone a card @-mentions: Lark notifies them and shows their name; other chats show `@id`. */
+export interface CardMention {
+  kind: 'person';
+  /** A Lark open id: letters, digits, `_` and `-` only (the policy file checks), so it is safe in markup. */
+  id: string;
+}
+
 export interface Card {
   title: string;
   tone: CardTone;
@@ -26,4 +33,6 @@ export interface Card {
   fields: CardField[];
   buttons: CardButton[];
   footer?: string;
+  /** People to notify (the on-call, who may decide); shown above the fields. */
+  mentions?: CardMention[];
 }

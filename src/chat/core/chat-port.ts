@@ -9,6 +9,9 @@ export interface PostOptions {
   replyTo?: string;
 }
 
+/** Lark's urgent (加急) notification of a message: in the app, or also by SMS or phone (paid). */
+export type UrgentChannel = 'app' | 'sms' | 'phone';
+
 /** Progress shown on the alert message itself. */
 export type Reaction = 'working' | 'done' | 'failed' | 'duplicate' | 'silenced';
 
@@ -22,6 +25,8 @@ export interface ChatPort {
   /** Replaces a posted card, e.g. to show who decided and drop its buttons. */
   updateCard(messageId: string, card: Card): Promise<void>;
   react(messageId: string, reaction: Reaction): Promise<void>;
+  /** Urgently notifies people (open ids) of a message the bot posted; chats without it have no such thing. */
+  urgent?(messageId: string, userIds: readonly string[], channel: UrgentChannel): Promise<void>;
 }
 
 /** A message that reached the bot from a person (or a monitoring bot) in a chat. */

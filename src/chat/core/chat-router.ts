@@ -1,5 +1,5 @@
 import type { Card } from './card';
-import type { ChatPort, PostedMessage, PostOptions, Reaction } from './chat-port';
+import type { ChatPort, PostedMessage, PostOptions, Reaction, UrgentChannel } from './chat-port';
 
 export interface RoutedChat {
   chat: ChatPort;
@@ -33,6 +33,11 @@ export class ChatRouter implements ChatPort {
 
   react(messageId: string, reaction: Reaction): Promise<void> {
     return this.byMessage(messageId).react(messageId, reaction);
+  }
+
+  /** Goes to the chat that posted the message; a chat without urgent notifications ignores it. */
+  async urgent(messageId: string, userIds: readonly string[], channel: UrgentChannel): Promise<void> {
+    await this.byMessage(messageId).urgent?.(messageId, userIds, channel);
   }
 
   /** The chat that posts to this chat id. */

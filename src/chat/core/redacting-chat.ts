@@ -1,6 +1,6 @@
 import type { Scrubber } from '../../security/redact';
 import type { Card } from './card';
-import type { ChatPort, PostedMessage, PostOptions, Reaction } from './chat-port';
+import type { ChatPort, PostedMessage, PostOptions, Reaction, UrgentChannel } from './chat-port';
 
 /**
  * Wraps the real chat so nothing posted carries a secret, whichever step built the text: every card
@@ -27,6 +27,11 @@ export class RedactingChat implements ChatPort {
 
   react(messageId: string, reaction: Reaction): Promise<void> {
     return this.chat.react(messageId, reaction);
+  }
+
+  /** Ids only: nothing to scrub. */
+  async urgent(messageId: string, userIds: readonly string[], channel: UrgentChannel): Promise<void> {
+    await this.chat.urgent?.(messageId, userIds, channel);
   }
 
   private scrubCard(card: Card): Card {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import type { Card } from '../core/card';
-import type { ChatPort, PostOptions, PostedMessage, Reaction } from '../core/chat-port';
+import type { ChatPort, PostOptions, PostedMessage, Reaction, UrgentChannel } from '../core/chat-port';
 import { renderLarkCard } from '../core/card-json';
 import { LarkApiError, callLark } from './lark-client';
 import { SendQueue } from './send-queue';
@@ -105,6 +105,19 @@ export class LarkChat implements ChatPort {
     await this.queue.update(messageId, () =>
       callLark('update card', () => this.options.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } })),
     );
+  }
+
+  /**
+   * `PATCH /open-apis/im/v1/messages/:message_id/urgent_{app,sms,phone}`: Lark notifies these people of the
+   * message until they read it. Ids Lark does not know come back in `invalid_user_id_list` and are logged.
+   */
+  async urgent(messageId: string, userIds: readonly string[], channel: UrgentChannel): Promise<void> {
+    const { client, logger } = this.options;
+    const payload = { path: { message_id: messageId }, params: { user_id_type: 'open_id' as const }, data: { user_id_list: [...userIds] } };
+    const message = client.im.v1.message;
+    const send = channel === 'sms' ? () => message.urgentSms(payload) : channel === 'phone' ? () => message.urgentPhone(payload) : () => message.urgentApp(payload);
+    const data = await callLark(`urgent ${channel}`, send);
+    if (data.invalid_user_id_list?.length) logger.warn({ messageId, channel, invalid: data.invalid_user_id_list }, 'Lark did not know some people sent urgent');
   }
 
   /** Best effort: a missing mark must never fail the step that set it, so failures are logged only. */

@@ -81,6 +81,7 @@ export function renderCardText(card: Card, messageId: string, options: RenderOpt
   const width = options.width ?? 72;
   const blocks: string[][] = [];
 
+  if (card.mentions?.length) blocks.push([card.mentions.map((m) => `@${toTerminalText(m.id)}`).join(' ')]);
   if (card.fields.length > 0) blocks.push(fieldLines(card, color));
   if (card.sections.length > 0) {
     blocks.push(card.sections.flatMap((section, i) => [...(i > 0 ? [''] : []), markdownToText(section, color)]));

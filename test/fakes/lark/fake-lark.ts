@@ -10,6 +10,7 @@ import { MessageStore } from './message-store';
 import type { PatchRecord, ReactionRecord, SentMessage, StoredMessage } from './message-store';
 import { OpenApi } from './open-api';
 import type { RequestLogEntry } from './open-api';
+import type { UrgentRecord } from './urgent-api';
 import { EnforcedRateLimit, InjectedThrottle } from './throttle';
 import type { ThrottleOptions, ThrottledRoute } from './throttle';
 
@@ -70,6 +71,8 @@ export interface FakeLark {
   readonly messages: StoredMessage[];
   /** Open API requests in arrival order, with the HTTP status answered. */
   readonly requests: RequestLogEntry[];
+  /** Urgent (加急) notifications the bot sent, oldest first. */
+  readonly urgents: UrgentRecord[];
   /** Requests answered as throttled (injected or over an enforced limit). */
   readonly throttledCount: number;
   /** Sends or updates past Lark's limits; only counted with `enforceRateLimits`. */
@@ -174,6 +177,7 @@ export async function startFakeLark(options: FakeLarkOptions = {}): Promise<Fake
     reactions: store.reactions,
     messages: store.messages,
     requests: openApi.log,
+    urgents: openApi.urgents,
     get throttledCount() {
       return throttle.count;
     },

@@ -6,6 +6,7 @@ export type { CardActionEventInput, LarkEvent, MentionInput, MessageEventInput }
 export type { EventAck, PushOptions } from './long-connection';
 export type { Mention, PatchRecord, ReactionRecord, SentMessage, StoredMessage } from './message-store';
 export type { RequestLogEntry } from './open-api';
+export type { UrgentRecord } from './urgent-api';
 export type { ThrottleMode, ThrottleOptions, ThrottledRoute } from './throttle';
 export { encryptLarkPayload, larkSignatureOf, postWebhook, urlVerificationEvent } from './webhook-poster';
 export type { WebhookAnswer, WebhookPostOptions } from './webhook-poster';

@@ -3,6 +3,8 @@ import { isRecord, parseJson, readBody, sendJson, sendLarkError } from './http-i
 import { newTenantToken } from './ids';
 import type { MessageStore, StoredMessage } from './message-store';
 import { validateContent } from './content-rules';
+import { answerUrgent } from './urgent-api';
+import type { UrgentRecord } from './urgent-api';
 import type { EnforcedRateLimit, InjectedThrottle, LarkErrorAnswer, ThrottledRoute } from './throttle';
 
 /** The open platform's REST side: the tenant token and the im message, reaction and history APIs. */
@@ -43,6 +45,7 @@ interface Route {
 
 export class OpenApi {
   readonly log: RequestLogEntry[] = [];
+  readonly urgents: UrgentRecord[] = [];
   private readonly tokens = new Map<string, number>();
   private readonly routes: Route[];
 
@@ -62,6 +65,9 @@ export class OpenApi {
       api('GET', message, (q, s, u, p) => this.getOne(s, p)),
       api('POST', `${message}/reply`, (q, s, u, p) => this.reply(q, s, p)),
       api('PATCH', message, (q, s, u, p) => this.patch(q, s, p)),
+      api('PATCH', `${message}/urgent_(app|sms|phone)`, (q, s, u, [messageId = '', channel = '']) =>
+        answerUrgent(q, s, u, { appId: ctx.appId, store: ctx.store, urgents: this.urgents, messageId, channel }),
+      ),
       api('POST', `${message}/reactions`, (q, s, u, p) => this.react(q, s, p)),
       api('DELETE', `${message}/reactions/([A-Za-z0-9_-]+)`, (q, s, u, p) => this.unreact(s, p)),
     ];

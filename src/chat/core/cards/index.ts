@@ -9,3 +9,4 @@ export { diagnosisCard } from './diagnosis-card';
 export { proposalCard } from './proposal-card';
 export { outcomeCard } from './outcome-card';
 export { agentRunLine } from './agent-run-line';
+export { withMentions } from './mentions';
