@@ -11,3 +11,7 @@ export const DecisionSourceSchema = z
   .object({ kind: z.enum(['card', 'command', 'api']), messageId: z.string().max(200).optional() })
   .strict();
 export type DecisionSource = z.infer<typeof DecisionSourceSchema>;
+
+/** Lark's urgent (加急) notification of a message: in the app, or also by SMS or phone (paid). */
+export const URGENT_CHANNELS = ['app', 'sms', 'phone'] as const;
+export type UrgentChannel = (typeof URGENT_CHANNELS)[number];

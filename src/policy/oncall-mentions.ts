@@ -1,4 +1,5 @@
-import type { PolicyDecision, Severity } from '../domain';
+import { URGENT_CHANNELS } from '../domain';
+import type { PolicyDecision, Severity, UrgentChannel } from '../domain';
 import { onCallFor } from './oncall';
 import { holders } from './policy-rules';
 import type { PolicyRules } from './policy-rules';
@@ -6,8 +7,6 @@ import { levelOf } from './risk';
 
 /** Whom the cards @-mention and who gets Lark's urgent notification, by the policy in force. */
 
-export type UrgentChannel = 'app' | 'sms' | 'phone';
-const URGENT_CHANNELS: UrgentChannel[] = ['app', 'sms', 'phone'];
 
 /** People (open ids) on call now for any of `roles`; groups cannot be mentioned in a card or sent urgent. */
 export function onCallPeople(rules: PolicyRules, roles: readonly string[], at: Date): string[] {

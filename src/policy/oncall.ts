@@ -1,4 +1,4 @@
-import type { Severity } from '../domain';
+import type { Severity, UrgentChannel } from '../domain';
 import { parseHandoff } from './oncall-schema';
 import type { OnCallFile, RosterEntryFile } from './oncall-schema';
 import { DAY_MS, fromLocalMs, MINUTE_MS, toLocalMs } from './time-zone';
@@ -30,7 +30,7 @@ export interface OnCallRules {
   default?: RosterEntry;
   roles: Record<string, RosterEntry>;
   mention: 'oncall' | 'approvers' | 'none';
-  urgent: Record<'app' | 'sms' | 'phone', Severity[]>;
+  urgent: Record<UrgentChannel, Severity[]>;
 }
 
 export interface OnCallNow {

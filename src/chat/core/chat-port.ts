@@ -1,3 +1,4 @@
+import type { UrgentChannel } from '../../domain';
 import type { Card } from './card';
 
 export interface PostedMessage {
@@ -9,8 +10,7 @@ export interface PostOptions {
   replyTo?: string;
 }
 
-/** Lark's urgent (加急) notification of a message: in the app, or also by SMS or phone (paid). */
-export type UrgentChannel = 'app' | 'sms' | 'phone';
+export type { UrgentChannel };
 
 /** Progress shown on the alert message itself. */
 export type Reaction = 'working' | 'done' | 'failed' | 'duplicate' | 'silenced';
