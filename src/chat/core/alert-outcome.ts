@@ -28,8 +28,9 @@ export function replyWithOutcome(chat: ChatPort): AlertAnnouncer {
   return (message, outcome) => chat.postText(message.chatId, alertOutcomeText(outcome), `reply:${message.messageId}`, { replyTo: message.messageId });
 }
 
-export function alertOutcomeText({ reported }: AlertOutcome): string {
+export function alertOutcomeText({ kind, reported }: AlertOutcome): string {
   if (reported.silenced) return silencedReply(reported.silenced);
+  if (kind === 'recovery') return `Recovery noted on ${reported.id}: ${reported.title}. Type /status ${reported.id} to see where it stands.`;
   if (!reported.opened) return `Repeat of open incident ${reported.id} (${reported.context.repeats} repeat(s) so far); no new incident.`;
   return `Opened ${reported.id}: ${reported.title} (${reported.severity}). Triage is running.`;
 }
