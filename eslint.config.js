@@ -25,6 +25,7 @@ const layers = [
   { rank: 3, type: 'security', pattern: ['src/security'] },
   { rank: 3, type: 'http', pattern: ['src/http'] },
   { rank: 3, type: 'locks', pattern: ['src/locks'] },
+  { rank: 3, type: 'i18n', pattern: ['src/i18n'] },
   { rank: 3, type: 'shutdown', pattern: ['src/shutdown.ts'] },
   { rank: 3.1, type: 'config', pattern: ['src/config.ts'] },
   { rank: 3.1, type: 'observability', pattern: ['src/observability'] },

@@ -68,6 +68,10 @@ export const ConfigSchema = z.object({
   LARK_APP_ID: optionalText,
   LARK_APP_SECRET: optionalText,
   LARK_DOMAIN: z.url().default('https://open.feishu.cn'),
+  /** What replies, cards and the console say by default (`/lang` changes it per chat): unset → zh-CN, or en with Lark's international domain. */
+  LANGUAGE: optionalText.pipe(z.enum(['zh-CN', 'en'], { error: 'use zh-CN or en' }).optional()),
+  /** Where people are: times in cards, replies and the console are shown in this IANA zone. */
+  TIMEZONE: z.string().trim().default('Asia/Shanghai').refine(isTimeZone, 'not an IANA time zone (e.g. Asia/Shanghai, UTC)'),
   LARK_EVENT_MODE: z.enum(['ws', 'webhook']).default('ws'),
   LARK_ENCRYPT_KEY: optionalText,
   LARK_VERIFICATION_TOKEN: optionalText,
@@ -189,6 +193,21 @@ export type Config = z.infer<typeof ConfigSchema> & {
   /** The environment as read at start-up: targets may reference secrets in it as `${NAME}`. */
   env: Readonly<Record<string, string | undefined>>;
 };
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** LANGUAGE, or what the Lark domain suggests: Feishu (China) reads Chinese first, Lark international English. */
+export function defaultLanguageOf(config: Pick<Config, 'LANGUAGE' | 'LARK_DOMAIN'>): 'zh-CN' | 'en' {
+  if (config.LANGUAGE) return config.LANGUAGE;
+  return new URL(config.LARK_DOMAIN).hostname.endsWith('larksuite.com') ? 'en' : 'zh-CN';
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

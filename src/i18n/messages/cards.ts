@@ -1,0 +1,4 @@
+import type { MessageTable } from '../message-table';
+
+/** The cards messages. */
+export const cardsMessages = {} as const satisfies MessageTable;
