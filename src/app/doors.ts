@@ -83,6 +83,7 @@ async function openWebConsole({ config, logger, base, chats, core, chain }: AppP
     logger,
     cipher: base.cipher,
     live: liveFeed?.sources,
+    people: chats.lark?.people,
   });
   return { web, liveFeed };
 }

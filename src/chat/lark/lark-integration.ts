@@ -8,6 +8,7 @@ import type { IncidentService, IncidentListener } from '../../runtime/incident-s
 import type { Route } from '../../http/route';
 import type { InboundStore } from '../../store/inbound-store';
 import type { PluginSummary } from '../core/commands';
+import type { PeopleDirectory } from '../core/people-directory';
 import { updateCardsOnAlertChanges } from '../core/alert-card-updates';
 import { updateCardsDecidedByCommand } from '../core/command-decided-cards';
 import { showProgressOnAlerts } from '../core/progress-reactions';
@@ -22,6 +23,7 @@ import { callLark, createLarkClient, LarkApiError, larkSdkLogger } from './lark-
 import { LarkChat } from './lark-chat';
 import type { LarkSendObserver } from './lark-chat';
 import { LarkInbound, larkCallbackResponse } from './lark-inbound';
+import { larkPeopleDirectory } from './lark-people';
 import { createLarkWebhookRoute } from './webhook';
 
 export interface LarkIntakeDeps {
@@ -40,6 +42,8 @@ export interface LarkIntakeDeps {
 /** Cards out: what the incident machine's implementations need, before the runtime exists. */
 export interface LarkConnection {
   chat: LarkChat;
+  /** Names for the ids the web console shows, from Lark's contact API (cached). */
+  people: PeopleDirectory;
   /** Events in, once the runtime exists. */
   listen(deps: LarkIntakeDeps): LarkIntake;
 }
@@ -71,7 +75,7 @@ export async function connectLark(config: Config, logger: Logger, options: { obs
     templates: options.templates,
     selfSenderIds: [appId, bot.openId ?? ''].filter(Boolean),
   });
-  return { chat, listen: (deps) => listen({ config, logger, client, bot, chat, detector, appSecret }, deps) };
+  return { chat, people: larkPeopleDirectory(client, logger), listen: (deps) => listen({ config, logger, client, bot, chat, detector, appSecret }, deps) };
 }
 
 interface Connected {

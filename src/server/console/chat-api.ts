@@ -1,3 +1,4 @@
+import type { PeopleDirectory } from '../../chat/core/people-directory';
 import type { WebChat } from '../../chat/web/web-chat';
 import { MAX_MESSAGE_CHARS, UnknownSampleError, WebClickInput, WebMessageInput } from '../../chat/web/web-inbound';
 import type { WebInbound } from '../../chat/web/web-inbound';
@@ -7,6 +8,7 @@ import type { LoopbackTrust } from './console-auth';
 import { eventStreamResponse } from './event-stream';
 import type { LiveSources } from './event-stream';
 import { badRequest, consoleRoute, invalidInput, parseBody } from './console-routes';
+import { idsOfMessages, namesFor, peopleRoute } from './people-names';
 
 export interface ChatApiDeps {
   /** CONSOLE_TOKEN, and whether this machine may skip it (CONSOLE_TRUST_LOOPBACK). */
@@ -15,17 +17,24 @@ export interface ChatApiDeps {
   inbound: WebInbound;
   live: LiveSources;
   user: string;
+  /** Names for the people the chat shows (Lark's contact API), else their ids. */
+  people: PeopleDirectory;
 }
 
 const HISTORY_LIMIT = 300;
 
 /** The chat half of the console: history, sending, clicking, and the live stream. */
-export function chatApiRoutes({ access, chat, inbound, live, user }: ChatApiDeps): Route[] {
+export function chatApiRoutes({ access, chat, inbound, live, user, people }: ChatApiDeps): Route[] {
   return [
-    consoleRoute(access, 'GET', '/session', () =>
-      Promise.resolve({ status: 200, body: { user, chatId: chat.chatId, maxMessageChars: MAX_MESSAGE_CHARS, samples: ALERT_SAMPLES.map(({ id, label }) => ({ id, label })) } }),
-    ),
-    consoleRoute(access, 'GET', '/messages', async () => ({ status: 200, body: { messages: await chat.history(HISTORY_LIMIT) } })),
+    consoleRoute(access, 'GET', '/session', async () => ({
+      status: 200,
+      body: { user, chatId: chat.chatId, maxMessageChars: MAX_MESSAGE_CHARS, samples: ALERT_SAMPLES.map(({ id, label }) => ({ id, label })), people: await namesFor(people, [user]) },
+    })),
+    consoleRoute(access, 'GET', '/messages', async () => {
+      const messages = await chat.history(HISTORY_LIMIT);
+      return { status: 200, body: { messages, people: await namesFor(people, idsOfMessages(messages)) } };
+    }),
+    peopleRoute(access, people),
     consoleRoute(access, 'POST', '/messages', async (request) => {
       const input = parseBody(request, WebMessageInput);
       if (!input.ok) return input.response;

@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { z } from 'zod';
+import type { PeopleDirectory } from '../../chat/core/people-directory';
 import type { DecisionAccess } from '../../policy/access';
 import type { IncidentService } from '../../runtime/incident-service';
 import type { ConsoleQueries } from '../../store/console-queries';
@@ -12,6 +13,7 @@ import { incidentActions } from './incident-actions';
 import { incidentActionRoute } from './incident-page-actions';
 import type { IncidentPageActions } from './incident-page-actions';
 import { incidentDetails, listItem, phaseItem } from './incident-details';
+import { idsOfIncident, namesFor } from './people-names';
 import { elkStatechart } from './statechart-elk';
 import type { ElkStatechart } from './statechart-elk';
 
@@ -26,6 +28,8 @@ export interface IncidentApiDeps {
   user: string;
   /** The page's decision buttons, claimed once per click (and replayed by the web channel's replayer). */
   actions: IncidentPageActions;
+  /** Names for the people an incident shows (Lark's contact API), else their ids. */
+  people: PeopleDirectory;
 }
 
 const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -42,7 +46,7 @@ const ListQuery = z.object({
 export const STATELY_EDITOR_URL = 'https://stately.ai/editor';
 
 /** The incidents half of the console: the list, one incident's record, and the statechart. */
-export function incidentApiRoutes({ access, service, queries, machine, decisions, user, actions }: IncidentApiDeps): Route[] {
+export function incidentApiRoutes({ access, service, queries, machine, decisions, user, actions, people }: IncidentApiDeps): Route[] {
   // Laid out once, on first request: ELK takes a second or two.
   let layout: Promise<ElkStatechart> | undefined;
   const stately = toStatelyJson(machine);
@@ -61,7 +65,9 @@ export function incidentApiRoutes({ access, service, queries, machine, decisions
       if (!view) return { status: 404, body: { error: `No incident ${id}.` } };
       // `brief`: only whether it exists and where it stands (the chat asks before linking an id it read in text).
       if (url.searchParams.has('brief')) return { status: 200, body: { id: view.id, state: view.state, phase: phaseItem(view.workflow.phase), status: view.status } };
-      return { status: 200, body: { ...(await incidentDetails(view, queries)), actions: incidentActions(view, decisions, user) } };
+      const details = await incidentDetails(view, queries);
+      const names = await namesFor(people, idsOfIncident(view.context, details.timeline.map((entry) => entry.actor)));
+      return { status: 200, body: { ...details, actions: incidentActions(view, decisions, user), people: names } };
     }),
     incidentActionRoute(access, actions),
     consoleRoute(access, 'GET', '/statechart', async () => ({ status: 200, body: { layout: await (layout ??= elkStatechart(machine)), editorUrl: STATELY_EDITOR_URL, stately } })),

@@ -6,6 +6,8 @@ import { updateCardsDecidedByCommand } from '../../chat/core/command-decided-car
 import type { PluginSummary } from '../../chat/core/commands';
 import { AlertDetector } from '../../chat/core/alert-detector';
 import type { AlertTemplate } from '../../chat/core/alert-detector';
+import { NO_NAMES } from '../../chat/core/people-directory';
+import type { PeopleDirectory } from '../../chat/core/people-directory';
 import { showProgressOnAlerts } from '../../chat/core/progress-reactions';
 import { WebChat } from '../../chat/web/web-chat';
 import { WEB_CHANNEL, WebInbound } from '../../chat/web/web-inbound';
@@ -62,6 +64,8 @@ export interface WebConsoleDeps {
   live?: LiveSources;
   /** Redacts what people type before it is stored (default: the built-in rules). */
   scrubber?: Scrubber;
+  /** Names for the ids the console shows (Lark's contact API); default: none, ids are shown. */
+  people?: PeopleDirectory;
 }
 
 export interface WebConsole {
@@ -96,9 +100,9 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
   const webIncidents = (listener: IncidentListener) => deps.subscribe((change) => (deps.ownsChat(change.context.chatId) ? listener(change) : undefined));
   const routes = [
     ...(await staticFileRoutes()),
-    ...chatApiRoutes({ access, chat, inbound, user: deps.user, live: deps.live ?? { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
+    ...chatApiRoutes({ access, chat, inbound, user: deps.user, people: deps.people ?? NO_NAMES, live: deps.live ?? { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
     ...(deps.silences ? silenceApiRoutes({ token: access, silences: deps.silences, access: deps.access, user: deps.user }) : []),
-    ...incidentApiRoutes({ access, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine, decisions: deps.access, user: deps.user, actions: pageActions }),
+    ...incidentApiRoutes({ access, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine, decisions: deps.access, user: deps.user, actions: pageActions, people: deps.people ?? NO_NAMES }),
   ];
   const replayer = new DeliveryReplayer({ channel: WEB_CHANNEL, inbound: deps.inboundStore, target: withPageActions(inbound, pageActions), logger });
   let stops: (() => void)[] = [];

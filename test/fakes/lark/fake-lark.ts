@@ -73,6 +73,13 @@ export interface FakeLark {
   readonly requests: RequestLogEntry[];
   /** Urgent (加急) notifications the bot sent, oldest first. */
   readonly urgents: UrgentRecord[];
+  /** Names the contact API (`contact.v3.user.batch`) gives for an open id. */
+  addPerson(openId: string, name: string): void;
+  /** A group's name, as `im.v1.chat.get` gives it. */
+  addGroup(chatId: string, name: string): void;
+  /** Answers name lookups (people, groups or both) as for an app without the scope: code 99991672. */
+  refuseContacts(which?: { users?: boolean; groups?: boolean }): void;
+  allowContacts(): void;
   /** Requests answered as throttled (injected or over an enforced limit). */
   readonly throttledCount: number;
   /** Sends or updates past Lark's limits; only counted with `enforceRateLimits`. */
@@ -178,6 +185,10 @@ export async function startFakeLark(options: FakeLarkOptions = {}): Promise<Fake
     messages: store.messages,
     requests: openApi.log,
     urgents: openApi.urgents,
+    addPerson: (openId, name) => openApi.contacts.addPerson(openId, name),
+    addGroup: (chatId, name) => openApi.contacts.addGroup(chatId, name),
+    refuseContacts: (which) => openApi.contacts.refuse(which),
+    allowContacts: () => openApi.contacts.allow(),
     get throttledCount() {
       return throttle.count;
     },

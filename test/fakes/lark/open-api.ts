@@ -4,6 +4,7 @@ import { newTenantToken } from './ids';
 import type { MessageStore, StoredMessage } from './message-store';
 import { validateContent } from './content-rules';
 import { answerUrgent } from './urgent-api';
+import { ContactDirectory } from './contact-api';
 import type { UrgentRecord } from './urgent-api';
 import type { EnforcedRateLimit, InjectedThrottle, LarkErrorAnswer, ThrottledRoute } from './throttle';
 
@@ -46,6 +47,8 @@ interface Route {
 export class OpenApi {
   readonly log: RequestLogEntry[] = [];
   readonly urgents: UrgentRecord[] = [];
+  /** Who Lark's contact and group APIs name. */
+  readonly contacts = new ContactDirectory();
   private readonly tokens = new Map<string, number>();
   private readonly routes: Route[];
 
@@ -68,6 +71,8 @@ export class OpenApi {
       api('PATCH', `${message}/urgent_(app|sms|phone)`, (q, s, u, [messageId = '', channel = '']) =>
         answerUrgent(q, s, u, { appId: ctx.appId, store: ctx.store, urgents: this.urgents, messageId, channel }),
       ),
+      api('GET', '^/open-apis/contact/v3/users/batch', (q, s, u) => Promise.resolve(this.contacts.answerUsers(s, u))),
+      api('GET', '^/open-apis/im/v1/chats/([A-Za-z0-9_-]+)', (q, s, u, [chatId = '']) => Promise.resolve(this.contacts.answerGroup(s, chatId))),
       api('POST', `${message}/reactions`, (q, s, u, p) => this.react(q, s, p)),
       api('DELETE', `${message}/reactions/([A-Za-z0-9_-]+)`, (q, s, u, p) => this.unreact(s, p)),
     ];
