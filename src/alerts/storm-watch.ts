@@ -9,6 +9,7 @@ import type { FlushResult } from './storm-card-updates';
 import type { Storm, StormStore } from './storm-store';
 import { changesStanding, opensIncident } from './storm-threads';
 import type { StormThreads } from './storm-threads';
+import { verbatim } from '../i18n';
 
 export interface StormWatchOptions {
   store: StormStore;
@@ -138,7 +139,7 @@ export class StormWatch implements StormThreads {
     const current = (await store.get(storm.id)) ?? storm;
     if (current.cardMessageId) return current.cardMessageId;
     const card = stormCard({ stormId: storm.id, startedAt: current.startedAt, windowMs: this.options.windowMs, endedAt: current.endedAt, members: await store.members(storm.id) });
-    const { messageId } = await chat.postCard(storm.chatId, card, `storm/${storm.id}`);
+    const { messageId } = await chat.postCard(storm.chatId, verbatim(card), `storm/${storm.id}`);
     const recorded = await store.recordCard(storm.id, messageId);
     this.updates.posted(storm.id);
     return recorded;
@@ -160,7 +161,7 @@ export class StormWatch implements StormThreads {
       const storm = await store.get(stormId);
       if (!storm?.cardMessageId) return storm?.endedAt ? 'ended' : 'updated'; // the post will show the latest state
       const members = await store.members(stormId);
-      await chat.updateCard(storm.cardMessageId, stormCard({ stormId, startedAt: storm.startedAt, windowMs, endedAt: storm.endedAt, members }));
+      await chat.updateCard(storm.cardMessageId, verbatim(stormCard({ stormId, startedAt: storm.startedAt, windowMs, endedAt: storm.endedAt, members })));
       return storm.endedAt ? 'ended' : 'updated';
     });
   }

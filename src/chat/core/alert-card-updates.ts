@@ -4,6 +4,7 @@ import type { IncidentChange, IncidentListener } from '../../runtime/incident-se
 import type { Card } from './card';
 import { diagnosisCard, proposalCard } from './cards';
 import type { ChatPort } from './chat-port';
+import { verbatim } from '../../i18n';
 
 /** A burst of joins (a 20-alert group arriving alert by alert) becomes one card update per interval. */
 const UPDATE_INTERVAL_MS = 2_000;
@@ -33,7 +34,7 @@ export function updateCardsOnAlertChanges(subscribe: (listener: IncidentListener
   const send = (change: IncidentChange) => {
     const live = liveCard(change.context);
     if (!live) return;
-    chat.updateCard(live.messageId, live.card).catch((error: unknown) => {
+    chat.updateCard(live.messageId, verbatim(live.card)).catch((error: unknown) => {
       logger.warn({ err: error, incidentId: change.incidentId }, 'could not update the card with its alerts');
     });
   };

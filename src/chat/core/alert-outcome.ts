@@ -3,6 +3,7 @@ import type { ReportedIncident } from '../../runtime/incident-service';
 import type { ChatMessage } from './chat-message';
 import type { ChatPort, Reaction } from './chat-port';
 import { silencedReply } from './silenced-reply';
+import { verbatim } from '../../i18n';
 
 /** What became of the alerts a message carried, once it is persisted. */
 export type AlertOutcome = { kind: 'opened' | 'repeat' | 'recovery' | 'silenced'; reported: ReportedIncident };
@@ -25,7 +26,7 @@ export function reactWithOutcome(chat: ChatPort): AlertAnnouncer {
 
 /** A reply in words, for a chat that cannot show reactions well (the terminal). */
 export function replyWithOutcome(chat: ChatPort): AlertAnnouncer {
-  return (message, outcome) => chat.postText(message.chatId, alertOutcomeText(outcome), `reply:${message.messageId}`, { replyTo: message.messageId });
+  return (message, outcome) => chat.postText(message.chatId, verbatim(alertOutcomeText(outcome)), `reply:${message.messageId}`, { replyTo: message.messageId });
 }
 
 export function alertOutcomeText({ kind, reported }: AlertOutcome): string {

@@ -15,6 +15,7 @@ import { FinishesLater } from './claimed-work';
 import { settleWithin } from '../../intake/settle-within';
 import { CARD_LABELS, DECISION_LABELS } from '../../../machines/incident.labels';
 import { cardDecidedBy, cardStanding } from '../../../machines/incident.view';
+import { verbatim } from '../../i18n';
 
 /**
  * A click on a card's button becomes the incident event it stands for. The runtime decides whether
@@ -43,7 +44,7 @@ export interface CardClickDeps {
   inBackground(what: string, work: () => Promise<unknown>): Promise<boolean>;
 }
 
-const toast = (type: ClickAnswer['toast']['type'], content: string): ClickAnswer => ({ toast: { type, content } });
+const toast = (type: ClickAnswer['toast']['type'], content: string): ClickAnswer => ({ toast: { type, content: verbatim(content) } });
 
 /** The card the person clicked, rebuilt from the incident; undefined when the incident lacks what it shows. */
 function cardClicked(type: PersonEventType, view: IncidentView): Card | undefined {
@@ -113,7 +114,7 @@ export async function handleCardClick(deps: CardClickDeps, click: CardClick): Pr
     const done = deps.inBackground(`card click ${type} on ${click.incidentId}`, async () => {
       try {
         const card = decided(await sending);
-        if (card) await deps.chat.updateCard(click.messageId, card);
+        if (card) await deps.chat.updateCard(click.messageId, verbatim(card));
       } catch (error) {
         if (!(error instanceof EventNotAcceptedError)) throw error;
         deps.logger.info({ incidentId: click.incidentId, type, state: error.state }, 'late card click refused');
@@ -124,7 +125,7 @@ export async function handleCardClick(deps: CardClickDeps, click: CardClick): Pr
   if (settled.kind === 'failed') return answerForFailure(settled.error);
   deps.logger.info({ incidentId: click.incidentId, type, by: click.operatorId }, 'card click applied');
   const card = decided(settled.value);
-  return { toast: { type: 'success', content: appliedText(type, settled.value) }, ...(card ? { card } : {}) };
+  return { toast: { type: 'success', content: verbatim(appliedText(type, settled.value)) }, ...(card ? { card: verbatim(card) } : {}) };
 }
 
 /** An approval the chart counted while the fix still waits for more approvers (critical needs two). */

@@ -1,3 +1,4 @@
+import { LANGUAGES, LARK_LOCALE, type Language, type Localized } from '../../i18n';
 import type { Card, CardButton, CardField, CardMention, CardTone } from './card';
 
 /**
@@ -6,17 +7,23 @@ import type { Card, CardButton, CardField, CardMention, CardTone } from './card'
  * as its way to show syntax characters literally, so every escape becomes the entity of its character.
  * Quote blocks and bold, which the bot wrote itself, stay markdown.
  * It is the card wire format of more than one adapter: Lark sends it, and the web console stores it and
- * its page (web/) draws it, so a card looks the same in both.
+ * its page (web/) draws it, so a card looks the same in both. A card is built in every language; each text
+ * component carries all of them in `i18n_content`, so every reader sees their client's language.
  */
+
+/** Lark's per-locale text (`zh_cn`, `en_us`), shown by the reader's client language; `content` is the fallback. */
+export type LarkI18nContent = Partial<Record<'zh_cn' | 'en_us', string>>;
 
 export interface LarkPlainText {
   tag: 'plain_text';
   content: string;
+  i18n_content?: LarkI18nContent;
 }
 
 export interface LarkMarkdown {
   tag: 'markdown';
   content: string;
+  i18n_content?: LarkI18nContent;
   text_size?: 'normal' | 'notation';
 }
 
@@ -45,7 +52,7 @@ export type LarkElement = LarkMarkdown | LarkButton | LarkColumnSet | { tag: 'hr
 
 export interface LarkCardJson {
   schema: '2.0';
-  config: { update_multi: true; summary: { content: string } };
+  config: { update_multi: true; summary: { content: string; i18n_content?: LarkI18nContent } };
   header: { title: LarkPlainText; template: string };
   body: { elements: LarkElement[] };
 }
@@ -169,11 +176,11 @@ function byteSize(card: LarkCardJson): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
 }
 
-/** Renders the card, halving its longest sections until it fits Lark's size limit. */
-export function renderLarkCard(card: Card): LarkCardJson {
+/** Renders one language's card, halving its longest sections until it fits the budget. */
+function renderOne(card: Card, budget: number): LarkCardJson {
   const sections = card.sections.slice(0, LIMITS.sections).map((section) => truncateMarkdown(section, LIMITS.section));
   let rendered = build(card, sections);
-  while (byteSize(rendered) > CARD_BYTE_BUDGET) {
+  while (byteSize(rendered) > budget) {
     const longest = sections.reduce((best, section, i) => (section.length > (sections[best]?.length ?? 0) ? i : best), 0);
     const current = sections[longest];
     if (current === undefined || current.length <= LIMITS.sectionFloor) break;
@@ -181,4 +188,51 @@ export function renderLarkCard(card: Card): LarkCardJson {
     rendered = build(card, sections);
   }
   return rendered;
+}
+
+type Json = unknown;
+
+/**
+ * The fallback language's card, with every text that differs between languages given `i18n_content`. The cards
+ * were built by one function from one context, so they have one shape; where they do not (which would be a
+ * bug), the fallback's text stands alone.
+ */
+function mergeLanguages(byLanguage: Localized<Json>, fallback: Language): Json {
+  const base = byLanguage[fallback];
+  if (Array.isArray(base)) {
+    return base.map((item: Json, i) => mergeLanguages(pickEach(byLanguage, (v) => (Array.isArray(v) ? (v[i] as Json) : undefined)), fallback));
+  }
+  if (typeof base !== 'object' || base === null) return base;
+  const merged: Record<string, Json> = {};
+  for (const [key, value] of Object.entries(base)) {
+    merged[key] = mergeLanguages(pickEach(byLanguage, (v) => (isObject(v) ? v[key] : undefined)), fallback);
+  }
+  const contents = pickEach(byLanguage, (v) => (isObject(v) ? v.content : undefined));
+  if (typeof merged.content === 'string' && LANGUAGES.some((l) => typeof contents[l] === 'string' && contents[l] !== merged.content)) {
+    merged.i18n_content = Object.fromEntries(LANGUAGES.map((l) => [LARK_LOCALE[l], typeof contents[l] === 'string' ? contents[l] : merged.content]));
+  }
+  return merged;
+}
+
+function isObject(value: Json): value is Record<string, Json> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function pickEach(byLanguage: Localized<Json>, pick: (value: Json) => Json): Localized<Json> {
+  return { 'zh-CN': pick(byLanguage['zh-CN']), en: pick(byLanguage.en) };
+}
+
+/**
+ * The card in every language as one Lark card: `content` in `fallback` (for a client in a third language),
+ * `i18n_content` where the languages differ. Each language gets a share of the size budget, so the card
+ * with every copy still fits Lark's limit.
+ */
+export function renderLarkCard(card: Localized<Card>, fallback: Language): LarkCardJson {
+  let rendered: LarkCardJson | undefined;
+  for (const copies of [2, 3, 4, 6]) {
+    const each = { 'zh-CN': renderOne(card['zh-CN'], CARD_BYTE_BUDGET / copies), en: renderOne(card.en, CARD_BYTE_BUDGET / copies) };
+    rendered = mergeLanguages(each, fallback) as LarkCardJson;
+    if (byteSize(rendered) <= CARD_BYTE_BUDGET) return rendered;
+  }
+  return rendered as LarkCardJson;
 }

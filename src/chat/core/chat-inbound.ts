@@ -19,14 +19,17 @@ import type { CommandContext } from './commands';
 import { routeMessage } from './message-routing';
 import { readTypedAlerts, sentText } from './typed-alerts';
 import type { AlertDetection } from './typed-alerts';
+import type { ChatLanguages } from './chat-languages';
 
 /** What every chat adapter hands the core, whatever its platform. */
-export type ChatDoorDeps = Pick<ChatInboundOptions, 'service' | 'chat' | 'inbound' | 'access' | 'logger' | 'plugins' | 'silences'>;
+export type ChatDoorDeps = Pick<ChatInboundOptions, 'service' | 'chat' | 'inbound' | 'access' | 'logger' | 'plugins' | 'silences' | 'languages'>;
 
 export interface ChatInboundOptions {
   service: IncidentService;
   /** Where command replies, reactions and hints go. */
   chat: ChatPort;
+  /** Each chat's language (`/lang`, else LANGUAGE) and the catalogs replies are written from. */
+  languages: ChatLanguages;
   inbound: InboundStore;
   /** The AlertDetector, injected: which messages are alerts, and what they say. */
   detectAlerts(message: ChatMessage): AlertDetection | Promise<AlertDetection>;

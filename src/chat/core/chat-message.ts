@@ -1,3 +1,4 @@
+import type { Localized } from '../../i18n';
 import type { Card } from './card';
 
 /**
@@ -41,11 +42,12 @@ export interface CardClick {
 
 /** What the clicker is shown: a toast and, optionally, the card replaced in place. */
 export interface ClickAnswer {
-  toast: { type: 'success' | 'info' | 'warning' | 'error'; content: string };
-  card?: Card;
+  /** In every language: Lark shows the clicker their client's; the console its page's. */
+  toast: { type: 'success' | 'info' | 'warning' | 'error'; content: Localized<string> };
+  card?: Localized<Card>;
 }
 
-export const clickToast = (type: ClickAnswer['toast']['type'], content: string): ClickAnswer => ({ toast: { type, content } });
+export const clickToast = (type: ClickAnswer['toast']['type'], content: Localized<string>): ClickAnswer => ({ toast: { type, content } });
 
 /** A kept replay payload that still reads as a message (one persisted by any version of the intake). */
 export function isChatMessage(data: unknown): data is ChatMessage {

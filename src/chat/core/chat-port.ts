@@ -1,4 +1,5 @@
 import type { UrgentChannel } from '../../domain';
+import type { Localized } from '../../i18n';
 import type { Card } from './card';
 
 export interface PostedMessage {
@@ -17,13 +18,15 @@ export type Reaction = 'working' | 'done' | 'failed' | 'duplicate' | 'silenced';
 
 /**
  * Outbound chat. `idempotencyKey` makes a repeated post (a step re-run after a restart) return the
- * first message instead of posting twice: Lark takes it as the message `uuid`.
+ * first message instead of posting twice: Lark takes it as the message `uuid`. Cards and texts come in
+ * every language: a Lark card carries them all (each reader sees their client's), a text is sent in the
+ * chat's language (`/lang`, else LANGUAGE).
  */
 export interface ChatPort {
-  postCard(chatId: string, card: Card, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage>;
-  postText(chatId: string, text: string, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage>;
+  postCard(chatId: string, card: Localized<Card>, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage>;
+  postText(chatId: string, text: Localized<string>, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage>;
   /** Replaces a posted card, e.g. to show who decided and drop its buttons. */
-  updateCard(messageId: string, card: Card): Promise<void>;
+  updateCard(messageId: string, card: Localized<Card>): Promise<void>;
   react(messageId: string, reaction: Reaction): Promise<void>;
   /** Urgently notifies people (open ids) of a message the bot posted; chats without it have no such thing. */
   urgent?(messageId: string, userIds: readonly string[], channel: UrgentChannel): Promise<void>;

@@ -1,3 +1,4 @@
+import type { Localized } from '../../i18n';
 import type { Card } from './card';
 import type { ChatPort, PostedMessage, PostOptions, Reaction, UrgentChannel } from './chat-port';
 
@@ -19,15 +20,15 @@ export class ChatRouter implements ChatPort {
     private readonly chats: RoutedChat[],
   ) {}
 
-  postCard(chatId: string, card: Card, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
+  postCard(chatId: string, card: Localized<Card>, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
     return this.owner(chatId).postCard(chatId, card, idempotencyKey, options);
   }
 
-  postText(chatId: string, text: string, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
+  postText(chatId: string, text: Localized<string>, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
     return this.owner(chatId).postText(chatId, text, idempotencyKey, options);
   }
 
-  updateCard(messageId: string, card: Card): Promise<void> {
+  updateCard(messageId: string, card: Localized<Card>): Promise<void> {
     return this.byMessage(messageId).updateCard(messageId, card);
   }
 

@@ -8,6 +8,7 @@ import type { IncidentChange, IncidentListener } from '../../runtime/incident-se
 import type { ChatPort } from './chat-port';
 import { diagnosisCard, proposalCard } from './cards';
 import { decidedCard } from './decided-card';
+import { verbatim } from '../../i18n';
 
 /**
  * A decision typed as a command leaves its card with live buttons; this updates the card to show who
@@ -20,7 +21,7 @@ export function updateCardsDecidedByCommand(subscribe: (listener: IncidentListen
     if (!card || !isPersonEventType(type)) return;
     const update = decidedCardFor(change, card, DECISION_LABELS[type].done.en);
     if (!update) return;
-    chat.updateCard(update.messageId, update.card).catch((error: unknown) => {
+    chat.updateCard(update.messageId, verbatim(update.card)).catch((error: unknown) => {
       logger.warn({ err: error, incidentId: change.incidentId }, 'could not update the decided card');
     });
   });

@@ -8,6 +8,8 @@ import type { ChatPort } from './chat-port';
 import { FinishesLater } from './claimed-work';
 import { executeCommand, parseCommand } from './commands';
 import type { Command, CommandContext } from './commands';
+import { verbatim } from '../../i18n';
+import type { ChatLanguages } from './chat-languages';
 
 /** A command that meets an outage is tried this often, COMMAND_RETRY_MS × attempt apart. */
 const COMMAND_ATTEMPTS = 3;
@@ -16,6 +18,7 @@ const COMMAND_RETRY_MS = 1_000;
 export interface CommandRunnerDeps {
   service: IncidentService;
   chat: ChatPort;
+  languages: ChatLanguages;
   access: DecisionAccess;
   logger: Logger;
   plugins?: CommandContext['plugins'];
@@ -43,6 +46,8 @@ export async function runCommand(deps: CommandRunnerDeps, message: ChatMessage):
     access: deps.access,
     silences: deps.silences,
     parseAlert: (text: string) => deps.readPastedAlert(message, text),
+    tr: await deps.languages.translatorFor(message.chatId),
+    languages: deps.languages,
   };
   if (command.kind === 'diag') {
     const reply = await executeCommand(command, context);
@@ -73,5 +78,5 @@ async function executeWithRetries(deps: CommandRunnerDeps, command: Command, con
 
 /** Threaded under the command; keyed by its message id so a retried reply is not posted twice. */
 function postReply(chat: ChatPort, message: ChatMessage, text: string): Promise<unknown> {
-  return chat.postText(message.chatId, text, `reply:${message.messageId}`, { replyTo: message.messageId });
+  return chat.postText(message.chatId, verbatim(text), `reply:${message.messageId}`, { replyTo: message.messageId });
 }

@@ -1,4 +1,5 @@
 import type { Scrubber } from '../../security/redact';
+import { mapLocalized, type Localized } from '../../i18n';
 import type { Card } from './card';
 import type { ChatPort, PostedMessage, PostOptions, Reaction, UrgentChannel } from './chat-port';
 
@@ -13,15 +14,15 @@ export class RedactingChat implements ChatPort {
     private readonly scrubber: Scrubber,
   ) {}
 
-  postCard(chatId: string, card: Card, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
+  postCard(chatId: string, card: Localized<Card>, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
     return this.chat.postCard(chatId, this.scrubCard(card), idempotencyKey, options);
   }
 
-  postText(chatId: string, text: string, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
-    return this.chat.postText(chatId, this.scrubber.scrubText(text), idempotencyKey, options);
+  postText(chatId: string, text: Localized<string>, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
+    return this.chat.postText(chatId, mapLocalized(text, (t) => this.scrubber.scrubText(t)), idempotencyKey, options);
   }
 
-  updateCard(messageId: string, card: Card): Promise<void> {
+  updateCard(messageId: string, card: Localized<Card>): Promise<void> {
     return this.chat.updateCard(messageId, this.scrubCard(card));
   }
 
@@ -34,7 +35,11 @@ export class RedactingChat implements ChatPort {
     await this.chat.urgent?.(messageId, userIds, channel);
   }
 
-  private scrubCard(card: Card): Card {
+  private scrubCard(cards: Localized<Card>): Localized<Card> {
+    return mapLocalized(cards, (card) => this.scrubOne(card));
+  }
+
+  private scrubOne(card: Card): Card {
     const text = (value: string): string => this.scrubber.scrubText(value);
     return {
       ...card,

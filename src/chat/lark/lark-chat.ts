@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
+import type { Localized } from '../../i18n';
 import type { Card } from '../core/card';
+import type { ChatLanguages } from '../core/chat-languages';
 import type { ChatPort, PostOptions, PostedMessage, Reaction, UrgentChannel } from '../core/chat-port';
 import { renderLarkCard } from '../core/card-json';
 import { LarkApiError, callLark } from './lark-client';
@@ -28,6 +30,8 @@ export interface LarkChatOptions {
   replyInThread?: boolean;
   /** Hears sends and throttles of the queue this chat creates (metrics). */
   observer?: LarkSendObserver;
+  /** Which language a chat's texts are sent in (cards carry every language). */
+  languages: ChatLanguages;
 }
 
 export interface LarkSendObserver {
@@ -92,16 +96,18 @@ export class LarkChat implements ChatPort {
     return this.queue.depth;
   }
 
-  postCard(chatId: string, card: Card, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
-    return this.post(chatId, 'interactive', JSON.stringify(renderLarkCard(card)), idempotencyKey, options);
+  postCard(chatId: string, card: Localized<Card>, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
+    return this.post(chatId, 'interactive', JSON.stringify(renderLarkCard(card, this.options.languages.peek(chatId))), idempotencyKey, options);
   }
 
-  postText(chatId: string, text: string, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
-    return this.post(chatId, 'text', JSON.stringify({ text: withoutMentions(text) }), idempotencyKey, options);
+  async postText(chatId: string, text: Localized<string>, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
+    const language = await this.options.languages.languageOf(chatId);
+    return this.post(chatId, 'text', JSON.stringify({ text: withoutMentions(text[language]) }), idempotencyKey, options);
   }
 
-  async updateCard(messageId: string, card: Card): Promise<void> {
-    const content = JSON.stringify(renderLarkCard(card));
+  /** An update does not know its chat: the fallback text is the default language (readers see their own anyway). */
+  async updateCard(messageId: string, card: Localized<Card>): Promise<void> {
+    const content = JSON.stringify(renderLarkCard(card, this.options.languages.i18n.defaultLanguage));
     await this.queue.update(messageId, () =>
       callLark('update card', () => this.options.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } })),
     );

@@ -8,6 +8,7 @@ import { clickToast } from '../core/chat-message';
 import type { ChatMessage, ClickAnswer } from '../core/chat-message';
 import { eventEnvelope, LarkEventError, normalizeCardAction, normalizeMessageEvent } from './event-normalizer';
 import type { BotIdentity, LarkCardClick } from './event-normalizer';
+import { verbatim, type Language } from '../../i18n';
 
 export interface LarkInboundOptions extends Omit<ChatInboundOptions, 'alertSource' | 'ownIds' | 'channel'> {
   botOpenId: string;
@@ -55,7 +56,7 @@ export class LarkInbound implements ReplayTarget {
       // Redelivering a malformed event cannot help: it is logged and acknowledged.
       if (!(error instanceof LarkEventError)) throw error;
       this.options.logger.warn({ err: error }, 'malformed lark event ignored');
-      return isCardAction(raw) ? clickToast('error', 'This button is not one I understand.') : undefined;
+      return isCardAction(raw) ? clickToast('error', verbatim('This button is not one I understand.')) : undefined;
     }
   }
 
@@ -80,18 +81,27 @@ export class LarkInbound implements ReplayTarget {
   private async clickOnce(key: string, click: LarkCardClick, kept: Omit<ReplayPayload, 'channel'>, replaying: boolean): Promise<ClickAnswer> {
     try {
       const result = await this.core.claimOnce(key, kept, replaying, () => this.core.handleClick(click));
-      return result.first ? result.value : clickToast('info', 'Already received this click.');
+      return result.first ? result.value : clickToast('info', verbatim('Already received this click.'));
     } catch (error) {
       this.options.logger.error({ err: error, incidentId: click.incidentId }, 'card click failed');
-      return clickToast('error', 'Could not record your click. Please try again.');
+      return clickToast('error', verbatim('Could not record your click. Please try again.'));
     }
   }
 }
 
+/** Lark's callback toast: `content` is the fallback, `i18n` what each clicker's client language shows. */
+export interface LarkToast {
+  type: ClickAnswer['toast']['type'];
+  content: string;
+  i18n: Record<'zh_cn' | 'en_us', string>;
+}
+
 /** A click's answer as Lark's callback response wants it: the toast, and the card rendered to card JSON. */
-export function larkCallbackResponse(answer: ClickAnswer | undefined): { toast?: ClickAnswer['toast']; card?: { type: 'raw'; data: LarkCardJson } } {
+export function larkCallbackResponse(answer: ClickAnswer | undefined, fallback: Language): { toast?: LarkToast; card?: { type: 'raw'; data: LarkCardJson } } {
   if (!answer) return {};
-  return { toast: answer.toast, ...(answer.card ? { card: { type: 'raw', data: renderLarkCard(answer.card) } } : {}) };
+  const { type, content } = answer.toast;
+  const toast = { type, content: content[fallback], i18n: { zh_cn: content['zh-CN'], en_us: content.en } };
+  return { toast, ...(answer.card ? { card: { type: 'raw', data: renderLarkCard(answer.card, fallback) } } : {}) };
 }
 
 function isCardAction(raw: unknown): boolean {

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Interface } from 'node:readline';
+import type { Localized } from '../../i18n';
 import type { Card } from '../core/card';
+import type { ChatLanguages } from '../core/chat-languages';
 import type { ChatPort, InboundMessage, PostedMessage, Reaction } from '../core/chat-port';
 import { renderCardText, toTerminalText } from './render-card';
 
@@ -17,6 +19,8 @@ export interface ConsoleChatOptions {
   operator: ConsoleOperator;
   chatId?: string;
   color?: boolean;
+  /** The terminal's language (`/lang`, else LANGUAGE). */
+  languages: ChatLanguages;
 }
 
 /** Handles one typed line; a resolved string is printed as the bot's reply. */
@@ -62,8 +66,9 @@ export class ConsoleChat implements ChatPort {
     );
   }
 
-  postCard(chatId: string, card: Card, idempotencyKey: string): Promise<PostedMessage> {
+  postCard(chatId: string, cards: Localized<Card>, idempotencyKey: string): Promise<PostedMessage> {
     const messageId = consoleMessageId(idempotencyKey);
+    const card = cards[this.options.languages.peek(chatId)];
     if (this.isFirstPost(idempotencyKey)) {
       this.write(this.addressLine(chatId) + renderCardText(card, messageId, { color: this.options.color ?? false }));
     }
@@ -71,7 +76,8 @@ export class ConsoleChat implements ChatPort {
   }
 
   /** The terminal cannot edit what it printed; it prints the card again, marked as an update. */
-  updateCard(messageId: string, card: Card): Promise<void> {
+  updateCard(messageId: string, cards: Localized<Card>): Promise<void> {
+    const card = cards[this.options.languages.peek(this.chatId)];
     this.write(`(update of ${messageId})\n${renderCardText(card, messageId, { color: this.options.color ?? false })}`);
     return Promise.resolve();
   }
@@ -81,7 +87,8 @@ export class ConsoleChat implements ChatPort {
     return Promise.resolve();
   }
 
-  postText(chatId: string, text: string, idempotencyKey?: string): Promise<PostedMessage> {
+  postText(chatId: string, texts: Localized<string>, idempotencyKey?: string): Promise<PostedMessage> {
+    const text = texts[this.options.languages.peek(chatId)];
     if (idempotencyKey === undefined) {
       this.unkeyedPosts += 1;
       this.write(`${this.addressLine(chatId)}${toTerminalText(text)}\n`);

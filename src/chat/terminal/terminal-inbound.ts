@@ -5,6 +5,7 @@ import type { ChatDoorDeps } from '../core/chat-inbound';
 import type { ChatMessage } from '../core/chat-message';
 import type { InboundMessage } from '../core/chat-port';
 import type { ConsoleMessageHandler } from './console-chat';
+import { verbatim } from '../../i18n';
 
 export interface TerminalInboundOptions extends ChatDoorDeps {
   /** The same AlertDetector the web console and Lark use. */
@@ -33,7 +34,7 @@ export class TerminalInbound {
       channel: TERMINAL_CHANNEL,
       replayable: false,
       announce: replyWithOutcome(options.chat),
-      notAnAlert: (message, reason) => options.chat.postText(message.chatId, notAnAlertHint(reason), `hint:${message.messageId}`, { replyTo: message.messageId }),
+      notAnAlert: (message, reason) => options.chat.postText(message.chatId, verbatim(notAnAlertHint(reason)), `hint:${message.messageId}`, { replyTo: message.messageId }),
     });
   }
 

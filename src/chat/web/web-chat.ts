@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { WebMessage, WebMessageStore, NewWebMessage } from '../../store/web-message-store';
+import type { Localized } from '../../i18n';
 import type { Card } from '../core/card';
+import type { ChatLanguages } from '../core/chat-languages';
 import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../core/chat-port';
 import { renderLarkCard } from '../core/card-json';
 import { WEB_CHAT_ID } from '../core/web-chat-id';
@@ -27,21 +29,22 @@ export class WebChat implements ChatPort {
 
   constructor(
     private readonly store: WebMessageStore,
-    private readonly options: { botId: string; chatId?: string },
+    private readonly options: { botId: string; chatId?: string; languages: ChatLanguages },
   ) {
     this.chatId = options.chatId ?? WEB_CHAT_ID;
   }
 
-  async postCard(chatId: string, card: Card, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
-    return this.post({ chatId, card: { ...renderLarkCard(card) } }, idempotencyKey, options);
+  /** Stored with every language (`i18n_content`): the page shows the one its reader picked. */
+  async postCard(chatId: string, card: Localized<Card>, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
+    return this.post({ chatId, card: { ...renderLarkCard(card, await this.options.languages.languageOf(chatId)) } }, idempotencyKey, options);
   }
 
-  async postText(chatId: string, text: string, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
-    return this.post({ chatId, text }, idempotencyKey, options);
+  async postText(chatId: string, text: Localized<string>, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
+    return this.post({ chatId, text: text[await this.options.languages.languageOf(chatId)] }, idempotencyKey, options);
   }
 
-  async updateCard(messageId: string, card: Card): Promise<void> {
-    const message = await this.store.updateCard(messageId, { ...renderLarkCard(card) });
+  async updateCard(messageId: string, card: Localized<Card>): Promise<void> {
+    const message = await this.store.updateCard(messageId, { ...renderLarkCard(card, await this.options.languages.languageOf(this.chatId)) });
     if (!message) throw new Error(`No web console message ${messageId} to update.`);
     this.emit({ type: 'message.updated', message });
   }

@@ -18,6 +18,8 @@ import type { ChatMessage, ClickAnswer } from '../core/chat-message';
 import { findSample } from './alert-samples';
 import { buttonOnCard } from './card-buttons';
 import type { WebChat } from './web-chat';
+import { verbatim } from '../../i18n';
+import type { ChatLanguages } from '../core/chat-languages';
 
 /** The longest message the console takes; the composer shows it before sending. */
 export const MAX_MESSAGE_CHARS = 8_000;
@@ -67,6 +69,7 @@ export interface WebInboundOptions {
   logger: Logger;
   plugins?: CommandContext['plugins'];
   silences?: CommandContext['silences'];
+  languages: ChatLanguages;
   /**
    * Redacts what people type before it is stored and shown to every viewer, as every other door
    * redacts. Default: the built-in rules; the bot passes its own (REDACT_PATTERNS, known secrets).
@@ -103,6 +106,7 @@ export class WebInbound implements ReplayTarget {
       logger: options.logger,
       plugins: options.plugins,
       silences: options.silences,
+      languages: options.languages,
       channel: WEB_CHANNEL,
       notAnAlert: (message, reason) => this.hint(message, reason),
     });
@@ -124,10 +128,10 @@ export class WebInbound implements ReplayTarget {
   /** A button on one of the bot's cards, checked against the card as stored, then handled like a Lark click. */
   async click(input: WebClickInput, replaying = false): Promise<ClickAnswer> {
     const message = await this.options.chat.find(input.messageId);
-    if (!message?.card || !buttonOnCard(message.card, input.value)) return clickToast('error', 'This button is not on that card.');
+    if (!message?.card || !buttonOnCard(message.card, input.value)) return clickToast('error', verbatim('This button is not on that card.'));
     // A failure gives the claim back: the same click may be tried again (a failed replay is tried again later).
     const outcome = await this.core.claimOnce(`web:click:${input.id}`, { kind: 'click', data: input }, replaying, () => this.applyClick(input, message));
-    return outcome.first ? outcome.value : clickToast('info', 'Already received this click.');
+    return outcome.first ? outcome.value : clickToast('info', verbatim('Already received this click.'));
   }
 
   /** Does again the work of a message or click whose claim was abandoned (the instance that took it died). */
@@ -175,7 +179,7 @@ export class WebInbound implements ReplayTarget {
   private async hint(message: ChatMessage, reason: string): Promise<void> {
     if (!this.wantsHint.has(message.messageId)) return;
     const text = `Not read as an alert (${reason}). Paste the whole alert, post it as the monitoring bot, or open an incident from any text with /diag <text>.`;
-    await this.options.chat.postText(message.chatId, text, `hint:${message.messageId}`, { replyTo: message.messageId });
+    await this.options.chat.postText(message.chatId, verbatim(text), `hint:${message.messageId}`, { replyTo: message.messageId });
   }
 }
 

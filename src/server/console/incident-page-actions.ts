@@ -12,6 +12,7 @@ import type { Route } from '../../http/route';
 import type { LoopbackTrust } from './console-auth';
 import { consoleRoute, parseBody } from './console-routes';
 import { ActionInput, commandFor } from './incident-actions';
+import type { ChatLanguages } from '../../chat/core/chat-languages';
 
 /** What an incident-page click keeps with its claim, for the web channel's replayer. */
 export const PAGE_ACTION_KIND = 'page-action';
@@ -34,6 +35,8 @@ export interface IncidentPageActionsOptions {
   user: string;
   inbound: InboundStore;
   logger: Logger;
+  /** The console chat's language: decisions are answered in it. */
+  languages: ChatLanguages;
   /** A claim not heartbeaten for this long is presumed abandoned (tests shorten it). */
   staleClaimMs?: number;
 }
@@ -60,10 +63,11 @@ export class IncidentPageActions implements ReplayTarget {
   }
 
   private async run(kept: KeptAction, replaying: boolean): Promise<PageActionAnswer> {
-    const { inbound, logger, staleClaimMs, service, decisions } = this.options;
+    const { inbound, logger, staleClaimMs, service, decisions, languages } = this.options;
+    const tr = await languages.translatorFor(WEB_CHAT_ID);
     const replay = { channel: WEB_CHANNEL, kind: PAGE_ACTION_KIND, data: kept };
     const outcome = await runClaimed({ inbound, logger, staleAfterMs: staleClaimMs, replaying }, pageActionKey(kept.id), replay, () => {
-      const ctx = { service, sender: { id: kept.by }, chatId: WEB_CHAT_ID, messageId: `console-page-${kept.id}`, access: decisions };
+      const ctx = { service, sender: { id: kept.by }, chatId: WEB_CHAT_ID, messageId: `console-page-${kept.id}`, access: decisions, tr };
       return executeCommand(commandFor(kept), ctx);
     });
     if (outcome.first) return { reply: outcome.value, repeated: false };

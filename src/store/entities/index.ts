@@ -1,5 +1,6 @@
 import { AgentActivityRecord } from './agent-activity.entity';
 import { ChatCursorRecord } from './chat-cursor.entity';
+import { ChatSettingRecord } from './chat-setting.entity';
 import { DeferredAlertRecord } from './deferred-alert.entity';
 import { DiagnosisRecord } from './diagnosis.entity';
 import { ExecutionRecord } from './execution.entity';
@@ -17,6 +18,7 @@ import { WebMessageRecord } from './web-message.entity';
 export {
   AgentActivityRecord,
   ChatCursorRecord,
+  ChatSettingRecord,
   DeferredAlertRecord,
   InboundEventRecord,
   DiagnosisRecord,
@@ -55,4 +57,5 @@ export const ALL_ENTITIES = [
   SilencedAlertRecord,
   StormRecord,
   ChatOpeningRecord,
+  ChatSettingRecord,
 ];

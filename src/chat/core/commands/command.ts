@@ -3,6 +3,8 @@ import type { DecisionAccess } from '../../../policy/access';
 import type { IncidentService } from '../../../runtime/incident-service';
 import type { Matcher } from '../../../silences/matchers';
 import type { SilenceService } from '../../../silences/silence-service';
+import type { Translator } from '../../../i18n';
+import type { ChatLanguages } from '../chat-languages';
 
 export type Command =
   | { kind: 'help' }
@@ -40,6 +42,10 @@ export interface CommandContext {
   access?: DecisionAccess;
   /** What /silence, /silences and /unsilence act on; unset: those commands say silences are not available. */
   silences?: SilenceService;
+  /** The chat's language and TIMEZONE: replies are written with it. */
+  tr: Translator;
+  /** What `/lang` changes; unset: the chat's language cannot be changed here. */
+  languages?: ChatLanguages;
 }
 
 export interface PluginSummary {
