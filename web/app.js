@@ -4,6 +4,7 @@ import { ChatView } from './chat.js';
 import { replaceChildren, toast } from './dom.js';
 import { IncidentView } from './incident.js';
 import { IncidentsView } from './incidents.js';
+import { learnPeople, person } from './people.js';
 import { SilencesView } from './silences.js';
 
 /** @typedef {import('./types.js').Session} Session @typedef {import('./types.js').ChatMessage} ChatMessage */
@@ -45,8 +46,9 @@ function refreshSoon() {
 
 async function main() {
   const session = /** @type {Session} */ (await api('/session'));
+  learnPeople(session.people);
   const who = document.getElementById('who');
-  if (who) who.textContent = `you are ${session.user}`;
+  if (who) who.replaceChildren('you are ', person(session.user));
   window.addEventListener('hashchange', () => route(session));
   route(session);
   const live = document.getElementById('live');

@@ -1,6 +1,7 @@
 // @ts-check
 import { h } from './dom.js';
 import { renderMarkdown } from './markdown.js';
+import { mentionedIn, namePeopleIn, person } from './people.js';
 
 /** @typedef {import('./types.js').CardJson} CardJson @typedef {import('./types.js').CardElement} CardElement @typedef {import('./types.js').ButtonValue} ButtonValue */
 
@@ -20,8 +21,8 @@ export function renderCard(card, onClick) {
 }
 
 /**
- * Lark's `<at id=ou_…></at>` as `@ou_…`: the console cannot look names up, and the tag is only ever the
- * bot's own (text from elsewhere reaches card markdown with `<` as an entity).
+ * Lark's `<at id=ou_…></at>` as `@ou_…` where it stands inside other markdown (the mention line itself is
+ * drawn by name); the tag is only ever the bot's own (text from elsewhere reaches card markdown with `<` as an entity).
  * @param {string} markdown
  */
 function plainMentions(markdown) {
@@ -37,7 +38,10 @@ function renderElement(element, onClick) {
   switch (element.tag) {
     case 'markdown': {
       const box = h('div', { class: `md${element.text_size === 'notation' ? ' notation' : ''}` });
-      box.appendChild(renderMarkdown(plainMentions(element.content ?? '')));
+      // The line of people a card mentions: by name, as Lark shows it.
+      const mentioned = mentionedIn(element.content ?? '');
+      if (mentioned) box.append(...mentioned.flatMap((id, i) => [i ? ' @' : '@', person(id)]));
+      else box.appendChild(namePeopleIn(renderMarkdown(plainMentions(element.content ?? ''))));
       return box;
     }
     case 'hr':

@@ -2,6 +2,7 @@
 import { api, clientId } from './api.js';
 import { renderCard } from './card.js';
 import { clock, h, incidentHref, replaceChildren, toast } from './dom.js';
+import { learnPeople, person, withPeople } from './people.js';
 
 /** @typedef {import('./types.js').ChatMessage} ChatMessage @typedef {import('./types.js').Session} Session @typedef {import('./types.js').ButtonValue} ButtonValue */
 
@@ -53,7 +54,7 @@ export class ChatView {
           'div',
           { class: 'composer-actions' },
           h('label', {}, this.asMonitor, ' post as the monitoring bot'),
-          h('span', { class: 'hint' }, `You are ${this.session.user}. Enter sends, Shift+Enter starts a new line.`),
+          h('span', { class: 'hint' }, 'You are ', person(this.session.user), '. Enter sends, Shift+Enter starts a new line.'),
           this.length,
           this.sendButton,
         ),
@@ -62,7 +63,8 @@ export class ChatView {
   }
 
   async reload() {
-    const { messages } = /** @type {{ messages: ChatMessage[] }} */ (await api('/messages'));
+    const { messages, people } = /** @type {{ messages: ChatMessage[], people: Record<string, string> }} */ (await api('/messages'));
+    learnPeople(people);
     this.messages.clear();
     this.elements.clear();
     replaceChildren(this.list);
@@ -92,7 +94,7 @@ export class ChatView {
 
   /** @param {ChatMessage} message */
   renderMessage(message) {
-    const who = message.author === 'bot' ? 'ai-fixer' : message.senderId;
+    const who = message.author === 'bot' ? 'ai-fixer' : person(message.senderId);
     const parent = message.replyTo ? this.messages.get(message.replyTo) : undefined;
     const title = message.card?.header?.title?.content ?? message.text ?? '';
     const incident = INCIDENT_ID.exec(title)?.[0];
@@ -107,7 +109,7 @@ export class ChatView {
     );
     const body = message.card
       ? renderCard(message.card, (value, button) => void this.click(message.messageId, value, button))
-      : h('div', { class: 'text' }, message.text ?? '');
+      : h('div', { class: 'text' }, ...withPeople(message.text ?? ''));
     return h('article', { class: `message ${message.author}`, 'data-message-id': message.messageId }, meta, body);
   }
 

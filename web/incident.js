@@ -3,6 +3,7 @@ import { api } from './api.js';
 import { ago, clock, h, replaceChildren, toast } from './dom.js';
 import { actionsBar } from './incident-actions.js';
 import { words } from './labels.js';
+import { learnPeople } from './people.js';
 import { drawStatechart, statechartLegend } from './statechart.js';
 import { timelineTable } from './timeline.js';
 
@@ -28,6 +29,7 @@ export class IncidentView {
   async reload() {
     chart ??= /** @type {Promise<Statechart>} */ (api('/statechart'));
     const [details, statechart] = await Promise.all([/** @type {Promise<IncidentDetails>} */ (api(`/incident?id=${encodeURIComponent(this.incidentId)}`)), chart]);
+    learnPeople(details.people);
     const actions = actionsBar(details.incident.id, details.actions, () => void this.reload());
     replaceChildren(this.root, summary(details), actions, alertsPanel(details), statechartPanel(statechart, details), timeline(details), diagnoses(details), proposals(details), executions(details));
   }

@@ -1,6 +1,7 @@
 // @ts-check
 import { clock, h } from './dom.js';
 import { words } from './labels.js';
+import { person } from './people.js';
 
 /** @typedef {import('./types.js').TimelineEntry} TimelineEntry @typedef {import('./dom.js').Child} Child */
 
@@ -45,7 +46,7 @@ function entryRows(entry, index) {
     'tr',
     { class: `timeline-entry timeline-${entry.kind}` },
     h('td', { title: entry.at }, clock(entry.at)),
-    h('td', { class: 'actor' }, entry.actor),
+    h('td', { class: 'actor' }, person(entry.actor)),
     h('td', { class: 'what' }, words(entry.what)),
     h('td', { class: 'phase' }, ...phaseChange(entry)),
     h('td', { class: 'raw' }, toggle),

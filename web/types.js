@@ -2,7 +2,7 @@
 /**
  * Shapes of what the console's API returns (see src/server/console).
  *
- * @typedef {{ user: string, chatId: string, maxMessageChars: number, samples: { id: string, label: string }[] }} Session
+ * @typedef {{ user: string, chatId: string, maxMessageChars: number, samples: { id: string, label: string }[], people?: Record<string, string> }} Session
  * @typedef {{ seq: number, messageId: string, chatId: string, author: 'bot' | 'person' | 'monitor', senderId: string,
  *   text: string | null, card: CardJson | null, replyTo: string | null, reactions: string[], createdAt: string, updatedAt: string }} ChatMessage
  * @typedef {{ tag: string, content?: string, text_size?: string, text?: { content: string }, type?: string,
@@ -28,7 +28,8 @@
  *     escalation: { reason: string, detail?: string } | null, verification: { passed: boolean, checks: { pluginId: string, passed: boolean, summary: string }[] } | null },
  *   visited: string[], steps: [string, string][], timeline: TimelineEntry[], diagnoses: { attempt: number, at: string, diagnosis: Diagnosis }[],
  *   proposals: { attempt: number, at: string, outcome: ProposalOutcome, decision: PolicyDecision | null }[], executions: Execution[],
- *   alerts: HeldAlert[], tally: { total: number, firing: number } | null, actions: IncidentAction[] }} IncidentDetails
+ *   alerts: HeldAlert[], tally: { total: number, firing: number } | null, actions: IncidentAction[],
+ *   people?: Record<string, string> }} IncidentDetails
  * @typedef {{ type: string, label: string, style: string, refused: string | null }} IncidentAction
  * @typedef {{ fingerprint: string, status: string, title: string, severity: string, instance: string | null, labels: Record<string, string>,
  *   source: string, count: number, firstSeen: string, lastSeen: string, resolvedAt: string | null }} HeldAlert
