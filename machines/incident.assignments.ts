@@ -10,6 +10,7 @@ import type {
   IncidentInput,
   PolicyDecision,
   ProposalOutcome,
+  ReminderOutcome,
   SentMessage,
   TimerName,
   TriageResult,
@@ -40,6 +41,24 @@ export const adoptInput: ContextUpdate = (_context, event) => (event as EventObj
 
 export const startTimer: ContextUpdate<{ timer: TimerName }> = (context, _event, { timer }) => ({
   deadlines: { ...context.deadlines, [timer]: new Date(Date.now() + timeoutOf(context, timer)).toISOString() },
+});
+
+/** `deadlines` with `timer` due `inMs` from now; without it when nothing is due (`inMs` 0 or unknown). */
+function withDeadline(deadlines: IncidentContext['deadlines'], timer: TimerName, inMs: number | null | undefined): IncidentContext['deadlines'] {
+  const { [timer]: _previous, ...others } = deadlines;
+  return inMs ? { ...others, [timer]: new Date(Date.now() + inMs).toISOString() } : others;
+}
+
+/** A decision card was posted: nobody has been reminded of it yet; the first reminder is due after REMIND_AFTER (if any). */
+export const armReminder: ContextUpdate<{ card: DecisionCard }> = (context, _event, { card }) => ({
+  reminded: { ...context.reminded, [card]: 0 },
+  deadlines: withDeadline(context.deadlines, 'reminder', context.timeouts.reminder),
+});
+
+/** A reminder went out (or could not run): counted; the next level of the chain is armed when the step named one. */
+export const recordReminder: ContextUpdate<{ card: DecisionCard }> = (context, event, { card }) => ({
+  reminded: { ...context.reminded, [card]: (context.reminded?.[card] ?? 0) + 1 },
+  deadlines: withDeadline(context.deadlines, 'reminder', outputOf<ReminderOutcome | undefined>(event)?.nextInMs),
 });
 
 export const recordTriage: ContextUpdate = (_context, event) => ({ triage: outputOf<TriageResult>(event) });

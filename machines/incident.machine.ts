@@ -9,6 +9,8 @@ import type {
   IncidentInput,
   PolicyDecision,
   ProposalOutcome,
+  ReminderInput,
+  ReminderOutcome,
   SentMessage,
   TriageResult,
   VerificationOutcome,
@@ -48,6 +50,7 @@ export const incidentMachine = setup({
     announce: notProvided<AnnouncementInput, SentMessage>('announce'),
     waitUntil: notProvided<WaitUntilInput, void>('waitUntil'),
     awaitDiagnosisSlot: notProvided<void, void>('awaitDiagnosisSlot'),
+    remind: notProvided<ReminderInput, ReminderOutcome>('remind'),
   },
   guards: {
     isDuplicate: ({ event }) => outputOf<TriageResult>(event).verdict === 'duplicate',
@@ -70,6 +73,8 @@ export const incidentMachine = setup({
     recordTriage: assign(assigner(update.recordTriage)),
     recordDiagnosis: assign(assigner(update.recordDiagnosis)),
     recordCard: assign(assigner(update.recordCard)),
+    armReminder: assign(assigner(update.armReminder)),
+    recordReminder: assign(assigner(update.recordReminder)),
     recordApproval: assign(assigner(update.recordApproval)),
     collectProposalApproval: assign(assigner(update.collectProposalApproval)),
     recordProposal: assign(assigner(update.recordProposal)),
@@ -211,7 +216,12 @@ export const incidentMachine = setup({
             src: 'sendDiagnosisCard',
             onDone: {
               target: 'awaitingDiagnosisApproval',
-              actions: { type: 'recordCard', params: { card: 'diagnosis' } },
+              actions: [
+                { type: 'recordCard', params: { card: 'diagnosis' } },
+                { type: 'startTimer', params: { timer: 'diagnosisApproval' } },
+                { type: 'armReminder', params: { card: 'diagnosis' } },
+              ],
+              description: 'The deadline starts with the card; a reminder coming back here does not move it.',
             },
             onError: {
               target: '#incident.escalating',
@@ -222,16 +232,18 @@ export const incidentMachine = setup({
         awaitingDiagnosisApproval: {
           description: 'Parked until a person confirms or rejects the diagnosis, or the deadline passes.',
           tags: ['parked'],
-          entry: { type: 'startTimer', params: { timer: 'diagnosisApproval' } },
-          invoke: {
-            id: 'diagnosisApprovalTimer',
-            src: 'waitUntil',
-            input: { timer: 'diagnosisApproval' },
-            onDone: {
-              target: '#incident.escalating',
-              actions: { type: 'recordEscalation', params: { reason: 'Nobody confirmed the diagnosis in time' } },
+          invoke: [
+            {
+              id: 'diagnosisApprovalTimer',
+              src: 'waitUntil',
+              input: { timer: 'diagnosisApproval' },
+              onDone: {
+                target: '#incident.escalating',
+                actions: { type: 'recordEscalation', params: { reason: 'Nobody confirmed the diagnosis in time' } },
+              },
             },
-          },
+            { id: 'diagnosisReminderTimer', src: 'waitUntil', input: { timer: 'reminder', optional: true }, onDone: { target: 'remindingDiagnosis' } },
+          ],
           on: {
             'diagnosis.approved': {
               guard: { type: 'isFromCurrentCard', params: { card: 'diagnosis' } },
@@ -243,6 +255,16 @@ export const incidentMachine = setup({
               target: '#incident.escalating',
               actions: { type: 'recordEscalation', params: { reason: 'Diagnosis rejected' } },
             },
+          },
+        },
+        remindingDiagnosis: {
+          description: 'Nobody answered the diagnosis card: remind the on-call in its thread, then each ESCALATION_CHAIN level; the deadline stays.',
+          invoke: {
+            id: 'remindDiagnosis',
+            src: 'remind',
+            input: { card: 'diagnosis' },
+            onDone: { target: 'awaitingDiagnosisApproval', actions: { type: 'recordReminder', params: { card: 'diagnosis' } } },
+            onError: { target: 'awaitingDiagnosisApproval', actions: { type: 'recordReminder', params: { card: 'diagnosis' } } },
           },
         },
         proposing: {
@@ -302,7 +324,12 @@ export const incidentMachine = setup({
             src: 'sendProposalCard',
             onDone: {
               target: 'awaitingProposalApproval',
-              actions: { type: 'recordCard', params: { card: 'proposal' } },
+              actions: [
+                { type: 'recordCard', params: { card: 'proposal' } },
+                { type: 'startTimer', params: { timer: 'proposalApproval' } },
+                { type: 'armReminder', params: { card: 'proposal' } },
+              ],
+              description: 'The deadline starts with the card; a reminder coming back here does not move it.',
             },
             onError: {
               target: '#incident.escalating',
@@ -313,16 +340,18 @@ export const incidentMachine = setup({
         awaitingProposalApproval: {
           description: 'Parked until enough people the policy named approve the fix, someone rejects it, or the deadline passes.',
           tags: ['parked'],
-          entry: { type: 'startTimer', params: { timer: 'proposalApproval' } },
-          invoke: {
-            id: 'proposalApprovalTimer',
-            src: 'waitUntil',
-            input: { timer: 'proposalApproval' },
-            onDone: {
-              target: '#incident.escalating',
-              actions: { type: 'recordEscalation', params: { reason: 'Nobody approved the fix in time' } },
+          invoke: [
+            {
+              id: 'proposalApprovalTimer',
+              src: 'waitUntil',
+              input: { timer: 'proposalApproval' },
+              onDone: {
+                target: '#incident.escalating',
+                actions: { type: 'recordEscalation', params: { reason: 'Nobody approved the fix in time' } },
+              },
             },
-          },
+            { id: 'proposalReminderTimer', src: 'waitUntil', input: { timer: 'reminder', optional: true }, onDone: { target: 'remindingProposal' } },
+          ],
           on: {
             'proposal.approved': [
               {
@@ -342,6 +371,16 @@ export const incidentMachine = setup({
               target: '#incident.escalating',
               actions: { type: 'recordEscalation', params: { reason: 'Fix rejected' } },
             },
+          },
+        },
+        remindingProposal: {
+          description: 'Nobody answered the fix card: remind the on-call in its thread, then each ESCALATION_CHAIN level; the deadline stays.',
+          invoke: {
+            id: 'remindProposal',
+            src: 'remind',
+            input: { card: 'proposal' },
+            onDone: { target: 'awaitingProposalApproval', actions: { type: 'recordReminder', params: { card: 'proposal' } } },
+            onError: { target: 'awaitingProposalApproval', actions: { type: 'recordReminder', params: { card: 'proposal' } } },
           },
         },
       },

@@ -7,15 +7,18 @@ import { EncryptionKeyText } from './security/encryption-keys';
 const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
+/** Milliseconds of a text DURATION matched (NaN otherwise). */
+function durationMs(text: string): number {
+  const [, amount, unit] = DURATION.exec(text) ?? [];
+  return amount === undefined ? NaN : Number(amount) * UNIT_MS[(unit ?? 'ms') as keyof typeof UNIT_MS];
+}
+
 /** `90s`, `30m`, `2h`, or plain milliseconds. */
 const Duration = z
   .string()
   .trim()
   .regex(DURATION, 'expected a duration such as 500ms, 90s, 30m, 2h or 1d')
-  .transform((text) => {
-    const [, amount, unit] = DURATION.exec(text) ?? [];
-    return Number(amount) * UNIT_MS[(unit ?? 'ms') as keyof typeof UNIT_MS];
-  })
+  .transform(durationMs)
   .refine((ms) => ms > 0, 'must be longer than zero');
 
 const optionalText = z
@@ -29,6 +32,32 @@ const List = z
   .string()
   .optional()
   .transform((text) => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+
+/** Like Duration, but `0` is allowed: it turns the feature off. */
+const DurationOrOff = z
+  .string()
+  .trim()
+  .regex(DURATION, 'expected a duration such as 90s, 10m or 2h, or 0 for off')
+  .transform(durationMs);
+
+/** A roster role, a Lark group (`oc_…`) or a person (`ou_…`). */
+const CHAIN_TARGET = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** `sre-leads:15m,oc_abc123:30m` → [{ to: 'sre-leads', afterMs: 900000 }, …]: each level and its wait after the previous reminder. */
+const EscalationChain = List.transform((entries, ctx) =>
+  entries.map((entry, index) => {
+    const colon = entry.lastIndexOf(':');
+    const to = entry.slice(0, colon).trim();
+    const afterMs = durationMs(entry.slice(colon + 1).trim());
+    if (colon < 0 || !CHAIN_TARGET.test(to) || !(afterMs > 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `level ${index + 1} "${entry}": expected role-or-id:duration, e.g. sre-leads:15m,oc_abc123:30m (a roster role, a group oc_… or a person ou_…, then a wait longer than zero)`,
+      });
+    }
+    return { to, afterMs };
+  }),
+);
 
 const Bool = (fallback: 'true' | 'false') => z.enum(['true', 'false']).default(fallback).transform((v) => v === 'true');
 
@@ -108,6 +137,10 @@ export const ConfigSchema = z.object({
   STEP_TIMEOUT: Duration.default(5 * 60_000),
   EXECUTION_TIMEOUT: Duration.default(10 * 60_000),
   DEADLINE_SWEEP_INTERVAL: Duration.default(1_000),
+  /** A diagnosis or proposal card nobody answered this long is followed by a reminder mentioning the on-call; 0: none. */
+  REMIND_AFTER: DurationOrOff.default(10 * 60_000),
+  /** After the first reminder, each level in turn after its wait: `role-or-id:duration, …` (see README). */
+  ESCALATION_CHAIN: EscalationChain,
   // --- Alert lifecycle (src/alerts): one incident per problem.
   /** Labels that make alerts one problem when the sender gives no group (Alertmanager's groupKey wins). */
   GROUP_BY: z
@@ -226,6 +259,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (larkEnabled(config) && config.LARK_EVENT_MODE === 'webhook' && !config.LARK_ENCRYPT_KEY) {
     throw new ConfigError('Invalid configuration: LARK_EVENT_MODE=webhook needs LARK_ENCRYPT_KEY to verify signatures.');
   }
+  if (config.ESCALATION_CHAIN.length > 0 && config.REMIND_AFTER === 0) {
+    throw new ConfigError('Invalid configuration: ESCALATION_CHAIN starts after the first reminder; set REMIND_AFTER above 0 (or unset ESCALATION_CHAIN).');
+  }
   checkLlmConfig(config);
   checkTlsConfig(config);
   return config;
@@ -295,5 +331,6 @@ export function timeoutsFrom(config: Config): Timeouts {
     verificationStep: config.STEP_TIMEOUT,
     recoveryQuiet: config.RECOVERY_QUIET,
     reopenWindow: config.REOPEN_WINDOW,
+    reminder: config.REMIND_AFTER,
   };
 }

@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import { DiagnosisSlots } from '../alerts/diagnosis-slots';
 import { StormStore } from '../alerts/storm-store';
 import { StormWatch } from '../alerts/storm-watch';
-import { timeoutsFrom } from '../config';
+import { defaultLanguageOf, timeoutsFrom } from '../config';
 import type { Config } from '../config';
+import { I18n } from '../i18n';
 import { provideIncidentMachine } from '../implementations';
 import { watchIncidents } from '../observability/incident-metrics';
 import { DurabilityGate } from '../runtime/durability-gate';
@@ -52,6 +53,8 @@ export async function buildIncidentCore(config: Config, logger: Logger, base: Fo
     windowMs: config.STORM_WINDOW,
     sweepIntervalMs: config.DEADLINE_SWEEP_INTERVAL,
   });
+  // What the steps write (reminders) in LANGUAGE, with times in TIMEZONE.
+  const i18n = new I18n(defaultLanguageOf(config), config.TIMEZONE);
   const runtime = new IncidentRuntime({
     leases: base.leases,
     leaseWaitMs: config.LEASE_WAIT,
@@ -80,6 +83,8 @@ export async function buildIncidentCore(config: Config, logger: Logger, base: Fo
         alertStore,
         diagnosisSlots,
         stormThreads: stormWatch,
+        escalationChain: config.ESCALATION_CHAIN,
+        i18n,
       }),
   });
   isLive = (id) => runtime.isLive(id);

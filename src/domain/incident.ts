@@ -17,9 +17,12 @@ export type TimerName =
   /** Escalated, every alert recovered: resolve unless one fires again within this long. */
   | 'recoveryQuiet'
   /** Recovered at source: an alert of the incident firing again within this long reopens it (a flap). */
-  | 'reopenWindow';
+  | 'reopenWindow'
+  /** A decision card nobody answered: the next reminder (REMIND_AFTER, then each ESCALATION_CHAIN level); unset when none is due. */
+  | 'reminder';
 
-export type Timeouts = Record<TimerName, number>;
+/** `reminder` is REMIND_AFTER (0 or absent: no reminders); snapshots from before reminders have none. */
+export type Timeouts = Record<Exclude<TimerName, 'reminder'>, number> & { reminder?: number };
 
 export interface Approval {
   by: Actor;
@@ -80,6 +83,8 @@ export interface IncidentContext extends Omit<IncidentInput, 'alert'> {
   flaps?: number;
   /** Alerts with the same fingerprint that were merged into this incident. */
   repeats: number;
+  /** Reminders sent about each decision card of this attempt (0: none yet); absent before reminders existed. */
+  reminded?: Partial<Record<'diagnosis' | 'proposal', number>>;
 }
 
 interface Decided {
@@ -107,6 +112,26 @@ export type IncidentEventType = IncidentEvent['type'];
 /** Timers read their absolute deadline from `context.deadlines[timer]`, so it survives restarts. */
 export interface WaitUntilInput {
   timer: TimerName;
+  /** With no deadline set, wait for the state's other ways out instead of failing (a reminder that is not due). */
+  optional?: boolean;
+}
+/** Which card a reminder is about; its level is how many reminders that card had so far. */
+export interface ReminderInput {
+  card: 'diagnosis' | 'proposal';
+}
+/** What a reminder did, for the audit trail; `nextInMs` arms the next level (null: the chain is done). */
+export interface ReminderOutcome {
+  card: 'diagnosis' | 'proposal';
+  /** 0: the first reminder (REMIND_AFTER); n: the n-th level of ESCALATION_CHAIN. */
+  level: number;
+  /** The role, group or person the level names; absent for the first reminder (the card's own deciders). */
+  to?: string;
+  mentioned: string[];
+  /** Messages posted: the reminder in the card's thread, and in a group the level names. */
+  messageIds: string[];
+  nextInMs: number | null;
+  /** Set when the reminder could not be posted; the chain goes on. */
+  failed?: string;
 }
 export interface AnnouncementInput {
   outcome: 'resolved' | 'escalated' | 'recovered';

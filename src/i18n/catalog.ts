@@ -8,6 +8,7 @@ import { commandsMessages } from './messages/commands';
 import { commonMessages } from './messages/common';
 import { consoleMessages } from './messages/console';
 import { policyMessages } from './messages/policy';
+import { remindersMessages } from './messages/reminders';
 
 export const CATALOG_PARTS = {
   common: commonMessages,
@@ -16,6 +17,7 @@ export const CATALOG_PARTS = {
   commands: commandsMessages,
   console: consoleMessages,
   policy: policyMessages,
+  reminders: remindersMessages,
 } as const;
 
 export const CATALOG = {
@@ -25,6 +27,7 @@ export const CATALOG = {
   ...commandsMessages,
   ...consoleMessages,
   ...policyMessages,
+  ...remindersMessages,
 } as const;
 
 export type MessageKey = keyof typeof CATALOG;

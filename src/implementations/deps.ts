@@ -15,6 +15,8 @@ import type { ExecutionStore } from '../store/execution-store';
 import type { IncidentStore } from '../store/incident-store';
 import type { RecordStore } from '../store/record-store';
 import type { Scrubber } from '../security';
+import type { I18n } from '../i18n';
+import type { ChainLevel } from './reminder';
 
 /** The ports the chart's implementations are built from (Temporal's createActivities(deps) pattern). */
 export interface ImplementationDeps {
@@ -39,6 +41,10 @@ export interface ImplementationDeps {
   diagnosisSlots?: DiagnosisSlots;
   /** STORM_THRESHOLD: an incident of a storm posts in the storm card's thread. Without it, storms are not watched. */
   stormThreads?: StormThreads;
+  /** ESCALATION_CHAIN: who a decision card nobody answers reaches after the first reminder, level by level. */
+  escalationChain?: readonly ChainLevel[];
+  /** LANGUAGE and TIMEZONE for what the steps write (reminders); English in UTC without it. */
+  i18n?: I18n;
   /** Hears each remediation and verification plugin run that finished (metrics). */
   onPluginResult?: (plugin: AnyPlugin, result: PluginRunResult) => void;
 }

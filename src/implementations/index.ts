@@ -4,6 +4,7 @@ import { announce } from './announce';
 import type { ImplementationDeps } from './deps';
 import { awaitDiagnosisSlot, diagnose, propose, sendDiagnosisCard } from './diagnosis';
 import { evaluatePolicy, sendProposalCard } from './policy';
+import { remind } from './reminder';
 import { execute, verify } from './remediation';
 import { mergeIntoOriginal, triage } from './triage';
 import { waitUntil } from './wait-until';
@@ -26,6 +27,7 @@ export function provideIncidentMachine(deps: ImplementationDeps): IncidentMachin
       announce: announce(deps),
       waitUntil,
       awaitDiagnosisSlot: awaitDiagnosisSlot(deps),
+      remind: remind(deps),
     },
   });
 }

@@ -1,6 +1,7 @@
 import { URGENT_CHANNELS } from '../domain';
 import type { PolicyDecision, Severity, UrgentChannel } from '../domain';
-import { onCallFor } from './oncall';
+import { memberOf, onCallFor } from './oncall';
+import type { OnCallMember } from './oncall';
 import { holders } from './policy-rules';
 import type { PolicyRules } from './policy-rules';
 import { levelOf } from './risk';
@@ -40,6 +41,12 @@ export function proposalDeciders(rules: PolicyRules, decision: PolicyDecision): 
 /** An escalated incident waits on whoever may retry, resolve or dismiss it. */
 export function escalationDeciders(rules: PolicyRules): string[] {
   return [...new Set([...rules.decide.retry, ...rules.decide.resolve, ...rules.decide.ignore])];
+}
+
+/** Who an ESCALATION_CHAIN level reaches now: a group (`oc_…`) or person (`ou_…`) id as given; a role, its on-call. */
+export function chainLevelMembers(rules: PolicyRules, to: string, at: Date): OnCallMember[] {
+  if (to.startsWith('oc_') || to.startsWith('ou_')) return [memberOf(to)];
+  return onCallFor(rules.oncall, [to], at);
 }
 
 /** The urgent channels an escalation of this severity goes out on (none: no urgent at all). */

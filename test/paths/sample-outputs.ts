@@ -46,4 +46,5 @@ export const SAMPLE_OUTPUTS: Record<string, unknown[]> = {
   announce: [{ messageId: 'msg-announce' }],
   waitUntil: [undefined],
   awaitDiagnosisSlot: [undefined],
+  remind: [{ card: 'diagnosis', level: 0, mentioned: ['ou_graph'], messageIds: ['msg-reminder'], nextInMs: 60_000 }],
 };
