@@ -37,7 +37,7 @@ export function instantIncidentMachine(deps: InstantActorDeps): IncidentMachine 
   const journaled = <T>(step: string, output: (key: string) => T) =>
     fromPromise<T, void>(async ({ system, self, signal }) => {
       const ctx = incidentContext(system);
-      const result = await journal.run(stepKey(ctx, step), signal, (key) => Promise.resolve(output(key)));
+      const result = await journal.step(stepKey(ctx, step), signal, (key) => Promise.resolve(output(key)));
       return finished(ctx, self, result);
     });
   const card = (key: string): SentMessage => ({ messageId: `om_${key}` });
@@ -56,7 +56,7 @@ export function instantIncidentMachine(deps: InstantActorDeps): IncidentMachine 
         const ctx = incidentContext(system);
         const triaged = ctx.triage;
         if (triaged?.verdict !== 'duplicate') throw new Error('Nothing to merge into.');
-        await journal.run(stepKey(ctx, 'merge'), signal, async () => {
+        await journal.step(stepKey(ctx, 'merge'), signal, async () => {
           await incidents.send(triaged.duplicateOf, { type: 'alert.repeated', fromIncident: ctx.incidentId, status: ctx.alert.status });
         });
         finished(ctx, self, undefined);
@@ -74,7 +74,7 @@ export function instantIncidentMachine(deps: InstantActorDeps): IncidentMachine 
       verify: instant(VERIFICATION),
       announce: fromPromise<SentMessage, AnnouncementInput>(async ({ system, self, signal, input }) => {
         const ctx = incidentContext(system);
-        const sent = await journal.run(stepKey(ctx, `announce-${input.outcome}`), signal, (key) => Promise.resolve(card(key)));
+        const sent = await journal.step(stepKey(ctx, `announce-${input.outcome}`), signal, (key) => Promise.resolve(card(key)));
         return finished(ctx, self, sent);
       }),
       waitUntil,

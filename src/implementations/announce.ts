@@ -15,7 +15,7 @@ export function announce(deps: ImplementationDeps) {
   return incidentStep<SentMessage, AnnouncementInput>(async ({ system, signal, input }) => {
     const ctx = incidentContext(system);
     if (input.outcome === 'recovered') await settleOpenCard(deps, ctx);
-    const sent = await journal.run(stepKey(ctx, `announce-${input.outcome}`), signal, async (key) =>
+    const sent = await journal.step(stepKey(ctx, `announce-${input.outcome}`), signal, async (key) =>
       chat.postCard(ctx.chatId, announcement(deps, ctx, input.outcome), key, { replyTo: await threadOf(deps, ctx) }),
     );
     if (input.outcome === 'escalated') await sendUrgent(deps, ctx, sent.messageId, signal);

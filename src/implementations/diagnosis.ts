@@ -21,7 +21,7 @@ export function diagnose(deps: ImplementationDeps) {
   const { journal, diagnostician, records } = deps;
   return incidentStep<Diagnosis, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
-    return journal.run(stepKey(ctx, 'diagnose'), signal, async () => {
+    return journal.step(stepKey(ctx, 'diagnose'), signal, async () => {
       const alert = await alertWithItsGroup(deps, ctx);
       const diagnosis = DiagnosisSchema.parse(await diagnostician.diagnose(alert, { incidentId: ctx.incidentId, attempt: ctx.attempt, signal }));
       await records.saveDiagnosis(ctx.incidentId, ctx.attempt, diagnosis);
@@ -34,7 +34,7 @@ export function sendDiagnosisCard(deps: ImplementationDeps) {
   const { journal, chat, policy } = deps;
   return incidentStep<SentMessage, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
-    return journal.run(stepKey(ctx, 'diagnosis-card'), signal, async (key) => {
+    return journal.step(stepKey(ctx, 'diagnosis-card'), signal, async (key) => {
       const rules = policy.rules;
       const card = withMentions(diagnosisCard(ctx), deciderMentions(rules, diagnosisDeciders(rules), new Date()));
       return chat.postCard(ctx.chatId, card, key, { replyTo: await threadOf(deps, ctx) });
@@ -48,7 +48,7 @@ export function propose(deps: ImplementationDeps) {
     const ctx = incidentContext(system);
     const diagnosis = ctx.diagnosis;
     if (!diagnosis) throw new Error('No diagnosis to propose a fix for.');
-    return journal.run(stepKey(ctx, 'propose'), signal, async () => {
+    return journal.step(stepKey(ctx, 'propose'), signal, async () => {
       const alert = await alertWithItsGroup(deps, ctx);
       const proposed = ProposalOutcomeSchema.parse(
         await diagnostician.propose(alert, diagnosis, { incidentId: ctx.incidentId, attempt: ctx.attempt, signal }),

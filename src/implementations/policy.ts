@@ -66,7 +66,7 @@ export function sendProposalCard(deps: ImplementationDeps) {
   const { journal, chat, policy } = deps;
   return incidentStep<SentMessage, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
-    return journal.run(stepKey(ctx, 'proposal-card'), signal, async (key) => {
+    return journal.step(stepKey(ctx, 'proposal-card'), signal, async (key) => {
       const rules = policy.rules;
       const deciders = ctx.decision ? deciderMentions(rules, proposalDeciders(rules, ctx.decision), new Date()) : [];
       return chat.postCard(ctx.chatId, withMentions(proposalCard(ctx), deciders), key, { replyTo: await threadOf(deps, ctx) });

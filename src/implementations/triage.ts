@@ -22,7 +22,7 @@ export function mergeIntoOriginal({ journal, incidents }: ImplementationDeps) {
     const ctx = incidentContext(system);
     const triaged = ctx.triage;
     if (triaged?.verdict !== 'duplicate') throw new Error('Nothing to merge into.');
-    await journal.run(stepKey(ctx, 'merge'), signal, async () => {
+    await journal.step(stepKey(ctx, 'merge'), signal, async () => {
       await incidents.send(triaged.duplicateOf, {
         type: 'alert.repeated',
         fromIncident: ctx.incidentId,

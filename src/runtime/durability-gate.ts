@@ -1,10 +1,15 @@
+import type { StepOutcome } from './step-journal-port';
+
 /**
  * Per-incident ordered persistence. Snapshots are saved one after another in the order XState
  * produced them; side-effecting steps wait here until the transition that started them is durable,
- * so nothing outside ever sees work ordered by a state that could still be lost.
+ * so nothing outside ever sees work ordered by a state that could still be lost. A finished step's
+ * outcome waits here too, to be written with the next transition of its incident (the one its result causes).
  */
 export class DurabilityGate {
   private readonly tails = new Map<string, Promise<void>>();
+  private readonly carried = new Map<string, StepOutcome[]>();
+  private orphanHandler: (outcomes: StepOutcome[]) => void = () => undefined;
 
   /**
    * `onFailure` runs before anyone waiting in `whenDurable` resumes, so a failed write can stop the
@@ -32,6 +37,35 @@ export class DurabilityGate {
   async whenDurable(incidentId: string): Promise<void> {
     await Promise.resolve();
     await this.tails.get(incidentId);
+  }
+
+  /** Keeps a finished step's outcome until the incident's next write takes it (its `xstate.done.actor.*` transition, or earlier). */
+  carry(outcome: StepOutcome): void {
+    const list = this.carried.get(outcome.incidentId);
+    if (list) list.push(outcome);
+    else this.carried.set(outcome.incidentId, [outcome]);
+  }
+
+  /** The outcomes waiting for the incident's next write; they are the taker's to write now. */
+  takeCarried(incidentId: string): StepOutcome[] {
+    const list = this.carried.get(incidentId);
+    if (!list) return [];
+    this.carried.delete(incidentId);
+    return list;
+  }
+
+  /** Who writes outcomes no transition will take (the step journal registers itself). */
+  onOrphanedOutcomes(handler: (outcomes: StepOutcome[]) => void): void {
+    this.orphanHandler = handler;
+  }
+
+  /**
+   * The incident's actor left memory, or its write was refused before reaching the database: outcomes
+   * still waiting for a transition are written on their own.
+   */
+  orphan(incidentId: string, outcomes: StepOutcome[] = []): void {
+    const left = [...outcomes, ...this.takeCarried(incidentId)];
+    if (left.length > 0) this.orphanHandler(left);
   }
 
   get pending(): number {

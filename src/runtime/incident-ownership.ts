@@ -155,6 +155,8 @@ export class IncidentOwnership implements TransitionOutcomes {
     wakeWaiters(live);
     if (this.live.get(live.id) === live) this.live.delete(live.id);
     live.actor.stop();
+    // A step that finished just now has no transition left to ride with: its outcome is written on its own.
+    this.options.gate.orphan(live.id);
     // Another instance may load the incident once the lease is gone: only after its last write has landed.
     const releasing = live.lastWrite
       .catch(() => undefined)

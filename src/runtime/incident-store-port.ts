@@ -1,4 +1,5 @@
 import type { IncidentStatus } from '../domain/incident-status';
+import type { StepOutcome } from './step-journal-port';
 
 /** A transition's audit row: who moved the incident, by which event, from where to where. */
 export interface AuditEntry {
@@ -66,16 +67,18 @@ export interface DueIncident {
 
 /**
  * What the runtime needs of storage (src/store/incident-store.ts implements it). Every write is one
- * transaction: the incident row and its audit row.
+ * transaction: the incident row, its audit row and the step outcomes it carries.
  */
 export interface IncidentStorePort {
   /** The incident row at version 1 and its first audit row. */
   insert(incident: NewIncident, audit: AuditEntry): Promise<void>;
   /**
    * Writes version `expectedVersion + 1` and its audit row, or rejects with StaleWriteError (domain/errors)
-   * when the row is no longer at `expectedVersion`: a stale writer fails, it never overwrites.
+   * when the row is no longer at `expectedVersion`: a stale writer fails, it never overwrites. `steps` are
+   * outcomes of steps that finished since the last write, written in the same statement (also when the
+   * version check fails: the steps did act, and whoever runs them again must find their results).
    */
-  saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry): Promise<void>;
+  saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry, steps?: StepOutcome[]): Promise<void>;
   load(id: string): Promise<StoredIncident | null>;
   /** Incidents not done, newest first. */
   listOpen(limit: number): Promise<StoredIncident[]>;

@@ -1,4 +1,4 @@
-/** How far an earlier run of a step got. */
+/** How far an earlier run of a step got. `started` is only found in rows written before outcomes rode with transitions. */
 export type StepStatus = 'started' | 'done' | 'failed';
 
 /** What an earlier run of a step left: its outcome, or `started` if it never finished. */
@@ -8,14 +8,29 @@ export interface RecordedStep {
   error: string | null;
 }
 
-/** What the step journal needs of storage (src/store/step-journal-store.ts implements it). */
+/** A finished step's outcome as it is written: its result already sealed for its row (see StepJournalPort.seal). */
+export interface StepOutcome {
+  key: string;
+  incidentId: string;
+  step: string;
+  status: 'done' | 'failed';
+  /** The sealed result (null for a failure or a step without one). */
+  result: unknown;
+  error: string | null;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+/**
+ * What the step journal needs of storage (src/store/step-journal-store.ts implements it). An outcome is
+ * written once: the first one recorded under a key wins. Most outcomes are not written through this port
+ * but with the transition their step causes (IncidentStorePort.saveTransition).
+ */
 export interface StepJournalPort {
-  /**
-   * Records that the step is starting, or returns what an earlier run of it recorded (after a crash, a
-   * `started` row that never finished). Null when this is the first run. The key is unique: of two runs
-   * claiming it at once, one gets null.
-   */
-  claim(key: string, incidentId: string, step: string): Promise<RecordedStep | null>;
-  finish(key: string, result: unknown): Promise<void>;
-  fail(key: string, error: string): Promise<void>;
+  /** What an earlier run of the step recorded, or null. A read: it writes nothing. */
+  recorded(key: string): Promise<RecordedStep | null>;
+  /** Writes outcomes in one statement (one commit). */
+  record(outcomes: StepOutcome[]): Promise<void>;
+  /** The result as its row stores it (encrypted when a key is configured); `recorded` opens it again. */
+  seal(key: string, result: unknown): unknown;
 }

@@ -28,8 +28,9 @@ export interface TransitionWriterOptions {
 }
 
 /**
- * Persists every transition of a live incident — snapshot and audit row, one transaction, version-checked,
- * in the order XState made them (through the durability gate) — and only then tells listeners. A failed
+ * Persists every transition of a live incident — snapshot, audit row and the outcomes of the steps whose
+ * results it carries, one statement, version-checked, in the order XState made them (through the
+ * durability gate) — and only then tells listeners. A failed
  * write stops the actor's writing for good; what happens next is decided by the outcomes.
  */
 export class TransitionWriter {
@@ -66,9 +67,16 @@ export class TransitionWriter {
     const audit = { actor: actorOf(event), eventType: event.type, fromState, toState: live.state, payload: payloadOf(event) };
     const expected = live.version++;
     live.written = write;
-    const saved = this.options.gate.enqueue(
+    const { gate, store } = this.options;
+    // Outcomes of steps that finished since the last write (among them the one this event reports) go in the same statement.
+    const steps = gate.takeCarried(live.id);
+    const saved = gate.enqueue(
       live.id,
-      () => (live.writeFailed ? Promise.reject(new StaleWriteError(live.id, expected)) : this.options.store.saveTransition(live.id, expected, write, audit)),
+      () => {
+        if (!live.writeFailed) return store.saveTransition(live.id, expected, write, audit, steps);
+        gate.orphan(live.id, steps);
+        return Promise.reject(new StaleWriteError(live.id, expected));
+      },
       (error) => this.onWriteFailed(live, error),
     );
     live.lastWrite = saved;

@@ -3,25 +3,34 @@ import { StaleWriteError } from '../domain/errors';
 import { IncidentEventRecord, IncidentRecord } from './entities';
 import type { IncidentStatus } from '../domain/incident-status';
 import { pooledQuery } from './pooled-sql';
+import { insertStepOutcomes, stepOutcomeParameters } from './step-journal-store';
 import { WriteBatcher } from './write-batcher';
 import type { AuditEntry, DueIncident, IncidentStorePort, IncidentWrite, NewIncident } from '../runtime/incident-store-port';
+import type { StepOutcome } from '../runtime/step-journal-port';
 
 /** The port's row types, for callers that reach the store directly. */
 export type { AuditEntry, DueIncident, IncidentWrite, NewIncident } from '../runtime/incident-store-port';
 
-const SAVE_TRANSITION = `
+/**
+ * The row's update and its audit insert; with `steps`, the outcomes of the steps it carries are inserted by
+ * the same statement. (A data-modifying CTE runs whether or not the rest reads it: outcomes are recorded
+ * also when the version check fails.)
+ */
+const saveTransition = (steps: boolean) => `
   with updated as (
     update incidents
        set state = $1, status = $2, wake_at = $3, snapshot = $4::jsonb, merged_into = $5, version = $6, updated_at = $7
      where id = $8 and version = $9
     returning id, version, updated_at
-  )
+  )${steps ? `, journaled as (${insertStepOutcomes(15)})` : ''}
   insert into incident_events (incident_id, seq, at, actor, event_type, from_state, to_state, payload)
   select id, version, updated_at, $10, $11, $12, $13, $14::jsonb from updated
   returning seq`;
+const SAVE_TRANSITION = saveTransition(false);
+const SAVE_TRANSITION_WITH_STEPS = saveTransition(true);
 
 /** SAVE_TRANSITION for several incidents at once (one row each): one round trip and one commit. */
-const SAVE_TRANSITIONS = `
+const saveTransitions = (steps: boolean) => `
   with input as (
     select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[], $7::text[], $8::timestamptz[],
                          $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[])
@@ -33,17 +42,20 @@ const SAVE_TRANSITIONS = `
       from input
      where i.id = input.id and i.version = input.expected
     returning i.id, i.version, i.updated_at
-  )
+  )${steps ? `, journaled as (${insertStepOutcomes(14)})` : ''}
   insert into incident_events (incident_id, seq, at, actor, event_type, from_state, to_state, payload)
   select updated.id, updated.version, updated.updated_at, input.actor, input.event_type, input.from_state, input.to_state, input.payload
     from updated join input on input.id = updated.id
   returning incident_id`;
+const SAVE_TRANSITIONS = saveTransitions(false);
+const SAVE_TRANSITIONS_WITH_STEPS = saveTransitions(true);
 
 interface TransitionWrite {
   id: string;
   expectedVersion: number;
   write: IncidentWrite;
   audit: AuditEntry;
+  steps: StepOutcome[];
 }
 
 /** The incident row and its first audit row in one statement: one round trip, atomic without BEGIN/COMMIT. */
@@ -105,21 +117,22 @@ export class IncidentStore implements IncidentStorePort {
   }
 
   /**
-   * Writes version `expectedVersion + 1` and its audit row, or throws StaleWriteError if someone else
-   * wrote first. One statement (the audit insert reads the update's result), so it is atomic without
+   * Writes version `expectedVersion + 1`, its audit row and the outcomes of the steps it carries, or throws
+   * StaleWriteError if someone else wrote first. One statement (the audit insert reads the update's result), so it is atomic without
    * a transaction block; under load, one statement for the transitions of several incidents.
    */
-  async saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry): Promise<void> {
-    await this.transitions.submit({ id, expectedVersion, write, audit });
+  async saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry, steps: StepOutcome[] = []): Promise<void> {
+    await this.transitions.submit({ id, expectedVersion, write, audit, steps });
   }
 
   /** Each transition's outcome: undefined once written, else its error. */
   private async writeTransitions(batch: TransitionWrite[]): Promise<unknown[]> {
     const alone = (t: TransitionWrite) => this.writeTransition(t).then(() => undefined, (error: unknown) => error);
     if (batch.length === 1) return [await alone(batch[0]!)];
+    const steps = batch.flatMap((t) => t.steps);
     let saved: { incident_id: string }[];
     try {
-      saved = await pooledQuery<{ incident_id: string }>(this.orm, SAVE_TRANSITIONS, [
+      saved = await pooledQuery<{ incident_id: string }>(this.orm, steps.length > 0 ? SAVE_TRANSITIONS_WITH_STEPS : SAVE_TRANSITIONS, [
         batch.map((t) => t.id),
         batch.map((t) => t.expectedVersion),
         batch.map((t) => t.write.state),
@@ -133,6 +146,7 @@ export class IncidentStore implements IncidentStorePort {
         batch.map((t) => t.audit.fromState),
         batch.map((t) => t.audit.toState),
         batch.map((t) => JSON.stringify(t.audit.payload)),
+        ...(steps.length > 0 ? stepOutcomeParameters(steps) : []),
       ]);
     } catch {
       // One row the database refuses fails the whole statement: write each alone, each with its own outcome.
@@ -142,9 +156,9 @@ export class IncidentStore implements IncidentStorePort {
     return batch.map((t) => (written.has(t.id) ? undefined : new StaleWriteError(t.id, t.expectedVersion)));
   }
 
-  private async writeTransition({ id, expectedVersion, write, audit }: TransitionWrite): Promise<void> {
+  private async writeTransition({ id, expectedVersion, write, audit, steps }: TransitionWrite): Promise<void> {
     const version = expectedVersion + 1;
-    const saved = await pooledQuery<{ seq: number }>(this.orm, SAVE_TRANSITION, [
+    const saved = await pooledQuery<{ seq: number }>(this.orm, steps.length > 0 ? SAVE_TRANSITION_WITH_STEPS : SAVE_TRANSITION, [
       write.state,
       write.status,
       write.wakeAt,
@@ -159,6 +173,7 @@ export class IncidentStore implements IncidentStorePort {
       audit.fromState,
       audit.toState,
       JSON.stringify(audit.payload),
+      ...(steps.length > 0 ? stepOutcomeParameters(steps) : []),
     ]);
     if (saved.length !== 1) throw new StaleWriteError(id, expectedVersion);
   }

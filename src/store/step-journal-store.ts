@@ -2,25 +2,39 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { PLAINTEXT } from '../security/encryption';
 import type { DataCipher } from '../security/encryption';
 import { StepJournalRecord } from './entities';
-import type { RecordedStep, StepJournalPort } from '../runtime/step-journal-port';
+import type { RecordedStep, StepJournalPort, StepOutcome } from '../runtime/step-journal-port';
 import { jsonb, pooledQuery } from './pooled-sql';
 
 /** The authenticated context of a sealed result: it opens only in its own row. */
 const resultContext = (key: string) => `step_journal.result:${key}`;
 
 /**
- * Inserts the `started` row unless the key has one; returns the existing row (none when inserted). One
- * round trip for what was a read and then an insert.
+ * Inserts step outcomes given as eight arrays from parameter `$first` on. The first outcome under a key
+ * wins; a `started` row (written before outcomes rode with transitions) is completed.
  */
-const CLAIM_STEP = `
-  with inserted as (
-    insert into step_journal (idempotency_key, incident_id, step, status, started_at) values ($1, $2, $3, 'started', $4)
-    on conflict (idempotency_key) do nothing
-    returning idempotency_key
-  )
-  select true as inserted, null::text as status, null::jsonb as result, null::text as error from inserted
-  union all
-  select false, status, result, error from step_journal where idempotency_key = $1 and not exists (select 1 from inserted)`;
+export function insertStepOutcomes(first: number): string {
+  const $ = (i: number) => `$${first + i}`;
+  return `insert into step_journal (idempotency_key, incident_id, step, status, result, error, started_at, finished_at)
+    select * from unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::jsonb[], ${$(5)}::text[],
+                         ${$(6)}::timestamptz[], ${$(7)}::timestamptz[])
+    on conflict (idempotency_key) do update
+      set status = excluded.status, result = excluded.result, error = excluded.error, finished_at = excluded.finished_at
+      where step_journal.status = 'started'`;
+}
+
+/** The eight array parameters of `insertStepOutcomes`. */
+export function stepOutcomeParameters(outcomes: readonly StepOutcome[]): unknown[][] {
+  return [
+    outcomes.map((o) => o.key),
+    outcomes.map((o) => o.incidentId),
+    outcomes.map((o) => o.step),
+    outcomes.map((o) => o.status),
+    outcomes.map((o) => jsonb(o.result)),
+    outcomes.map((o) => o.error),
+    outcomes.map((o) => o.startedAt),
+    outcomes.map((o) => o.finishedAt),
+  ];
+}
 
 /**
  * Step results hold tool output (the agent's tool calls, diagnoses, proposals): with a key, every
@@ -39,29 +53,17 @@ export class StepJournalStore implements StepJournalPort {
     return row;
   }
 
-  /**
-   * Records that the step is starting, or returns what an earlier run of it recorded (after a crash, a
-   * `started` row that never finished; the step then runs again). Null when this is the first run.
-   */
-  async claim(key: string, incidentId: string, step: string): Promise<RecordedStep | null> {
-    const [row] = await pooledQuery<RecordedStep & { inserted: boolean }>(this.orm, CLAIM_STEP, [key, incidentId, step, new Date()]);
-    if (row?.inserted) return null;
-    if (row) return { status: row.status, result: this.cipher.open(row.result, resultContext(key)), error: row.error };
-    // No row: a concurrent first run committed its insert after this statement's snapshot was taken.
-    const recorded = await this.find(key);
-    if (!recorded) throw new Error(`Step ${key} has no journal row although its insert conflicted.`);
-    return { status: recorded.status, result: recorded.result, error: recorded.error ?? null };
+  async recorded(key: string): Promise<RecordedStep | null> {
+    const [row] = await pooledQuery<RecordedStep>(this.orm, 'select status, result, error from step_journal where idempotency_key = $1', [key]);
+    return row ? { status: row.status, result: this.cipher.open(row.result, resultContext(key)), error: row.error } : null;
   }
 
-  async finish(key: string, result: unknown): Promise<void> {
-    await pooledQuery(this.orm, `update step_journal set status = 'done', result = $2::jsonb, finished_at = $3 where idempotency_key = $1`, [
-      key,
-      jsonb(this.cipher.seal(result ?? null, resultContext(key))),
-      new Date(),
-    ]);
+  async record(outcomes: StepOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await pooledQuery(this.orm, insertStepOutcomes(1), stepOutcomeParameters(outcomes));
   }
 
-  async fail(key: string, error: string): Promise<void> {
-    await pooledQuery(this.orm, `update step_journal set status = 'failed', error = $2, finished_at = $3 where idempotency_key = $1`, [key, error, new Date()]);
+  seal(key: string, result: unknown): unknown {
+    return this.cipher.seal(result ?? null, resultContext(key));
   }
 }
