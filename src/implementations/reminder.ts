@@ -17,6 +17,9 @@ export interface ChainLevel {
   afterMs: number;
 }
 
+/** What reminding needs of the implementations' ports. */
+export type ReminderDeps = Pick<ImplementationDeps, 'journal' | 'chat' | 'logger' | 'policy' | 'i18n' | 'escalationChain' | 'stormThreads'>;
+
 const APPROVAL_TIMER: Record<ReminderInput['card'], Extract<TimerName, 'diagnosisApproval' | 'proposalApproval'>> = { diagnosis: 'diagnosisApproval', proposal: 'proposalApproval' };
 
 /** Who a reminder reaches: people to @-mention in the card's thread, groups to post in too. */
@@ -26,7 +29,7 @@ interface Recipients {
 }
 
 /** The first reminder mentions whom the card mentioned (less whoever already approved); a chain level, its own people and groups. */
-function recipientsOf({ policy }: ImplementationDeps, ctx: ReadyContext, card: ReminderInput['card'], to: string | undefined): Recipients {
+function recipientsOf({ policy }: ReminderDeps, ctx: ReadyContext, card: ReminderInput['card'], to: string | undefined): Recipients {
   const rules = policy.rules;
   const now = new Date();
   if (to === undefined) {
@@ -53,7 +56,7 @@ function factsOf(ctx: ReadyContext, input: ReminderInput, level: number, to: str
  * its group posted to as well). Each post is a journaled step keyed by card and level, so it is sent once across
  * restarts and instances. A post that fails is recorded, not retried, and the chain goes on.
  */
-export function remind(deps: ImplementationDeps) {
+export function remind(deps: ReminderDeps) {
   const { journal, chat, logger } = deps;
   const i18n = deps.i18n ?? ENGLISH_UTC;
   const chain = deps.escalationChain ?? [];

@@ -12,7 +12,7 @@ export type UrgentOutcome = { sent: string[] } | { failed: string };
  * journaled step, so a re-run after a crash does not send again.
  */
 export async function sendUrgent(
-  deps: ImplementationDeps,
+  deps: Pick<ImplementationDeps, 'chat' | 'journal' | 'logger' | 'policy'>,
   ctx: ReadyContext,
   messageId: string,
   signal: AbortSignal,
