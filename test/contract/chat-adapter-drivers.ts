@@ -11,6 +11,8 @@ import { InboundStore } from '../../src/store/inbound-store';
 import { WebMessageStore } from '../../src/store/web-message-store';
 import { BOT, CHAT, clickEvent, larkInbound, messageEvent, RecordingChat } from '../support/lark-inbound-kit';
 import type { WorkflowHarness } from '../support/workflow-harness';
+import type { Localized } from '../../src/i18n';
+import { englishChats } from '../support/languages';
 
 /** A person's decision on the diagnosis card, as each chat lets them make it. */
 export type Decision = 'diagnosis.approved' | 'diagnosis.rejected';
@@ -64,7 +66,7 @@ export function larkDriver({ h, access, diagnosisCard }: DriverDeps): AdapterDri
     async decide(person, incidentId, decision) {
       const click = clickEvent({ incidentId, action: decision, messageId: await diagnosisCard(incidentId), operator: person, eventId: `ev_click_${++clicks}` });
       const answer = await inbound.handleEvent(click);
-      return answer?.toast.content ?? '';
+      return answer?.toast.content.en ?? '';
     },
     close: () => inbound.close(),
   };
@@ -77,7 +79,7 @@ export function webDriver({ h, access, webChat, diagnosisCard }: DriverDeps): Ad
     const existing = inbounds.get(user);
     if (existing) return existing;
     const detector = new AlertDetector({ selfSenderIds: [WEB_BOT] });
-    const inbound = new WebInbound({ service: h.runtime, chat: webChat, inbound: new InboundStore(h.orm), detector, user: { id: user }, botId: WEB_BOT, monitorId: 'monitoring-bot', access, logger: h.logger });
+    const inbound = new WebInbound({ service: h.runtime, chat: webChat, inbound: new InboundStore(h.orm), detector, user: { id: user }, botId: WEB_BOT, monitorId: 'monitoring-bot', access, logger: h.logger, languages: englishChats() });
     inbounds.set(user, inbound);
     return inbound;
   };
@@ -104,7 +106,7 @@ export function webDriver({ h, access, webChat, diagnosisCard }: DriverDeps): Ad
       if (shown) seen.set(cardId, shown);
       const value = buttonValue(shown, decision);
       const answer = await as(person).click({ id: `click-${randomUUID()}`, messageId: cardId, value });
-      return answer.toast.content;
+      return answer.toast.content.en;
     },
     close: async () => void (await closeAll()),
   };
@@ -112,7 +114,7 @@ export function webDriver({ h, access, webChat, diagnosisCard }: DriverDeps): Ad
 
 export function terminalDriver({ h, access }: DriverDeps): AdapterDriver {
   const chat = new RecordingChat();
-  const terminal = new TerminalInbound({ service: h.runtime, chat, inbound: new InboundStore(h.orm), detector: new AlertDetector(), access, logger: h.logger });
+  const terminal = new TerminalInbound({ service: h.runtime, chat, inbound: new InboundStore(h.orm), detector: new AlertDetector(), access, logger: h.logger, languages: englishChats() });
   const type = async (text: string, sender: string, delivery: string) => {
     const messageId = `console-msg-${delivery}`;
     await terminal.handle({ chatId: 'console', messageId, sender: { id: sender }, text });
@@ -149,13 +151,13 @@ export class LateChat implements ChatPort {
     if (!this.target) throw new Error('The chat is not set yet.');
     return this.target;
   }
-  postCard(chatId: string, card: Card, key: string, options?: PostOptions): Promise<PostedMessage> {
+  postCard(chatId: string, card: Localized<Card>, key: string, options?: PostOptions): Promise<PostedMessage> {
     return this.chat.postCard(chatId, card, key, options);
   }
-  postText(chatId: string, text: string, key?: string, options?: PostOptions): Promise<PostedMessage> {
+  postText(chatId: string, text: Localized<string>, key?: string, options?: PostOptions): Promise<PostedMessage> {
     return this.chat.postText(chatId, text, key, options);
   }
-  updateCard(messageId: string, card: Card): Promise<void> {
+  updateCard(messageId: string, card: Localized<Card>): Promise<void> {
     return this.chat.updateCard(messageId, card);
   }
   react(messageId: string, reaction: Reaction): Promise<void> {
@@ -164,5 +166,5 @@ export class LateChat implements ChatPort {
 }
 
 export function newWebChat(h: WorkflowHarness): WebChat {
-  return new WebChat(new WebMessageStore(h.orm), { botId: WEB_BOT });
+  return new WebChat(new WebMessageStore(h.orm), { botId: WEB_BOT, languages: englishChats() });
 }

@@ -17,6 +17,7 @@ import { ALERT_TEXT, APPROVER, larkInbound, messageEvent, RecordingChat } from '
 import { eventually } from '../support/runtime-harness';
 import { createWorkflowHarness, flakyTargets } from '../support/workflow-harness';
 import type { WorkflowHarness } from '../support/workflow-harness';
+import { englishChats } from '../support/languages';
 
 const USER = 'ops-alice';
 const CONSOLE = { 'x-ai-fixer-console': '1' };
@@ -153,7 +154,7 @@ describe('an incident-page click abandoned by an instance that died', () => {
   /** The other instance: its page actions, and the web channel's replayer over them and the web chat. */
   function survivor() {
     const access = accessFrom(() => builtinPolicy({ autoExecuteLowRisk: false, approverIds: [APPROVER], dryRun: false }));
-    const actions = new IncidentPageActions({ service: h.runtime, decisions: access, user: 'someone-else', inbound: store, logger: h.logger, staleClaimMs: STALE_MS });
+    const actions = new IncidentPageActions({ service: h.runtime, decisions: access, user: 'someone-else', inbound: store, logger: h.logger, staleClaimMs: STALE_MS, languages: englishChats() });
     const chat = { replay: () => Promise.resolve(false) };
     const replayer = new DeliveryReplayer({ channel: 'web', inbound: store, target: withPageActions(chat, actions), logger: h.logger, staleAfterMs: STALE_MS });
     return { actions, replayer };

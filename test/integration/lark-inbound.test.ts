@@ -11,6 +11,8 @@ import { createHarness, eventually } from '../support/runtime-harness';
 import type { Harness } from '../support/runtime-harness';
 import { createWorkflowHarness, flakyTargets } from '../support/workflow-harness';
 import type { WorkflowHarness } from '../support/workflow-harness';
+import type { CardButton } from '../../src/chat/core/card';
+import type { ClickAnswer } from '../../src/chat/core/chat-message';
 
 describe('LarkInbound on the real runtime', () => {
   let service: FlakyService;
@@ -142,21 +144,21 @@ describe('LarkInbound on the real runtime', () => {
       const { id, card } = await awaitingApproval();
       const answer = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: card }));
 
-      expect(answer?.toast).toMatchObject({ type: 'success', content: expect.stringContaining('Diagnosis approved') as unknown });
-      expect(answer?.card?.buttons).toEqual([]);
-      expect(answer?.card?.title).toContain(id);
-      expect(answer?.card?.sections.at(-1)).toMatch(/^\*\*Diagnosis approved\*\* by ou\\_approver at /);
+      expect(enToast(answer)).toMatchObject({ type: 'success', content: expect.stringContaining('Diagnosis approved') as unknown });
+      expect(answer?.card?.en.buttons).toEqual([]);
+      expect(answer?.card?.en.title).toContain(id);
+      expect(answer?.card?.en.sections.at(-1)).toMatch(/^\*\*Diagnosis approved\*\* by ou\\_approver at /);
       const view = await h.runtime.get(id);
       expect(view?.context.approvals.diagnosis).toMatchObject({ by: { id: APPROVER }, source: { kind: 'card', messageId: card } });
       const timeline = await h.store.timeline(id);
       expect(timeline.find((e) => e.eventType === 'diagnosis.approved')?.actor).toBe(APPROVER);
 
       // What the webhook or long connection hands back to Lark.
-      const response = larkCallbackResponse(answer);
-      expect(response.toast).toEqual(answer?.toast);
+      const response = larkCallbackResponse(answer, 'en');
+      expect(response.toast).toEqual({ type: 'success', content: answer?.toast.content.en, i18n: { zh_cn: answer?.toast.content['zh-CN'], en_us: answer?.toast.content.en } });
       expect(response.card).toMatchObject({ type: 'raw', data: { schema: '2.0' } });
       expect(JSON.stringify(response.card)).not.toContain('"tag":"button"');
-      expect(larkCallbackResponse(undefined)).toEqual({});
+      expect(larkCallbackResponse(undefined, 'en')).toEqual({});
     });
 
     it('refuses a clicker who is not an approver, and nothing is sent', async () => {
@@ -189,7 +191,7 @@ describe('LarkInbound on the real runtime', () => {
     it('answers a button the incident cannot take now with the state it is in', async () => {
       const { id, card, version } = await awaitingApproval();
       const answer = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'incident.retry', messageId: card }));
-      expect(answer?.toast).toEqual({ type: 'warning', content: `${id} has moved on (now: Waiting for someone to confirm the diagnosis); this button no longer applies.` });
+      expect(enToast(answer)).toEqual({ type: 'warning', content: `${id} has moved on (now: Waiting for someone to confirm the diagnosis); this button no longer applies.` });
       expect(await h.runtime.get(id)).toMatchObject({ version });
     });
 
@@ -231,7 +233,7 @@ describe('a card click while the incident is busy with a step', () => {
 
     // A click that races the card: the runtime holds it until the card is recorded.
     const answer = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: 'msg-diagnosis' }));
-    expect(answer?.toast).toMatchObject({ type: 'info', content: expect.stringContaining('busy') as unknown });
+    expect(enToast(answer)).toMatchObject({ type: 'info', content: expect.stringContaining('busy') as unknown });
 
     for (const [invokeId, output] of [
       ['triage', SAMPLE_OUTPUTS.triage?.[0]],
@@ -284,18 +286,23 @@ describe('card clicks on a fix that needs two approvers', () => {
     const click = (operator: string) => inbound.handleEvent(clickEvent({ incidentId: id, action: 'proposal.approved', messageId: 'msg-proposal', operator }));
 
     const first = await click(APPROVER);
-    expect(first?.toast).toEqual({ type: 'success', content: `Approval counted: 1 of 2. ${id} waits for another approver.` });
-    expect(first?.card?.buttons.map((b) => b.value.action)).toEqual(['proposal.approved', 'proposal.rejected']);
-    expect(first?.card?.fields).toContainEqual({ label: 'Approvals', value: '1 of 2 (ou\\_approver)' });
+    expect(enToast(first)).toEqual({ type: 'success', content: `Approval counted: 1 of 2. ${id} waits for another approver.` });
+    expect(first?.card?.en.buttons.map((b: CardButton) => b.value.action)).toEqual(['proposal.approved', 'proposal.rejected']);
+    expect(first?.card?.en.fields).toContainEqual({ label: 'Approvals', value: '1 of 2 (ou\\_approver)' });
 
-    expect((await click(APPROVER))?.toast).toEqual({ type: 'error', content: 'You already approved this fix; it needs 1 more approval(s) from other people.' });
-    expect((await click('ou_carol'))?.toast).toMatchObject({ type: 'error', content: expect.stringMatching(/^Only people holding operator or admin may decide on a critical-risk fix/) as unknown });
+    expect(enToast(await click(APPROVER))).toEqual({ type: 'error', content: 'You already approved this fix; it needs 1 more approval(s) from other people.' });
+    expect(enToast(await click('ou_carol'))).toMatchObject({ type: 'error', content: expect.stringMatching(/^Only people holding operator or admin may decide on a critical-risk fix/) as unknown });
     expect((await h.runtime.get(id))?.state).toBe('open.awaitingProposalApproval');
 
     const second = await click('ou_bob');
-    expect(second?.toast).toMatchObject({ type: 'success', content: `Fix approved. ${id} now: Applying the fix.` });
-    expect(second?.card?.buttons).toEqual([]);
-    expect(second?.card?.fields).toContainEqual({ label: 'Approvals', value: '2 of 2 (ou\\_approver, ou\\_bob)' });
+    expect(enToast(second)).toMatchObject({ type: 'success', content: `Fix approved. ${id} now: Applying the fix.` });
+    expect(second?.card?.en.buttons).toEqual([]);
+    expect(second?.card?.en.fields).toContainEqual({ label: 'Approvals', value: '2 of 2 (ou\\_approver, ou\\_bob)' });
     await inbound.close();
   });
 });
+
+/** A click's toast as an English reader sees it. */
+function enToast(answer: ClickAnswer | undefined): { type: string; content: string } | undefined {
+  return answer && { type: answer.toast.type, content: answer.toast.content.en };
+}

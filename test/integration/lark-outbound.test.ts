@@ -7,6 +7,7 @@ import { LarkChat, larkMessageUuid } from '../../src/chat/lark/lark-chat';
 import { LarkApiError, createLarkClient } from '../../src/chat/lark/lark-client';
 import { startFakeLark } from '../fakes/lark';
 import type { FakeLark } from '../fakes/lark';
+import { englishChats, same } from '../support/languages';
 
 /** LarkChat through the real SDK against the fake open platform, which enforces Lark's rate limits. */
 
@@ -26,7 +27,7 @@ afterEach(async () => {
 
 /** A fresh client and chat, as a restarted process would build them. */
 function larkChat(): LarkChat {
-  return new LarkChat({ client: createLarkClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, logger }), logger });
+  return new LarkChat({ client: createLarkClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, logger }), logger, languages: englishChats() });
 }
 
 function card(title: string, overrides: Partial<Card> = {}): Card {
@@ -57,7 +58,7 @@ describe('LarkChat against the fake open platform', () => {
   it('posts a card in the alert’s thread, as rendered, with a uuid', async () => {
     const alertId = seedAlert();
     const diagnosis = card('[HIGH] Diagnosis ready · INC-1');
-    const posted = await larkChat().postCard(CHAT, diagnosis, 'INC-1:diagnosis', { replyTo: alertId });
+    const posted = await larkChat().postCard(CHAT, same(diagnosis), 'INC-1:diagnosis', { replyTo: alertId });
 
     expect(fake.sent).toHaveLength(1);
     expect(fake.sent[0]).toMatchObject({
@@ -68,23 +69,23 @@ describe('LarkChat against the fake open platform', () => {
       replyInThread: true,
       uuid: larkMessageUuid(CHAT, 'INC-1:diagnosis'),
     });
-    expect(fake.sent[0]?.content).toEqual(renderLarkCard(diagnosis));
+    expect(fake.sent[0]?.content).toEqual(renderLarkCard(same(diagnosis), 'en'));
     expect(fake.message(posted.messageId)?.threadId).toMatch(/^omt_/);
   });
 
   it('creates the card in the chat when there is nothing to reply to', async () => {
-    const posted = await larkChat().postCard(CHAT, card('Standalone'), 'INC-2:outcome');
+    const posted = await larkChat().postCard(CHAT, same(card('Standalone')), 'INC-2:outcome');
     expect(fake.sent[0]).toMatchObject({ messageId: posted.messageId, chatId: CHAT, replyInThread: false });
     expect(fake.sent[0]?.replyTo).toBeUndefined();
   });
 
   it('never posts twice for one idempotency key, even across a restart', async () => {
     const alertId = seedAlert();
-    const before = await larkChat().postCard(CHAT, card('Diagnosis'), 'INC-1:diagnosis', { replyTo: alertId });
-    const afterRestart = await larkChat().postCard(CHAT, card('Diagnosis'), 'INC-1:diagnosis', { replyTo: alertId });
-    const text = await larkChat().postText(CHAT, 'Working on it', 'INC-1:ack');
-    const textAgain = await larkChat().postText(CHAT, 'Working on it', 'INC-1:ack');
-    const other = await larkChat().postCard(CHAT, card('Proposal'), 'INC-1:proposal', { replyTo: alertId });
+    const before = await larkChat().postCard(CHAT, same(card('Diagnosis')), 'INC-1:diagnosis', { replyTo: alertId });
+    const afterRestart = await larkChat().postCard(CHAT, same(card('Diagnosis')), 'INC-1:diagnosis', { replyTo: alertId });
+    const text = await larkChat().postText(CHAT, same('Working on it'), 'INC-1:ack');
+    const textAgain = await larkChat().postText(CHAT, same('Working on it'), 'INC-1:ack');
+    const other = await larkChat().postCard(CHAT, same(card('Proposal')), 'INC-1:proposal', { replyTo: alertId });
 
     expect(afterRestart.messageId).toBe(before.messageId);
     expect(textAgain.messageId).toBe(text.messageId);
@@ -93,7 +94,7 @@ describe('LarkChat against the fake open platform', () => {
   });
 
   it('posts plain text without letting it mention anyone', async () => {
-    await larkChat().postText(CHAT, 'ping <at user_id="all">everyone</at>');
+    await larkChat().postText(CHAT, same('ping <at user_id="all">everyone</at>'));
     const { text } = fake.sent[0]?.content as { text: string };
     expect(text).toBe('ping <\u200bat user_id="all">everyone</at>');
     expect(fake.sent[0]?.uuid).toBeUndefined();
@@ -101,7 +102,7 @@ describe('LarkChat against the fake open platform', () => {
 
   it('sends an urgent notification of its own card, on the channel asked, and Lark refuses one of a message it did not post', async () => {
     const chat = larkChat();
-    const posted = await chat.postCard(CHAT, card('Escalated', { mentions: [{ kind: 'person', id: 'ou_oncall' }] }), 'INC-1:escalated');
+    const posted = await chat.postCard(CHAT, same(card('Escalated', { mentions: [{ kind: 'person', id: 'ou_oncall' }] })), 'INC-1:escalated');
     expect(JSON.stringify(fake.latestCard(CHAT)?.card)).toContain('<at id=ou_oncall></at>');
     await chat.urgent(posted.messageId, ['ou_oncall', 'ou_backup'], 'app');
     await chat.urgent(posted.messageId, ['ou_oncall'], 'phone');
@@ -115,12 +116,12 @@ describe('LarkChat against the fake open platform', () => {
 
   it('patches a posted card in place', async () => {
     const chat = larkChat();
-    const posted = await chat.postCard(CHAT, card('Diagnosis ready'), 'INC-1:diagnosis');
+    const posted = await chat.postCard(CHAT, same(card('Diagnosis ready')), 'INC-1:diagnosis');
     const decided = card('Diagnosis approved by Ann', { tone: 'green', buttons: [] });
-    await chat.updateCard(posted.messageId, decided);
+    await chat.updateCard(posted.messageId, same(decided));
 
     expect(fake.patches).toHaveLength(1);
-    expect(fake.latestCard(CHAT)).toMatchObject({ messageId: posted.messageId, card: renderLarkCard(decided) });
+    expect(fake.latestCard(CHAT)).toMatchObject({ messageId: posted.messageId, card: renderLarkCard(same(decided), 'en') });
     expect(fake.sent).toHaveLength(1);
   });
 
@@ -151,9 +152,9 @@ describe('LarkChat against the fake open platform', () => {
     fake.throttleNext(1, { mode: 'http429', resetSeconds: 1 });
     fake.throttleNext(1, { mode: 'code99991400', resetSeconds: 1 });
     const posts = await Promise.all([
-      chat.postCard(CHAT, card('One'), 'k1'),
-      chat.postCard('oc_second', card('Two'), 'k2'),
-      chat.postText(CHAT, 'three', 'k3'),
+      chat.postCard(CHAT, same(card('One')), 'k1'),
+      chat.postCard('oc_second', same(card('Two')), 'k2'),
+      chat.postText(CHAT, same('three'), 'k3'),
     ]);
 
     expect(fake.throttledCount).toBe(2);
@@ -166,19 +167,19 @@ describe('LarkChat against the fake open platform', () => {
   it('retries a send whose connection was cut when it carries a uuid, and never one that does not', async () => {
     const chat = larkChat();
     fake.dropNextSends(1);
-    const posted = await chat.postCard(CHAT, card('Survives a reset'), 'k-reset');
+    const posted = await chat.postCard(CHAT, same(card('Survives a reset')), 'k-reset');
     expect(fake.sent.filter((s) => s.uuid === larkMessageUuid(CHAT, 'k-reset'))).toHaveLength(1);
     expect(posted.messageId).toBeTruthy();
 
     fake.dropNextSends(1);
-    await expect(chat.postText(CHAT, 'no idempotency key')).rejects.toBeInstanceOf(LarkApiError);
+    await expect(chat.postText(CHAT, same('no idempotency key'))).rejects.toBeInstanceOf(LarkApiError);
     expect(fake.sent.filter((s) => (s.content as { text?: string }).text === 'no idempotency key')).toHaveLength(0);
   });
 
   it('paces a burst to Lark’s 5 messages per second per chat', async () => {
     const chat = larkChat();
     const started = Date.now();
-    const posts = await Promise.all(Array.from({ length: 11 }, (_, i) => chat.postText(CHAT, `line ${i}`, `burst-${i}`)));
+    const posts = await Promise.all(Array.from({ length: 11 }, (_, i) => chat.postText(CHAT, same(`line ${i}`), `burst-${i}`)));
 
     expect(new Set(posts.map((p) => p.messageId)).size).toBe(11);
     expect(fake.rateLimitViolations).toEqual([]);
@@ -187,7 +188,7 @@ describe('LarkChat against the fake open platform', () => {
   });
 
   it('fails fast with Lark’s code and msg when the send is refused', async () => {
-    const failure = larkChat().postCard(CHAT, card('Orphan'), 'INC-9:diagnosis', { replyTo: 'om_missing' });
+    const failure = larkChat().postCard(CHAT, same(card('Orphan')), 'INC-9:diagnosis', { replyTo: 'om_missing' });
     await expect(failure).rejects.toBeInstanceOf(LarkApiError);
     await expect(failure).rejects.toThrow(/Lark reply to message failed: code 230001, msg ".*om_missing.*", HTTP 400/);
     expect(fake.requests.filter((r) => r.path.endsWith('/reply'))).toHaveLength(1);

@@ -23,6 +23,7 @@ import { createTestDatabase } from '../support/database';
 import type { TestDatabase } from '../support/database';
 import { parseMetrics, samplesOf, sumOf } from '../support/prometheus-text';
 import { eventually } from '../support/runtime-harness';
+import { englishChats, same } from '../support/languages';
 
 const TOKEN = 'metrics-token-for-the-tests';
 const logger = pino({ level: 'silent' });
@@ -193,10 +194,10 @@ describe('model calls and Lark sends', () => {
     const fake = await startFakeLark();
     try {
       const metrics = new Metrics({ defaultMetrics: false });
-      const chat = new LarkChat({ client: createLarkClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, logger }), logger, observer: metrics.larkObserver() });
+      const chat = new LarkChat({ client: createLarkClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, logger }), logger, observer: metrics.larkObserver(), languages: englishChats() });
       fake.throttleNext(1, { mode: 'http429', resetSeconds: 1 });
-      await chat.postText('oc_incidents000000000000000000001', 'hello', 'metrics-test-1');
-      await expect(chat.updateCard('om_does_not_exist', { title: 't', tone: 'blue', sections: [], fields: [], buttons: [] })).rejects.toThrow();
+      await chat.postText('oc_incidents000000000000000000001', same('hello'), 'metrics-test-1');
+      await expect(chat.updateCard('om_does_not_exist', same({ title: 't', tone: 'blue', sections: [], fields: [], buttons: [] }))).rejects.toThrow();
       expect(chat.queueDepth).toBe(0);
 
       const samples = parseMetrics((await metrics.scrape()).text);

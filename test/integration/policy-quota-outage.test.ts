@@ -21,6 +21,7 @@ import type { FlakyService } from '../fakes/flaky-service';
 import { createHarness, eventually } from '../support/runtime-harness';
 import type { Harness } from '../support/runtime-harness';
 import { RedisOutageProxy } from './redis-outage-proxy';
+import { englishChats } from '../support/languages';
 
 /** The policy's quota claim through a proxy to the real Redis that the tests take down and bring back. */
 const DB = 12;
@@ -100,7 +101,7 @@ describe('the policy step while Redis is unreachable', () => {
     });
     const rules = parsePolicy({ everyone: 'operator', autoExecute: { upTo: 'medium', perHour: 10, perServicePerHour: 10, cooldown: 0 } }, 'test');
     const { registry: plugins } = await createRegistry({ logger });
-    const chat = new ConsoleChat({ input: new PassThrough(), output: new PassThrough(), operator: { id: 'tester' } });
+    const chat = new ConsoleChat({ input: new PassThrough(), output: new PassThrough(), operator: { id: 'tester' }, languages: englishChats() });
     const store = usage(retry);
     const h = await createHarness({
       machine: (incidents, base) =>

@@ -12,6 +12,7 @@ import { ControllableActors } from '../support/controllable-actors';
 import { createHarness } from '../support/runtime-harness';
 import type { Harness } from '../support/runtime-harness';
 import { terminalConversation } from '../support/terminal-kit';
+import { ENGLISH_UTC } from '../../src/i18n';
 
 const APPROVER = 'ou_approver';
 const access = accessFrom(() => builtinPolicy({ autoExecuteLowRisk: false, approverIds: [APPROVER], dryRun: false }));
@@ -133,6 +134,6 @@ describe('Silences on the real Postgres, shared by two instances', () => {
     expect(await say(`/unsilence ${id}`)).toMatch(/^Expired SIL-/);
     expect(await say('[critical] card auth failing service=payments')).toMatch(/^Opened INC-/);
     // Parsing alone: the same text in the web console or Lark goes through the same parser and executor.
-    expect(await executeCommand(parseCommand('/unsilence nonsense')!, { service: intake, sender: { id: APPROVER }, chatId: 'c', messageId: 'm', access, silences: here })).toMatch(/not a silence id/);
+    expect(await executeCommand(parseCommand('/unsilence nonsense')!, { service: intake, sender: { id: APPROVER }, chatId: 'c', messageId: 'm', access, silences: here, tr: ENGLISH_UTC.translator() })).toMatch(/not a silence id/);
   });
 });

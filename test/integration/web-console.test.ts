@@ -14,6 +14,7 @@ import type { WebMessage } from '../../src/store/web-message-store';
 import { createTestDatabase } from '../support/database';
 import type { TestDatabase } from '../support/database';
 import { eventually } from '../support/runtime-harness';
+import { englishChats, same } from '../support/languages';
 
 const TOKEN = 'console-token-for-the-tests';
 const CONSOLE = { 'x-ai-fixer-console': '1' };
@@ -159,14 +160,14 @@ describe('the web chat store', () => {
 
   it('returns the first message for a repeated idempotency key, also from a new process', async () => {
     const events: WebChatEvent[] = [];
-    const before = new WebChat(new WebMessageStore(orm), { botId: 'bot' });
+    const before = new WebChat(new WebMessageStore(orm), { botId: 'bot', languages: englishChats() });
     before.subscribe((event) => events.push(event));
-    const first = await before.postCard('web', card, 'incident:INC-1:card:diagnosis:1');
-    expect(await before.postCard('web', card, 'incident:INC-1:card:diagnosis:1')).toEqual(first);
+    const first = await before.postCard('web', same(card), 'incident:INC-1:card:diagnosis:1');
+    expect(await before.postCard('web', same(card), 'incident:INC-1:card:diagnosis:1')).toEqual(first);
 
-    const after = new WebChat(new WebMessageStore(orm), { botId: 'bot' });
+    const after = new WebChat(new WebMessageStore(orm), { botId: 'bot', languages: englishChats() });
     after.subscribe((event) => events.push(event));
-    expect(await after.postCard('web', { ...card, title: 'Changed' }, 'incident:INC-1:card:diagnosis:1')).toEqual(first);
+    expect(await after.postCard('web', same({ ...card, title: 'Changed' }), 'incident:INC-1:card:diagnosis:1')).toEqual(first);
     expect(events.map((e) => e.type)).toEqual(['message.posted']);
     const stored = (await after.history(500)).filter((m) => m.messageId === first.messageId);
     expect(stored).toHaveLength(1);
@@ -175,6 +176,6 @@ describe('the web chat store', () => {
     await after.react(first.messageId, 'done');
     await after.react(first.messageId, 'done');
     expect((await after.find(first.messageId))?.reactions).toEqual(['done']);
-    await expect(after.updateCard('web-unknown', card)).rejects.toThrow(/No web console message/);
+    await expect(after.updateCard('web-unknown', same(card))).rejects.toThrow(/No web console message/);
   });
 });

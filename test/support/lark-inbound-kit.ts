@@ -8,6 +8,8 @@ import { parseTextAlert } from '../../src/chat/core/alert-detector/text-alert';
 import { InboundStore } from '../../src/store/inbound-store';
 import { accessFrom, builtinPolicy } from '../../src/policy';
 import type { Harness } from './runtime-harness';
+import type { Localized } from '../../src/i18n';
+import { englishChats } from './languages';
 
 /** What the Lark intake tests share: Lark's event shapes, a chat that records, an intake on a harness. */
 
@@ -16,21 +18,21 @@ export const BOT = 'ou_bot';
 export const APPROVER = 'ou_approver';
 export const ALERT_TEXT = '[high] checkout returns 503 service=checkout';
 
-/** Our ChatPort, recording what the intake asks of the chat (the machine's own cards go to the console chat). */
+/** Our ChatPort, recording what the intake asks of the chat in English (the machine's own cards go to the console chat). */
 export class RecordingChat implements ChatPort {
   readonly texts: { chatId: string; text: string; key?: string; options?: PostOptions }[] = [];
   readonly reactions: { messageId: string; reaction: Reaction }[] = [];
   readonly updates: { messageId: string; card: Card }[] = [];
 
-  postCard(_chatId: string, _card: Card, key: string): Promise<PostedMessage> {
+  postCard(_chatId: string, _card: Localized<Card>, key: string): Promise<PostedMessage> {
     return Promise.resolve({ messageId: `om_card_${key}` });
   }
-  postText(chatId: string, text: string, key?: string, options?: PostOptions): Promise<PostedMessage> {
-    this.texts.push({ chatId, text, key, options });
+  postText(chatId: string, text: Localized<string>, key?: string, options?: PostOptions): Promise<PostedMessage> {
+    this.texts.push({ chatId, text: text.en, key, options });
     return Promise.resolve({ messageId: `om_reply_${this.texts.length}` });
   }
-  updateCard(messageId: string, card: Card): Promise<void> {
-    this.updates.push({ messageId, card });
+  updateCard(messageId: string, card: Localized<Card>): Promise<void> {
+    this.updates.push({ messageId, card: card.en });
     return Promise.resolve();
   }
   react(messageId: string, reaction: Reaction): Promise<void> {
@@ -86,6 +88,7 @@ export function larkInbound(h: Harness, chat: ChatPort, overrides: Partial<LarkI
     botOpenId: BOT,
     access: accessFrom(() => builtinPolicy({ autoExecuteLowRisk: false, approverIds: [APPROVER], dryRun: false })),
     logger: h.logger,
+    languages: englishChats(),
     ...overrides,
   });
 }

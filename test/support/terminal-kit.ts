@@ -8,6 +8,7 @@ import type { SilenceService } from '../../src/silences/silence-service';
 import { TerminalInbound } from '../../src/chat/terminal/terminal-inbound';
 import { InboundStore } from '../../src/store/inbound-store';
 import { RecordingChat } from './lark-inbound-kit';
+import { englishChats } from './languages';
 
 export interface TerminalConversation {
   chat: RecordingChat;
@@ -19,7 +20,7 @@ export interface TerminalConversation {
 /** The terminal's intake on a real database, its output recorded: what a person at the terminal sees. */
 export function terminalConversation(deps: { orm: MikroORM; logger: Logger; service: IncidentService; access: DecisionAccess; silences?: SilenceService }): TerminalConversation {
   const chat = new RecordingChat();
-  const terminal = new TerminalInbound({ service: deps.service, chat, inbound: new InboundStore(deps.orm), detector: new AlertDetector(), access: deps.access, logger: deps.logger, silences: deps.silences });
+  const terminal = new TerminalInbound({ service: deps.service, chat, inbound: new InboundStore(deps.orm), detector: new AlertDetector(), access: deps.access, logger: deps.logger, silences: deps.silences, languages: englishChats() });
   return {
     chat,
     terminal,

@@ -23,6 +23,7 @@ import type { DataCipher } from '../../src/security/encryption';
 import type { TestDatabase } from './database';
 import { createHarness } from './runtime-harness';
 import type { Harness } from './runtime-harness';
+import { englishChats } from './languages';
 
 export interface WorkflowHarness extends Harness {
   /** Everything the console chat printed. */
@@ -75,7 +76,7 @@ export async function createWorkflowHarness(options: {
   const output = new PassThrough();
   let printed = '';
   output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-  const chat = new ConsoleChat({ input: new PassThrough(), output, operator: { id: 'tester' } });
+  const chat = new ConsoleChat({ input: new PassThrough(), output, operator: { id: 'tester' }, languages: englishChats() });
   const { registry: plugins } = await createRegistry({ logger: pino({ level: 'silent' }) });
   let executions: ExecutionStore | undefined;
   const rules = options.policy

@@ -4,13 +4,14 @@ import type { CommandContext } from '../../src/chat/core/commands';
 import { handoffTime, onCallText } from '../../src/chat/core/commands/oncall-command';
 import { accessFrom, parsePolicy } from '../../src/policy';
 import type { IncidentService } from '../../src/runtime/incident-service';
+import { ENGLISH_UTC } from '../../src/i18n';
 
 /** /oncall never reaches an incident: a service that fails loudly if it did. */
 const noService = new Proxy({}, { get: () => () => Promise.reject(new Error('/oncall must not touch incidents')) }) as IncidentService;
 
 function contextWith(oncall: unknown): CommandContext {
   const rules = parsePolicy({ roles: { operator: ['ou_bob'] }, oncall }, 'test');
-  return { service: noService, sender: { id: 'ou_bob' }, chatId: 'oc_ops', messageId: 'om_1', access: accessFrom(() => rules) };
+  return { service: noService, sender: { id: 'ou_bob' }, chatId: 'oc_ops', messageId: 'om_1', access: accessFrom(() => rules), tr: ENGLISH_UTC.translator() };
 }
 
 describe('/oncall', () => {
