@@ -10,6 +10,7 @@ import { Migration20261126060000DeferredAlerts } from './Migration20261126060000
 import { Migration20261207000000IncidentAlerts } from './Migration20261207000000IncidentAlerts';
 import { Migration20261207010000Silences } from './Migration20261207010000Silences';
 import { Migration20261207020000Storms } from './Migration20261207020000Storms';
+import { Migration20261207100000ChatSettings } from './Migration20261207100000ChatSettings';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207000000IncidentAlerts', class: Migration20261207000000IncidentAlerts },
   { name: 'Migration20261207010000Silences', class: Migration20261207010000Silences },
   { name: 'Migration20261207020000Storms', class: Migration20261207020000Storms },
+  { name: 'Migration20261207100000ChatSettings', class: Migration20261207100000ChatSettings },
 ];
