@@ -5,9 +5,12 @@ import type { RoleOnCall } from './oncall';
 import { holdsAny, rolesOf } from './policy-rules';
 import type { DecisionKind, PolicyRules } from './policy-rules';
 import { levelOf } from './risk';
+import { policySays } from './policy-text';
+import type { PolicyText } from './policy-text';
 
 export type PersonEventType = Extract<IncidentEvent, { by: unknown }>['type'];
-export type Verdict = { allowed: true } | { allowed: false; reason: string };
+/** A refusal says why as a policy message: each reader gets it in their language (policyText). */
+export type Verdict = { allowed: true } | { allowed: false; reason: PolicyText };
 
 /** Who may decide what: the one check behind Lark clicks, Lark commands and the console. */
 export interface DecisionAccess {
@@ -18,24 +21,24 @@ export interface DecisionAccess {
 
 const ALLOWED: Verdict = { allowed: true };
 
-const KIND: Record<Exclude<PersonEventType, 'proposal.approved' | 'proposal.rejected'>, { kind: DecisionKind; what: string }> = {
-  'diagnosis.approved': { kind: 'diagnosis', what: 'decide on a diagnosis' },
-  'diagnosis.rejected': { kind: 'diagnosis', what: 'decide on a diagnosis' },
-  'incident.escalate': { kind: 'escalate', what: 'escalate' },
-  'incident.ignore': { kind: 'ignore', what: 'dismiss an incident' },
-  'incident.retry': { kind: 'retry', what: 'retry an incident' },
-  'incident.resolve': { kind: 'resolve', what: 'mark an incident resolved' },
+/** What a person decides by each event, as the refusal message names it (`{action, select, …}`). */
+const KIND: Record<Exclude<PersonEventType, 'proposal.approved' | 'proposal.rejected'>, DecisionKind> = {
+  'diagnosis.approved': 'diagnosis',
+  'diagnosis.rejected': 'diagnosis',
+  'incident.escalate': 'escalate',
+  'incident.ignore': 'ignore',
+  'incident.retry': 'retry',
+  'incident.resolve': 'resolve',
 };
 
-function held(rules: PolicyRules, who: string): string {
-  const roles = rolesOf(rules, who);
-  return roles.length ? `you hold ${roles.join(', ')}` : 'you hold no role';
-}
+/** Roles as names, one list in every language (role names are the policy file's own). */
+const names = (roles: readonly string[]): string => roles.join(' / ');
 
-function needsRoles(rules: PolicyRules, who: string, roles: string[], what: string): Verdict {
+function needsRoles(rules: PolicyRules, who: string, roles: string[], action: DecisionKind | 'fix', risk = ''): Verdict {
   if (holdsAny(rules, who, roles)) return ALLOWED;
-  const need = roles.length ? roles.join(' or ') : 'a role nobody holds';
-  return { allowed: false, reason: `Only people holding ${need} may ${what} (${held(rules, who)}). Ask one of them, or escalate.` };
+  const held = rolesOf(rules, who);
+  const values = { roles: names(roles), roleCount: roles.length, action, risk, held: names(held), heldCount: held.length };
+  return { allowed: false, reason: policySays('policy.refuse.roles', values) };
 }
 
 /** Approving or rejecting a fix: the roles its risk names; an approval also counts each person once. */
@@ -44,23 +47,23 @@ function fixVerdict(rules: PolicyRules, who: string, type: PersonEventType, cont
   // Nothing waits for approval: the runtime refuses the event and says what the incident accepts.
   if (decision?.action !== 'require_approval') return ALLOWED;
   const roles = rules.approvers[levelOf(decision.risk)];
-  const verdict = needsRoles(rules, who, roles, `decide on a ${decision.risk}-risk fix`);
+  const verdict = needsRoles(rules, who, roles, 'fix', decision.risk);
   if (!verdict.allowed || type !== 'proposal.approved') return verdict;
   const soFar = (context.approvals.proposalApprovers ?? []).map((a) => a.by.id);
   if (soFar.includes(who)) {
     const more = Math.max(1, approvalsNeeded(decision) - soFar.length);
-    return { allowed: false, reason: `You already approved this fix; it needs ${more} more approval(s) from other people.` };
+    return { allowed: false, reason: policySays('policy.refuse.alreadyApproved', { more }) };
   }
   if (!approvalCounts(decision, soFar, who)) {
-    return { allowed: false, reason: `You did not hold ${roles.join(' or ')} when the policy decided on this fix; ask someone who did.` };
+    return { allowed: false, reason: policySays('policy.refuse.notHeldThen', { roles: names(roles) }) };
   }
   return ALLOWED;
 }
 
 export function checkDecision(rules: PolicyRules, who: string, type: PersonEventType, context: IncidentContext): Verdict {
   if (type === 'proposal.approved' || type === 'proposal.rejected') return fixVerdict(rules, who, type, context);
-  const { kind, what } = KIND[type];
-  return needsRoles(rules, who, rules.decide[kind], what);
+  const kind = KIND[type];
+  return needsRoles(rules, who, rules.decide[kind], kind);
 }
 
 /** Checks against the policy in force at the moment of asking. */

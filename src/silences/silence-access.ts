@@ -1,5 +1,6 @@
 import type { IncidentContext } from '../domain';
 import type { DecisionAccess } from '../policy/access';
+import type { PolicyText } from '../policy/policy-text';
 
 /**
  * A low-risk fix awaiting approval: silencing needs the same trust as approving the least risky fix, so
@@ -12,8 +13,8 @@ const LOW_RISK_FIX = {
 } satisfies Pick<IncidentContext, 'decision' | 'approvals'>;
 
 /** Why `who` may not create or expire silences, or null. No access configured: anyone may (tests, a lone operator). */
-export function silenceRefusal(access: DecisionAccess | undefined, who: string): string | null {
+export function silenceRefusal(access: DecisionAccess | undefined, who: string): PolicyText | null {
   if (!access) return null;
   const verdict = access.check(who, 'proposal.rejected', LOW_RISK_FIX as unknown as IncidentContext);
-  return verdict.allowed ? null : `Only people who may approve a low-risk fix may silence alerts. ${verdict.reason}`;
+  return verdict.allowed ? null : { key: 'policy.refuse.silence', ...(verdict.reason.values ? { values: verdict.reason.values } : {}) };
 }

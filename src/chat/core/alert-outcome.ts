@@ -3,7 +3,9 @@ import type { ReportedIncident } from '../../runtime/incident-service';
 import type { ChatMessage } from './chat-message';
 import type { ChatPort, Reaction } from './chat-port';
 import { silencedReply } from './silenced-reply';
-import { verbatim } from '../../i18n';
+import type { Translator } from '../../i18n';
+import type { ChatLanguages } from './chat-languages';
+import { quoted } from './commands/quoted';
 
 /** What became of the alerts a message carried, once it is persisted. */
 export type AlertOutcome = { kind: 'opened' | 'repeat' | 'recovery' | 'silenced'; reported: ReportedIncident };
@@ -24,14 +26,16 @@ export function reactWithOutcome(chat: ChatPort): AlertAnnouncer {
   return (message, outcome) => chat.react(message.messageId, REACTION[outcome.kind]);
 }
 
-/** A reply in words, for a chat that cannot show reactions well (the terminal). */
-export function replyWithOutcome(chat: ChatPort): AlertAnnouncer {
-  return (message, outcome) => chat.postText(message.chatId, verbatim(alertOutcomeText(outcome)), `reply:${message.messageId}`, { replyTo: message.messageId });
+/** A reply in words, for a chat that cannot show reactions well (the terminal); written in every language, sent in the chat's. */
+export function replyWithOutcome(chat: ChatPort, languages: ChatLanguages): AlertAnnouncer {
+  return (message, outcome) =>
+    chat.postText(message.chatId, languages.i18n.both((tr) => alertOutcomeText(tr, outcome)), `reply:${message.messageId}`, { replyTo: message.messageId });
 }
 
-export function alertOutcomeText({ kind, reported }: AlertOutcome): string {
-  if (reported.silenced) return silencedReply(reported.silenced);
-  if (kind === 'recovery') return `Recovery noted on ${reported.id}: ${reported.title}. Type /status ${reported.id} to see where it stands.`;
-  if (!reported.opened) return `Repeat of open incident ${reported.id} (${reported.context.repeats} repeat(s) so far); no new incident.`;
-  return `Opened ${reported.id}: ${reported.title} (${reported.severity}). Triage is running.`;
+export function alertOutcomeText(tr: Translator, { kind, reported }: AlertOutcome): string {
+  if (reported.silenced) return silencedReply(tr, reported.silenced);
+  const values = { id: reported.id, title: quoted(reported.title), severity: reported.severity };
+  if (kind === 'recovery') return tr.t('chat.outcome.recovery', values);
+  if (!reported.opened) return tr.t('chat.outcome.repeat', { ...values, repeats: reported.context.repeats });
+  return tr.t('chat.outcome.opened', values);
 }

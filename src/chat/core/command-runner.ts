@@ -8,7 +8,7 @@ import type { ChatPort } from './chat-port';
 import { FinishesLater } from './claimed-work';
 import { executeCommand, parseCommand } from './commands';
 import type { Command, CommandContext } from './commands';
-import { verbatim } from '../../i18n';
+import type { Localized } from '../../i18n';
 import type { ChatLanguages } from './chat-languages';
 
 /** A command that meets an outage is tried this often, COMMAND_RETRY_MS × attempt apart. */
@@ -69,14 +69,21 @@ async function executeWithRetries(deps: CommandRunnerDeps, command: Command, con
     } catch (error) {
       if (attempt >= COMMAND_ATTEMPTS || deps.isClosing()) {
         deps.logger.error({ err: error, command: command.kind }, 'command failed after retries');
-        return `Could not apply "${text.slice(0, 100)}" just now (${error instanceof Error ? error.message : String(error)}). Nothing changed; please try again.`;
+        // The error's own words (an outage: database, Redis) are shown as they came.
+        const detail = error instanceof Error ? error.message : String(error);
+        return context.tr.t('cmd.failed', { command: text.slice(0, 100), detail });
       }
       await new Promise((resolve) => setTimeout(resolve, COMMAND_RETRY_MS * attempt));
     }
   }
 }
 
-/** Threaded under the command; keyed by its message id so a retried reply is not posted twice. */
+/**
+ * Threaded under the command; keyed by its message id so a retried reply is not posted twice. The reply is
+ * already written in the chat's language (`CommandContext.tr`, or the new one after `/lang`), which is the
+ * language the port sends for the chat: the same words stand in every slot.
+ */
 function postReply(chat: ChatPort, message: ChatMessage, text: string): Promise<unknown> {
-  return chat.postText(message.chatId, verbatim(text), `reply:${message.messageId}`, { replyTo: message.messageId });
+  const written: Localized<string> = { 'zh-CN': text, en: text };
+  return chat.postText(message.chatId, written, `reply:${message.messageId}`, { replyTo: message.messageId });
 }

@@ -8,7 +8,7 @@ import { clickToast } from '../core/chat-message';
 import type { ChatMessage, ClickAnswer } from '../core/chat-message';
 import { eventEnvelope, LarkEventError, normalizeCardAction, normalizeMessageEvent } from './event-normalizer';
 import type { BotIdentity, LarkCardClick } from './event-normalizer';
-import { verbatim, type Language } from '../../i18n';
+import type { Language } from '../../i18n';
 
 export interface LarkInboundOptions extends Omit<ChatInboundOptions, 'alertSource' | 'ownIds' | 'channel'> {
   botOpenId: string;
@@ -56,7 +56,7 @@ export class LarkInbound implements ReplayTarget {
       // Redelivering a malformed event cannot help: it is logged and acknowledged.
       if (!(error instanceof LarkEventError)) throw error;
       this.options.logger.warn({ err: error }, 'malformed lark event ignored');
-      return isCardAction(raw) ? clickToast('error', verbatim('This button is not one I understand.')) : undefined;
+      return isCardAction(raw) ? clickToast('error', this.options.languages.i18n.text('chat.toast.unknownButton')) : undefined;
     }
   }
 
@@ -81,10 +81,10 @@ export class LarkInbound implements ReplayTarget {
   private async clickOnce(key: string, click: LarkCardClick, kept: Omit<ReplayPayload, 'channel'>, replaying: boolean): Promise<ClickAnswer> {
     try {
       const result = await this.core.claimOnce(key, kept, replaying, () => this.core.handleClick(click));
-      return result.first ? result.value : clickToast('info', verbatim('Already received this click.'));
+      return result.first ? result.value : clickToast('info', this.options.languages.i18n.text('chat.toast.alreadyReceived'));
     } catch (error) {
       this.options.logger.error({ err: error, incidentId: click.incidentId }, 'card click failed');
-      return clickToast('error', verbatim('Could not record your click. Please try again.'));
+      return clickToast('error', this.options.languages.i18n.text('chat.toast.clickFailed'));
     }
   }
 }

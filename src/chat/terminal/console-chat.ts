@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Interface } from 'node:readline';
-import type { Localized } from '../../i18n';
+import type { Localized, Translator } from '../../i18n';
 import type { Card } from '../core/card';
 import type { ChatLanguages } from '../core/chat-languages';
 import type { ChatPort, InboundMessage, PostedMessage, Reaction } from '../core/chat-port';
@@ -55,22 +55,16 @@ export class ConsoleChat implements ChatPort {
 
   banner(): void {
     const { id, name } = this.options.operator;
-    const who = name ? `${name} (${id})` : id;
-    this.write(
-      [
-        `ai-fixer console · chat "${this.chatId}" · you are ${who}`,
-        'Type or paste an alert, e.g. [critical] checkout: HTTP 503 on /pay service=checkout env=prod',
-        'or a command: /help lists them. Buttons on cards show the command to type.',
-        '',
-      ].join('\n'),
-    );
+    const tr = this.translator();
+    const who = name ? tr.t('chat.console.namedOperator', { name, id }) : id;
+    this.write(`${tr.t('chat.console.banner', { chat: this.chatId, who })}\n`);
   }
 
   postCard(chatId: string, cards: Localized<Card>, idempotencyKey: string): Promise<PostedMessage> {
     const messageId = consoleMessageId(idempotencyKey);
     const card = cards[this.options.languages.peek(chatId)];
     if (this.isFirstPost(idempotencyKey)) {
-      this.write(this.addressLine(chatId) + renderCardText(card, messageId, { color: this.options.color ?? false }));
+      this.write(this.addressLine(chatId) + renderCardText(card, messageId, this.translator(), { color: this.options.color ?? false }));
     }
     return Promise.resolve({ messageId });
   }
@@ -78,12 +72,12 @@ export class ConsoleChat implements ChatPort {
   /** The terminal cannot edit what it printed; it prints the card again, marked as an update. */
   updateCard(messageId: string, cards: Localized<Card>): Promise<void> {
     const card = cards[this.options.languages.peek(this.chatId)];
-    this.write(`(update of ${messageId})\n${renderCardText(card, messageId, { color: this.options.color ?? false })}`);
+    this.write(`${this.translator().t('chat.console.updateOf', { id: messageId })}\n${renderCardText(card, messageId, this.translator(), { color: this.options.color ?? false })}`);
     return Promise.resolve();
   }
 
   react(messageId: string, reaction: Reaction): Promise<void> {
-    this.write(`(${reaction} on ${messageId})\n`);
+    this.write(`${this.translator().t('chat.console.reaction', { reaction, id: messageId })}\n`);
     return Promise.resolve();
   }
 
@@ -120,7 +114,7 @@ export class ConsoleChat implements ChatPort {
       // `handle` never rejects, so the chain always settles.
       reader.on('close', () => void handled.then(resolve));
       reader.on('error', (error: unknown) => {
-        this.write(`error: reading input failed: ${toTerminalText(messageOf(error))}\n`);
+        this.write(`${this.translator().t('chat.console.readFailed', { detail: toTerminalText(messageOf(error)) })}\n`);
         reader.close();
       });
     });
@@ -148,7 +142,7 @@ export class ConsoleChat implements ChatPort {
       const reply = await onMessage(message);
       if (reply) this.write(`${toTerminalText(reply)}\n`);
     } catch (error) {
-      this.write(`error: ${toTerminalText(messageOf(error))}\n`);
+      this.write(`${this.translator().t('chat.console.error', { detail: toTerminalText(messageOf(error)) })}\n`);
     }
   }
 
@@ -164,7 +158,13 @@ export class ConsoleChat implements ChatPort {
 
   /** The console shows one chat; a post meant for another (say, a Lark group) says where it was going. */
   private addressLine(chatId: string): string {
-    return chatId === this.chatId ? '' : `(to chat ${toTerminalText(chatId)})\n`;
+    return chatId === this.chatId ? '' : `${this.translator().t('chat.console.toChat', { chat: toTerminalText(chatId) })}\n`;
+  }
+
+  /** The terminal's language now (`/lang`, else LANGUAGE), for its own words. */
+  private translator(): Translator {
+    const { languages } = this.options;
+    return languages.i18n.translator(languages.peek(this.chatId));
   }
 
   private write(text: string): void {

@@ -5,7 +5,6 @@ import type { ChatDoorDeps } from '../core/chat-inbound';
 import type { ChatMessage } from '../core/chat-message';
 import type { InboundMessage } from '../core/chat-port';
 import type { ConsoleMessageHandler } from './console-chat';
-import { verbatim } from '../../i18n';
 
 export interface TerminalInboundOptions extends ChatDoorDeps {
   /** The same AlertDetector the web console and Lark use. */
@@ -33,8 +32,12 @@ export class TerminalInbound {
       ownIds: [],
       channel: TERMINAL_CHANNEL,
       replayable: false,
-      announce: replyWithOutcome(options.chat),
-      notAnAlert: (message, reason) => options.chat.postText(message.chatId, verbatim(notAnAlertHint(reason)), `hint:${message.messageId}`, { replyTo: message.messageId }),
+      announce: replyWithOutcome(options.chat, options.languages),
+      notAnAlert: (message, reason) => {
+        // The detector's reason is its own words (logged as well), shown as it gave them.
+        const hint = options.languages.i18n.text('chat.hint.terminal', { reason });
+        return options.chat.postText(message.chatId, hint, `hint:${message.messageId}`, { replyTo: message.messageId });
+      },
     });
   }
 
@@ -47,10 +50,6 @@ export class TerminalInbound {
   close(): Promise<void> {
     return this.core.close();
   }
-}
-
-function notAnAlertHint(reason: string): string {
-  return `Not read as an alert (${reason}). Paste the whole alert, or open an incident from any text with /diag <text>.`;
 }
 
 /** Whoever types at the terminal talks to the bot, as an @-mention does in a group. */

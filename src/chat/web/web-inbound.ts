@@ -18,7 +18,6 @@ import type { ChatMessage, ClickAnswer } from '../core/chat-message';
 import { findSample } from './alert-samples';
 import { buttonOnCard } from './card-buttons';
 import type { WebChat } from './web-chat';
-import { verbatim } from '../../i18n';
 import type { ChatLanguages } from '../core/chat-languages';
 
 /** The longest message the console takes; the composer shows it before sending. */
@@ -128,10 +127,10 @@ export class WebInbound implements ReplayTarget {
   /** A button on one of the bot's cards, checked against the card as stored, then handled like a Lark click. */
   async click(input: WebClickInput, replaying = false): Promise<ClickAnswer> {
     const message = await this.options.chat.find(input.messageId);
-    if (!message?.card || !buttonOnCard(message.card, input.value)) return clickToast('error', verbatim('This button is not on that card.'));
+    if (!message?.card || !buttonOnCard(message.card, input.value)) return clickToast('error', this.options.languages.i18n.text('chat.toast.notOnCard'));
     // A failure gives the claim back: the same click may be tried again (a failed replay is tried again later).
     const outcome = await this.core.claimOnce(`web:click:${input.id}`, { kind: 'click', data: input }, replaying, () => this.applyClick(input, message));
-    return outcome.first ? outcome.value : clickToast('info', verbatim('Already received this click.'));
+    return outcome.first ? outcome.value : clickToast('info', this.options.languages.i18n.text('chat.toast.alreadyReceived'));
   }
 
   /** Does again the work of a message or click whose claim was abandoned (the instance that took it died). */
@@ -178,8 +177,9 @@ export class WebInbound implements ReplayTarget {
   /** A person's message sent now that holds no alert: they are told why, and what to do instead. */
   private async hint(message: ChatMessage, reason: string): Promise<void> {
     if (!this.wantsHint.has(message.messageId)) return;
-    const text = `Not read as an alert (${reason}). Paste the whole alert, post it as the monitoring bot, or open an incident from any text with /diag <text>.`;
-    await this.options.chat.postText(message.chatId, verbatim(text), `hint:${message.messageId}`, { replyTo: message.messageId });
+    // The detector's reason is its own words, shown as it gave them.
+    const text = this.options.languages.i18n.text('chat.hint.web', { reason });
+    await this.options.chat.postText(message.chatId, text, `hint:${message.messageId}`, { replyTo: message.messageId });
   }
 }
 

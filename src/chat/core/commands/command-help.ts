@@ -1,9 +1,10 @@
+import type { Translator } from '../../../i18n';
 import { USAGE, usageOf } from './command-usage';
 import type { CommandName } from './command-usage';
 
-const USAGE_WIDTH = Math.max(...Object.keys(USAGE).map((name) => usageOf(name as CommandName).length));
-
-export const HELP_TEXT = [
-  'Commands:',
-  ...Object.entries(USAGE).map(([name, usage]) => `  ${usageOf(name as CommandName).padEnd(USAGE_WIDTH)}  ${usage.does}`),
-].join('\n');
+/** /help: every command with what it does, in the reader's language. */
+export function helpText(tr: Translator): string {
+  const names = Object.keys(USAGE) as CommandName[];
+  const width = Math.max(...names.map((name) => usageOf(tr, name).length));
+  return [tr.t('cmd.help.title'), ...names.map((name) => `  ${usageOf(tr, name).padEnd(width)}  ${tr.t(USAGE[name].does)}`)].join('\n');
+}

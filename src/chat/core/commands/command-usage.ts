@@ -1,3 +1,5 @@
+import type { MessageKey, Translator } from '../../../i18n';
+
 const EXAMPLE_ID = 'INC-7K2M9Q4T';
 
 export interface Usage {
@@ -6,37 +8,45 @@ export interface Usage {
   /** What the words after the incident id (and subject) mean, if the command takes any. */
   text?: 'comment' | 'reason' | 'note';
   takesId: boolean;
-  args: string;
-  does: string;
+  /** The catalog's words for what follows the command name, if it takes anything. */
+  args?: MessageKey;
+  /** The catalog's line for what the command does. */
+  does: MessageKey;
 }
 
 export const USAGE = {
-  help: { takesId: false, args: '', does: 'this list' },
-  incidents: { takesId: false, args: '', does: 'open incidents' },
-  status: { takesId: true, args: '[<id>]', does: 'where an incident stands and what it accepts (no id: open incidents)' },
-  diag: { takesId: false, text: 'note', args: '<alert text>', does: 'open an incident by hand from the text' },
-  plugins: { takesId: false, args: '', does: 'installed diagnostic and remediation plugins' },
-  oncall: { takesId: false, args: '', does: 'who is on call now and next, per role, with the hand-off time' },
-  approve: { takesId: true, subject: true, text: 'comment', args: '<id> diagnosis|fix [comment]', does: 'approve the diagnosis or the proposed fix' },
-  reject: { takesId: true, subject: true, text: 'reason', args: '<id> diagnosis|fix [reason]', does: 'reject the diagnosis or the proposed fix' },
-  escalate: { takesId: true, text: 'reason', args: '<id> [reason]', does: 'hand it to people now' },
-  ignore: { takesId: true, text: 'reason', args: '<id> [reason]', does: 'dismiss it' },
-  retry: { takesId: true, args: '<id>', does: 'run diagnosis again after an escalation' },
-  resolve: { takesId: true, text: 'note', args: '<id> [note]', does: 'mark an escalated incident fixed by people' },
-  silence: { takesId: false, text: 'reason', args: '<matchers> <duration> [reason]', does: 'hold back matching alerts, e.g. /silence alertname=KubeNodeNotReady service=~"checkout.*" 2h deploy' },
-  silences: { takesId: false, args: '', does: 'active and recently ended silences' },
-  unsilence: { takesId: false, args: '<SIL-id>', does: 'end a silence now' },
-} satisfies Record<string, Usage>;
+  help: { takesId: false, does: 'cmd.does.help' },
+  incidents: { takesId: false, does: 'cmd.does.incidents' },
+  status: { takesId: true, args: 'cmd.args.status', does: 'cmd.does.status' },
+  diag: { takesId: false, text: 'note', args: 'cmd.args.diag', does: 'cmd.does.diag' },
+  plugins: { takesId: false, does: 'cmd.does.plugins' },
+  oncall: { takesId: false, does: 'cmd.does.oncall' },
+  lang: { takesId: false, args: 'cmd.args.lang', does: 'cmd.does.lang' },
+  approve: { takesId: true, subject: true, text: 'comment', args: 'cmd.args.approve', does: 'cmd.does.approve' },
+  reject: { takesId: true, subject: true, text: 'reason', args: 'cmd.args.reject', does: 'cmd.does.reject' },
+  escalate: { takesId: true, text: 'reason', args: 'cmd.args.escalate', does: 'cmd.does.escalate' },
+  ignore: { takesId: true, text: 'reason', args: 'cmd.args.ignore', does: 'cmd.does.ignore' },
+  retry: { takesId: true, args: 'cmd.args.retry', does: 'cmd.does.retry' },
+  resolve: { takesId: true, text: 'note', args: 'cmd.args.resolve', does: 'cmd.does.resolve' },
+  silence: { takesId: false, text: 'reason', args: 'cmd.args.silence', does: 'cmd.does.silence' },
+  silences: { takesId: false, does: 'cmd.does.silences' },
+  unsilence: { takesId: false, args: 'cmd.args.unsilence', does: 'cmd.does.unsilence' },
+} as const satisfies Record<string, Usage>;
 
 export type CommandName = keyof typeof USAGE;
 
-export function isCommandName(name: string): name is CommandName {
-  return Object.hasOwn(USAGE, name);
+/** Other names people type for a command. */
+const ALIASES = new Map<string, CommandName>([['language', 'lang']]);
+
+/** The command a typed name stands for (its own name or an alias), or undefined. */
+export function commandNamed(name: string): CommandName | undefined {
+  return Object.hasOwn(USAGE, name) ? (name as CommandName) : ALIASES.get(name);
 }
 
-export function usageOf(name: CommandName): string {
-  const { args } = USAGE[name];
-  return args ? `/${name} ${args}` : `/${name}`;
+/** `/approve <id> diagnosis|fix [comment]` in the reader's language (the placeholders are words). */
+export function usageOf(tr: Translator, name: CommandName): string {
+  const usage: Usage = USAGE[name];
+  return usage.args ? `/${name} ${tr.t(usage.args)}` : `/${name}`;
 }
 
 export function exampleOf(name: CommandName): string {

@@ -3,14 +3,17 @@ import type { DecisionAccess } from '../../../policy/access';
 import type { IncidentService } from '../../../runtime/incident-service';
 import type { Matcher } from '../../../silences/matchers';
 import type { SilenceService } from '../../../silences/silence-service';
-import type { Translator } from '../../../i18n';
+import type { Language, MessageKey, MessageValues, Translator } from '../../../i18n';
 import type { ChatLanguages } from '../chat-languages';
+import type { CommandName } from './command-usage';
 
 export type Command =
   | { kind: 'help' }
   | { kind: 'incidents' }
   | { kind: 'plugins' }
   | { kind: 'oncall' }
+  /** `/lang`: say the chat's language (`language` unset), choose one, or go back to LANGUAGE (`null`). */
+  | { kind: 'lang'; language?: Language | null }
   | { kind: 'diag'; text: string }
   | { kind: 'status'; incidentId: string }
   | { kind: 'approve'; incidentId: string; subject: DecisionSubject; comment?: string }
@@ -22,7 +25,17 @@ export type Command =
   | { kind: 'silence'; matchers: Matcher[]; duration: string; reason?: string }
   | { kind: 'silences' }
   | { kind: 'unsilence'; silenceId: string }
-  | { kind: 'invalid'; message: string };
+  | { kind: 'invalid'; problem: CommandProblem };
+
+/**
+ * What is wrong with a typed command, as a catalog message: parsing is pure and has no reader yet. `usage`
+ * names the command whose usage line and example fill `{usage}` and `{example}`.
+ */
+export interface CommandProblem {
+  key: MessageKey;
+  values?: MessageValues;
+  usage?: CommandName;
+}
 
 /** What an /approve or /reject decides; named by the person so a stale command cannot decide the next question. */
 export type DecisionSubject = 'diagnosis' | 'proposal';

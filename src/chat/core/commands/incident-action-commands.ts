@@ -1,6 +1,6 @@
 import type { Command, CommandContext, PersonEvent } from './command';
 import { refusal } from './refusal';
-import { whereItLives } from './where-it-lives';
+import { sentences, whereItLives } from './where-it-lives';
 
 /** /escalate, /ignore, /retry and /resolve: one event each, no subject to name. */
 export type IncidentActionCommand = Extract<Command, { kind: 'escalate' | 'ignore' | 'retry' | 'resolve' }>;
@@ -19,17 +19,18 @@ function eventFor(cmd: IncidentActionCommand, ctx: CommandContext): PersonEvent 
   }
 }
 
-const DONE_VERB: Record<IncidentActionCommand['kind'], string> = {
-  escalate: 'Escalated',
-  ignore: 'Ignored',
-  retry: 'Retrying',
-  resolve: 'Resolved',
-};
+const DONE = {
+  escalate: 'cmd.done.escalate',
+  ignore: 'cmd.done.ignore',
+  retry: 'cmd.done.retry',
+  resolve: 'cmd.done.resolve',
+} as const satisfies Record<IncidentActionCommand['kind'], string>;
 
 export async function actOnIncident(cmd: IncidentActionCommand, ctx: CommandContext): Promise<string> {
+  const { tr } = ctx;
   const event = eventFor(cmd, ctx);
   const refused = await refusal(ctx, cmd.incidentId, event.type);
   if (refused) return refused;
   const after = await ctx.service.send(cmd.incidentId, event);
-  return `${DONE_VERB[cmd.kind]} ${cmd.incidentId}. Now: ${after.workflow.label.en}.${whereItLives(after, ctx.chatId)}`;
+  return sentences(tr, tr.t(DONE[cmd.kind], { id: cmd.incidentId, phase: tr.label(after.workflow.label) }), whereItLives(tr, after, ctx.chatId));
 }

@@ -3,7 +3,7 @@
  * turns a command into incident events and answers with the reply text.
  */
 
-export type { Command, CommandContext, DecisionSubject, PluginSummary } from './command';
-export { HELP_TEXT } from './command-help';
+export type { Command, CommandContext, CommandProblem, DecisionSubject, PluginSummary } from './command';
+export { helpText } from './command-help';
 export { parseCommand } from './parse-command';
-export { executeCommand } from './execute-command';
+export { executeCommand, problemText, refusalOf } from './execute-command';

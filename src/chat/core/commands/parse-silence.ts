@@ -1,29 +1,31 @@
 import { scanMatchers, SilenceInputError } from '../../../silences/matchers';
-import type { Command } from './command';
+import type { Command, CommandProblem } from './command';
 
 const MAX_REASON = 500;
-const USAGE = 'Write /silence <matchers> <duration> [reason], e.g. /silence alertname=KubeNodeNotReady service=~"checkout.*" 2h node upgrade';
+
+const invalid = (key: CommandProblem['key'], values?: CommandProblem['values']): Command => ({ kind: 'invalid', problem: { key, ...(values ? { values } : {}) } });
 
 /** `/silence <matchers> <duration> [reason]`, `/silences`, `/unsilence <id>`: `args` is the text after the name. */
 export function parseSilenceCommand(name: 'silence' | 'silences' | 'unsilence', args: string): Command {
   const text = args.trim();
-  if (name === 'silences') return text ? { kind: 'invalid', message: '/silences takes no arguments.' } : { kind: 'silences' };
+  if (name === 'silences') return text ? invalid('cmd.invalid.noArguments', { command: '/silences' }) : { kind: 'silences' };
   if (name === 'unsilence') {
     const [id, ...extra] = text.split(/\s+/);
-    if (!id) return { kind: 'invalid', message: 'Say which silence: /unsilence SIL-7K3Q (type /silences to list them).' };
-    if (extra.length) return { kind: 'invalid', message: '/unsilence takes only a silence id, e.g. /unsilence SIL-7K3Q' };
+    if (!id) return invalid('cmd.silence.unsilenceWhich');
+    if (extra.length) return invalid('cmd.silence.unsilenceOnlyId');
     return { kind: 'unsilence', silenceId: id };
   }
   try {
     const { matchers, rest } = scanMatchers(text);
-    if (matchers.length === 0) return { kind: 'invalid', message: `Give at least one matcher. ${USAGE}` };
+    if (matchers.length === 0) return invalid('cmd.silence.noMatcher');
     const [duration, ...reasonWords] = text.slice(rest).trim().split(/\s+/);
-    if (!duration) return { kind: 'invalid', message: `Say for how long (e.g. 30m, 2h, 1d). ${USAGE}` };
+    if (!duration) return invalid('cmd.silence.noDuration');
     const reason = reasonWords.join(' ');
-    if (reason.length > MAX_REASON) return { kind: 'invalid', message: `The reason is too long (at most ${MAX_REASON} characters).` };
+    if (reason.length > MAX_REASON) return invalid('cmd.invalid.textTooLong', { what: 'reason', max: MAX_REASON });
     return { kind: 'silence', matchers, duration, reason: reason || undefined };
   } catch (error) {
-    if (error instanceof SilenceInputError) return { kind: 'invalid', message: `${error.message} ${USAGE}` };
+    // The matcher parser's own words (silences/matchers.ts) are shown as it wrote them.
+    if (error instanceof SilenceInputError) return invalid('cmd.silence.badInput', { detail: error.message });
     throw error;
   }
 }

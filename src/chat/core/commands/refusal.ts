@@ -1,4 +1,5 @@
 import type { PersonEventType } from '../../../policy/access';
+import { policyText } from '../../../policy/policy-text';
 import { UnknownIncidentError } from '../../../domain/errors';
 import type { CommandContext } from './command';
 
@@ -12,7 +13,7 @@ export async function refusal(ctx: CommandContext, incidentId: string, type: Per
   if (!ctx.access) return null;
   const view = await ctx.service.get(incidentId);
   if (!view) throw new UnknownIncidentError(incidentId);
-  if (view.status === 'done') return `${view.id} is finished (${view.workflow.label.en}); there is nothing left to decide. Type /status ${view.id} for its outcome.`;
+  if (view.status === 'done') return ctx.tr.t('cmd.finished', { id: view.id, phase: ctx.tr.label(view.workflow.label) });
   const verdict = ctx.access.check(ctx.sender.id, type, view.context);
-  return verdict.allowed ? null : verdict.reason;
+  return verdict.allowed ? null : policyText(ctx.tr, verdict.reason);
 }

@@ -1,4 +1,5 @@
 import type { IncidentEventType } from '../../../domain';
+import type { Translator } from '../../../i18n';
 import type { IncidentService, IncidentView } from '../../../runtime/incident-service';
 import { UnknownIncidentError } from '../../../domain/errors';
 import { quoted } from './quoted';
@@ -14,41 +15,54 @@ const COMMAND_FOR_EVENT: Partial<Record<IncidentEventType, string>> = {
   'incident.resolve': '/resolve',
 };
 
-function acceptedCommands(view: IncidentView): string {
-  const commands = [...new Set(view.accepts.map((type) => COMMAND_FOR_EVENT[type]).filter(Boolean))];
-  return commands.length > 0 ? commands.join(', ') : 'nothing from people right now';
+function acceptedCommands(tr: Translator, view: IncidentView): string {
+  const commands = [...new Set(view.accepts.map((type) => COMMAND_FOR_EVENT[type]).filter((c): c is string => c !== undefined))];
+  return commands.length > 0 ? tr.t('cmd.status.accepts', { commands: commands.join(', ') }) : tr.t('cmd.status.acceptsNothing');
 }
 
-function statusText(view: IncidentView): string {
-  const lines = [
-    `${view.id}: ${view.workflow.label.en}`,
-    `Title: ${quoted(view.title, 300)}`,
-    `Severity: ${view.severity} · Service: ${view.service ? quoted(view.service, 100) : 'unknown'}`,
-    `Opened: ${view.createdAt.toISOString()} · Updated: ${view.updatedAt.toISOString()}`,
-  ];
+/** The chart records why it escalated in English (snapshots keep it). */
+function escalationReason(_tr: Translator, reason: string): string {
+  return reason;
+}
+
+/** Alerts, recovery, flaps, escalation, who closed it: what the incident's context adds. */
+function contextLines(tr: Translator, view: IncidentView): string[] {
+  const lines: string[] = [];
   const { escalation, resolution, alerts } = view.context;
   if (alerts && alerts.total > 1) {
     const affected = alerts.affected.slice(0, 10).map((name) => quoted(name, 100));
-    const more = alerts.affectedTotal - affected.length;
-    lines.push(`Alerts: ${alerts.total} (${alerts.firing} firing, ${alerts.total - alerts.firing} recovered)`);
-    if (affected.length) lines.push(`Affected: ${affected.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+    lines.push(tr.t('cmd.status.alerts', { total: alerts.total, firing: alerts.firing, recovered: alerts.total - alerts.firing }));
+    if (affected.length) lines.push(tr.t('cmd.status.affected', { names: affected.join(', '), more: alerts.affectedTotal - affected.length }));
   }
-  if (resolution?.atSource) lines.push('Recovered at source: every alert recovered before anything was changed.');
-  if ((view.context.flaps ?? 0) > 0) lines.push(`Reopened ${view.context.flaps} time(s) after recovering`);
+  if (resolution?.atSource) lines.push(tr.t('cmd.status.recoveredAtSource'));
+  if ((view.context.flaps ?? 0) > 0) lines.push(tr.t('cmd.status.flaps', { n: view.context.flaps ?? 0 }));
   if (escalation) {
-    const detail = escalation.detail ? `: ${quoted(escalation.detail, 300)}` : '';
-    lines.push(`Escalated: ${escalation.reason}${detail}`);
+    const reason = escalationReason(tr, escalation.reason);
+    lines.push(escalation.detail ? tr.t('cmd.status.escalatedDetail', { reason, detail: quoted(escalation.detail, 300) }) : tr.t('cmd.status.escalated', { reason }));
   }
-  if (resolution && resolution.by.id !== 'system') lines.push(`Closed by ${quoted(resolution.by.name ?? resolution.by.id, 100)}`);
-  if (view.mergedInto) lines.push(`Merged into: ${view.mergedInto}`);
-  if (view.wakeAt) lines.push(`Waits until: ${view.wakeAt.toISOString()}`);
-  lines.push(`Accepts: ${acceptedCommands(view)}`);
+  if (resolution && resolution.by.id !== 'system') lines.push(tr.t('cmd.status.closedBy', { who: quoted(resolution.by.name ?? resolution.by.id, 100) }));
+  return lines;
+}
+
+function statusText(tr: Translator, view: IncidentView, now: Date): string {
+  const lines = [
+    tr.t('cmd.status.head', { id: view.id, phase: tr.label(view.workflow.label) }),
+    tr.t('cmd.status.title', { title: quoted(view.title, 300) }),
+    view.service
+      ? tr.t('cmd.status.severityService', { severity: view.severity, service: quoted(view.service, 100) })
+      : tr.t('cmd.status.severityNoService', { severity: view.severity }),
+    tr.t('cmd.status.times', { opened: tr.when(view.createdAt), openedAgo: tr.relative(view.createdAt, now), updated: tr.relative(view.updatedAt, now) }),
+    ...contextLines(tr, view),
+  ];
+  if (view.mergedInto) lines.push(tr.t('cmd.status.mergedInto', { id: view.mergedInto }));
+  if (view.wakeAt) lines.push(tr.t('cmd.status.waitsUntil', { at: tr.when(view.wakeAt), relative: tr.relative(view.wakeAt, now) }));
+  lines.push(acceptedCommands(tr, view));
   return lines.join('\n');
 }
 
 /** /status <id>: where the incident stands and which commands it accepts now. */
-export async function incidentStatus(service: IncidentService, incidentId: string): Promise<string> {
+export async function incidentStatus(service: IncidentService, incidentId: string, tr: Translator, now = new Date()): Promise<string> {
   const view = await service.get(incidentId);
   if (!view) throw new UnknownIncidentError(incidentId);
-  return statusText(view);
+  return statusText(tr, view, now);
 }

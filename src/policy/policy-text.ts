@@ -1,0 +1,30 @@
+import { I18n } from '../i18n';
+import type { Localized, Translator } from '../i18n';
+import type { policyMessages } from '../i18n/messages/policy';
+
+/** Values a policy message takes: names, counts, and instants as epoch milliseconds (JSON-safe, kept in decisions). */
+export type PolicyValues = Record<string, string | number>;
+
+/**
+ * What the policy says to a person, as a catalog message (src/i18n/messages/policy.ts) and its values, so each
+ * reader gets it in their language and TIMEZONE. Kept structured in refusals and in decisions' reasons.
+ */
+export interface PolicyText {
+  key: keyof typeof policyMessages;
+  values?: PolicyValues;
+}
+
+export const policySays = (key: PolicyText['key'], values?: PolicyValues): PolicyText => (values ? { key, values } : { key });
+
+/** A policy text in the reader's language. A plain string is a reason recorded before reasons were messages: shown as it is. */
+export function policyText(tr: Translator, text: PolicyText | string): string {
+  return typeof text === 'string' ? text : tr.t(text.key, text.values);
+}
+
+/** Refusals carry no times, so any time zone renders them alike. */
+const TIMELESS = new I18n('en', 'UTC');
+
+/** A refusal in every language at once: a click's toast, the console's JSON (each reader picks theirs). */
+export function refusalEverywhere(text: PolicyText | string): Localized<string> {
+  return TIMELESS.both((tr) => policyText(tr, text));
+}
