@@ -55,9 +55,13 @@ class RecordingChat implements ChatPort {
   readonly posts: Post[] = [];
   readonly urgents: { messageId: string; userIds: readonly string[]; channel: UrgentChannel }[] = [];
 
-  postCard(chatId: string, card: Localized<Card>, key: string, options?: PostOptions): Promise<PostedMessage> {
+  /** While set, reminder posts wait for it (a slow chat). */
+  held: Promise<void> | undefined;
+
+  async postCard(chatId: string, card: Localized<Card>, key: string, options?: PostOptions): Promise<PostedMessage> {
+    if (key.includes('/reminder-')) await this.held;
     this.posts.push({ chatId, card: card.en, zh: card['zh-CN'], key, replyTo: options?.replyTo });
-    return Promise.resolve({ messageId: `om_${key}` });
+    return { messageId: `om_${key}` };
   }
   postText(): Promise<PostedMessage> {
     return Promise.resolve({ messageId: 'om_text' });
@@ -213,6 +217,25 @@ describe('reminders of a card nobody answers', () => {
     expect(chat.reminders('proposal')[0]!.card.sections[0]).toMatch(/^The proposed fix has waited \d+ minutes?/);
     await a.h.runtime.send(id, { type: 'proposal.approved', ...by });
     await stateOf(a.h, id, 'remediating.executing');
+  });
+
+  it('takes a decision sent while a reminder is being posted, and reminds no further', async () => {
+    const chat = new RecordingChat();
+    let release = () => {};
+    chat.held = new Promise<void>((resolve) => (release = resolve));
+    const a = await instance({ db: await database(), chat, chain: [{ to: 'sre-leads', afterMs: 1_000 }] });
+    const id = await parkAtDiagnosis(a);
+    await sweepUntil([a], async () => ((await a.h.runtime.get(id))?.state === 'open.remindingDiagnosis' ? true : undefined), 'the reminder to start');
+    // The click waits (bounded) for the incident to be back where it takes the decision.
+    const decided = a.h.runtime.send(id, { type: 'diagnosis.approved', ...by });
+    setTimeout(release, 100);
+    await decided;
+    const view = await stateOf(a.h, id, 'open.proposing');
+    expect(view.context.reminded?.diagnosis).toBe(1);
+    expect(view.context.approvals.diagnosis?.by.id).toBe('ou_alice');
+    expect(chat.reminders().map((p) => p.key)).toEqual([`${id}/1/reminder-diagnosis-0`]);
+    const timeline = (await a.h.store.timeline(id)).map((e) => e.eventType);
+    expect(timeline.slice(-2)).toEqual(['xstate.done.actor.remindDiagnosis', 'diagnosis.approved']);
   });
 
   it('fires after a restart between arming and firing, once', async () => {
