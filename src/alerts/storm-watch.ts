@@ -9,11 +9,13 @@ import type { FlushResult } from './storm-card-updates';
 import type { Storm, StormStore } from './storm-store';
 import { changesStanding, opensIncident } from './storm-threads';
 import type { StormThreads } from './storm-threads';
-import { verbatim } from '../i18n';
+import type { I18n } from '../i18n';
 
 export interface StormWatchOptions {
   store: StormStore;
   chat: ChatPort;
+  /** The storm card is written in every language, its times in TIMEZONE. */
+  i18n: I18n;
   /** Serialises card updates of one storm across instances, so an older rendering never lands last. */
   locks: LockPort;
   logger: Logger;
@@ -138,8 +140,8 @@ export class StormWatch implements StormThreads {
     const { store, chat } = this.options;
     const current = (await store.get(storm.id)) ?? storm;
     if (current.cardMessageId) return current.cardMessageId;
-    const card = stormCard({ stormId: storm.id, startedAt: current.startedAt, windowMs: this.options.windowMs, endedAt: current.endedAt, members: await store.members(storm.id) });
-    const { messageId } = await chat.postCard(storm.chatId, verbatim(card), `storm/${storm.id}`);
+    const input = { stormId: storm.id, startedAt: current.startedAt, windowMs: this.options.windowMs, endedAt: current.endedAt, members: await store.members(storm.id) };
+    const { messageId } = await chat.postCard(storm.chatId, this.options.i18n.both((tr) => stormCard(input, tr)), `storm/${storm.id}`);
     const recorded = await store.recordCard(storm.id, messageId);
     this.updates.posted(storm.id);
     return recorded;
@@ -156,12 +158,13 @@ export class StormWatch implements StormThreads {
 
   /** Rewrites the card from the stored state, under a lock shared by the instances. */
   private async flush(stormId: string): Promise<FlushResult> {
-    const { store, chat, locks, windowMs } = this.options;
+    const { store, chat, locks, windowMs, i18n } = this.options;
     return locks.withLock(`storm-card:${stormId}`, async () => {
       const storm = await store.get(stormId);
       if (!storm?.cardMessageId) return storm?.endedAt ? 'ended' : 'updated'; // the post will show the latest state
       const members = await store.members(stormId);
-      await chat.updateCard(storm.cardMessageId, verbatim(stormCard({ stormId, startedAt: storm.startedAt, windowMs, endedAt: storm.endedAt, members })));
+      const input = { stormId, startedAt: storm.startedAt, windowMs, endedAt: storm.endedAt, members };
+      await chat.updateCard(storm.cardMessageId, i18n.both((tr) => stormCard(input, tr)));
       return storm.endedAt ? 'ended' : 'updated';
     });
   }

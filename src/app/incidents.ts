@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import { DiagnosisSlots } from '../alerts/diagnosis-slots';
 import { StormStore } from '../alerts/storm-store';
 import { StormWatch } from '../alerts/storm-watch';
-import { defaultLanguageOf, timeoutsFrom } from '../config';
+import { timeoutsFrom } from '../config';
 import type { Config } from '../config';
-import { I18n } from '../i18n';
 import { provideIncidentMachine } from '../implementations';
 import { watchIncidents } from '../observability/incident-metrics';
 import { DurabilityGate } from '../runtime/durability-gate';
@@ -47,14 +46,13 @@ export async function buildIncidentCore(config: Config, logger: Logger, base: Fo
   const stormWatch = new StormWatch({
     store: new StormStore(orm),
     chat: chats.chat,
+    i18n: chats.languages.i18n,
     locks: base.groupLocks,
     logger,
     threshold: config.STORM_THRESHOLD,
     windowMs: config.STORM_WINDOW,
     sweepIntervalMs: config.DEADLINE_SWEEP_INTERVAL,
   });
-  // What the steps write (reminders) in LANGUAGE, with times in TIMEZONE.
-  const i18n = new I18n(defaultLanguageOf(config), config.TIMEZONE);
   const runtime = new IncidentRuntime({
     leases: base.leases,
     leaseWaitMs: config.LEASE_WAIT,
@@ -84,7 +82,8 @@ export async function buildIncidentCore(config: Config, logger: Logger, base: Fo
         diagnosisSlots,
         stormThreads: stormWatch,
         escalationChain: config.ESCALATION_CHAIN,
-        i18n,
+        // Cards and reminders in every language, times in TIMEZONE: the chats' LANGUAGE and TIMEZONE.
+        i18n: chats.languages.i18n,
       }),
   });
   isLive = (id) => runtime.isLive(id);

@@ -9,6 +9,8 @@ import { incidentStep } from './incident-step';
 import { escalationDeciders, onCallPeople } from '../policy/oncall-mentions';
 import { threadOf } from './thread';
 import { sendUrgent } from './urgent';
+import { ENGLISH_UTC } from '../i18n';
+import type { Localized, Translator } from '../i18n';
 
 export function announce(deps: ImplementationDeps) {
   const { journal, chat } = deps;
@@ -24,30 +26,39 @@ export function announce(deps: ImplementationDeps) {
 }
 
 /** An escalation @-mentions whoever is on call to take it over. */
-function announcement({ policy }: ImplementationDeps, ctx: ReadyContext, outcome: AnnouncementInput['outcome']): Card {
-  const card = outcomeCard(ctx, outcome);
-  if (outcome !== 'escalated') return card;
+function announcement({ policy, i18n = ENGLISH_UTC }: ImplementationDeps, ctx: ReadyContext, outcome: AnnouncementInput['outcome']): Localized<Card> {
   const rules = policy.rules;
-  return withMentions(card, onCallPeople(rules, escalationDeciders(rules), new Date()));
+  const mentions = outcome === 'escalated' ? onCallPeople(rules, escalationDeciders(rules), new Date()) : [];
+  return i18n.both((tr) => withMentions(outcomeCard(ctx, outcome, tr), mentions));
 }
 
 /**
  * A card still asking a question (confirm the diagnosis, approve the fix) loses its buttons and says the
  * alerts recovered. Updating a card to the same content is harmless, so a re-run may do it again.
  */
-async function settleOpenCard({ chat, logger }: ImplementationDeps, ctx: ReadyContext): Promise<void> {
-  const open = openCard(ctx);
-  if (!open) return;
+async function settleOpenCard({ chat, logger, i18n = ENGLISH_UTC }: ImplementationDeps, ctx: ReadyContext): Promise<void> {
+  const messageId = openCardId(ctx);
+  if (!messageId) return;
+  const at = new Date();
+  const card = i18n.both((tr) => {
+    const recovered = { verb: tr.t('card.decided.recovered'), by: tr.t('card.decided.monitoring'), at };
+    return decidedCard(openCard(ctx, tr), recovered, tr);
+  });
   try {
-    await chat.updateCard(open.messageId, decidedCard(open.card, { verb: 'Recovered at source', by: 'monitoring', at: new Date() }));
+    await chat.updateCard(messageId, card);
   } catch (error) {
     // The announcement below still tells the chat; a stale card is not worth failing the recovery for.
     logger.warn({ err: error, incidentId: ctx.incidentId }, 'could not update the open card after recovery');
   }
 }
 
-function openCard(ctx: ReadyContext): { messageId: string; card: Card } | undefined {
-  if (ctx.cards.proposal && ctx.proposal && ctx.decision && !ctx.approvals.proposal) return { messageId: ctx.cards.proposal, card: proposalCard(ctx) };
-  if (ctx.cards.diagnosis && ctx.diagnosis && !ctx.approvals.diagnosis) return { messageId: ctx.cards.diagnosis, card: diagnosisCard(ctx) };
+/** The card still asking a question: the fix's, else the diagnosis's. */
+function openCardId(ctx: ReadyContext): string | undefined {
+  if (ctx.cards.proposal && ctx.proposal && ctx.decision && !ctx.approvals.proposal) return ctx.cards.proposal;
+  if (ctx.cards.diagnosis && ctx.diagnosis && !ctx.approvals.diagnosis) return ctx.cards.diagnosis;
   return undefined;
+}
+
+function openCard(ctx: ReadyContext, tr: Translator): Card {
+  return openCardId(ctx) === ctx.cards.proposal ? proposalCard(ctx, tr) : diagnosisCard(ctx, tr);
 }

@@ -8,6 +8,7 @@ import { incidentContext, stepKey } from './incident-context';
 import type { ReadyContext } from './incident-context';
 import { incidentStep } from './incident-step';
 import { threadOf } from './thread';
+import { ENGLISH_UTC } from '../i18n';
 
 /** Waits, in its own visible state, until this instance runs fewer than MAX_CONCURRENT_DIAGNOSES. */
 export function awaitDiagnosisSlot({ diagnosisSlots }: ImplementationDeps) {
@@ -36,7 +37,8 @@ export function sendDiagnosisCard(deps: ImplementationDeps) {
     const ctx = incidentContext(system);
     return journal.step(stepKey(ctx, 'diagnosis-card'), signal, async (key) => {
       const rules = policy.rules;
-      const card = withMentions(diagnosisCard(ctx), deciderMentions(rules, diagnosisDeciders(rules), new Date()));
+      const mentions = deciderMentions(rules, diagnosisDeciders(rules), new Date());
+      const card = (deps.i18n ?? ENGLISH_UTC).both((tr) => withMentions(diagnosisCard(ctx, tr), mentions));
       return chat.postCard(ctx.chatId, card, key, { replyTo: await threadOf(deps, ctx) });
     });
   });

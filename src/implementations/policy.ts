@@ -10,6 +10,7 @@ import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
 import { incidentStep } from './incident-step';
 import { threadOf } from './thread';
+import { ENGLISH_UTC } from '../i18n';
 
 /**
  * Policy over the proposal, the plugins and usage across instances. The decision and its reasons
@@ -69,7 +70,8 @@ export function sendProposalCard(deps: ImplementationDeps) {
     return journal.step(stepKey(ctx, 'proposal-card'), signal, async (key) => {
       const rules = policy.rules;
       const deciders = ctx.decision ? deciderMentions(rules, proposalDeciders(rules, ctx.decision), new Date()) : [];
-      return chat.postCard(ctx.chatId, withMentions(proposalCard(ctx), deciders), key, { replyTo: await threadOf(deps, ctx) });
+      const card = (deps.i18n ?? ENGLISH_UTC).both((tr) => withMentions(proposalCard(ctx, tr), deciders));
+      return chat.postCard(ctx.chatId, card, key, { replyTo: await threadOf(deps, ctx) });
     });
   });
 }

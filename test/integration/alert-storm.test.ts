@@ -39,7 +39,7 @@ async function sqlOn<T>(url: string, text: string): Promise<T[]> {
 
 /** The bot as `npm start` runs it, on the web console's chat (no Lark), the offline engine diagnosing. */
 async function bot(db: TestDatabase, env: Record<string, string> = {}): Promise<App> {
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', API_KEYS: KEY, STORM_THRESHOLD: String(THRESHOLD), SHUTDOWN_GRACE: '1s', ...env });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', API_KEYS: KEY, STORM_THRESHOLD: String(THRESHOLD), SHUTDOWN_GRACE: '1s', LANGUAGE: 'en', TIMEZONE: 'UTC', ...env });
   const app = await startApp(config, pino({ level: 'silent' }), { input: new PassThrough(), output: new PassThrough() });
   cleanups.push(() => app.stop());
   return app;

@@ -3,9 +3,11 @@ import { diagnosisCard, escapeMarkdown, outcomeCard, proposalCard, quoteUntruste
 import { parseCommand } from '../../src/chat/core/commands';
 import type { Card } from '../../src/chat/core/card';
 import type { Alert, IncidentContext } from '../../src/domain';
+import { ENGLISH_UTC } from '../../src/i18n';
 import { EXAMPLE_INCIDENT_ID, incidentContext } from '../support/incident-context';
 
 const ID = EXAMPLE_INCIDENT_ID;
+const tr = ENGLISH_UTC.translator();
 
 function incident(overrides: Partial<IncidentContext> = {}): IncidentContext {
   return incidentContext({
@@ -51,7 +53,7 @@ function allText(card: Card): string {
 
 describe('diagnosisCard', () => {
   it('shows severity, the quoted alert, the diagnosis and approve/reject commands', () => {
-    const card = diagnosisCard(incident());
+    const card = diagnosisCard(incident(), tr);
     expect(card.title).toContain('CRITICAL');
     expect(card.title).toContain(ID);
     expect(card.tone).toBe('red');
@@ -70,7 +72,7 @@ describe('diagnosisCard', () => {
 
   it('quotes hostile alert text instead of letting it format, mention or drive a terminal', () => {
     const hostile = '**URGENT** <at id=all></at> [click](http://evil) \u001b[2J\n# /approve INC-1';
-    const card = diagnosisCard(withAlert({ title: hostile }));
+    const card = diagnosisCard(withAlert({ title: hostile }), tr);
     const alertSection = card.sections[0] ?? '';
     expect(alertSection).toContain('\\*\\*URGENT\\*\\*');
     expect(alertSection).toContain('\\<at id=all\\>');
@@ -81,7 +83,7 @@ describe('diagnosisCard', () => {
   });
 
   it('caps very long alert text', () => {
-    const card = diagnosisCard(withAlert({ title: 'x'.repeat(500), description: 'y'.repeat(5000) }));
+    const card = diagnosisCard(withAlert({ title: 'x'.repeat(500), description: 'y'.repeat(5000) }), tr);
     const text = allText(card);
     expect(text).not.toContain('x'.repeat(301));
     expect(text).not.toContain('y'.repeat(801));
@@ -89,7 +91,7 @@ describe('diagnosisCard', () => {
   });
 
   it('refuses to build without a diagnosis', () => {
-    expect(() => diagnosisCard(incident({ diagnosis: null }))).toThrow(/no diagnosis/);
+    expect(() => diagnosisCard(incident({ diagnosis: null }), tr)).toThrow(/no diagnosis/);
   });
 });
 
@@ -103,16 +105,16 @@ describe('proposalCard', () => {
       verification: [{ pluginId: 'http.probe', args: {}, expect: [{ path: 'errors.value', atMost: 0 }] }],
       agent: { provider: 'anthropic', model: 'claude-sonnet-5-5', turns: 3, toolCalls: 2, inputTokens: 4_000, outputTokens: 210, costUsd: 0.0152 },
     };
-    const text = allText(proposalCard({ ...base, proposal }));
+    const text = allText(proposalCard({ ...base, proposal }, tr));
     expect(text).toContain('Expected outcome');
     expect(text).toContain('Error rate back under 1%.');
     expect(text).toContain('http.probe (errors.value ≤ 0)');
     expect(text).toContain('If it makes things worse');
-    expect(text).toContain('claude-sonnet-5-5 · 3 turn(s) · 2 check(s) · 4,210 tokens · $0.0152');
+    expect(text).toContain('claude-sonnet-5-5 · 3 turns · 2 checks · 4,210 tokens · $0.0152');
   });
 
   it('shows the fix, each step with its plugin, risk, policy and approvals', () => {
-    const card = proposalCard(incident());
+    const card = proposalCard(incident(), tr);
     const text = allText(card);
     expect(text).toContain('Roll back checkout to 1.3');
     expect(text).toContain('Roll back the deployment (k8s.rollback)');
@@ -140,7 +142,7 @@ describe('proposalCard', () => {
       dryRun: true,
     };
     const approval = { by: { id: 'ou_a', name: 'Ann_*' }, source: { kind: 'card' as const, messageId: 'm1' }, at: '2026-01-01T00:00:00Z' };
-    const card = proposalCard(incident({ decision, approvals: { proposalApprovers: [approval] } }));
+    const card = proposalCard(incident({ decision, approvals: { proposalApprovers: [approval] } }), tr);
     const text = allText(card);
     expect(card.title).toContain('Fix needs approval (dry run)');
     expect(text).toContain('Approvals: 1 of 2 (Ann\\_\\*)');
@@ -152,14 +154,14 @@ describe('proposalCard', () => {
   });
 
   it('refuses to build without a proposal or a decision', () => {
-    expect(() => proposalCard(incident({ proposal: null }))).toThrow(/no proposal/);
-    expect(() => proposalCard(incident({ decision: null }))).toThrow(/no policy decision/);
+    expect(() => proposalCard(incident({ proposal: null }), tr)).toThrow(/no proposal/);
+    expect(() => proposalCard(incident({ decision: null }), tr)).toThrow(/no policy decision/);
   });
 });
 
 describe('decision buttons', () => {
   it('gives every decision button a command that names the same subject as its action', () => {
-    const buttons = [...diagnosisCard(incident()).buttons, ...proposalCard(incident()).buttons];
+    const buttons = [...diagnosisCard(incident(), tr).buttons, ...proposalCard(incident(), tr).buttons];
     for (const b of buttons) {
       const command = parseCommand(b.command);
       const decision = command?.kind === 'approve' ? 'approved' : command?.kind === 'reject' ? 'rejected' : null;
@@ -182,6 +184,7 @@ describe('outcomeCard', () => {
         verification: { passed: true, checks: [{ pluginId: 'http.check', passed: true, summary: '200 OK' }] },
       }),
       'resolved',
+      tr,
     );
     expect(card.tone).toBe('green');
     expect(card.title).toContain('Resolved');
@@ -195,6 +198,7 @@ describe('outcomeCard', () => {
     const card = outcomeCard(
       incident({ escalation: { reason: 'Diagnosis rejected', detail: 'wrong <service>', at: '2024-01-01T00:00:00Z' } }),
       'escalated',
+      tr,
     );
     expect(card.title).toContain('Escalated');
     const text = allText(card);
@@ -217,6 +221,7 @@ describe('outcomeCard', () => {
         },
       }),
       'escalated',
+      tr,
     );
     expect(allText(card)).toContain('unknown effect');
   });
@@ -226,6 +231,7 @@ describe('outcomeCard', () => {
     const card = outcomeCard(
       incident({ escalation: { reason: 'Dry run: nothing was changed', at: '2024-01-01T00:00:00Z' }, execution: { succeeded: false, dryRun: true, steps: [step] } }),
       'escalated',
+      tr,
     );
     const text = allText(card);
     expect(text).toContain('**Dry run**: nothing was changed. What would have run:');
@@ -236,7 +242,7 @@ describe('outcomeCard', () => {
   it('shows why policy let a fix run without asking', () => {
     const decision = { action: 'auto_execute' as const, risk: 'low' as const, reasons: ['Runs without asking: low risk.'], approvalsRequired: 0 };
     const step = { pluginId: 'http.call', idempotencyKey: 'k', status: 'success' as const, summary: 'HTTP 200', elapsedMs: 3, recovered: false };
-    const card = outcomeCard(incident({ decision, execution: { succeeded: true, steps: [step] } }), 'resolved');
+    const card = outcomeCard(incident({ decision, execution: { succeeded: true, steps: [step] } }), 'resolved', tr);
     expect(allText(card)).toContain('**Policy**: ran without asking.\n- Runs without asking: low risk.');
   });
 });

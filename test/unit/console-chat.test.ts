@@ -4,6 +4,7 @@ import type { Card } from '../../src/chat/core/card';
 import type { InboundMessage } from '../../src/chat/core/chat-port';
 import { ConsoleChat, consoleMessageId } from '../../src/chat/terminal/console-chat';
 import { renderCardText } from '../../src/chat/terminal/render-card';
+import { ENGLISH_UTC } from '../../src/i18n';
 
 const ID = 'INC-7K2M9Q4T';
 
@@ -43,7 +44,7 @@ function deferred() {
 
 describe('renderCardText', () => {
   it('renders title, fields, plain sections and the command for each button', () => {
-    const text = renderCardText(card, 'console-abc');
+    const text = renderCardText(card, 'console-abc', ENGLISH_UTC.translator());
     expect(text).toContain('== [CRITICAL] Diagnosis ready · INC-7K2M9Q4T ==');
     expect(text).toContain('Severity:   critical');
     expect(text).toContain('Alert (console)\n> HTTP 503 on /pay <at>');
@@ -55,12 +56,12 @@ describe('renderCardText', () => {
   });
 
   it('uses ANSI colours only when asked', () => {
-    expect(renderCardText(card, 'm', { color: true })).toContain('\u001b[31m');
+    expect(renderCardText(card, 'm', ENGLISH_UTC.translator(), { color: true })).toContain('\u001b[31m');
   });
 
   it('drops terminal control sequences from card text', () => {
     const hostile = { ...card, title: 'boom\u001b]0;pwned\u0007', sections: ['\u001b[2Jcleared'] };
-    const text = renderCardText(hostile, 'm');
+    const text = renderCardText(hostile, 'm', ENGLISH_UTC.translator());
     expect(text).not.toContain('\u001b');
     expect(text).not.toContain('\u0007');
   });

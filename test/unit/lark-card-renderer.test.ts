@@ -3,8 +3,12 @@ import type { Card, CardTone } from '../../src/chat/core/card';
 import { escapeMarkdown, quoteUntrusted } from '../../src/chat/core/cards';
 import { CARD_BYTE_BUDGET, renderLarkCard, toLarkMarkdown } from '../../src/chat/core/card-json';
 import type { LarkColumnSet, LarkElement, LarkMarkdown } from '../../src/chat/core/card-json';
+import { verbatim } from '../../src/i18n';
 
 const ID = 'INC-7K2M9Q4T';
+
+/** One card shown the same in every language; the chat reads English. */
+const render = (one: Card) => renderLarkCard(verbatim(one), 'en');
 
 function card(overrides: Partial<Card> = {}): Card {
   return {
@@ -45,7 +49,7 @@ function markdownContents(elements: LarkElement[]): string[] {
 
 describe('renderLarkCard', () => {
   it('builds a shared JSON 2.0 card: header, fields, sections, buttons, footer', () => {
-    const rendered = renderLarkCard(card());
+    const rendered = render(card());
     expect(rendered.schema).toBe('2.0');
     expect(rendered.config).toEqual({ update_multi: true, summary: { content: `[CRITICAL] Diagnosis ready · ${ID}` } });
     expect(rendered.header).toEqual({ title: { tag: 'plain_text', content: `[CRITICAL] Diagnosis ready · ${ID}` }, template: 'red' });
@@ -64,11 +68,11 @@ describe('renderLarkCard', () => {
 
   it('maps each tone to a Lark header template', () => {
     const tones: CardTone[] = ['red', 'orange', 'yellow', 'green', 'blue', 'grey'];
-    expect(tones.map((tone) => renderLarkCard(card({ tone })).header.template)).toEqual(tones);
+    expect(tones.map((tone) => render(card({ tone })).header.template)).toEqual(tones);
   });
 
   it('renders buttons as callback buttons carrying the button value', () => {
-    const rendered = renderLarkCard(card());
+    const rendered = render(card());
     const buttonRow = rendered.body.elements.find(
       (e): e is LarkColumnSet => e.tag === 'column_set' && e.columns.some((c) => c.elements[0]?.tag === 'button'),
     );
@@ -91,13 +95,13 @@ describe('renderLarkCard', () => {
   });
 
   it('has no buttons row or hint when the card has no buttons, and no footer when it has none', () => {
-    const tags = renderLarkCard(card({ buttons: [], footer: undefined })).body.elements.map((e) => e.tag);
+    const tags = render(card({ buttons: [], footer: undefined })).body.elements.map((e) => e.tag);
     expect(tags).toEqual(['column_set', 'column_set', 'markdown', 'markdown']);
   });
 
   it('shows untrusted text literally: escapes become entities, quotes stay quotes', () => {
     const hostile = '<at id=all></at> **bold** [click](http://evil) `tick` _i_ ~~s~~\n# heading\n- item\n> fake quote & more';
-    const rendered = renderLarkCard(card({ sections: [`**Alert**\n${quoteUntrusted(hostile)}`] }));
+    const rendered = render(card({ sections: [`**Alert**\n${quoteUntrusted(hostile)}`] }));
     const section = markdownContents(rendered.body.elements).find((c) => c.startsWith('**Alert**')) ?? '';
 
     expect(section.startsWith('**Alert**\n> ')).toBe(true);
@@ -119,7 +123,7 @@ describe('renderLarkCard', () => {
   });
 
   it('shows field labels and commands as plain text', () => {
-    const rendered = renderLarkCard(
+    const rendered = render(
       card({
         fields: [{ label: 'Owner *team*', value: escapeMarkdown('@ops <at id=all>') }],
         buttons: [
@@ -139,7 +143,7 @@ describe('renderLarkCard', () => {
 
   it('stays under Lark’s card size limit, shortening the longest sections', () => {
     const huge = '告警'.repeat(20_000);
-    const rendered = renderLarkCard(
+    const rendered = render(
       card({ sections: ['**Short**\nkept as is', quoteUntrusted(huge, 40_000), escapeMarkdown('*'.repeat(30_000), 30_000)] }),
     );
     const bytes = Buffer.byteLength(JSON.stringify(rendered), 'utf8');
@@ -153,7 +157,7 @@ describe('renderLarkCard', () => {
   });
 
   it('caps a very long title', () => {
-    const rendered = renderLarkCard(card({ title: 'x'.repeat(1_000) }));
+    const rendered = render(card({ title: 'x'.repeat(1_000) }));
     expect(rendered.header.title.content).toHaveLength(200);
     expect(rendered.header.title.content.endsWith('…')).toBe(true);
   });

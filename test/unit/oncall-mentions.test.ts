@@ -6,6 +6,7 @@ import { renderCardText } from '../../src/chat/terminal/render-card';
 import type { PolicyDecision } from '../../src/domain';
 import { deciderMentions, diagnosisDeciders, escalationDeciders, onCallPeople, proposalDeciders, urgentChannels } from '../../src/policy/oncall-mentions';
 import { parsePolicy } from '../../src/policy/policy-rules';
+import { ENGLISH_UTC, verbatim } from '../../src/i18n';
 
 const NOW = new Date('2026-01-07T00:00:00Z');
 const policy = (extra: Record<string, unknown> = {}) =>
@@ -60,17 +61,17 @@ describe('mentions on a card', () => {
   it('are Lark markdown mentions first in the card body, each once, ids that are not plain ids left out', () => {
     expect(withMentions(card, ['ou_a', 'ou_b', 'ou_a']).mentions).toEqual([{ kind: 'person', id: 'ou_a' }, { kind: 'person', id: 'ou_b' }]);
     const person = (id: string) => ({ kind: 'person' as const, id });
-    const json = renderLarkCard({ ...card, mentions: [person('ou_a'), person('ou_b'), person('ou_a'), person('x></at><at id=all')] });
+    const json = renderLarkCard(verbatim({ ...card, mentions: [person('ou_a'), person('ou_b'), person('ou_a'), person('x></at><at id=all')] }), 'en');
     expect(json.body.elements[0]).toEqual({ tag: 'markdown', content: '<at id=ou_a></at> <at id=ou_b></at>' });
     expect(JSON.stringify(json)).not.toContain('id=all');
   });
 
   it('are absent when there is nobody to mention', () => {
     expect(withMentions(card, [])).toBe(card);
-    expect(JSON.stringify(renderLarkCard(card))).not.toContain('<at');
+    expect(JSON.stringify(renderLarkCard(verbatim(card), 'en'))).not.toContain('<at');
   });
 
   it('read as @id in the terminal', () => {
-    expect(renderCardText(withMentions(card, ['ou_a', 'ou_b']), 'console-1')).toMatch(/^== Escalated =+\n@ou_a @ou_b\n-+\nIncident: INC-1/);
+    expect(renderCardText(withMentions(card, ['ou_a', 'ou_b']), 'console-1', ENGLISH_UTC.translator())).toMatch(/^== Escalated =+\n@ou_a @ou_b\n-+\nIncident: INC-1/);
   });
 });

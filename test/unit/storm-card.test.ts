@@ -5,6 +5,10 @@ import type { FlushResult } from '../../src/alerts/storm-card-updates';
 import { changesStanding, opensIncident } from '../../src/alerts/storm-threads';
 import { STORM_LINES_SHOWN, stormCard } from '../../src/chat/core/cards/storm-card';
 import type { StormMember } from '../../src/chat/core/cards/storm-card';
+import type { Card } from '../../src/chat/core/card';
+import { ENGLISH_UTC } from '../../src/i18n';
+
+const tr = ENGLISH_UTC.translator();
 
 const STARTED = new Date('2026-12-07T02:00:00Z');
 
@@ -12,12 +16,12 @@ function member(i: number, overrides: Partial<StormMember> = {}): StormMember {
   return { incidentId: `INC-${String(i).padStart(8, '0')}`, severity: 'high', alertname: 'KubeNodeNotReady', service: 'kubelet', standing: 'waiting', ...overrides };
 }
 
-const text = (card: ReturnType<typeof stormCard>) => [card.title, ...card.sections, ...card.fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
+const text = (card: Card) => [card.title, ...card.sections, ...card.fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
 
 describe('the storm card', () => {
   it('lists the incidents most severe first with alertname and service, and counts them by severity and standing', () => {
     const members = [member(1, { severity: 'medium', service: 'web' }), member(2, { severity: 'critical', alertname: 'HighErrorRate', service: 'checkout' }), member(3, { standing: 'ended' })];
-    const card = stormCard({ stormId: 'STORM-1', startedAt: STARTED, windowMs: 300_000, endedAt: null, members });
+    const card = stormCard({ stormId: 'STORM-1', startedAt: STARTED, windowMs: 300_000, endedAt: null, members }, tr);
     expect(card.title).toBe('Alert storm · 3 incidents, 2 open');
     expect(card.tone).toBe('red');
     const body = card.sections.join('\n');
@@ -32,21 +36,21 @@ describe('the storm card', () => {
 
   it('stops listing past a readable length and says how many more', () => {
     const members = Array.from({ length: STORM_LINES_SHOWN + 12 }, (_, i) => member(i));
-    const card = stormCard({ stormId: 'STORM-1', startedAt: STARTED, windowMs: 300_000, endedAt: null, members });
+    const card = stormCard({ stormId: 'STORM-1', startedAt: STARTED, windowMs: 300_000, endedAt: null, members }, tr);
     expect(card.sections.join('\n').match(/INC-/g)).toHaveLength(STORM_LINES_SHOWN);
     expect(text(card)).toContain('… and 12 more');
   });
 
   it('says when the storm is over', () => {
-    const card = stormCard({ stormId: 'STORM-1', startedAt: STARTED, windowMs: 300_000, endedAt: new Date('2026-12-07T02:09:00Z'), members: [member(1)] });
+    const card = stormCard({ stormId: 'STORM-1', startedAt: STARTED, windowMs: 300_000, endedAt: new Date('2026-12-07T02:09:00Z'), members: [member(1)] }, tr);
     expect(card.title).toBe('Alert storm over · 1 incident');
     expect(card.tone).toBe('grey');
     expect(text(card)).toContain('No new incident for 5 min: the storm is over');
-    expect(card.fields).toContainEqual({ label: 'Ended', value: '02:09 UTC' });
+    expect(card.fields).toContainEqual({ label: 'Ended', value: 'Dec 7, 02:09' });
   });
 
   it('shows alert text as literal text', () => {
-    const card = stormCard({ stormId: 'STORM-1', startedAt: STARTED, windowMs: 300_000, endedAt: null, members: [member(1, { alertname: '**[click](http://evil)**', service: '<at id=all></at>' })] });
+    const card = stormCard({ stormId: 'STORM-1', startedAt: STARTED, windowMs: 300_000, endedAt: null, members: [member(1, { alertname: '**[click](http://evil)**', service: '<at id=all></at>' })] }, tr);
     const body = card.sections.join('\n');
     expect(body).toContain('\\*\\*\\[click\\](http://evil)\\*\\*');
     expect(body).toContain('\\<at id=all\\>\\</at\\>');

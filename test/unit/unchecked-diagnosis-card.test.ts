@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { diagnosisCard } from '../../src/chat/core/cards';
 import type { Card } from '../../src/chat/core/card';
 import type { Diagnosis } from '../../src/domain';
+import { ENGLISH_UTC } from '../../src/i18n';
 import { EXAMPLE_INCIDENT_ID, incidentContext } from '../support/incident-context';
+
+const tr = ENGLISH_UTC.translator();
 
 const ID = EXAMPLE_INCIDENT_ID;
 const nothingChecked: Diagnosis = {
@@ -18,7 +21,7 @@ const alert = { source: 'web console', fingerprint: 'fp', title: 'HTTP 503 on /p
 
 describe('a diagnosis that checked nothing', () => {
   it('is not offered for approval: it says what would make it checkable and offers escalate or dismiss', () => {
-    const card = diagnosisCard(incidentContext({ alert, diagnosis: nothingChecked }));
+    const card = diagnosisCard(incidentContext({ alert, diagnosis: nothingChecked }), tr);
     expect(card.title).toBe(`[HIGH] Diagnosis ready: nothing could be checked · ${ID}`);
     expect(text(card)).toContain('an entry for `checkout` in the `TARGETS_FILE`');
     expect(text(card)).toContain('a runbook in `runbooks/`');
@@ -32,7 +35,7 @@ describe('a diagnosis that checked nothing', () => {
   it('a diagnosis with evidence, or a finding of another category, is still asked about', () => {
     const checked = { ...nothingChecked, evidence: [{ source: 'http.probe', summary: '503', status: 'success' as const }] };
     for (const diagnosis of [checked, { ...nothingChecked, category: 'availability' }]) {
-      const card = diagnosisCard(incidentContext({ alert, diagnosis }));
+      const card = diagnosisCard(incidentContext({ alert, diagnosis }), tr);
       expect(card.title).not.toMatch(/nothing could be checked/);
       expect(card.buttons.map((b) => b.value.action)).toEqual(['diagnosis.approved', 'diagnosis.rejected']);
     }

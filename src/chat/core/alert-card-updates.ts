@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { IncidentContext } from '../../domain';
+import type { I18n, Localized } from '../../i18n';
 import type { IncidentChange, IncidentListener } from '../../runtime/incident-service';
 import type { Card } from './card';
 import { diagnosisCard, proposalCard } from './cards';
 import type { ChatPort } from './chat-port';
-import { verbatim } from '../../i18n';
 
 /** A burst of joins (a 20-alert group arriving alert by alert) becomes one card update per interval. */
 const UPDATE_INTERVAL_MS = 2_000;
@@ -12,14 +12,14 @@ const UPDATE_INTERVAL_MS = 2_000;
 const ALERT_CHANGES = new Set(['alert.joined', 'alert.recovered']);
 
 /** The card that still asks a question and so shows the live alert count: the fix's, else the diagnosis's. */
-function liveCard(ctx: IncidentContext): { messageId: string; card: Card } | undefined {
+function liveCard(ctx: IncidentContext, i18n: I18n): { messageId: string; card: Localized<Card> } | undefined {
   // Recovered, resolved or escalated: the announcement settles the card; a late count must not bring its buttons back.
   if (ctx.resolution || ctx.escalation) return undefined;
   if (ctx.cards.proposal && ctx.proposal && ctx.decision && !ctx.approvals.proposal) {
-    return { messageId: ctx.cards.proposal, card: proposalCard(ctx) };
+    return { messageId: ctx.cards.proposal, card: i18n.both((tr) => proposalCard(ctx, tr)) };
   }
   if (ctx.cards.diagnosis && ctx.diagnosis && !ctx.approvals.diagnosis) {
-    return { messageId: ctx.cards.diagnosis, card: diagnosisCard(ctx) };
+    return { messageId: ctx.cards.diagnosis, card: i18n.both((tr) => diagnosisCard(ctx, tr)) };
   }
   return undefined;
 }
@@ -28,13 +28,13 @@ function liveCard(ctx: IncidentContext): { messageId: string; card: Card } | und
  * Late joiners and partial recoveries update the open card in place (count, affected instances), at most
  * once per interval per incident with the latest state. Best effort: a failed update is logged.
  */
-export function updateCardsOnAlertChanges(subscribe: (listener: IncidentListener) => () => void, chat: ChatPort, logger: Logger) {
+export function updateCardsOnAlertChanges(subscribe: (listener: IncidentListener) => () => void, chat: ChatPort, logger: Logger, i18n: I18n) {
   /** Incidents updated within the last interval: a change meanwhile waits for its end (`dirty`). */
   const recent = new Map<string, { change: IncidentChange; dirty: boolean; timer: NodeJS.Timeout }>();
   const send = (change: IncidentChange) => {
-    const live = liveCard(change.context);
+    const live = liveCard(change.context, i18n);
     if (!live) return;
-    chat.updateCard(live.messageId, verbatim(live.card)).catch((error: unknown) => {
+    chat.updateCard(live.messageId, live.card).catch((error: unknown) => {
       logger.warn({ err: error, incidentId: change.incidentId }, 'could not update the card with its alerts');
     });
   };

@@ -1,4 +1,4 @@
-import { LANGUAGES, LARK_LOCALE, type Language, type Localized } from '../../i18n';
+import { ENGLISH_UTC, LANGUAGES, LARK_LOCALE, type Language, type Localized } from '../../i18n';
 import type { Card, CardButton, CardField, CardMention, CardTone } from './card';
 
 /**
@@ -131,7 +131,7 @@ function larkButton(button: CardButton): LarkButton {
   };
 }
 
-function buttonElements(buttons: CardButton[]): LarkElement[] {
+function buttonElements(buttons: CardButton[], language: Language): LarkElement[] {
   if (buttons.length === 0) return [];
   const row: LarkColumnSet = {
     tag: 'column_set',
@@ -140,7 +140,9 @@ function buttonElements(buttons: CardButton[]): LarkElement[] {
   };
   // The typed equivalents still work when a card is stale or a click cannot reach us.
   const commands = buttons.map((button) => plainInMarkdown(button.command)).join(' · ');
-  return [row, { tag: 'markdown', content: `Or type: ${commands}`, text_size: 'notation' }];
+  // Catalog words only, no time: any translator of the language will do.
+  const orType = ENGLISH_UTC.translator(language).t('card.orType', { commands });
+  return [row, { tag: 'markdown', content: orType, text_size: 'notation' }];
 }
 
 /** An id that cannot break out of the `<at>` tag; anything else is left out rather than shown as markup. */
@@ -152,13 +154,13 @@ function mentionElements(mentions: CardMention[] | undefined): LarkMarkdown[] {
   return ids.length ? [{ tag: 'markdown', content: ids.map((id) => `<at id=${id}></at>`).join(' ') }] : [];
 }
 
-function build(card: Card, sections: string[]): LarkCardJson {
+function build(card: Card, sections: string[], language: Language): LarkCardJson {
   const title = truncatePlain(card.title, LIMITS.title);
   const elements: LarkElement[] = [
     ...mentionElements(card.mentions),
     ...fieldRows(card.fields.slice(0, LIMITS.fields)),
     ...sections.map((section): LarkMarkdown => ({ tag: 'markdown', content: toLarkMarkdown(section) })),
-    ...buttonElements(card.buttons.slice(0, LIMITS.buttons)),
+    ...buttonElements(card.buttons.slice(0, LIMITS.buttons), language),
   ];
   if (card.footer) {
     const footer = toLarkMarkdown(truncateMarkdown(card.footer, LIMITS.footer));
@@ -177,15 +179,15 @@ function byteSize(card: LarkCardJson): number {
 }
 
 /** Renders one language's card, halving its longest sections until it fits the budget. */
-function renderOne(card: Card, budget: number): LarkCardJson {
+function renderOne(card: Card, language: Language, budget: number): LarkCardJson {
   const sections = card.sections.slice(0, LIMITS.sections).map((section) => truncateMarkdown(section, LIMITS.section));
-  let rendered = build(card, sections);
+  let rendered = build(card, sections, language);
   while (byteSize(rendered) > budget) {
     const longest = sections.reduce((best, section, i) => (section.length > (sections[best]?.length ?? 0) ? i : best), 0);
     const current = sections[longest];
     if (current === undefined || current.length <= LIMITS.sectionFloor) break;
     sections[longest] = truncateMarkdown(current, Math.max(LIMITS.sectionFloor, Math.floor(current.length / 2)));
-    rendered = build(card, sections);
+    rendered = build(card, sections, language);
   }
   return rendered;
 }
@@ -204,7 +206,7 @@ function mergeLanguages(byLanguage: Localized<Json>, fallback: Language): Json {
   }
   if (typeof base !== 'object' || base === null) return base;
   const merged: Record<string, Json> = {};
-  for (const [key, value] of Object.entries(base)) {
+  for (const key of Object.keys(base)) {
     merged[key] = mergeLanguages(pickEach(byLanguage, (v) => (isObject(v) ? v[key] : undefined)), fallback);
   }
   const contents = pickEach(byLanguage, (v) => (isObject(v) ? v.content : undefined));
@@ -230,7 +232,7 @@ function pickEach(byLanguage: Localized<Json>, pick: (value: Json) => Json): Loc
 export function renderLarkCard(card: Localized<Card>, fallback: Language): LarkCardJson {
   let rendered: LarkCardJson | undefined;
   for (const copies of [2, 3, 4, 6]) {
-    const each = { 'zh-CN': renderOne(card['zh-CN'], CARD_BYTE_BUDGET / copies), en: renderOne(card.en, CARD_BYTE_BUDGET / copies) };
+    const each = { 'zh-CN': renderOne(card['zh-CN'], 'zh-CN', CARD_BYTE_BUDGET / copies), en: renderOne(card.en, 'en', CARD_BYTE_BUDGET / copies) };
     rendered = mergeLanguages(each, fallback) as LarkCardJson;
     if (byteSize(rendered) <= CARD_BYTE_BUDGET) return rendered;
   }

@@ -91,6 +91,7 @@ export class ChatInbound implements ReplayTarget {
         service: this.options.service,
         chat: this.options.chat,
         access: this.options.access,
+        i18n: this.options.languages.i18n,
         logger: this.options.logger,
         answerBudgetMs: this.options.cardAnswerBudgetMs ?? DEFAULT_CARD_ANSWER_BUDGET_MS,
         inBackground: (what, work) => this.background.run(what, work),

@@ -1,3 +1,4 @@
+import type { Translator } from '../../i18n';
 import type { Card, CardButton, CardTone } from '../core/card';
 
 export interface RenderOptions {
@@ -66,17 +67,17 @@ function fieldLines(card: Card, color: boolean): string[] {
   });
 }
 
-function buttonLines(card: Card, color: boolean): string[] {
+function buttonLines(card: Card, color: boolean, tr: Translator): string[] {
   const labels = card.buttons.map((button) => `[${toTerminalText(button.label)}]`);
   const widest = Math.max(0, ...labels.map((label) => label.length));
   return card.buttons.map((button, i) => {
     const label = (labels[i] ?? '').padEnd(widest);
-    return `  ${paint(label, BUTTON_COLOR[button.style], color)} type: ${toTerminalText(button.command)}`;
+    return `  ${paint(label, BUTTON_COLOR[button.style], color)} ${tr.t('card.terminal.type', { command: toTerminalText(button.command) })}`;
   });
 }
 
-/** A card as plain terminal text: title rule, fields, sections, the commands its buttons stand for. */
-export function renderCardText(card: Card, messageId: string, options: RenderOptions = {}): string {
+/** A card as plain terminal text, its own words in `tr`'s language: title rule, fields, sections, the commands its buttons stand for. */
+export function renderCardText(card: Card, messageId: string, tr: Translator, options: RenderOptions = {}): string {
   const color = options.color ?? false;
   const width = options.width ?? 72;
   const blocks: string[][] = [];
@@ -86,9 +87,9 @@ export function renderCardText(card: Card, messageId: string, options: RenderOpt
   if (card.sections.length > 0) {
     blocks.push(card.sections.flatMap((section, i) => [...(i > 0 ? [''] : []), markdownToText(section, color)]));
   }
-  if (card.buttons.length > 0) blocks.push(['Reply with:', ...buttonLines(card, color)]);
+  if (card.buttons.length > 0) blocks.push([tr.t('card.terminal.replyWith'), ...buttonLines(card, color, tr)]);
 
-  const footer = [card.footer ? markdownToText(card.footer, color) : '', `message ${toTerminalText(messageId)}`]
+  const footer = [card.footer ? markdownToText(card.footer, color) : '', tr.t('card.terminal.message', { messageId: toTerminalText(messageId) })]
     .filter(Boolean)
     .join(' · ');
   blocks.push([paint(footer, TONE_COLOR.grey, color)]);

@@ -1,53 +1,66 @@
-import type { IncidentContext } from '../../../domain';
-import type { Card } from '../card';
+import type { Diagnosis, IncidentContext } from '../../../domain';
+import type { Translator } from '../../../i18n';
+import type { Card, CardField } from '../card';
 import { agentRunLine } from './agent-run-line';
-import { LIMITS, percent, TONE_BY_SEVERITY } from './card-format';
+import { headed, LIMITS, percent, severityTag, TONE_BY_SEVERITY } from './card-format';
 import { alertFields, alertOf, alertSections, button, footer } from './incident-card-parts';
 import { isUncheckable, uncheckedCard } from './unchecked-diagnosis-card';
 import { escapeMarkdown, quoteUntrusted } from './untrusted-text';
 
+function evidenceSection(diagnosis: Diagnosis, tr: Translator): string {
+  const evidence = diagnosis.evidence.map((e) => {
+    const cited = e.citation ? ` [${escapeMarkdown(e.citation.ref, 10)}]` : '';
+    const reported =
+      e.citation && e.citation.toolSummary !== e.summary
+        ? `\n${quoteUntrusted(tr.t('card.diagnosis.toolReported', { summary: e.citation.toolSummary }), LIMITS.evidence)}`
+        : '';
+    const status = tr.t(`card.evidence.${e.status}`);
+    return `${escapeMarkdown(e.source, 100)}${cited} (${status}):\n${quoteUntrusted(e.summary, LIMITS.evidence)}${reported}`;
+  });
+  return headed(tr.t('card.diagnosis.evidence'), evidence.slice(0, LIMITS.items).join('\n'));
+}
+
+function diagnosisFields(ctx: IncidentContext, diagnosis: Diagnosis, tr: Translator): CardField[] {
+  const alert = alertOf(ctx);
+  const fields = [
+    ...alertFields(ctx, alert, tr),
+    { label: tr.t('card.diagnosis.category'), value: escapeMarkdown(diagnosis.category, 100) },
+    { label: tr.t('card.diagnosis.confidence'), value: percent(diagnosis.confidence) },
+  ];
+  if (diagnosis.affectedService && diagnosis.affectedService !== alert.service) {
+    fields.push({ label: tr.t('card.diagnosis.affectedService'), value: escapeMarkdown(diagnosis.affectedService, 100) });
+  }
+  if (diagnosis.agent) fields.push({ label: tr.t('card.diagnosis.model'), value: agentRunLine(diagnosis.agent, tr) });
+  return fields;
+}
+
 /** Asks a person to confirm the root cause before any fix is proposed. */
-export function diagnosisCard(ctx: IncidentContext): Card {
+export function diagnosisCard(ctx: IncidentContext, tr: Translator): Card {
   const alert = alertOf(ctx);
   const diagnosis = ctx.diagnosis;
   if (!diagnosis) throw new Error(`incident ${ctx.incidentId} has no diagnosis to show`);
-  if (isUncheckable(diagnosis)) return uncheckedCard(ctx, alert, diagnosis);
+  if (isUncheckable(diagnosis)) return uncheckedCard(ctx, alert, diagnosis, tr);
 
   const sections = [
-    ...alertSections(alert, ctx),
-    `**Summary**\n${escapeMarkdown(diagnosis.summary)}`,
-    `**Root cause**\n${escapeMarkdown(diagnosis.rootCause)}`,
+    ...alertSections(alert, ctx, tr),
+    headed(tr.t('card.diagnosis.summary'), escapeMarkdown(diagnosis.summary)),
+    headed(tr.t('card.diagnosis.rootCause'), escapeMarkdown(diagnosis.rootCause)),
   ];
-  if (diagnosis.evidence.length > 0) {
-    const evidence = diagnosis.evidence.map((e) => {
-      const cited = e.citation ? ` [${escapeMarkdown(e.citation.ref, 10)}]` : '';
-      const reported = e.citation && e.citation.toolSummary !== e.summary ? `\n${quoteUntrusted(`Tool reported: ${e.citation.toolSummary}`, LIMITS.evidence)}` : '';
-      return `${escapeMarkdown(e.source, 100)}${cited} (${e.status}):\n${quoteUntrusted(e.summary, LIMITS.evidence)}${reported}`;
-    });
-    sections.push(`**Evidence**\n${evidence.slice(0, LIMITS.items).join('\n')}`);
+  if (diagnosis.evidence.length > 0) sections.push(evidenceSection(diagnosis, tr));
+  if (diagnosis.confidenceNote) {
+    sections.push(tr.t('card.diagnosis.confidenceNote', { percent: percent(diagnosis.confidence), note: escapeMarkdown(diagnosis.confidenceNote, 300) }));
   }
-  if (diagnosis.confidenceNote) sections.push(`**Confidence ${percent(diagnosis.confidence)}**: ${escapeMarkdown(diagnosis.confidenceNote, 300)}`);
-  sections.push('Is this diagnosis right? Approve to let me propose a fix; reject to hand it to people.');
-
-  const fields = [
-    ...alertFields(ctx, alert),
-    { label: 'Category', value: escapeMarkdown(diagnosis.category, 100) },
-    { label: 'Confidence', value: percent(diagnosis.confidence) },
-  ];
-  if (diagnosis.affectedService && diagnosis.affectedService !== alert.service) {
-    fields.push({ label: 'Affected service', value: escapeMarkdown(diagnosis.affectedService, 100) });
-  }
-  if (diagnosis.agent) fields.push({ label: 'Model', value: agentRunLine(diagnosis.agent) });
+  sections.push(tr.t('card.diagnosis.question'));
 
   return {
-    title: `[${diagnosis.severity.toUpperCase()}] Diagnosis ready · ${ctx.incidentId}`,
+    title: tr.t('card.diagnosis.title', { severity: severityTag(tr, diagnosis.severity), incidentId: ctx.incidentId }),
     tone: TONE_BY_SEVERITY[diagnosis.severity],
     sections,
-    fields,
+    fields: diagnosisFields(ctx, diagnosis, tr),
     buttons: [
-      button(ctx, 'Approve', 'primary', 'diagnosis.approved', 'approve', 'diagnosis'),
-      button(ctx, 'Reject', 'danger', 'diagnosis.rejected', 'reject', 'diagnosis'),
+      button(ctx, tr.t('card.button.approve'), 'primary', 'diagnosis.approved', 'approve', 'diagnosis'),
+      button(ctx, tr.t('card.button.reject'), 'danger', 'diagnosis.rejected', 'reject', 'diagnosis'),
     ],
-    footer: footer(ctx),
+    footer: footer(ctx, tr),
   };
 }

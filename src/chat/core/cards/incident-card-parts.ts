@@ -1,6 +1,7 @@
 import type { Alert, IncidentContext, Severity } from '../../../domain';
+import type { Translator } from '../../../i18n';
 import type { CardButton, CardField } from '../card';
-import { LIMITS } from './card-format';
+import { LIMITS, severityWord } from './card-format';
 import { escapeMarkdown, quoteUntrusted } from './untrusted-text';
 
 /** The parts every incident card shares: the alert, its fields, the footer and the buttons. */
@@ -10,10 +11,11 @@ export function alertOf(ctx: IncidentContext): Alert {
   return ctx.alert;
 }
 
-export function alertSections(alert: Alert, ctx?: IncidentContext): string[] {
-  const sections = [`**Alert** (${escapeMarkdown(alert.source, 100)})\n${quoteUntrusted(alert.title, LIMITS.title)}`];
+export function alertSections(alert: Alert, ctx: IncidentContext, tr: Translator): string[] {
+  const heading = tr.t('card.alert.heading', { source: escapeMarkdown(alert.source, 100) });
+  const sections = [`${heading}\n${quoteUntrusted(alert.title, LIMITS.title)}`];
   if (alert.description?.trim()) sections.push(quoteUntrusted(alert.description, LIMITS.description));
-  const group = ctx ? alertGroupSection(ctx) : undefined;
+  const group = alertGroupSection(ctx, tr);
   if (group) sections.push(group);
   return sections;
 }
@@ -22,15 +24,14 @@ export function alertSections(alert: Alert, ctx?: IncidentContext): string[] {
 const AFFECTED_SHOWN = 10;
 
 /** An incident holding several alerts says how many fire and which instances are affected. */
-export function alertGroupSection(ctx: IncidentContext): string | undefined {
+export function alertGroupSection(ctx: IncidentContext, tr: Translator): string | undefined {
   const tally = ctx.alerts;
   if (!tally || tally.total <= 1) return undefined;
-  const recovered = tally.total - tally.firing;
-  const counts = `**${tally.total} alerts** in this incident: ${tally.firing} firing${recovered ? `, ${recovered} recovered` : ''}`;
+  const counts = tr.t('card.alert.group', { total: tally.total, firing: tally.firing, recovered: tally.total - tally.firing });
   if (tally.affected.length === 0) return counts;
   const shown = tally.affected.slice(0, AFFECTED_SHOWN).map((name) => escapeMarkdown(name, 100));
-  const more = tally.affectedTotal - shown.length;
-  return `${counts}\nAffected: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+  const more = Math.max(0, tally.affectedTotal - shown.length);
+  return `${counts}\n${tr.t('card.alert.affected', { names: shown.join(', '), more })}`;
 }
 
 /** The diagnosis may re-assess the alert's severity; both are shown when they differ. */
@@ -38,23 +39,27 @@ export function severityOf(ctx: IncidentContext, alert: Alert): Severity {
   return ctx.diagnosis?.severity ?? alert.severity;
 }
 
-export function alertFields(ctx: IncidentContext, alert: Alert): CardField[] {
+export function alertFields(ctx: IncidentContext, alert: Alert, tr: Translator): CardField[] {
   const severity = severityOf(ctx, alert);
+  const value =
+    severity === alert.severity
+      ? severityWord(tr, severity)
+      : tr.t('card.field.severityReassessed', { severity: severityWord(tr, severity), alertSeverity: severityWord(tr, alert.severity) });
   const fields: CardField[] = [
-    { label: 'Incident', value: ctx.incidentId },
-    { label: 'Severity', value: severity === alert.severity ? severity : `${severity} (alert said ${alert.severity})` },
+    { label: tr.t('card.field.incident'), value: ctx.incidentId },
+    { label: tr.t('card.field.severity'), value },
   ];
-  if (alert.service) fields.push({ label: 'Service', value: escapeMarkdown(alert.service, 100) });
-  if (alert.status === 'resolved') fields.push({ label: 'Alert status', value: 'resolved at source' });
+  if (alert.service) fields.push({ label: tr.t('card.field.service'), value: escapeMarkdown(alert.service, 100) });
+  if (alert.status === 'resolved') fields.push({ label: tr.t('card.field.alertStatus'), value: tr.t('card.field.resolvedAtSource') });
   return fields;
 }
 
-export function footer(ctx: IncidentContext): string {
-  const parts = [`Incident ${ctx.incidentId}`, `attempt ${ctx.attempt}`];
-  if (ctx.repeats > 0) parts.push(`fired ${ctx.repeats + 1} times`);
+export function footer(ctx: IncidentContext, tr: Translator): string {
+  const parts = [tr.t('card.footer.incident', { incidentId: ctx.incidentId }), tr.t('card.footer.attempt', { attempt: ctx.attempt })];
+  if (ctx.repeats > 0) parts.push(tr.t('card.footer.fired', { times: ctx.repeats + 1 }));
   const flaps = ctx.flaps ?? 0;
-  if (flaps > 0) parts.push(`reopened ${flaps} time${flaps > 1 ? 's' : ''} after recovering`);
-  if (ctx.recovery && flaps >= ctx.recovery.flapLimit) parts.push('flapping: no longer resolves by itself');
+  if (flaps > 0) parts.push(tr.t('card.footer.reopened', { flaps }));
+  if (ctx.recovery && flaps >= ctx.recovery.flapLimit) parts.push(tr.t('card.footer.flapping'));
   return parts.join(' · ');
 }
 

@@ -1,94 +1,101 @@
 import type { IncidentContext, StepOutcome } from '../../../domain';
+import type { Translator } from '../../../i18n';
 import type { Card } from '../card';
-import { bulletList, LIMITS } from './card-format';
+import { bulletList, headed, LIMITS, severityTag } from './card-format';
+import { escalationReasonText } from './escalation-reason';
 import { alertFields, alertOf, alertSections, button, footer, severityOf } from './incident-card-parts';
+import { policyReasonLines } from './policy-reasons';
 import { escapeMarkdown, quoteUntrusted } from './untrusted-text';
 
-function stepLine(step: StepOutcome): string {
-  const recovered = step.recovered ? ', recovered after restart' : '';
-  return `${escapeMarkdown(step.pluginId, 100)} ${step.status}${recovered}: ${escapeMarkdown(step.summary, LIMITS.evidence)}`;
+function stepLines(steps: StepOutcome[], tr: Translator): string {
+  const lines = steps.map((step) =>
+    tr.t('card.outcome.step', {
+      plugin: escapeMarkdown(step.pluginId, 100),
+      status: tr.t(`card.step.${step.status}`),
+      recovered: step.recovered ? 'yes' : 'no',
+      summary: escapeMarkdown(step.summary, LIMITS.evidence),
+    }),
+  );
+  return bulletList(tr, lines);
 }
 
-function resolvedSections(ctx: IncidentContext): string[] {
+function resolvedSections(ctx: IncidentContext, tr: Translator): string[] {
   const sections: string[] = [];
-  if (ctx.execution) sections.push(`**What ran**\n${bulletList(ctx.execution.steps.map(stepLine))}`);
+  if (ctx.execution) sections.push(headed(tr.t('card.outcome.whatRan'), stepLines(ctx.execution.steps, tr)));
   if (ctx.decision?.action === 'auto_execute' && ctx.execution) {
-    sections.push(`**Policy**: ran without asking.\n${bulletList(ctx.decision.reasons.map((reason) => escapeMarkdown(reason)))}`);
+    sections.push(`${tr.t('card.outcome.ranWithoutAsking')}\n${bulletList(tr, policyReasonLines(ctx.decision, tr))}`);
   }
   if (ctx.verification) {
-    const checks = ctx.verification.checks.map(
-      (c) => `${escapeMarkdown(c.pluginId, 100)} ${c.passed ? 'passed' : 'failed'}: ${escapeMarkdown(c.summary, LIMITS.evidence)}`,
+    const checks = ctx.verification.checks.map((c) =>
+      tr.t('card.outcome.check', { plugin: escapeMarkdown(c.pluginId, 100), passed: c.passed ? 'yes' : 'no', summary: escapeMarkdown(c.summary, LIMITS.evidence) }),
     );
-    sections.push(`**Verification**\n${bulletList(checks)}`);
+    sections.push(headed(tr.t('card.outcome.verification'), bulletList(tr, checks)));
   }
   const resolution = ctx.resolution;
   if (resolution && resolution.by.id !== 'system') {
     const who = escapeMarkdown(resolution.by.name ?? resolution.by.id, 100);
     const note = resolution.note ? `\n${quoteUntrusted(resolution.note)}` : '';
-    sections.push(`Closed by ${who}.${note}`);
+    sections.push(`${tr.t('card.outcome.closedBy', { who })}${note}`);
   }
-  if (sections.length === 0) sections.push('Resolved.');
+  if (sections.length === 0) sections.push(tr.t('card.outcome.resolved'));
   return sections;
 }
 
-function escalatedSections(ctx: IncidentContext): string[] {
+function escalatedSections(ctx: IncidentContext, tr: Translator): string[] {
   const escalation = ctx.escalation;
-  const sections = [`**Why**\n${escapeMarkdown(escalation?.reason ?? 'Escalated')}`];
+  const sections = [headed(tr.t('card.outcome.why'), escalationReasonText(tr, escalation?.reason))];
   // Detail is an error message or a person's words: both are quoted as data.
   if (escalation?.detail) sections.push(quoteUntrusted(escalation.detail));
-  if (escalation?.by) sections.push(`Escalated by ${escapeMarkdown(escalation.by.name ?? escalation.by.id, 100)}.`);
+  if (escalation?.by) sections.push(tr.t('card.outcome.escalatedBy', { who: escapeMarkdown(escalation.by.name ?? escalation.by.id, 100) }));
   if (ctx.execution?.dryRun) {
-    sections.push(`**Dry run**: nothing was changed. What would have run:\n${bulletList(ctx.execution.steps.map(stepLine))}`);
+    sections.push(`${tr.t('card.outcome.dryRun')}\n${stepLines(ctx.execution.steps, tr)}`);
   } else if (ctx.execution) {
     const unknown = ctx.execution.steps.some((s) => s.status === 'unknown');
-    sections.push(`**What ran**\n${bulletList(ctx.execution.steps.map(stepLine))}`);
-    if (unknown) sections.push('Some steps have an unknown effect: check the systems before retrying.');
+    sections.push(headed(tr.t('card.outcome.whatRan'), stepLines(ctx.execution.steps, tr)));
+    if (unknown) sections.push(tr.t('card.outcome.unknownEffect'));
   }
-  sections.push('**What next**\nRetry runs the diagnosis again; Resolve once people have fixed it; Ignore if it needs nothing.');
+  sections.push(tr.t('card.outcome.whatNext'));
   return sections;
 }
 
-function recoveredSections(ctx: IncidentContext): string[] {
+function recoveredSections(ctx: IncidentContext, tr: Translator): string[] {
   const changed = ctx.execution && !ctx.execution.dryRun;
-  const sections = [
-    changed
-      ? 'Every alert of this incident recovered at source.'
-      : 'Every alert of this incident recovered at source before anything was changed: nobody needs to act.',
-  ];
-  if (ctx.escalation) sections.push(`It had been escalated (${escapeMarkdown(ctx.escalation.reason)}) and stayed quiet since.`);
-  sections.push('If one of its alerts fires again soon, this incident reopens instead of a new one.');
+  const sections = [tr.t(changed ? 'card.outcome.recoveredAfterChange' : 'card.outcome.recoveredUntouched')];
+  if (ctx.escalation) sections.push(tr.t('card.outcome.wasEscalated', { reason: escalationReasonText(tr, ctx.escalation.reason) }));
+  sections.push(tr.t('card.outcome.reopensOnRepeat'));
   return sections;
 }
 
 /** Announces how an incident ended up: fixed and verified, handed to people, or recovered at source. */
-export function outcomeCard(ctx: IncidentContext, outcome: 'resolved' | 'escalated' | 'recovered'): Card {
-  if (outcome === 'recovered') return recoveredCard(ctx);
+export function outcomeCard(ctx: IncidentContext, outcome: 'resolved' | 'escalated' | 'recovered', tr: Translator): Card {
+  if (outcome === 'recovered') return recoveredCard(ctx, tr);
   const alert = alertOf(ctx);
   const resolved = outcome === 'resolved';
+  const title = { severity: severityTag(tr, severityOf(ctx, alert)), incidentId: ctx.incidentId };
   return {
-    title: `[${severityOf(ctx, alert).toUpperCase()}] ${resolved ? 'Resolved' : 'Escalated'} · ${ctx.incidentId}`,
+    title: tr.t(resolved ? 'card.outcome.resolvedTitle' : 'card.outcome.escalatedTitle', title),
     tone: resolved ? 'green' : 'red',
-    sections: [...alertSections(alert, ctx), ...(resolved ? resolvedSections(ctx) : escalatedSections(ctx))],
-    fields: alertFields(ctx, alert),
+    sections: [...alertSections(alert, ctx, tr), ...(resolved ? resolvedSections(ctx, tr) : escalatedSections(ctx, tr))],
+    fields: alertFields(ctx, alert, tr),
     buttons: resolved
       ? []
       : [
-          button(ctx, 'Retry', 'primary', 'incident.retry', 'retry'),
-          button(ctx, 'Resolve', 'default', 'incident.resolve', 'resolve'),
-          button(ctx, 'Ignore', 'danger', 'incident.ignore', 'ignore'),
+          button(ctx, tr.t('card.button.retry'), 'primary', 'incident.retry', 'retry'),
+          button(ctx, tr.t('card.button.resolve'), 'default', 'incident.resolve', 'resolve'),
+          button(ctx, tr.t('card.button.ignore'), 'danger', 'incident.ignore', 'ignore'),
         ],
-    footer: footer(ctx),
+    footer: footer(ctx, tr),
   };
 }
 
-function recoveredCard(ctx: IncidentContext): Card {
+function recoveredCard(ctx: IncidentContext, tr: Translator): Card {
   const alert = alertOf(ctx);
   return {
-    title: `[${severityOf(ctx, alert).toUpperCase()}] Recovered at source · ${ctx.incidentId}`,
+    title: tr.t('card.outcome.recoveredTitle', { severity: severityTag(tr, severityOf(ctx, alert)), incidentId: ctx.incidentId }),
     tone: 'green',
-    sections: [...alertSections(alert, ctx), ...recoveredSections(ctx)],
-    fields: alertFields(ctx, alert),
+    sections: [...alertSections(alert, ctx, tr), ...recoveredSections(ctx, tr)],
+    fields: alertFields(ctx, alert, tr),
     buttons: [],
-    footer: footer(ctx),
+    footer: footer(ctx, tr),
   };
 }

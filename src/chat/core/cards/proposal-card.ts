@@ -1,70 +1,81 @@
-import type { IncidentContext, PolicyDecision } from '../../../domain';
+import type { FixProposal, IncidentContext, PolicyDecision } from '../../../domain';
 import { approvalsNeeded } from '../../../domain';
+import type { Translator } from '../../../i18n';
 import type { Card, CardField } from '../card';
 import { agentRunLine } from './agent-run-line';
-import { bulletList, TONE_BY_SEVERITY } from './card-format';
+import { bulletList, headed, riskWord, severityTag, TONE_BY_SEVERITY } from './card-format';
 import { alertFields, alertOf, alertSections, button, footer, severityOf } from './incident-card-parts';
+import { policyReasonLines } from './policy-reasons';
 import { escapeMarkdown } from './untrusted-text';
 
 /** Approvals so far of the needed, with who gave them: `1 of 2 (alice)`. */
-function approvalsText(ctx: IncidentContext, decision: PolicyDecision): string {
+function approvalsText(ctx: IncidentContext, decision: PolicyDecision, tr: Translator): string {
   const given = (ctx.approvals.proposalApprovers ?? []).map((a) => escapeMarkdown(a.by.name ?? a.by.id, 100));
-  return `${given.length} of ${approvalsNeeded(decision)}${given.length ? ` (${given.join(', ')})` : ''}`;
+  const counts = { given: given.length, needed: approvalsNeeded(decision) };
+  return given.length ? tr.t('card.proposal.approvalsBy', { ...counts, names: given.join(', ') }) : tr.t('card.proposal.approvalsCount', counts);
 }
 
 /** What policy said beyond the reasons: who may approve, quotas left. */
-function policyFields(ctx: IncidentContext, decision: PolicyDecision): CardField[] {
+function policyFields(ctx: IncidentContext, decision: PolicyDecision, tr: Translator): CardField[] {
   const fields: CardField[] = [
-    { label: 'Risk', value: decision.risk },
-    { label: 'Policy', value: decision.action.replace(/_/g, ' ') },
-    { label: 'Approvals', value: approvalsText(ctx, decision) },
+    { label: tr.t('card.proposal.risk'), value: riskWord(tr, decision.risk) },
+    { label: tr.t('card.proposal.policy'), value: tr.t(`card.policyAction.${decision.action}`) },
+    { label: tr.t('card.proposal.approvals'), value: approvalsText(ctx, decision, tr) },
   ];
-  if (decision.approvers) fields.push({ label: 'May approve', value: escapeMarkdown(decision.approvers.roles.join(', ') || 'nobody', 200) });
+  if (decision.approvers) {
+    const roles = decision.approvers.roles.length ? escapeMarkdown(decision.approvers.roles.join(', '), 200) : tr.t('card.proposal.nobody');
+    fields.push({ label: tr.t('card.proposal.mayApprove'), value: roles });
+  }
   if (decision.quotas?.length) {
-    const left = decision.quotas.map((q) => `${q.left} of ${q.limit} (${escapeMarkdown(q.scope, 100)})`);
-    fields.push({ label: 'Automatic runs left this hour', value: left.join(', ') });
+    const left = decision.quotas.map((q) => tr.t('card.proposal.quotaLeft', { left: q.left, limit: q.limit, scope: escapeMarkdown(q.scope, 100) }));
+    fields.push({ label: tr.t('card.proposal.runsLeft'), value: left.join(', ') });
   }
   return fields;
 }
 
-/** Asks a person to approve a fix that policy would not run on its own. */
-export function proposalCard(ctx: IncidentContext): Card {
-  const alert = alertOf(ctx);
-  const { proposal, decision } = ctx;
-  if (!proposal) throw new Error(`incident ${ctx.incidentId} has no proposal to show`);
-  if (!decision) throw new Error(`incident ${ctx.incidentId} has no policy decision to show`);
-
+function fixSections(proposal: FixProposal, tr: Translator): string[] {
   const steps = proposal.steps.map((step, i) => {
     const line = `${i + 1}. ${escapeMarkdown(step.summary)} (${escapeMarkdown(step.pluginId, 100)})`;
-    return step.plan ? `${line}\n   Plan: ${escapeMarkdown(step.plan, 500)}` : line;
+    return step.plan ? `${line}\n   ${tr.t('card.proposal.plan', { plan: escapeMarkdown(step.plan, 500) })}` : line;
   });
   const checks = proposal.verification.map((check) => {
     const expected = (check.expect ?? []).map((e) => `${e.path}${e.atMost !== undefined ? ` ≤ ${e.atMost}` : ''}${e.atLeast !== undefined ? ` ≥ ${e.atLeast}` : ''}`);
     return escapeMarkdown(expected.length > 0 ? `${check.pluginId} (${expected.join(', ')})` : check.pluginId, 200);
   });
   const sections = [
-    ...alertSections(alert, ctx),
-    `**Proposed fix**\n${escapeMarkdown(proposal.summary)}`,
-    `**Steps**\n${steps.join('\n')}`,
-    `**Verified by**\n${checks.join(', ')}`,
+    headed(tr.t('card.proposal.fix'), escapeMarkdown(proposal.summary)),
+    headed(tr.t('card.proposal.steps'), steps.join('\n')),
+    headed(tr.t('card.proposal.verifiedBy'), checks.join(', ')),
   ];
-  if (proposal.expectedOutcome) sections.push(`**Expected outcome**\n${escapeMarkdown(proposal.expectedOutcome)}`);
-  if (proposal.rollback?.length) sections.push(`**If it makes things worse**\n${bulletList(proposal.rollback.map((line) => escapeMarkdown(line)))}`);
-  if (proposal.rationale.trim()) sections.push(`**Why**\n${escapeMarkdown(proposal.rationale)}`);
-  if (decision.reasons.length > 0) {
-    sections.push(`**Policy**\n${bulletList(decision.reasons.map((reason) => escapeMarkdown(reason)))}`);
-  }
-  if (decision.dryRun) sections.push('**Dry run**: nothing will run. Approving shows what would have run.');
+  if (proposal.expectedOutcome) sections.push(headed(tr.t('card.proposal.expectedOutcome'), escapeMarkdown(proposal.expectedOutcome)));
+  if (proposal.rollback?.length) sections.push(headed(tr.t('card.proposal.rollback'), bulletList(tr, proposal.rollback.map((line) => escapeMarkdown(line)))));
+  if (proposal.rationale.trim()) sections.push(headed(tr.t('card.proposal.why'), escapeMarkdown(proposal.rationale)));
+  return sections;
+}
+
+/** Asks a person to approve a fix that policy would not run on its own. */
+export function proposalCard(ctx: IncidentContext, tr: Translator): Card {
+  const alert = alertOf(ctx);
+  const { proposal, decision } = ctx;
+  if (!proposal) throw new Error(`incident ${ctx.incidentId} has no proposal to show`);
+  if (!decision) throw new Error(`incident ${ctx.incidentId} has no policy decision to show`);
+
+  const sections = [...alertSections(alert, ctx, tr), ...fixSections(proposal, tr)];
+  const reasons = policyReasonLines(decision, tr);
+  if (reasons.length > 0) sections.push(headed(tr.t('card.proposal.policy'), bulletList(tr, reasons)));
+  if (decision.dryRun) sections.push(tr.t('card.proposal.dryRun'));
+  const severity = severityOf(ctx, alert);
+  const model = proposal.agent ? [{ label: tr.t('card.diagnosis.model'), value: agentRunLine(proposal.agent, tr) }] : [];
 
   return {
-    title: `[${severityOf(ctx, alert).toUpperCase()}] Fix needs approval${decision.dryRun ? ' (dry run)' : ''} · ${ctx.incidentId}`,
-    tone: TONE_BY_SEVERITY[severityOf(ctx, alert)],
+    title: tr.t('card.proposal.title', { severity: severityTag(tr, severity), dryRun: decision.dryRun ? 'yes' : 'no', incidentId: ctx.incidentId }),
+    tone: TONE_BY_SEVERITY[severity],
     sections,
-    fields: [...alertFields(ctx, alert), ...policyFields(ctx, decision), ...(proposal.agent ? [{ label: 'Model', value: agentRunLine(proposal.agent) }] : [])],
+    fields: [...alertFields(ctx, alert, tr), ...policyFields(ctx, decision, tr), ...model],
     buttons: [
-      button(ctx, 'Approve', 'primary', 'proposal.approved', 'approve', 'fix'),
-      button(ctx, 'Reject', 'danger', 'proposal.rejected', 'reject', 'fix'),
+      button(ctx, tr.t('card.button.approve'), 'primary', 'proposal.approved', 'approve', 'fix'),
+      button(ctx, tr.t('card.button.reject'), 'danger', 'proposal.rejected', 'reject', 'fix'),
     ],
-    footer: footer(ctx),
+    footer: footer(ctx, tr),
   };
 }

@@ -1,5 +1,7 @@
 import type { Alert, Diagnosis, IncidentContext } from '../../../domain';
+import type { Translator } from '../../../i18n';
 import type { Card } from '../card';
+import { headed, severityTag } from './card-format';
 import { alertFields, alertSections, button, footer } from './incident-card-parts';
 import { escapeMarkdown } from './untrusted-text';
 
@@ -12,25 +14,23 @@ export function isUncheckable(diagnosis: Diagnosis): boolean {
   return diagnosis.category === 'unknown' && diagnosis.evidence.length === 0;
 }
 
-export function uncheckedCard(ctx: IncidentContext, alert: Alert, diagnosis: Diagnosis): Card {
-  const service = alert.service ? `\`${escapeMarkdown(alert.service, 100)}\`` : 'the service this alert is about';
+export function uncheckedCard(ctx: IncidentContext, alert: Alert, diagnosis: Diagnosis, tr: Translator): Card {
+  const service = alert.service ? `\`${escapeMarkdown(alert.service, 100)}\`` : tr.t('card.unchecked.unknownService');
   return {
     // "Diagnosis ready" stays: people (and tools) know the card by it; what follows says it is no finding.
-    title: `[${diagnosis.severity.toUpperCase()}] Diagnosis ready: nothing could be checked · ${ctx.incidentId}`,
+    title: tr.t('card.unchecked.title', { severity: severityTag(tr, diagnosis.severity), incidentId: ctx.incidentId }),
     tone: 'grey',
     sections: [
-      ...alertSections(alert, ctx),
-      `**Why**\n${escapeMarkdown(diagnosis.rootCause)}`,
-      [
-        '**What would make it checkable**',
-        `- an entry for ${service} in the \`TARGETS_FILE\` (its health URL, database or cluster), so its checks can run;`,
-        '- or a runbook in `runbooks/` whose match fits this alert.',
-        `Then type \`/retry ${ctx.incidentId}\` once it is escalated, or send the alert again.`,
-      ].join('\n'),
-      'Nothing here needs approving. Escalate it to people, or dismiss it if it is noise.',
+      ...alertSections(alert, ctx, tr),
+      headed(tr.t('card.unchecked.why'), escapeMarkdown(diagnosis.rootCause)),
+      tr.t('card.unchecked.howToCheck', { service, incidentId: ctx.incidentId }),
+      tr.t('card.unchecked.nothingToApprove'),
     ],
-    fields: alertFields(ctx, alert),
-    buttons: [button(ctx, 'Escalate', 'primary', 'incident.escalate', 'escalate'), button(ctx, 'Dismiss', 'danger', 'incident.ignore', 'ignore')],
-    footer: footer(ctx),
+    fields: alertFields(ctx, alert, tr),
+    buttons: [
+      button(ctx, tr.t('card.button.escalate'), 'primary', 'incident.escalate', 'escalate'),
+      button(ctx, tr.t('card.button.dismiss'), 'danger', 'incident.ignore', 'ignore'),
+    ],
+    footer: footer(ctx, tr),
   };
 }
