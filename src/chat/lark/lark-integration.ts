@@ -124,8 +124,8 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
       const subscribe = (listener: IncidentListener) => deps.subscribe(listener);
       unsubscribe = [
         showProgressOnAlerts(subscribe, chat, logger),
-        updateCardsDecidedByCommand(subscribe, chat, logger),
-        updateCardsOnAlertChanges(subscribe, chat, logger),
+        updateCardsDecidedByCommand(subscribe, chat, logger, languages.i18n),
+        updateCardsOnAlertChanges(subscribe, chat, logger, languages.i18n),
       ];
       if (wsClient) {
         const dispatcher = new lark.EventDispatcher({ logger: larkSdkLogger(logger) }).register({

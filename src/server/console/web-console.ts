@@ -111,8 +111,8 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
     start() {
       stops = [
         showProgressOnAlerts(webIncidents, chat, logger),
-        updateCardsDecidedByCommand(webIncidents, chat, logger),
-        updateCardsOnAlertChanges(webIncidents, chat, logger),
+        updateCardsDecidedByCommand(webIncidents, chat, logger, deps.languages.i18n),
+        updateCardsOnAlertChanges(webIncidents, chat, logger, deps.languages.i18n),
       ];
       replayer.start();
     },
