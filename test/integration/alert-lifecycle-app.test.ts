@@ -18,7 +18,7 @@ let orm: MikroORM;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', API_KEYS: KEY, LLM_PROVIDER: 'offline', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', API_KEYS: KEY, LLM_PROVIDER: 'offline', LOG_LEVEL: 'silent', LANGUAGE: 'en', TIMEZONE: 'UTC' });
   app = await startApp(config, pino({ level: 'silent' }), { input: new PassThrough(), output: new PassThrough() });
   orm = await openOrm({ databaseUrl: db.url, poolSize: 2 });
 });

@@ -164,7 +164,7 @@ describe('LarkInbound on the real runtime', () => {
     it('refuses a clicker who is not an approver, and nothing is sent', async () => {
       const { id, card, version } = await awaitingApproval();
       const answer = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: card, operator: 'ou_mallory' }));
-      expect(answer).toEqual({ toast: { type: 'error', content: expect.stringMatching(/^Only people holding operator or admin/) as unknown } });
+      expect(enToast(answer)).toEqual({ type: 'error', content: expect.stringMatching(/^Only people holding operator or admin/) as unknown });
       expect(await h.runtime.get(id)).toMatchObject({ state: 'open.awaitingDiagnosisApproval', version });
     });
 
@@ -174,7 +174,8 @@ describe('LarkInbound on the real runtime', () => {
       const settled = await stateOf(id, 'open.awaitingProposalApproval');
 
       const again = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.rejected', messageId: card }));
-      expect(again?.toast).toEqual({ type: 'warning', content: `The diagnosis of ${id} was already approved by ${APPROVER}.` });
+      expect(enToast(again)).toEqual({ type: 'warning', content: `The diagnosis of ${id} was already approved by ${APPROVER}.` });
+      expect(again?.toast.content['zh-CN']).toBe(`${id} 的诊断已由 ${APPROVER} 批准。`);
       expect(again?.card).toBeUndefined();
       expect(await h.runtime.get(id)).toMatchObject({ state: 'open.awaitingProposalApproval', version: settled.version });
     });
@@ -182,9 +183,9 @@ describe('LarkInbound on the real runtime', () => {
     it('answers a click on a stale card or an earlier attempt with a warning, and changes nothing', async () => {
       const { id, card, version } = await awaitingApproval();
       const stale = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: 'om_old_card' }));
-      expect(stale?.toast).toMatchObject({ type: 'warning', content: expect.stringContaining('out of date') as unknown });
+      expect(enToast(stale)).toMatchObject({ type: 'warning', content: expect.stringContaining('out of date') as unknown });
       const earlier = await inbound.handleEvent(clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: card, attempt: 2 }));
-      expect(earlier?.toast).toMatchObject({ type: 'warning', content: expect.stringContaining('made for attempt 2') as unknown });
+      expect(enToast(earlier)).toMatchObject({ type: 'warning', content: expect.stringContaining('made for attempt 2') as unknown });
       expect(await h.runtime.get(id)).toMatchObject({ state: 'open.awaitingDiagnosisApproval', version });
     });
 
@@ -199,7 +200,7 @@ describe('LarkInbound on the real runtime', () => {
       const { id, card } = await awaitingApproval();
       const click = clickEvent({ incidentId: id, action: 'diagnosis.approved', messageId: card, eventId: 'ev_click' });
       expect((await inbound.handleEvent(click))?.toast.type).toBe('success');
-      expect(await inbound.handleEvent(click)).toEqual({ toast: { type: 'info', content: 'Already received this click.' } });
+      expect(enToast(await inbound.handleEvent(click))).toEqual({ type: 'info', content: 'Already received this click.' });
       const approvals = (await h.store.timeline(id)).filter((e) => e.eventType === 'diagnosis.approved');
       expect(approvals).toHaveLength(1);
     });
@@ -208,7 +209,7 @@ describe('LarkInbound on the real runtime', () => {
       const unknownAction = await inbound.handleEvent(clickEvent({ incidentId: 'INC-NOPE', action: 'incident.delete', messageId: 'om_x' }));
       expect(unknownAction?.toast.type).toBe('error');
       const unknownIncident = await inbound.handleEvent(clickEvent({ incidentId: 'INC-NOPE', action: 'diagnosis.approved', messageId: 'om_x' }));
-      expect(unknownIncident?.toast).toEqual({ type: 'warning', content: 'No incident INC-NOPE.' });
+      expect(enToast(unknownIncident)).toEqual({ type: 'warning', content: 'No incident INC-NOPE.' });
       const malformed = await inbound.handleEvent({ schema: '2.0', header: { event_id: 'ev_m', event_type: 'card.action.trigger' }, event: {} });
       expect(malformed?.toast.type).toBe('error');
     });

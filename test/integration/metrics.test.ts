@@ -43,7 +43,7 @@ beforeAll(async () => {
   await writeFile(targetsFile, JSON.stringify({ http: { checkout: { baseUrl: service.url, actions: { restart } } } }));
   const output = new PassThrough();
   output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', TARGETS_FILE: targetsFile, VERIFY_INTERVAL: '100ms', METRICS_TOKEN: TOKEN });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', TARGETS_FILE: targetsFile, VERIFY_INTERVAL: '100ms', METRICS_TOKEN: TOKEN, LANGUAGE: 'en', TIMEZONE: 'UTC' });
   app = await startApp(config, logger, { input, output });
 });
 afterAll(async () => {

@@ -23,7 +23,8 @@ export class BotProcess {
   static async start(env: Record<string, string>): Promise<BotProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+      // Tests read English in UTC unless they set LANGUAGE / TIMEZONE themselves.
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', LANGUAGE: 'en', TIMEZONE: 'UTC', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const bot = new BotProcess(child);
