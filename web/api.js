@@ -1,8 +1,13 @@
 // @ts-check
+import { t } from './i18n.js';
+import { words } from './labels.js';
+
 /**
  * The console's API client. The token (if one is needed) lives in sessionStorage and travels in the
  * Authorization header, never in a cookie, so another site cannot make requests with it.
  */
+
+/** @typedef {import('./types.js').Label} Label */
 
 const TOKEN_KEY = 'ai-fixer-console-token';
 const HEADERS = { 'x-ai-fixer-console': '1' };
@@ -59,12 +64,12 @@ export async function api(path, options = {}) {
       init.body = JSON.stringify(options.body);
     }
     const response = await fetch(`/api/console${path}`, init);
-    const data = /** @type {{ error?: string, tokenRequired?: boolean }} */ (await readJson(response));
+    const data = /** @type {{ error?: Label | string, tokenRequired?: boolean }} */ (await readJson(response));
     if (response.status === 401 && data.tokenRequired) {
-      await askForToken(data.error ?? 'This console needs its token.');
+      await askForToken(data.error ? words(data.error) : t('console.error.tokenNeeded'));
       continue;
     }
-    if (!response.ok) throw new ApiError(response.status, data.error ?? `HTTP ${response.status}`);
+    if (!response.ok) throw new ApiError(response.status, data.error ? words(data.error) : t('console.error.http', { status: response.status }));
     return data;
   }
 }
@@ -96,7 +101,7 @@ export function openEventStream(handlers) {
     try {
       const response = await fetch('/api/console/events', { headers: headers() });
       if (response.status === 401) {
-        await askForToken('This console needs its token.');
+        await askForToken(t('console.error.tokenNeeded'));
         return;
       }
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);

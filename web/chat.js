@@ -1,12 +1,13 @@
 // @ts-check
 import { api, clientId } from './api.js';
-import { renderCard } from './card.js';
+import { cardTitle, renderCard } from './card.js';
 import { clock, h, incidentHref, replaceChildren, toast } from './dom.js';
+import { fullTime, parts, t } from './i18n.js';
+import { words } from './labels.js';
 import { learnPeople, person, withPeople } from './people.js';
 
-/** @typedef {import('./types.js').ChatMessage} ChatMessage @typedef {import('./types.js').Session} Session @typedef {import('./types.js').ButtonValue} ButtonValue */
+/** @typedef {import('./types.js').ChatMessage} ChatMessage @typedef {import('./types.js').Session} Session @typedef {import('./types.js').ButtonValue} ButtonValue @typedef {import('./types.js').Label} Label */
 
-const REACTION_TEXT = /** @type {Record<string, string>} */ ({ working: '⏳ working', done: '✅ done', failed: '⚠️ failed', duplicate: '🔁 duplicate', silenced: '🔕 silenced' });
 const INCIDENT_ID = /INC-[0-9A-Z]{8}/;
 
 /** The console's chat: the same cards and commands as the Lark group. */
@@ -22,10 +23,10 @@ export class ChatView {
     this.exists = new Map();
     this.list = h('div', { class: 'messages', id: 'messages' });
     this.empty = emptyState();
-    this.input = h('textarea', { id: 'composer', rows: '3', placeholder: 'Paste an alert, or type a command: /help, /incidents, /status INC-…' });
+    this.input = h('textarea', { id: 'composer', rows: '3', placeholder: t('console.chat.placeholder') });
     this.asMonitor = h('input', { type: 'checkbox', id: 'as-monitor' });
     this.length = h('span', { class: 'length', id: 'composer-length', 'aria-live': 'polite' });
-    this.sendButton = h('button', { type: 'button', class: 'primary', id: 'send', onclick: () => void this.sendText() }, 'Send');
+    this.sendButton = h('button', { type: 'button', class: 'primary', id: 'send', onclick: () => void this.sendText() }, t('console.chat.send'));
     this.root = this.build();
     this.showLength();
   }
@@ -48,13 +49,13 @@ export class ChatView {
       h(
         'div',
         { class: 'composer' },
-        h('div', { class: 'samples' }, 'Send a sample alert as the monitoring bot: ', ...samples),
+        h('div', { class: 'samples' }, t('console.chat.samples'), ' ', ...samples),
         this.input,
         h(
           'div',
           { class: 'composer-actions' },
-          h('label', {}, this.asMonitor, ' post as the monitoring bot'),
-          h('span', { class: 'hint' }, 'You are ', person(this.session.user), '. Enter sends, Shift+Enter starts a new line.'),
+          h('label', {}, this.asMonitor, ' ', t('console.chat.asMonitor')),
+          h('span', { class: 'hint' }, ...parts('console.chat.hint', { user: person(this.session.user) })),
           this.length,
           this.sendButton,
         ),
@@ -96,16 +97,16 @@ export class ChatView {
   renderMessage(message) {
     const who = message.author === 'bot' ? 'ai-fixer' : person(message.senderId);
     const parent = message.replyTo ? this.messages.get(message.replyTo) : undefined;
-    const title = message.card?.header?.title?.content ?? message.text ?? '';
+    const title = message.card ? cardTitle(message.card) : (message.text ?? '');
     const incident = INCIDENT_ID.exec(title)?.[0];
     const meta = h(
       'div',
       { class: 'meta' },
       h('span', { class: `author ${message.author}` }, who),
-      h('time', { datetime: message.createdAt }, clock(message.createdAt)),
+      h('time', { datetime: message.createdAt, title: fullTime(message.createdAt) }, clock(message.createdAt)),
       parent ? h('span', { class: 'reply' }, `↪ ${snippet(parent)}`) : null,
       incident ? this.incidentLink(incident, Boolean(message.card)) : null,
-      ...message.reactions.map((reaction) => h('span', { class: `reaction ${reaction}` }, REACTION_TEXT[reaction] ?? reaction)),
+      ...message.reactions.map((reaction) => h('span', { class: `reaction ${reaction}` }, t('console.reaction', { reaction }))),
     );
     const body = message.card
       ? renderCard(message.card, (value, button) => void this.click(message.messageId, value, button))
@@ -118,9 +119,7 @@ export class ChatView {
     const max = this.session.maxMessageChars;
     const used = this.input.value.trim().length;
     const over = used > max;
-    this.length.textContent = over
-      ? `${used.toLocaleString('en-US')} / ${max.toLocaleString('en-US')} characters: ${(used - max).toLocaleString('en-US')} too many`
-      : `${used.toLocaleString('en-US')} / ${max.toLocaleString('en-US')}`;
+    this.length.textContent = over ? t('console.chat.tooLong', { used, max, over: used - max }) : t('console.chat.length', { used, max });
     this.length.classList.toggle('over', over);
     this.sendButton.disabled = over;
   }
@@ -149,6 +148,12 @@ export class ChatView {
     return slot;
   }
 
+  /** A draft kept across a redraw (the reader switched language). @param {string} text */
+  restoreDraft(text) {
+    this.input.value = text;
+    this.showLength();
+  }
+
   async sendText() {
     const text = this.input.value.trim();
     if (!text || text.length > this.session.maxMessageChars) return;
@@ -166,7 +171,7 @@ export class ChatView {
       this.upsert(message);
       return true;
     } catch (error) {
-      toast('error', `Not sent: ${error instanceof Error ? error.message : String(error)}`);
+      toast('error', t('console.chat.notSent', { reason: error instanceof Error ? error.message : String(error) }));
       return false;
     }
   }
@@ -176,10 +181,10 @@ export class ChatView {
     const buttons = [...(button.closest('.card')?.querySelectorAll('button') ?? [])];
     for (const b of buttons) b.disabled = true;
     try {
-      const { toast: answer } = /** @type {{ toast: { type: string, content: string } }} */ (
+      const { toast: answer } = /** @type {{ toast: { type: string, content: Label | string } }} */ (
         await api('/clicks', { method: 'POST', body: { id: clientId(), messageId, value } })
       );
-      toast(answer.type, answer.content);
+      toast(answer.type, words(answer.content));
       if (answer.type !== 'success') for (const b of buttons) b.disabled = false;
     } catch (error) {
       toast('error', error instanceof Error ? error.message : String(error));
@@ -193,15 +198,15 @@ function emptyState() {
   return h(
     'div',
     { class: 'empty-state', id: 'empty-state' },
-    h('h2', {}, 'No messages yet'),
-    h('p', {}, 'Click a sample alert below: it is posted as a monitoring bot would, and ai-fixer opens an incident, checks it and posts cards here for you to decide on.'),
-    h('p', {}, 'Or paste an alert of your own, or type a command: /help lists them.'),
-    h('p', { class: 'hint' }, 'The terminal where the bot runs is a separate chat: what is typed there, and the cards of incidents opened there, stay there.'),
+    h('h2', {}, t('console.chat.empty.title')),
+    h('p', {}, t('console.chat.empty.samples')),
+    h('p', {}, t('console.chat.empty.commands')),
+    h('p', { class: 'hint' }, t('console.chat.empty.terminal')),
   );
 }
 
 /** @param {ChatMessage} message */
 function snippet(message) {
-  const text = (message.card?.header?.title?.content ?? message.text ?? '').replace(/\s+/g, ' ');
+  const text = (message.card ? cardTitle(message.card) : (message.text ?? '')).replace(/\s+/g, ' ');
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }

@@ -1,4 +1,6 @@
 // @ts-check
+import { relative, t, when } from './i18n.js';
+
 /**
  * Builds elements from data. Text always goes in as text nodes, never as markup: alert and tool
  * text is untrusted, and nothing in this console parses HTML from data.
@@ -41,18 +43,14 @@ export function replaceChildren(node, ...children) {
   append(node, children);
 }
 
-/** @param {string} iso */
+/** How long ago (or how soon), in the chosen language: "3 分钟前" / "3 minutes ago". @param {string} iso */
 export function ago(iso) {
-  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  if (seconds < 60) return `${seconds}s ago`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m ago`;
-  return `${Math.floor(seconds / 86400)}d ago`;
+  return relative(iso);
 }
 
-/** @param {string} iso */
+/** A moment in the server's time zone (TIMEZONE): "12月7日 14:05" / "Dec 7, 14:05". @param {string} iso */
 export function clock(iso) {
-  return new Date(iso).toLocaleString(undefined, { hour12: false });
+  return when(iso);
 }
 
 /** A link inside the console (hash routes), with the id encoded. @param {string} incidentId */
@@ -72,7 +70,7 @@ const MAX_TOASTS = 3;
 export function toast(type, text) {
   const box = document.getElementById('toasts');
   if (!box) return;
-  const item = h('div', { class: `toast ${type}`, role: 'status', title: 'Click to dismiss', onclick: () => item.remove() }, text);
+  const item = h('div', { class: `toast ${type}`, role: 'status', title: t('console.toast.dismiss'), onclick: () => item.remove() }, text);
   box.appendChild(item);
   while (box.children.length > MAX_TOASTS) box.firstElementChild?.remove();
   setTimeout(() => item.remove(), type === 'error' ? TOAST_MS.error : TOAST_MS.other);

@@ -1,6 +1,8 @@
 // @ts-check
 import { api, clientId } from './api.js';
 import { h, toast } from './dom.js';
+import { t } from './i18n.js';
+import { language, words as inLanguage } from './labels.js';
 
 /** @typedef {import('./types.js').IncidentAction} IncidentAction */
 
@@ -13,7 +15,7 @@ export function actionsBar(incidentId, actions, done) {
   if (actions.length === 0) return null;
   const allowed = actions.filter((action) => action.refused === null);
   const refused = actions.filter((action) => action.refused !== null);
-  const words = h('input', { type: 'text', id: 'action-text', maxlength: '1000', placeholder: 'Comment or reason (optional)' });
+  const words = h('input', { type: 'text', id: 'action-text', maxlength: '1000', placeholder: t('console.actions.comment') });
   /** A decision that failed in transit is sent again under the same id, so the server applies it once. */
   /** @type {Map<string, string>} */
   const unsent = new Map();
@@ -30,7 +32,7 @@ export function actionsBar(incidentId, actions, done) {
     try {
       const text = words.value.trim();
       const key = `${action.type}\n${text}`;
-      const { reply } = /** @type {{ reply: string }} */ (await api('/incident/action', { method: 'POST', body: { id: idFor(key), incidentId, type: action.type, ...(text ? { text } : {}) } }));
+      const { reply } = /** @type {{ reply: string }} */ (await api('/incident/action', { method: 'POST', body: { id: idFor(key), incidentId, type: action.type, language: language(), ...(text ? { text } : {}) } }));
       unsent.delete(key);
       toast('info', reply);
       done();
@@ -40,7 +42,7 @@ export function actionsBar(incidentId, actions, done) {
     }
   };
   const buttons = allowed.map((action) => {
-    const button = h('button', { type: 'button', class: `action ${action.style}`, 'data-action': action.type }, action.label);
+    const button = h('button', { type: 'button', class: `action ${action.style}`, 'data-action': action.type }, inLanguage(action.label));
     button.addEventListener('click', () => void act(action, button));
     return button;
   });
@@ -48,6 +50,6 @@ export function actionsBar(incidentId, actions, done) {
     'div',
     { class: 'actions-bar', id: 'incident-actions' },
     allowed.length ? h('div', { class: 'action-buttons' }, ...buttons, words) : null,
-    ...refused.map((action) => h('p', { class: 'hint refused', 'data-action': action.type }, `${action.label}: ${action.refused ?? ''}`)),
+    ...refused.map((action) => h('p', { class: 'hint refused', 'data-action': action.type }, t('console.actions.refused', { action: inLanguage(action.label), reason: inLanguage(action.refused ?? '') }))),
   );
 }

@@ -1,8 +1,9 @@
 // @ts-check
 import { api } from './api.js';
 import { ago, clock, h, replaceChildren, toast } from './dom.js';
+import { fullTime, t } from './i18n.js';
 import { actionsBar } from './incident-actions.js';
-import { words } from './labels.js';
+import { language, words } from './labels.js';
 import { learnPeople } from './people.js';
 import { drawStatechart, statechartLegend } from './statechart.js';
 import { timelineTable } from './timeline.js';
@@ -23,7 +24,7 @@ export class IncidentView {
   /** @param {string} incidentId */
   constructor(incidentId) {
     this.incidentId = incidentId;
-    this.root = h('section', { class: 'incident' }, h('p', { class: 'hint' }, 'Loading…'));
+    this.root = h('section', { class: 'incident' }, h('p', { class: 'hint' }, t('console.loading')));
   }
 
   async reload() {
@@ -38,23 +39,27 @@ export class IncidentView {
 /** Where the incident stands, in the phase's words (the state path is the statechart's, below). @param {IncidentDetails} details */
 function summary({ incident, actions }) {
   const phase = words(incident.phase.label);
+  const status = t('console.status', { status: incident.status });
+  const severity = t('console.severity', { severity: incident.severity });
+  const accepts = actions.map((action) => words(action.label));
   const facts = [
-    ['Phase', phase],
-    ['Status', incident.status],
-    ['Severity', incident.severity],
-    ['Service', incident.service ?? '—'],
-    ['Opened', `${clock(incident.createdAt)} (${ago(incident.createdAt)})`],
-    ['Updated', clock(incident.updatedAt)],
-    ['Attempt', String(incident.attempt)],
-    ['Repeats', String(incident.repeats)],
-    ['Accepts', actions.map((action) => action.label).join(', ') || 'nothing from people now'],
+    [t('console.fact.phase'), phase],
+    [t('console.fact.status'), status],
+    [t('console.fact.severity'), severity],
+    [t('console.fact.service'), incident.service ?? t('console.none')],
+    [t('console.fact.opened'), t('console.fact.openedAt', { at: new Date(incident.createdAt), ago: ago(incident.createdAt) })],
+    [t('console.fact.updated'), clock(incident.updatedAt)],
+    [t('console.fact.attempt'), String(incident.attempt)],
+    [t('console.fact.repeats'), String(incident.repeats)],
+    [t('console.fact.accepts'), accepts.length ? new Intl.ListFormat(language(), { type: 'conjunction' }).format(accepts) : t('console.fact.acceptsNothing')],
   ];
-  if (incident.escalation) facts.push(['Escalated', `${incident.escalation.reason}${incident.escalation.detail ? `: ${incident.escalation.detail}` : ''}`]);
+  const { escalation } = incident;
+  if (escalation) facts.push([t('console.fact.escalated'), escalation.detail ? t('console.fact.escalation', { reason: escalation.reason, detail: escalation.detail }) : escalation.reason]);
   return h(
     'header',
     { class: 'incident-head' },
     h('h1', {}, h('span', { class: 'incident-id' }, incident.id), ' ', incident.title),
-    h('div', { class: 'chips' }, h('span', { class: `status ${incident.status}`, id: 'incident-status' }, incident.status === 'done' ? phase : incident.status), h('span', { class: `severity ${incident.severity}` }, incident.severity)),
+    h('div', { class: 'chips' }, h('span', { class: `status ${incident.status}`, id: 'incident-status' }, incident.status === 'done' ? phase : status), h('span', { class: `severity ${incident.severity}` }, severity)),
     h('dl', { class: 'facts' }, ...facts.flatMap(([term, value]) => [h('dt', {}, term ?? ''), h('dd', {}, value ?? '')])),
     incident.alert?.description ? h('blockquote', { class: 'alert-text' }, incident.alert.description) : null,
   );
@@ -63,17 +68,17 @@ function summary({ incident, actions }) {
 /** @param {Statechart} statechart @param {IncidentDetails} details */
 function statechartPanel(statechart, details) {
   const text = `createMachine(${JSON.stringify(statechart.stately, null, 2)})`;
-  const download = h('a', { href: URL.createObjectURL(new Blob([JSON.stringify(statechart.stately, null, 2)], { type: 'application/json' })), download: 'incident.stately.json' }, 'Stately JSON');
-  const open = h('a', { href: statechart.editorUrl, target: '_blank', rel: 'noopener noreferrer', id: 'stately-link' }, 'Open the machine in the Stately editor');
+  const download = h('a', { href: URL.createObjectURL(new Blob([JSON.stringify(statechart.stately, null, 2)], { type: 'application/json' })), download: 'incident.stately.json' }, t('console.statechart.download'));
+  const open = h('a', { href: statechart.editorUrl, target: '_blank', rel: 'noopener noreferrer', id: 'stately-link' }, t('console.statechart.open'));
   // The editor imports code (Import → From code); the machine is put on the clipboard for that.
   open.addEventListener('click', () => {
     navigator.clipboard.writeText(text).then(
-      () => toast('info', 'The machine is on your clipboard: in the Stately editor choose Import → From code and paste it.'),
-      () => toast('warning', 'Could not copy the machine; download the Stately JSON and import it wrapped in createMachine(…).'),
+      () => toast('info', t('console.statechart.copied')),
+      () => toast('warning', t('console.statechart.notCopied')),
     );
   });
   const figure = h('div', { class: 'chart-scroll' });
-  figure.appendChild(drawStatechart(statechart.layout, { current: details.incident.state, visited: details.visited, steps: details.steps }));
+  figure.appendChild(drawStatechart(statechart.layout, { current: details.incident.state, phase: words(details.incident.phase.label), visited: details.visited, steps: details.steps }));
   // The chart is larger than the panel: open it scrolled to the current state.
   const current = statechart.layout.states.find((state) => state.id === details.incident.state);
   if (current) {
@@ -84,19 +89,19 @@ function statechartPanel(statechart, details) {
   }
   const path = details.steps.length
     ? h('ol', { class: 'path-taken', id: 'path-taken' }, ...details.steps.map(([from, to]) => h('li', {}, h('code', {}, from), ' → ', h('code', {}, to))))
-    : h('p', { class: 'hint' }, 'No transition yet.');
+    : h('p', { class: 'hint' }, t('console.statechart.noTransition'));
   return panel(
-    'Statechart',
-    h('p', { class: 'hint' }, 'Laid out by ELK, as in the Stately editor. Hover a state or an edge for its details. ', open, ' · ', download),
+    t('console.statechart.title'),
+    h('p', { class: 'hint' }, t('console.statechart.hint'), ' ', open, ' · ', download),
     statechartLegend(),
     figure,
-    h('details', { class: 'path-details' }, h('summary', {}, `Path taken (${details.steps.length} transitions)`), path),
+    h('details', { class: 'path-details' }, h('summary', {}, t('console.statechart.path', { n: details.steps.length })), path),
   );
 }
 
 /** @param {IncidentDetails} details */
 function timeline({ timeline: entries }) {
-  return panel('Timeline', h('p', { class: 'hint' }, 'What happened, oldest first; "raw" shows the event as it was recorded.'), timelineTable(entries));
+  return panel(t('console.timeline.title'), h('p', { class: 'hint' }, t('console.timeline.hint')), timelineTable(entries));
 }
 
 /** The alerts the incident holds (a group: one row each), firing first. Alert text is shown as text. @param {IncidentDetails} details */
@@ -108,63 +113,70 @@ function alertsPanel({ alerts, tally }) {
     h(
       'tr',
       { class: `alert-${a.status}` },
-      h('td', {}, a.status),
+      h('td', {}, t('console.alertStatus', { status: a.status })),
       h('td', {}, a.instance ?? ''),
       h('td', {}, a.title),
-      h('td', {}, a.severity),
-      h('td', { title: a.firstSeen }, clock(a.firstSeen)),
-      h('td', { title: a.lastSeen }, a.resolvedAt ? `resolved ${clock(a.resolvedAt)}` : clock(a.lastSeen)),
+      h('td', {}, t('console.severity', { severity: a.severity })),
+      h('td', { title: fullTime(a.firstSeen) }, clock(a.firstSeen)),
+      h('td', { title: fullTime(a.lastSeen) }, a.resolvedAt ? t('console.alerts.resolvedAt', { at: new Date(a.resolvedAt) }) : clock(a.lastSeen)),
       h('td', {}, String(a.count)),
     ),
   );
-  const head = h('tr', {}, ...['Status', 'Affected', 'Alert', 'Severity', 'First seen', 'Last', 'Seen'].map((name) => h('th', {}, name)));
-  const more = total > alerts.length ? h('p', { class: 'hint' }, `Showing ${alerts.length} of ${total}.`) : null;
-  return panel(`Alerts: ${total} (${firing} firing)`, h('table', { class: 'alerts', id: 'alerts' }, h('thead', {}, head), h('tbody', {}, ...rows)), more);
+  const columns = ['status', 'affected', 'alert', 'severity', 'firstSeen', 'last', 'seen'];
+  const head = h('tr', {}, ...columns.map((name) => h('th', {}, t(`console.alerts.${name}`))));
+  const more = total > alerts.length ? h('p', { class: 'hint' }, t('console.alerts.showing', { shown: alerts.length, total })) : null;
+  return panel(t('console.alerts.title', { total, firing }), h('table', { class: 'alerts', id: 'alerts' }, h('thead', {}, head), h('tbody', {}, ...rows)), more);
 }
 
 /** @param {IncidentDetails} details */
 function diagnoses({ diagnoses: list }) {
-  if (list.length === 0) return panel('Diagnosis', h('p', { class: 'hint' }, 'No diagnosis yet.'));
+  if (list.length === 0) return panel(t('console.diagnosis.title'), h('p', { class: 'hint' }, t('console.diagnosis.none')));
   return panel(
-    'Diagnosis',
+    t('console.diagnosis.title'),
     ...list.map(({ attempt, diagnosis }) =>
       h(
         'div',
         { class: 'record' },
-        h('h3', {}, `Attempt ${attempt}: ${diagnosis.summary}`),
-        h('p', {}, h('strong', {}, 'Root cause: '), diagnosis.rootCause),
-        h('p', { class: 'hint' }, `${diagnosis.category} · ${diagnosis.severity} · confidence ${Math.round(diagnosis.confidence * 100)}%${diagnosis.confidenceNote ? ` (${diagnosis.confidenceNote})` : ''}`),
-        h('ul', { class: 'evidence' }, ...diagnosis.evidence.map((e) => h('li', {}, h('code', {}, e.source), ` ${e.status}: `, e.summary, e.citation ? h('span', { class: 'hint' }, ` [${e.citation.ref}] tool: ${e.citation.toolSummary}`) : null))),
+        h('h3', {}, t('console.attempt', { attempt, summary: diagnosis.summary })),
+        h('p', {}, h('strong', {}, t('console.diagnosis.rootCause')), ' ', diagnosis.rootCause),
+        h('p', { class: 'hint' }, diagnosisFacts(diagnosis)),
+        h('ul', { class: 'evidence' }, ...diagnosis.evidence.map((e) => h('li', {}, h('code', {}, e.source), ` ${t('console.evidence.status', { status: e.status })}: `, e.summary, e.citation ? h('span', { class: 'hint' }, ' ', t('console.evidence.citation', { ref: e.citation.ref, tool: e.citation.toolSummary })) : null))),
       ),
     ),
   );
 }
 
+/** Category, severity and confidence (with the model's note on it). @param {IncidentDetails['diagnoses'][number]['diagnosis']} diagnosis */
+function diagnosisFacts(diagnosis) {
+  const values = { category: diagnosis.category, severity: t('console.severity', { severity: diagnosis.severity }), confidence: diagnosis.confidence };
+  return diagnosis.confidenceNote ? t('console.diagnosis.factsNote', { ...values, note: diagnosis.confidenceNote }) : t('console.diagnosis.facts', values);
+}
+
 /** @param {IncidentDetails} details */
 function proposals({ proposals: list }) {
-  if (list.length === 0) return panel('Proposals', h('p', { class: 'hint' }, 'No proposal yet.'));
+  if (list.length === 0) return panel(t('console.proposals.title'), h('p', { class: 'hint' }, t('console.proposals.none')));
   return panel(
-    'Proposals',
+    t('console.proposals.title'),
     ...list.map(({ attempt, outcome, decision }) =>
       h(
         'div',
         { class: 'record' },
         outcome.fixable
           ? [
-              h('h3', {}, `Attempt ${attempt}: ${outcome.proposal.summary}`),
+              h('h3', {}, t('console.attempt', { attempt, summary: outcome.proposal.summary })),
               h('p', {}, outcome.proposal.rationale),
               h('ol', {}, ...outcome.proposal.steps.map((step) => h('li', {}, h('code', {}, step.pluginId), ` ${step.summary}`, step.plan ? json(step.plan) : null))),
             ]
-          : h('h3', {}, `Attempt ${attempt}: no fix (${outcome.reason})`),
+          : h('h3', {}, t('console.proposals.noFix', { attempt, reason: outcome.reason })),
         decision
           ? h(
               'div',
               { class: 'decision' },
-              h('strong', {}, `Policy: ${decision.action.replace('_', ' ')}`),
-              ` · risk ${decision.risk} · ${decision.approvalsRequired} approval(s)${decision.dryRun ? ' · dry run' : ''}`,
-              h('ul', { class: 'reasons' }, ...decision.reasons.map((reason) => h('li', {}, reason))),
+              h('strong', {}, t('console.policy.action', { action: decision.action })),
+              ` · ${t('console.policy.facts', { risk: decision.risk.replace('-', '_'), approvals: decision.approvalsRequired })}${decision.dryRun ? ` · ${t('console.policy.dryRun')}` : ''}`,
+              h('ul', { class: 'reasons' }, ...decision.reasons.map((reason) => h('li', {}, words(reason)))),
             )
-          : h('p', { class: 'hint' }, 'Policy has not decided yet.'),
+          : h('p', { class: 'hint' }, t('console.policy.undecided')),
       ),
     ),
   );
@@ -173,10 +185,24 @@ function proposals({ proposals: list }) {
 /** @param {IncidentDetails} details */
 function executions({ executions: list, incident }) {
   const rows = list.map((run) =>
-    h('div', { class: 'record' }, h('h3', {}, h('code', {}, run.pluginId), ` ${run.status}`), h('p', { class: 'hint' }, `${clock(run.startedAt)}${run.finishedAt ? ` → ${clock(run.finishedAt)}` : ''}`), json(run.args), h('h4', {}, 'Output'), json(run.result)),
+    h(
+      'div',
+      { class: 'record' },
+      h('h3', {}, h('code', {}, run.pluginId), ` ${t('console.executions.status', { status: run.status })}`),
+      h('p', { class: 'hint' }, `${clock(run.startedAt)}${run.finishedAt ? ` → ${clock(run.finishedAt)}` : ''}`),
+      json(run.args),
+      h('h4', {}, t('console.executions.output')),
+      json(run.result),
+    ),
   );
-  const checks = incident.verification
-    ? h('div', { class: 'record' }, h('h3', {}, `Verification ${incident.verification.passed ? 'passed' : 'failed'}`), h('ul', {}, ...incident.verification.checks.map((c) => h('li', {}, h('code', {}, c.pluginId), ` ${c.passed ? 'passed' : 'failed'}: ${c.summary}`))))
+  const { verification } = incident;
+  const checks = verification
+    ? h(
+        'div',
+        { class: 'record' },
+        h('h3', {}, t(verification.passed ? 'console.verification.passed' : 'console.verification.failed')),
+        h('ul', {}, ...verification.checks.map((c) => h('li', {}, h('code', {}, c.pluginId), ' ', t(c.passed ? 'console.check.passed' : 'console.check.failed', { summary: c.summary })))),
+      )
     : null;
-  return panel('Executions', ...(rows.length ? rows : [h('p', { class: 'hint' }, 'Nothing has run.')]), checks);
+  return panel(t('console.executions.title'), ...(rows.length ? rows : [h('p', { class: 'hint' }, t('console.executions.none'))]), checks);
 }

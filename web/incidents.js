@@ -1,6 +1,7 @@
 // @ts-check
 import { api } from './api.js';
 import { ago, h, incidentHref, replaceChildren } from './dom.js';
+import { fullTime, t } from './i18n.js';
 import { words } from './labels.js';
 
 /** @typedef {import('./types.js').IncidentItem} IncidentItem */
@@ -8,18 +9,18 @@ import { words } from './labels.js';
 const STATUSES = ['', 'active', 'parked', 'done'];
 const SEVERITIES = ['', 'critical', 'high', 'medium', 'low', 'info'];
 
-/** @param {string[]} values @param {string} blank @param {string} id */
-function select(values, blank, id) {
-  return h('select', { id }, ...values.map((value) => h('option', { value }, value || blank)));
+/** @param {string[]} values @param {string} blank @param {string} id @param {(value: string) => string} name */
+function select(values, blank, id, name) {
+  return h('select', { id }, ...values.map((value) => h('option', { value }, value ? name(value) : blank)));
 }
 
 /** The incident list: status, severity, service, age; filters and a search that match on the server. */
 export class IncidentsView {
   constructor() {
-    this.status = select(STATUSES, 'any status', 'filter-status');
-    this.severity = select(SEVERITIES, 'any severity', 'filter-severity');
-    this.service = select([''], 'any service', 'filter-service');
-    this.search = h('input', { type: 'search', id: 'filter-search', placeholder: 'Search id, title, service' });
+    this.status = select(STATUSES, t('console.incidents.anyStatus'), 'filter-status', (status) => t('console.status', { status }));
+    this.severity = select(SEVERITIES, t('console.incidents.anySeverity'), 'filter-severity', (severity) => t('console.severity', { severity }));
+    this.service = select([''], t('console.incidents.anyService'), 'filter-service', (service) => service);
+    this.search = h('input', { type: 'search', id: 'filter-search', placeholder: t('console.incidents.search') });
     this.rows = h('tbody');
     this.count = h('span', { class: 'hint' });
     for (const control of [this.status, this.severity, this.service]) control.addEventListener('change', () => void this.reload());
@@ -29,7 +30,8 @@ export class IncidentsView {
       clearTimeout(typing);
       typing = setTimeout(() => void this.reload(), 250);
     });
-    const head = h('tr', {}, ...['Incident', 'Title', 'Phase', 'Status', 'Severity', 'Service', 'Age'].map((name) => h('th', {}, name)));
+    const columns = ['incident', 'title', 'phase', 'status', 'severity', 'service', 'age'];
+    const head = h('tr', {}, ...columns.map((name) => h('th', {}, t(`console.column.${name}`))));
     this.root = h(
       'section',
       { class: 'incidents' },
@@ -42,10 +44,10 @@ export class IncidentsView {
     const query = new URLSearchParams({ status: this.status.value, severity: this.severity.value, service: this.service.value, q: this.search.value.trim() });
     const { incidents, services } = /** @type {{ incidents: IncidentItem[], services: string[] }} */ (await api(`/incidents?${query.toString()}`));
     const chosen = this.service.value;
-    replaceChildren(this.service, h('option', { value: '' }, 'any service'), ...services.map((name) => h('option', { value: name }, name)));
+    replaceChildren(this.service, h('option', { value: '' }, t('console.incidents.anyService')), ...services.map((name) => h('option', { value: name }, name)));
     this.service.value = services.includes(chosen) ? chosen : '';
     replaceChildren(this.rows, ...incidents.map(row));
-    this.count.textContent = `${incidents.length} incident(s)`;
+    this.count.textContent = t('console.incidents.count', { n: incidents.length });
   }
 }
 
@@ -57,9 +59,9 @@ function row(incident) {
     h('td', {}, h('a', { href: incidentHref(incident.id) }, incident.id)),
     h('td', { class: 'title' }, incident.title),
     h('td', {}, h('span', { class: 'phase', 'data-phase': incident.phase.id }, words(incident.phase.label))),
-    h('td', {}, h('span', { class: `status ${incident.status}` }, incident.status)),
-    h('td', {}, h('span', { class: `severity ${incident.severity}` }, incident.severity)),
-    h('td', {}, incident.service ?? '—'),
-    h('td', { title: incident.createdAt }, ago(incident.createdAt)),
+    h('td', {}, h('span', { class: `status ${incident.status}`, 'data-status': incident.status }, t('console.status', { status: incident.status }))),
+    h('td', {}, h('span', { class: `severity ${incident.severity}` }, t('console.severity', { severity: incident.severity }))),
+    h('td', {}, incident.service ?? t('console.none')),
+    h('td', { title: fullTime(incident.createdAt) }, ago(incident.createdAt)),
   );
 }

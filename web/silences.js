@@ -1,6 +1,7 @@
 // @ts-check
 import { api } from './api.js';
-import { ago, h, replaceChildren, toast } from './dom.js';
+import { ago, clock, h, replaceChildren, toast } from './dom.js';
+import { fullTime, t } from './i18n.js';
 
 /**
  * @typedef {{ id: string, matchers: string, state: string, startsAt: string, endsAt: string, createdBy: string, createdAt: string,
@@ -11,10 +12,10 @@ import { ago, h, replaceChildren, toast } from './dom.js';
 /** Active and recently ended silences, the alerts each held back, and a form to add one. Every value is shown as text. */
 export class SilencesView {
   constructor() {
-    this.matchers = h('input', { id: 'silence-matchers', placeholder: 'alertname=KubeNodeNotReady service=~"checkout.*"', size: '50' });
-    this.duration = h('input', { id: 'silence-duration', placeholder: '2h', size: '6' });
-    this.reason = h('input', { id: 'silence-reason', placeholder: 'Why (shown to everyone)', size: '30' });
-    this.create = h('button', { class: 'primary', type: 'submit', id: 'silence-create' }, 'Silence');
+    this.matchers = h('input', { id: 'silence-matchers', placeholder: t('console.silences.matchers'), size: '50' });
+    this.duration = h('input', { id: 'silence-duration', placeholder: t('console.silences.duration'), size: '6' });
+    this.reason = h('input', { id: 'silence-reason', placeholder: t('console.silences.reason'), size: '30' });
+    this.create = h('button', { class: 'primary', type: 'submit', id: 'silence-create' }, t('console.silences.create'));
     const form = h('form', { class: 'filters', id: 'silence-form' }, this.matchers, this.duration, this.reason, this.create);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -25,7 +26,8 @@ export class SilencesView {
     this.count = h('span', { class: 'hint' });
     /** @type {boolean} */
     this.mayEdit = false;
-    const head = h('tr', {}, ...['Silence', 'Matchers', 'State', 'Until', 'By', 'Reason', 'Held', ''].map((name) => h('th', {}, name)));
+    const columns = ['silence', 'matchers', 'state', 'until', 'by', 'reason', 'held'];
+    const head = h('tr', {}, ...columns.map((name) => h('th', {}, t(`console.column.${name}`))), h('th'));
     this.root = h('section', { class: 'silences' }, form, this.count, h('table', { class: 'incident-table' }, h('thead', {}, head), this.rows), this.held);
   }
 
@@ -33,9 +35,9 @@ export class SilencesView {
     const body = /** @type {{ active: SilenceItem[], recent: SilenceItem[], mayEdit: boolean }} */ (await api('/silences'));
     this.mayEdit = body.mayEdit;
     this.create.toggleAttribute('disabled', !body.mayEdit);
-    this.create.title = body.mayEdit ? '' : 'Only people who may approve a low-risk fix may silence alerts.';
+    this.create.title = body.mayEdit ? '' : t('console.silences.mayNotEdit');
     replaceChildren(this.rows, ...[...body.active, ...body.recent].map((silence) => this.row(silence)));
-    this.count.textContent = `${body.active.length} active, ${body.recent.length} ended in the last day`;
+    this.count.textContent = t('console.silences.count', { active: body.active.length, recent: body.recent.length });
   }
 
   async submit() {
@@ -43,7 +45,7 @@ export class SilencesView {
       await api('/silences', { method: 'POST', body: { matchers: this.matchers.value, duration: this.duration.value.trim(), reason: this.reason.value || undefined } });
       this.matchers.value = '';
       this.reason.value = '';
-      toast('success', 'Silence created.');
+      toast('success', t('console.silences.created'));
       await this.reload();
     } catch (error) {
       toast('error', error instanceof Error ? error.message : String(error));
@@ -54,7 +56,7 @@ export class SilencesView {
   async expire(id) {
     try {
       await api('/silences/expire', { method: 'POST', body: { id } });
-      toast('success', `${id} expired.`);
+      toast('success', t('console.silences.expired', { id }));
       await this.reload();
     } catch (error) {
       toast('error', error instanceof Error ? error.message : String(error));
@@ -64,29 +66,29 @@ export class SilencesView {
   /** @param {string} id */
   async showHeld(id) {
     const { held } = /** @type {{ held: HeldAlert[] }} */ (await api(`/silence?id=${encodeURIComponent(id)}`));
-    const rows = held.map((a) => h('tr', {}, h('td', {}, a.title), h('td', {}, a.severity), h('td', {}, a.service ?? '—'), h('td', {}, a.chatId), h('td', { title: a.at }, ago(a.at))));
+    const rows = held.map((a) => h('tr', {}, h('td', {}, a.title), h('td', {}, a.severity), h('td', {}, a.service ?? t('console.none')), h('td', {}, a.chatId), h('td', { title: fullTime(a.at) }, ago(a.at))));
     replaceChildren(
       this.held,
-      h('h3', {}, `Alerts held by ${id}`),
-      held.length ? h('table', { class: 'incident-table' }, h('tbody', {}, ...rows)) : h('p', { class: 'hint' }, 'None yet.'),
+      h('h3', {}, t('console.silences.heldBy', { id })),
+      held.length ? h('table', { class: 'incident-table' }, h('tbody', {}, ...rows)) : h('p', { class: 'hint' }, t('console.silences.noneHeld')),
     );
   }
 
   /** @param {SilenceItem} silence */
   row(silence) {
     const active = silence.state === 'active' || silence.state === 'pending';
-    const ended = silence.expiredAt ? `expired by ${silence.expiredBy ?? '?'}` : silence.endsAt;
+    const ended = silence.expiredAt ? t('console.silences.expiredBy', { who: silence.expiredBy ?? '?' }) : clock(silence.endsAt);
     return h(
       'tr',
       { 'data-silence-id': silence.id },
       h('td', {}, silence.id),
       h('td', { class: 'title' }, silence.matchers),
-      h('td', {}, h('span', { class: `status ${active ? 'active' : 'done'}` }, silence.state)),
-      h('td', { title: silence.endsAt }, ended),
-      h('td', { title: silence.createdAt }, silence.createdBy),
-      h('td', {}, silence.reason || '—'),
+      h('td', {}, h('span', { class: `status ${active ? 'active' : 'done'}` }, t('console.silences.state', { state: silence.state }))),
+      h('td', { title: fullTime(silence.endsAt) }, ended),
+      h('td', { title: fullTime(silence.createdAt) }, silence.createdBy),
+      h('td', {}, silence.reason || t('console.none')),
       h('td', {}, h('button', { type: 'button', onclick: () => void this.showHeld(silence.id).catch((e) => toast('error', String(e))) }, String(silence.held ?? 0))),
-      h('td', {}, active && this.mayEdit ? h('button', { type: 'button', class: 'expire', onclick: () => void this.expire(silence.id) }, 'Expire') : null),
+      h('td', {}, active && this.mayEdit ? h('button', { type: 'button', class: 'expire', onclick: () => void this.expire(silence.id) }, t('console.silences.expire')) : null),
     );
   }
 }

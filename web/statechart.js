@@ -1,4 +1,6 @@
 // @ts-check
+import { t } from './i18n.js';
+
 /** @typedef {import('./types.js').Statechart} Statechart */
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -19,11 +21,11 @@ function svg(tag, attributes, text) {
  * The statechart, laid out on the server from the machine definition, drawn with DOM calls (no
  * markup parsing). The current state is highlighted, the states it passed through are marked.
  * @param {Statechart['layout']} layout
- * @param {{ current: string, visited: string[], steps: [string, string][] }} incident
+ * @param {{ current: string, phase: string, visited: string[], steps: [string, string][] }} incident where it is (`phase` in words)
  */
 export function drawStatechart(layout, incident) {
   const root = svg('svg', { viewBox: `0 0 ${layout.width} ${layout.height}`, width: layout.width, height: layout.height, class: 'statechart', role: 'img', 'data-width': layout.width });
-  root.appendChild(svg('title', {}, `${layout.machineId} statechart; current state ${incident.current}`));
+  root.appendChild(svg('title', {}, t('console.statechart.label', { phase: incident.phase })));
   const defs = root.appendChild(svg('defs', {}));
   const marker = defs.appendChild(svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }));
   marker.appendChild(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }));
@@ -71,6 +73,6 @@ export function statechartLegend() {
   const legend = document.createElement('div');
   legend.className = 'statechart-legend';
   legend.id = 'statechart-legend';
-  legend.append(item('current', 'current state'), item('visited', 'visited'), item('parked', 'waits for a person'), item('taken', 'transition taken'), item('person', "a person's decision"));
+  legend.append(...['current', 'visited', 'parked', 'taken', 'person'].map((kind) => item(kind, t(`console.legend.${kind}`))));
   return legend;
 }

@@ -1,18 +1,13 @@
 // @ts-check
 import { clock, h } from './dom.js';
+import { fullTime, t } from './i18n.js';
 import { words } from './labels.js';
 import { person } from './people.js';
 
 /** @typedef {import('./types.js').TimelineEntry} TimelineEntry @typedef {import('./dom.js').Child} Child */
 
 /** Fixed widths (see style.css): opening one row's raw data never moves the columns or the other rows. */
-const COLUMNS = [
-  ['When', 'when'],
-  ['Who', 'who'],
-  ['What', 'what'],
-  ['Phase', 'phase'],
-  ['', 'raw'],
-];
+const COLUMNS = ['when', 'who', 'what', 'phase', 'raw'];
 
 /** @param {unknown} value */
 const json = (value) => h('pre', { class: 'json' }, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
@@ -21,7 +16,7 @@ const json = (value) => h('pre', { class: 'json' }, typeof value === 'string' ? 
 function phaseChange({ from, to }) {
   if (!to) return [];
   if (!from) return [words(to)];
-  if (words(from) === words(to)) return [h('span', { class: 'hint', title: words(to) }, 'unchanged')];
+  if (words(from) === words(to)) return [h('span', { class: 'hint', title: words(to) }, t('console.timeline.unchanged'))];
   return [words(from), ' → ', words(to)];
 }
 
@@ -30,14 +25,14 @@ function rawRow(entry, id) {
   const head =
     entry.kind === 'transition'
       ? [h('code', {}, entry.raw.eventType), ' ', h('code', {}, `${entry.raw.fromState ?? '∅'} → ${entry.raw.toState}`)]
-      : [h('code', {}, `${entry.raw.activity} · ${entry.raw.step} · attempt ${entry.raw.attempt}`)];
+      : [h('code', {}, t('console.timeline.rawAttempt', { activity: entry.raw.activity, step: entry.raw.step, attempt: entry.raw.attempt }))];
   return h('tr', { class: 'timeline-raw', id, hidden: '' }, h('td', { colspan: String(COLUMNS.length) }, h('div', { class: 'raw-head' }, ...head), json(entry.raw.detail)));
 }
 
 /** One entry: its row in plain words, and the raw row under it that a click shows. @param {TimelineEntry} entry @param {number} index */
 function entryRows(entry, index) {
   const raw = rawRow(entry, `timeline-raw-${index}`);
-  const toggle = h('button', { type: 'button', class: 'raw-toggle', 'aria-expanded': 'false', 'aria-controls': raw.id, title: 'The event as recorded' }, 'raw');
+  const toggle = h('button', { type: 'button', class: 'raw-toggle', 'aria-expanded': 'false', 'aria-controls': raw.id, title: t('console.timeline.rawTitle') }, t('console.timeline.raw'));
   toggle.addEventListener('click', () => {
     raw.hidden = !raw.hidden;
     toggle.setAttribute('aria-expanded', String(!raw.hidden));
@@ -45,7 +40,7 @@ function entryRows(entry, index) {
   const row = h(
     'tr',
     { class: `timeline-entry timeline-${entry.kind}` },
-    h('td', { title: entry.at }, clock(entry.at)),
+    h('td', { title: fullTime(entry.at) }, clock(entry.at)),
     h('td', { class: 'actor' }, person(entry.actor)),
     h('td', { class: 'what' }, words(entry.what)),
     h('td', { class: 'phase' }, ...phaseChange(entry)),
@@ -56,8 +51,8 @@ function entryRows(entry, index) {
 
 /** The audit timeline and the agent's activity, oldest first. @param {TimelineEntry[]} entries */
 export function timelineTable(entries) {
-  const columns = h('colgroup', {}, ...COLUMNS.map(([, name]) => h('col', { class: `col-${name}` })));
-  const head = h('tr', {}, ...COLUMNS.map(([title]) => h('th', {}, title ?? '')));
+  const columns = h('colgroup', {}, ...COLUMNS.map((name) => h('col', { class: `col-${name}` })));
+  const head = h('tr', {}, ...COLUMNS.map((name) => h('th', {}, name === 'raw' ? '' : t(`console.timeline.${name}`))));
   const table = h('table', { class: 'timeline', id: 'timeline' }, columns, h('thead', {}, head), h('tbody', {}, ...entries.flatMap(entryRows)));
   return h('div', { class: 'table-scroll' }, table);
 }

@@ -5,10 +5,13 @@
  * @typedef {{ user: string, chatId: string, maxMessageChars: number, samples: { id: string, label: string }[], people?: Record<string, string> }} Session
  * @typedef {{ seq: number, messageId: string, chatId: string, author: 'bot' | 'person' | 'monitor', senderId: string,
  *   text: string | null, card: CardJson | null, replyTo: string | null, reactions: string[], createdAt: string, updatedAt: string }} ChatMessage
- * @typedef {{ tag: string, content?: string, text_size?: string, text?: { content: string }, type?: string,
+ * @typedef {{ zh_cn?: string, en_us?: string }} LarkI18nContent Lark's text per locale; `content` is the fallback.
+ * @typedef {{ content?: string, i18n_content?: LarkI18nContent }} LarkText
+ * @typedef {{ tag: string, content?: string, i18n_content?: LarkI18nContent, text_size?: string, text?: LarkText, type?: string,
  *   behaviors?: { type: string, value: ButtonValue }[], columns?: { elements: CardElement[] }[] }} CardElement
- * @typedef {{ header?: { title?: { content?: string }, template?: string }, body?: { elements?: CardElement[] } }} CardJson
+ * @typedef {{ header?: { title?: LarkText, template?: string }, body?: { elements?: CardElement[] } }} CardJson
  * @typedef {{ incidentId: string, action: string, kind?: string, attempt?: number }} ButtonValue
+ * @typedef {'zh-CN' | 'en'} Language
  * @typedef {{ en: string, 'zh-CN': string }} Label
  * @typedef {{ id: string, label: Label }} Phase
  * @typedef {{ id: string, title: string, state: string, phase: Phase, status: string, severity: string, service: string | null,
@@ -30,7 +33,7 @@
  *   proposals: { attempt: number, at: string, outcome: ProposalOutcome, decision: PolicyDecision | null }[], executions: Execution[],
  *   alerts: HeldAlert[], tally: { total: number, firing: number } | null, actions: IncidentAction[],
  *   people?: Record<string, string> }} IncidentDetails
- * @typedef {{ type: string, label: string, style: string, refused: string | null }} IncidentAction
+ * @typedef {{ type: string, label: Label, style: string, refused: Label | string | null }} IncidentAction
  * @typedef {{ fingerprint: string, status: string, title: string, severity: string, instance: string | null, labels: Record<string, string>,
  *   source: string, count: number, firstSeen: string, lastSeen: string, resolvedAt: string | null }} HeldAlert
  * @typedef {{ id: string, label: string, description: string | null, x: number, y: number, width: number, height: number,

@@ -7,4 +7,4 @@ export { CATALOG, CATALOG_PARTS, type MessageKey } from './catalog';
 export { ENGLISH_UTC, I18n } from './i18n';
 export { LANGUAGES, LARK_LOCALE, mapLocalized, parseLanguage, verbatim, type Language, type Localized } from './languages';
 export type { MessageTable } from './message-table';
-export { Translator, type MessageValues } from './translator';
+export { formatsIn, Translator, type MessageValues } from './translator';

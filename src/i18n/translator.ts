@@ -6,7 +6,7 @@ import type { Language, Localized } from './languages';
 export type MessageValues = Record<string, string | number | Date>;
 
 /** Date formats every message may use; all in the configured time zone (TIMEZONE), never the server's. */
-function formatsIn(timeZone: string): Partial<Formats> {
+export function formatsIn(timeZone: string): Partial<Formats> {
   const clock = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone } as const;
   return {
     time: { short: clock, medium: { ...clock, second: '2-digit' } },

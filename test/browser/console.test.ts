@@ -136,4 +136,40 @@ describe('the web console in a browser', () => {
     // It is no alert: the bot says so under it, as text.
     await page.locator('article.message.bot', { hasText: 'Not read as an alert' }).last().waitFor();
   });
+
+  it('switches between 中文 and English: the page’s words, a card’s title and the times follow, and the choice is remembered', async () => {
+    await page.goto(`http://localhost:${bot.httpPort}/#/chat`);
+    const nav = page.locator('a[data-nav="incidents"]');
+    await nav.filter({ hasText: 'Incidents' }).waitFor();
+    const title = cardMessage(/Resolved · INC-/).first().locator('.card-header');
+    await title.waitFor();
+    await expect(page.locator('#send').textContent()).resolves.toBe('Send');
+
+    await page.click('button[data-language="zh-CN"]');
+    await nav.filter({ hasText: '事件' }).waitFor();
+    await expect(page.locator('#send').textContent()).resolves.toBe('发送');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
+    await expect(page.title()).resolves.toBe('ai-fixer 控制台');
+    // The card's title is the one Lark would show a Chinese reader (its i18n_content.zh_cn).
+    const chineseTitle = page.locator('article.message .card-header', { hasText: /已解决/ }).first();
+    await chineseTitle.waitFor();
+    await expect(chineseTitle.textContent()).resolves.toContain(shownIncident);
+    await page.screenshot({ path: `${SCREENSHOTS}/chat-zh.png` });
+
+    // Remembered across a reload; the incident page speaks Chinese too, times in TIMEZONE.
+    await page.goto(`http://localhost:${bot.httpPort}/#/incidents/${shownIncident}`);
+    await page.locator('.panel h2', { hasText: '时间线' }).waitFor();
+    await expect(page.locator('#incident-status').textContent()).resolves.toBe('已解决');
+    await expect(page.locator('#timeline th').allTextContents()).resolves.toEqual(['时间', '操作人', '事件', '阶段', '']);
+    await expect(page.locator('#timeline tr.timeline-entry td').first().textContent()).resolves.toMatch(/^\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
+    await expect(page.locator('.incident-head').innerText()).resolves.not.toMatch(/open\.|xstate\./);
+
+    await page.click('button[data-language="en"]');
+    await page.locator('.panel h2', { hasText: 'Timeline' }).waitFor();
+    await expect(page.locator('#incident-status').textContent()).resolves.toBe('Resolved');
+    await expect(page.locator('#timeline tr.timeline-entry td').first().textContent()).resolves.toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{2}:\d{2}$/);
+    await page.goto(`http://localhost:${bot.httpPort}/#/chat`);
+    await expect(page.locator('button[data-language="en"]').getAttribute('aria-pressed')).resolves.toBe('true');
+    await title.waitFor();
+  });
 });

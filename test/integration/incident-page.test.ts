@@ -51,7 +51,7 @@ describe('the incident page API', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', CONSOLE_USER: USER, APPROVER_IDS: USER, CONSOLE_TRUST_LOOPBACK: 'true' });
+    const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', CONSOLE_USER: USER, APPROVER_IDS: USER, CONSOLE_TRUST_LOOPBACK: 'true', LANGUAGE: 'en', TIMEZONE: 'UTC' });
     app = await startApp(config, pino({ level: 'silent' }), { input: new PassThrough(), output: new PassThrough() });
     base = `http://127.0.0.1:${app.httpPort}/api/console`;
   });

@@ -18,7 +18,7 @@ let base: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', CONSOLE_USER: 'ops-alice', APPROVER_IDS: 'ops-alice', API_KEYS: API_KEY });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', CONSOLE_USER: 'ops-alice', APPROVER_IDS: 'ops-alice', API_KEYS: API_KEY, LANGUAGE: 'en', TIMEZONE: 'UTC' });
   app = await startApp(config, pino({ level: 'silent' }), { input: new PassThrough(), output: new PassThrough() });
   base = `http://127.0.0.1:${app.httpPort}`;
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -29,7 +30,7 @@ let base: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   // A configured pattern too: the console must redact with the bot's scrubber, not only the built-in rules.
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', CONSOLE_TOKEN: TOKEN, CONSOLE_USER: 'ops-alice', REDACT_PATTERNS: '["acme_[0-9a-f]{8}"]' });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', CONSOLE_TOKEN: TOKEN, CONSOLE_USER: 'ops-alice', LANGUAGE: 'en', TIMEZONE: 'UTC', REDACT_PATTERNS: '["acme_[0-9a-f]{8}"]' });
   app = await startApp(config, pino({ level: 'silent' }), { input: new PassThrough(), output: new PassThrough() });
   base = `http://127.0.0.1:${app.httpPort}`;
 });
@@ -66,7 +67,22 @@ describe('web console over HTTP', () => {
     const page = await fetch(`${base}/`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(await page.text()).toContain('<script type="module" src="/app.js">');
+    const html = await page.text();
+    expect(html).toContain('<script type="module" src="/app.js">');
+    // The one inline script is the import map, allowed by its hash and nothing else.
+    const map = /<script type="importmap">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+    const hash = createHash('sha256').update(map).digest('base64');
+    expect(page.headers.get('content-security-policy')).toContain(`script-src 'self' 'sha256-${hash}';`);
+    for (const url of Object.values((JSON.parse(map) as { imports: Record<string, string> }).imports)) {
+      const module = await fetch(`${base}${url}`);
+      expect(module.headers.get('content-type')).toMatch(/text\/javascript/);
+      expect(await module.text()).toMatch(/\bexport\b/);
+    }
+    // The page's words, before any token: both languages, LANGUAGE and TIMEZONE.
+    const words = (await (await fetch(`${base}/api/messages`)).json()) as { language: string; timeZone: string; messages: Record<string, Record<string, string>> };
+    expect(words).toMatchObject({ language: 'en', timeZone: 'UTC' });
+    expect(words.messages['console.nav.incidents']).toEqual({ en: 'Incidents', 'zh-CN': '事件' });
+    expect(Object.keys(words.messages).every((key) => key.startsWith('console.'))).toBe(true);
 
     expect((await call('/session')).body).toMatchObject({ user: 'ops-alice', chatId: 'web' });
     expect((await call('/session', { headers: { 'x-ai-fixer-console': '' } })).status).toBe(403);
@@ -78,7 +94,9 @@ describe('web console over HTTP', () => {
     const proxied = await call('/session', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: '' } });
     expect(proxied).toMatchObject({ status: 401, body: { tokenRequired: true } });
     expect((await call('/session', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
-    expect((await call('/session', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: 'Bearer wrong-token-xxxxxxxx' } })).status).toBe(401);
+    const wrong = await call('/session', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: 'Bearer wrong-token-xxxxxxxx' } });
+    // What the token dialog shows, in either language.
+    expect(wrong).toMatchObject({ status: 401, body: { error: { en: 'That console token is wrong.', 'zh-CN': '控制台令牌不正确。' } } });
   });
 
   it('redacts what people type before it is stored and shown, and takes a NUL without failing', async () => {
@@ -146,7 +164,7 @@ describe('web console over HTTP', () => {
 
     const forged = { incidentId: 'INC-NOTONCARD', action: 'diagnosis.approved', kind: 'diagnosis', attempt: 1 };
     const click = await call('/clicks', { method: 'POST', body: { id: 'forged-click-0001', messageId: reply.messageId, value: forged } });
-    expect(click.body).toMatchObject({ toast: { type: 'error', content: 'This button is not on that card.' } });
+    expect(click.body).toMatchObject({ toast: { type: 'error', content: { en: 'This button is not on that card.' } } });
   });
 });
 

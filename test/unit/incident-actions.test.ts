@@ -17,13 +17,18 @@ function view(state: string, accepts: IncidentEventType[], decision?: PolicyDeci
     context, accepts, workflow: workflowOf(state, context, { can: (event) => accepts.includes(event.type) }),
   };
 }
-const byType = (actions: ReturnType<typeof incidentActions>) => Object.fromEntries(actions.map((a) => [a.type, a.refused]));
+const byType = (actions: ReturnType<typeof incidentActions>) => Object.fromEntries(actions.map((a) => [a.type, a.refused?.en ?? null]));
 
 describe('the incident page’s actions', () => {
   it('are what the chart accepts now, in the cards’ order, not the rest', () => {
     const actions = incidentActions(view('escalated', ['incident.ignore', 'incident.retry', 'incident.resolve']), access, 'boss');
-    expect(actions.map((a) => [a.type, a.label])).toEqual([['incident.retry', 'Retry'], ['incident.resolve', 'Mark resolved'], ['incident.ignore', 'Dismiss']]);
+    expect(actions.map((a) => [a.type, a.label.en])).toEqual([['incident.retry', 'Retry'], ['incident.resolve', 'Mark resolved'], ['incident.ignore', 'Dismiss']]);
     expect(incidentActions(view('resolved', []), access, 'boss')).toEqual([]);
+  });
+
+  it('are named in every language (the page shows its reader’s)', () => {
+    const [retry] = incidentActions(view('escalated', ['incident.retry']), access, 'boss');
+    expect(retry?.label).toEqual({ en: 'Retry', 'zh-CN': '重试' });
   });
 
   it('carry the policy’s verdict for the viewer, as a card click would get it', () => {

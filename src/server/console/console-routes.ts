@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { InvalidInputError } from '../../domain/errors';
 import type { Route, RouteRequest, RouteResponse } from '../../http/route';
+import type { Localized } from '../../i18n';
 import { refuseConsoleRequest } from './console-auth';
 import type { LoopbackTrust } from './console-auth';
+import { consoleText } from './console-text';
 
 export const API = '/api/console';
 
@@ -30,22 +32,27 @@ function noStore(response: RouteResponse): RouteResponse {
   return { ...response, headers: { 'cache-control': 'no-store', ...response.headers } };
 }
 
-export const badRequest = (error: string, issues?: unknown): RouteResponse => ({ status: 400, body: { error, ...(issues ? { issues } : {}) } });
+/**
+ * A 400 saying what is wrong. `error` is in every language when it is ours; a message from below (an input
+ * error's own text) goes as it is, and the page shows either.
+ */
+export const badRequest = (error: Localized<string> | string, issues?: unknown): RouteResponse => ({ status: 400, body: { error, ...(issues ? { issues } : {}) } });
 
 /** The JSON body checked against a schema; a 400 saying what is wrong otherwise. */
 export function parseBody<T extends z.ZodType>(request: RouteRequest, schema: T): { ok: true; value: z.infer<T> } | { ok: false; response: RouteResponse } {
-  if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return { ok: false, response: badRequest('Send JSON (content-type: application/json).') };
+  if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return { ok: false, response: badRequest(consoleText('console.error.sendJson')) };
   let json: unknown;
   try {
     json = JSON.parse(request.rawBody.toString('utf8'));
   } catch {
-    return { ok: false, response: badRequest('The body is not JSON.') };
+    return { ok: false, response: badRequest(consoleText('console.error.notJson')) };
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     // The first reason goes in the error itself: that is the line a person sees.
-    return { ok: false, response: badRequest(`The body is not valid: ${issues[0]?.message ?? 'unknown reason'}`, issues) };
+    const first = issues[0];
+    return { ok: false, response: badRequest(consoleText('console.error.invalidBody', { reason: first ? `${first.path}: ${first.message}` : '?' }), issues) };
   }
   return { ok: true, value: parsed.data };
 }

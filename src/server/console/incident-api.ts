@@ -9,6 +9,7 @@ import { toStatelyJson } from '../../viz/stately-json';
 import type { Route } from '../../http/route';
 import type { LoopbackTrust } from './console-auth';
 import { badRequest, consoleRoute } from './console-routes';
+import { consoleText } from './console-text';
 import { incidentActions } from './incident-actions';
 import { incidentActionRoute } from './incident-page-actions';
 import type { IncidentPageActions } from './incident-page-actions';
@@ -53,16 +54,16 @@ export function incidentApiRoutes({ access, service, queries, machine, decisions
   return [
     consoleRoute(access, 'GET', '/incidents', async ({ url }) => {
       const query = ListQuery.safeParse(Object.fromEntries(url.searchParams));
-      if (!query.success) return badRequest('Bad filter.', query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      if (!query.success) return badRequest(consoleText('console.error.badFilter'), query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       const { status, severity, service: serviceName, q, limit } = query.data;
       const rows = await queries.incidents({ status, severity, service: serviceName, search: q, limit });
       return { status: 200, body: { incidents: rows.map(listItem), services: await queries.services() } };
     }),
     consoleRoute(access, 'GET', '/incident', async ({ url }) => {
       const id = url.searchParams.get('id') ?? '';
-      if (!/^[A-Za-z0-9._:-]{1,100}$/.test(id)) return badRequest('Give an incident id: ?id=INC-…');
+      if (!/^[A-Za-z0-9._:-]{1,100}$/.test(id)) return badRequest(consoleText('console.error.giveIncidentId'));
       const view = await service.get(id);
-      if (!view) return { status: 404, body: { error: `No incident ${id}.` } };
+      if (!view) return { status: 404, body: { error: consoleText('console.error.noIncident', { id }) } };
       // `brief`: only whether it exists and where it stands (the chat asks before linking an id it read in text).
       if (url.searchParams.has('brief')) return { status: 200, body: { id: view.id, state: view.state, phase: phaseItem(view.workflow.phase), status: view.status } };
       const details = await incidentDetails(view, queries);

@@ -22,7 +22,7 @@ const KeptAction = ActionInput.extend({ by: z.string().min(1).max(200) }).strict
 type KeptAction = z.infer<typeof KeptAction>;
 
 export interface PageActionAnswer {
-  /** What the command answered, or that this click was taken already. */
+  /** What the command answered, or that this click was taken already: in the page's language. */
   reply: string;
   /** True for a repeated POST of a click already taken: nothing was done again. */
   repeated: boolean;
@@ -64,7 +64,8 @@ export class IncidentPageActions implements ReplayTarget {
 
   private async run(kept: KeptAction, replaying: boolean): Promise<PageActionAnswer> {
     const { inbound, logger, staleClaimMs, service, decisions, languages } = this.options;
-    const tr = await languages.translatorFor(WEB_CHAT_ID);
+    // The page's language when it sent one, else the console chat's (`/lang`, else LANGUAGE).
+    const tr = kept.language ? languages.i18n.translator(kept.language) : await languages.translatorFor(WEB_CHAT_ID);
     const replay = { channel: WEB_CHANNEL, kind: PAGE_ACTION_KIND, data: kept };
     const outcome = await runClaimed({ inbound, logger, staleAfterMs: staleClaimMs, replaying }, pageActionKey(kept.id), replay, () => {
       const ctx = { service, sender: { id: kept.by }, chatId: WEB_CHAT_ID, messageId: `console-page-${kept.id}`, access: decisions, tr };

@@ -1,7 +1,8 @@
-import { eventLabel, fillLabel } from '../../../machines/incident.labels';
-import type { Label, LabelLanguage } from '../../../machines/incident.labels';
+import { eventLabel } from '../../../machines/incident.labels';
+import type { Label } from '../../../machines/incident.labels';
 import { phaseLabel, phaseOf } from '../../../machines/incident.view';
 import type { AgentActivityRecord, IncidentEventRecord } from '../../store/entities';
+import { consoleText } from './console-text';
 
 /** What the audit row recorded, as it recorded it: the page shows it one click away, not inline. */
 export interface TransitionRaw {
@@ -59,21 +60,12 @@ function transitionEntry(row: IncidentEventRecord): TimelineEntry {
   };
 }
 
-/** The agent loop's steps, in the words of the phase they run in. */
-const AGENT_STEP_WORDS: Readonly<Record<string, Label>> = {
-  diagnose: { en: 'diagnosing', 'zh-CN': '诊断' },
-  propose: { en: 'working out a fix', 'zh-CN': '制定修复方案' },
-};
-
-const MODEL_TURN: Label = { en: 'The model answered while {step} (attempt {attempt})', 'zh-CN': '模型应答（{step}，第 {attempt} 次尝试）' };
-const TOOL_CALL: Label = { en: 'Ran {tool} while {step} (attempt {attempt})', 'zh-CN': '调用工具 {tool}（{step}，第 {attempt} 次尝试）' };
-
+/** The agent loop's steps in words (diagnosing, working out a fix; another step by its name), whole sentences per language. */
 function activityLabel(row: AgentActivityRecord): Label {
-  const template = row.kind === 'model_turn' ? MODEL_TURN : TOOL_CALL;
-  const step = Object.hasOwn(AGENT_STEP_WORDS, row.step) ? AGENT_STEP_WORDS[row.step] : undefined;
-  const tool = typeof row.detail.pluginId === 'string' ? row.detail.pluginId : 'a tool';
-  const fill = (language: LabelLanguage) => fillLabel(template[language], { step: step?.[language] ?? row.step, attempt: row.attempt, tool });
-  return { en: fill('en'), 'zh-CN': fill('zh-CN') };
+  const values = { step: row.step, attempt: row.attempt };
+  if (row.kind === 'model_turn') return consoleText('console.timeline.modelTurn', values);
+  const tool = typeof row.detail.pluginId === 'string' ? row.detail.pluginId : undefined;
+  return tool ? consoleText('console.timeline.toolCall', { ...values, tool }) : consoleText('console.timeline.toolCallUnnamed', values);
 }
 
 function activityEntry(row: AgentActivityRecord): TimelineEntry {

@@ -6,6 +6,7 @@ import type { SilenceService } from '../../silences/silence-service';
 import type { Silence } from '../../silences/silence-store';
 import type { Route, RouteResponse } from '../../http/route';
 import { badRequest, consoleRoute, parseBody } from './console-routes';
+import { consoleText } from './console-text';
 
 const NewSilence = z.object({ matchers: z.string().min(1).max(5_000), duration: z.string().min(1).max(20), reason: z.string().max(500).optional() }).strict();
 const ExpireSilence = z.object({ id: z.string().min(1).max(40) }).strict();
@@ -50,7 +51,7 @@ export function silenceApiRoutes({ token, silences, access, user }: SilenceApiDe
       const id = url.searchParams.get('id') ?? '';
       try {
         const silence = await silences.get(id);
-        if (!silence) return { status: 404, body: { error: `No silence ${id.slice(0, 20)}.` } };
+        if (!silence) return { status: 404, body: { error: consoleText('console.error.noSilence', { id: id.slice(0, 20) }) } };
         return { status: 200, body: { silence: toJson(silence, new Date()), held: await silences.held(silence.id) } };
       } catch (error) {
         return refusedOrBad(error);

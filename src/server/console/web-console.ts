@@ -27,6 +27,7 @@ import { incidentApiRoutes } from './incident-api';
 import { IncidentPageActions, withPageActions } from './incident-page-actions';
 import { silenceApiRoutes } from './silence-api';
 import { staticFileRoutes } from './static-files';
+import { consoleMessagesRoute } from './console-messages';
 
 /** The bot's own id in the web chat, and the monitoring bot that posts the samples. */
 export const WEB_BOT_ID = 'ai-fixer';
@@ -100,6 +101,7 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
   const webIncidents = (listener: IncidentListener) => deps.subscribe((change) => (deps.ownsChat(change.context.chatId) ? listener(change) : undefined));
   const routes = [
     ...(await staticFileRoutes()),
+    consoleMessagesRoute(deps.languages.i18n),
     ...chatApiRoutes({ access, chat, inbound, user: deps.user, people: deps.people ?? NO_NAMES, live: deps.live ?? { chat: (l) => chat.subscribe(l), incidents: (l) => deps.subscribe(l) } }),
     ...(deps.silences ? silenceApiRoutes({ token: access, silences: deps.silences, access: deps.access, user: deps.user }) : []),
     ...incidentApiRoutes({ access, service: deps.service, queries: new ConsoleQueries(deps.orm, deps.cipher), machine: incidentMachine, decisions: deps.access, user: deps.user, actions: pageActions, people: deps.people ?? NO_NAMES }),
