@@ -90,7 +90,7 @@ export async function measureStorm(size: StormSize): Promise<StormResult> {
   try {
     const config = loadConfig({
       DATABASE_URL: db.url, PORT: '0', API_KEYS: KEY, LLM_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: baseURL,
-      STORM_THRESHOLD: String(size.stormThreshold), SHUTDOWN_GRACE: '1s',
+      STORM_THRESHOLD: String(size.stormThreshold), SHUTDOWN_GRACE: '1s', LANGUAGE: 'en', TIMEZONE: 'UTC', // it reads the storm card's English title
     });
     const app = await startApp(config, pino({ level: 'error' }, pino.destination(2)), { input: new PassThrough(), output: new PassThrough() });
     cleanups.push(() => app.stop());
