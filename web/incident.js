@@ -122,8 +122,8 @@ function alertsPanel({ alerts, tally }) {
       h('td', {}, String(a.count)),
     ),
   );
-  const columns = ['status', 'affected', 'alert', 'severity', 'firstSeen', 'last', 'seen'];
-  const head = h('tr', {}, ...columns.map((name) => h('th', {}, t(`console.alerts.${name}`))));
+  const columns = ['console.alerts.status', 'console.alerts.affected', 'console.alerts.alert', 'console.alerts.severity', 'console.alerts.firstSeen', 'console.alerts.last', 'console.alerts.seen'];
+  const head = h('tr', {}, ...columns.map((key) => h('th', {}, t(key))));
   const more = total > alerts.length ? h('p', { class: 'hint' }, t('console.alerts.showing', { shown: alerts.length, total })) : null;
   return panel(t('console.alerts.title', { total, firing }), h('table', { class: 'alerts', id: 'alerts' }, h('thead', {}, head), h('tbody', {}, ...rows)), more);
 }

@@ -30,8 +30,8 @@ export class IncidentsView {
       clearTimeout(typing);
       typing = setTimeout(() => void this.reload(), 250);
     });
-    const columns = ['incident', 'title', 'phase', 'status', 'severity', 'service', 'age'];
-    const head = h('tr', {}, ...columns.map((name) => h('th', {}, t(`console.column.${name}`))));
+    const columns = ['console.column.incident', 'console.column.title', 'console.column.phase', 'console.column.status', 'console.column.severity', 'console.column.service', 'console.column.age'];
+    const head = h('tr', {}, ...columns.map((key) => h('th', {}, t(key))));
     this.root = h(
       'section',
       { class: 'incidents' },

@@ -26,8 +26,8 @@ export class SilencesView {
     this.count = h('span', { class: 'hint' });
     /** @type {boolean} */
     this.mayEdit = false;
-    const columns = ['silence', 'matchers', 'state', 'until', 'by', 'reason', 'held'];
-    const head = h('tr', {}, ...columns.map((name) => h('th', {}, t(`console.column.${name}`))), h('th'));
+    const columns = ['console.column.silence', 'console.column.matchers', 'console.column.state', 'console.column.until', 'console.column.by', 'console.column.reason', 'console.column.held'];
+    const head = h('tr', {}, ...columns.map((key) => h('th', {}, t(key))), h('th'));
     this.root = h('section', { class: 'silences' }, form, this.count, h('table', { class: 'incident-table' }, h('thead', {}, head), this.rows), this.held);
   }
 

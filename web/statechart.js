@@ -73,6 +73,13 @@ export function statechartLegend() {
   const legend = document.createElement('div');
   legend.className = 'statechart-legend';
   legend.id = 'statechart-legend';
-  legend.append(...['current', 'visited', 'parked', 'taken', 'person'].map((kind) => item(kind, t(`console.legend.${kind}`))));
+  const kinds = [
+    ['current', 'console.legend.current'],
+    ['visited', 'console.legend.visited'],
+    ['parked', 'console.legend.parked'],
+    ['taken', 'console.legend.taken'],
+    ['person', 'console.legend.person'],
+  ];
+  legend.append(...kinds.map(([kind = '', key = '']) => item(kind, t(key))));
   return legend;
 }

@@ -7,7 +7,13 @@ import { person } from './people.js';
 /** @typedef {import('./types.js').TimelineEntry} TimelineEntry @typedef {import('./dom.js').Child} Child */
 
 /** Fixed widths (see style.css): opening one row's raw data never moves the columns or the other rows. */
-const COLUMNS = ['when', 'who', 'what', 'phase', 'raw'];
+const COLUMNS = [
+  ['when', 'console.timeline.when'],
+  ['who', 'console.timeline.who'],
+  ['what', 'console.timeline.what'],
+  ['phase', 'console.timeline.phase'],
+  ['raw', ''],
+];
 
 /** @param {unknown} value */
 const json = (value) => h('pre', { class: 'json' }, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
@@ -51,8 +57,8 @@ function entryRows(entry, index) {
 
 /** The audit timeline and the agent's activity, oldest first. @param {TimelineEntry[]} entries */
 export function timelineTable(entries) {
-  const columns = h('colgroup', {}, ...COLUMNS.map((name) => h('col', { class: `col-${name}` })));
-  const head = h('tr', {}, ...COLUMNS.map((name) => h('th', {}, name === 'raw' ? '' : t(`console.timeline.${name}`))));
+  const columns = h('colgroup', {}, ...COLUMNS.map(([name]) => h('col', { class: `col-${name ?? ''}` })));
+  const head = h('tr', {}, ...COLUMNS.map(([, key]) => h('th', {}, key ? t(key) : '')));
   const table = h('table', { class: 'timeline', id: 'timeline' }, columns, h('thead', {}, head), h('tbody', {}, ...entries.flatMap(entryRows)));
   return h('div', { class: 'table-scroll' }, table);
 }
