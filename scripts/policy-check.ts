@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { loadConfig } from '../src/config';
+import { defaultLanguageOf, loadConfig } from '../src/config';
+import { I18n } from '../src/i18n';
 import { FixProposalSchema } from '../src/domain';
 import { createRegistry } from '../src/plugins/discovery';
 import { loadTargets } from '../src/plugins/load-targets';
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
       requestedBy: values['requested-by'] ?? parsed.data.requestedBy,
       claim: false,
     });
-    const out = values.json ? JSON.stringify(decision, null, 2) : describeDecision(decision, policy.source.current().source);
+    const out = values.json ? JSON.stringify(decision, null, 2) : describeDecision(decision, policy.source.current().source, new I18n(defaultLanguageOf(config), config.TIMEZONE).translator());
     process.stdout.write(`${out}\n`);
     return 0;
   } finally {

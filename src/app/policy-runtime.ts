@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import { defaultLanguageOf } from '../config';
 import type { Config } from '../config';
+import { I18n } from '../i18n';
 import { createRedisClient } from '../locks/redis-client';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Targets } from '../plugins/targets';
@@ -25,8 +27,10 @@ export async function createPolicyRuntime(config: Config, deps: { plugins: Plugi
   source.watch();
   const usage = config.REDIS_URL ? new RedisUsage(createRedisClient(config.REDIS_URL, logger)) : new MemoryUsage();
   const rules = () => source.current();
+  // Decisions' reasons are written in every language, their times in TIMEZONE.
+  const i18n = new I18n(defaultLanguageOf(config), config.TIMEZONE);
   return {
-    policy: new ExecutionPolicy({ plugins: deps.plugins, targets: deps.targets, rules, usage, logger }),
+    policy: new ExecutionPolicy({ plugins: deps.plugins, targets: deps.targets, rules, usage, logger, i18n }),
     access: accessFrom(rules),
     source,
     async close() {

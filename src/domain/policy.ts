@@ -17,10 +17,17 @@ export type Approvers = z.infer<typeof ApproversSchema>;
 export const QuotaLeftSchema = z.object({ scope: z.string(), limit: z.number().int().min(0), left: z.number().int().min(0) });
 export type QuotaLeft = z.infer<typeof QuotaLeftSchema>;
 
+/**
+ * One reason of a decision, written in every language when the policy decided (times in TIMEZONE), so it reads
+ * the same later; a plain string is a reason recorded before reasons were translated (shown as it is).
+ */
+export const PolicyReasonSchema = z.union([z.string(), z.object({ en: z.string(), 'zh-CN': z.string() })]);
+export type PolicyReason = z.infer<typeof PolicyReasonSchema>;
+
 export const PolicyDecisionSchema = z.object({
   action: z.enum(['auto_execute', 'require_approval', 'escalate']),
   risk: RiskSchema,
-  reasons: z.array(z.string()),
+  reasons: z.array(PolicyReasonSchema),
   /** Distinct approvers needed. Critical always needs at least two, whatever this says. */
   approvalsRequired: z.number().int().min(0),
   /** Absent on decisions made before roles existed: then anyone counts, as it did then. */

@@ -31,14 +31,12 @@ const KIND: Record<Exclude<PersonEventType, 'proposal.approved' | 'proposal.reje
   'incident.resolve': 'resolve',
 };
 
-/** Roles as names, one list in every language (role names are the policy file's own). */
-const names = (roles: readonly string[]): string => roles.join(' / ');
 
 function needsRoles(rules: PolicyRules, who: string, roles: string[], action: DecisionKind | 'fix', risk = ''): Verdict {
   if (holdsAny(rules, who, roles)) return ALLOWED;
   const held = rolesOf(rules, who);
-  const values = { roles: names(roles), roleCount: roles.length, action, risk, held: names(held), heldCount: held.length };
-  return { allowed: false, reason: policySays('policy.refuse.roles', values) };
+  const values = { roleCount: roles.length, action, risk, held: held.join(', '), heldCount: held.length };
+  return { allowed: false, reason: policySays('policy.refuse.roles', values, { roles }) };
 }
 
 /** Approving or rejecting a fix: the roles its risk names; an approval also counts each person once. */
@@ -55,7 +53,7 @@ function fixVerdict(rules: PolicyRules, who: string, type: PersonEventType, cont
     return { allowed: false, reason: policySays('policy.refuse.alreadyApproved', { more }) };
   }
   if (!approvalCounts(decision, soFar, who)) {
-    return { allowed: false, reason: policySays('policy.refuse.notHeldThen', { roles: names(roles) }) };
+    return { allowed: false, reason: policySays('policy.refuse.notHeldThen', undefined, { roles }) };
   }
   return ALLOWED;
 }

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { FixProposal, FixStep, PolicyDecision } from '../domain';
 import { abortable } from '../plugins/abortable';
-import type { AnyPlugin, RiskAssessment } from '../plugins/plugin';
+import type { AnyPlugin } from '../plugins/plugin';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Targets } from '../plugins/targets';
+import type { I18n } from '../i18n';
 import { decide } from './decide';
+import { policySays } from './policy-text';
 import type { PolicyRules } from './policy-rules';
 import type { StepFacts } from './risk';
 import type { UsageStore } from './usage';
@@ -20,6 +22,8 @@ export interface ExecutionPolicyOptions {
   now?: () => number;
   /** A plugin's riskOf may ask a system (a cluster's replica count); it gets this long. */
   assessTimeoutMs?: number;
+  /** Writes decisions' reasons in every language, times in TIMEZONE; default English in UTC (tests, tools). */
+  i18n?: I18n;
 }
 
 export interface EvaluationContext {
@@ -57,42 +61,46 @@ export class ExecutionPolicy {
     const steps = await Promise.all(proposal.steps.map((step) => this.facts(step, signal)));
     const verificationProblems = proposal.verification
       .filter((check) => this.options.plugins.get(check.pluginId)?.category !== 'diagnostic')
-      .map((check) => `Verification ${check.pluginId} is not a known diagnostic plugin.`);
+      .map((check) => policySays('policy.reason.badVerification', { plugin: check.pluginId }));
     const targets = steps.map((s) => (typeof s.args.target === 'string' ? s.args.target : undefined));
     const plan = usagePlan(rules, { ...context, targets });
     const read = async () => usageFacts(plan, await this.options.usage.read(readsOf(plan), now));
-    const input = { rules, proposal, steps, verificationProblems, service: context.service, requestedBy: context.requestedBy, now: new Date(now) };
+    const { i18n } = this.options;
+    const input = { rules, proposal, steps, verificationProblems, service: context.service, requestedBy: context.requestedBy, now: new Date(now), i18n };
     const decision = decide({ ...input, usage: await read() });
     if (decision.action !== 'auto_execute' || decision.dryRun || context.claim === false) return decision;
     const claimed = await this.options.usage.claim(claimsOf(plan), now);
     if (claimed.ok) return decision;
     // Another instance took the last of a quota between our read and our claim.
-    return decide({ ...input, usage: await read(), lostRace: `Another instance used up ${claimed.full.join(', ')} just now.` });
+    return decide({ ...input, usage: await read(), lostRace: policySays('policy.reason.lostRace', { quotas: claimed.full.join(', ') }) });
   }
 
   private async facts(step: FixStep, signal: AbortSignal): Promise<StepFacts> {
     const plugin = this.options.plugins.get(step.pluginId);
     const base = { pluginId: step.pluginId, args: step.args };
-    if (!plugin) return { ...base, declared: 'high', problem: `Unknown plugin ${step.pluginId}.` };
-    if (plugin.category !== 'remediation') return { ...base, declared: plugin.risk, problem: `${step.pluginId} is not a remediation plugin.` };
+    const named = { plugin: step.pluginId };
+    if (!plugin) return { ...base, declared: 'high', problem: policySays('policy.reason.unknownPlugin', named) };
+    if (plugin.category !== 'remediation') return { ...base, declared: plugin.risk, problem: policySays('policy.reason.notRemediation', named) };
     const args = plugin.args.safeParse(step.args);
     if (!args.success) {
-      return { ...base, declared: plugin.risk, problem: `Invalid arguments for ${step.pluginId}: ${args.error.issues[0]?.message ?? 'invalid'}.` };
+      // zod's own words on the arguments, shown as it gave them.
+      return { ...base, declared: plugin.risk, problem: policySays('policy.reason.badArguments', { ...named, detail: args.error.issues[0]?.message ?? '-' }) };
     }
-    return { ...base, args: args.data, declared: plugin.risk, assessed: await this.assess(plugin, args.data, signal) };
+    return { ...base, args: args.data, declared: plugin.risk, ...(await this.assess(plugin, args.data, signal)) };
   }
 
   /** The plugin's own reading; one that fails counts as high, so a broken hook never lowers risk. */
-  private async assess(plugin: AnyPlugin, args: Record<string, unknown>, signal: AbortSignal): Promise<RiskAssessment | undefined> {
-    if (!plugin.riskOf) return undefined;
+  private async assess(plugin: AnyPlugin, args: Record<string, unknown>, signal: AbortSignal): Promise<Pick<StepFacts, 'assessed' | 'assessFailed'>> {
+    if (!plugin.riskOf) return {};
     const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.options.assessTimeoutMs ?? 10_000)]);
     const logger = this.options.logger.child({ plugin: plugin.id });
     try {
-      return await abortable(plugin.riskOf(args, { signal: bounded, logger, targets: this.options.targets }), bounded);
+      return { assessed: await abortable(plugin.riskOf(args, { signal: bounded, logger, targets: this.options.targets }), bounded) };
     } catch (error) {
       if (signal.aborted) throw error;
       logger.warn({ err: error }, 'riskOf failed; counting the step as high risk');
-      return { risk: 'high', reason: `its risk could not be assessed (${error instanceof Error ? error.message : String(error)})` };
+      const detail = error instanceof Error ? error.message : String(error);
+      return { assessed: { risk: 'high', reason: detail }, assessFailed: detail };
     }
   }
 }

@@ -12,13 +12,22 @@ export type PolicyValues = Record<string, string | number>;
 export interface PolicyText {
   key: keyof typeof policyMessages;
   values?: PolicyValues;
+  /** Alternatives (role names), written "a or b" / "a或b" in the reader's language. */
+  anyOf?: Record<string, string[]>;
 }
 
-export const policySays = (key: PolicyText['key'], values?: PolicyValues): PolicyText => (values ? { key, values } : { key });
+export const policySays = (key: PolicyText['key'], values?: PolicyValues, anyOf?: Record<string, string[]>): PolicyText => ({
+  key,
+  ...(values ? { values } : {}),
+  ...(anyOf ? { anyOf } : {}),
+});
 
 /** A policy text in the reader's language. A plain string is a reason recorded before reasons were messages: shown as it is. */
 export function policyText(tr: Translator, text: PolicyText | string): string {
-  return typeof text === 'string' ? text : tr.t(text.key, text.values);
+  if (typeof text === 'string') return text;
+  const or = new Intl.ListFormat(tr.language, { type: 'disjunction' });
+  const lists = Object.fromEntries(Object.entries(text.anyOf ?? {}).map(([name, items]) => [name, or.format(items)]));
+  return tr.t(text.key, { ...text.values, ...lists });
 }
 
 /** Refusals carry no times, so any time zone renders them alike. */

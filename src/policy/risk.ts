@@ -4,20 +4,24 @@ import type { RiskAssessment } from '../plugins/plugin';
 import { LEVELS } from './policy-schema';
 import type { Bound, Level, Scope } from './policy-schema';
 import type { PolicyRules } from './policy-rules';
+import { policySays } from './policy-text';
+import type { PolicyText } from './policy-text';
 
 /** What policy knows about one step of a proposal before deciding. */
 export interface StepFacts {
   pluginId: string;
   /** Why it cannot run at all (unknown plugin, not a remediation, invalid arguments). */
-  problem?: string;
+  problem?: PolicyText;
   declared: Risk;
   /** The plugin's riskOf for these arguments. */
   assessed?: RiskAssessment;
+  /** riskOf failed (its error, for people): `assessed` then counts the step as high. */
+  assessFailed?: string;
   /** Parsed, defaults applied. */
   args: Record<string, unknown>;
 }
 
-export type StepRisk = { ok: true; risk: Risk; reasons: string[] } | { ok: false; reasons: string[] };
+export type StepRisk = { ok: true; risk: Risk; reasons: PolicyText[] } | { ok: false; reasons: PolicyText[] };
 
 /** Read-only only ever reaches here as a claim; it is governed like low. */
 export function levelOf(risk: Risk): Level {
@@ -37,9 +41,10 @@ function measure(step: StepFacts, name: string): number | undefined {
   return Array.isArray(arg) ? arg.length : undefined;
 }
 
-function boundText(bound: Bound): string {
-  if (bound.min !== undefined && bound.max !== undefined) return `${bound.min}–${bound.max}`;
-  return bound.max !== undefined ? `at most ${bound.max}` : `at least ${bound.min}`;
+/** A bound as numbers: `min`/`max` are -1 when unset (`{min, plural, =-1 {…}}` is not ICU, so `has…` says which). */
+function boundValues(bound: Bound): Record<string, string | number> {
+  const which = bound.min !== undefined && bound.max !== undefined ? 'both' : bound.max !== undefined ? 'max' : 'min';
+  return { bound: which, min: bound.min ?? 0, max: bound.max ?? 0 };
 }
 
 function admits(scope: Scope | undefined, step: StepFacts, service: string | undefined): boolean {
@@ -52,12 +57,10 @@ function admits(scope: Scope | undefined, step: StepFacts, service: string | und
   return !scope.services || (service !== undefined && scope.services.includes(service));
 }
 
-function where(step: StepFacts, service: string | undefined): string {
-  const parts = [`target ${text(step.args.target) ?? '(none)'}`];
+/** Where a step acts: its target, namespace (`ns`: whether it names one) and service, for the scope messages (`-` when unset). */
+function where(step: StepFacts, service: string | undefined): Record<string, string> {
   const namespace = text(step.args.namespace);
-  if (namespace) parts.push(`namespace ${namespace}`);
-  parts.push(`service ${service ?? '(unknown)'}`);
-  return parts.join(', ');
+  return { target: text(step.args.target) ?? '-', ns: namespace ? 'yes' : 'no', namespace: namespace ?? '-', service: service ?? '-' };
 }
 
 /**
@@ -66,24 +69,30 @@ function where(step: StepFacts, service: string | undefined): string {
  * of its level. A fence can make a step not allowed at all.
  */
 export function stepRisk(rules: PolicyRules, step: StepFacts, claim: Risk, service: string | undefined): StepRisk {
-  const reasons: string[] = [];
+  const reasons: PolicyText[] = [];
+  const plugin = step.pluginId;
   let risk = maxRisk(claim, step.declared, step.assessed?.risk ?? 'read-only');
   if (step.assessed && RISKS.indexOf(step.assessed.risk) > RISKS.indexOf(step.declared)) {
-    reasons.push(`${step.pluginId}: ${step.assessed.reason} (${step.assessed.risk} risk).`);
+    // The plugin's own reason is its words, shown as it gave them.
+    reasons.push(
+      step.assessFailed === undefined
+        ? policySays('policy.reason.assessed', { plugin, reason: step.assessed.reason, risk: step.assessed.risk })
+        : policySays('policy.reason.assessFailed', { plugin, detail: step.assessFailed, risk: step.assessed.risk }),
+    );
   }
   for (const [name, bound] of Object.entries(rules.bounds[step.pluginId] ?? {})) {
     const value = measure(step, name);
     if (value !== undefined && (bound.min === undefined || value >= bound.min) && (bound.max === undefined || value <= bound.max)) continue;
-    const what = value === undefined ? `${name} is unknown, so its bound (${boundText(bound)}) cannot be checked` : `${name} ${value} is outside its bound (${boundText(bound)})`;
-    if (bound.over === 'escalate') return { ok: false, reasons: [...reasons, `${step.pluginId}: ${what}; not allowed.`] };
+    const values = { plugin, name, known: value === undefined ? 'no' : 'yes', value: value ?? 0, ...boundValues(bound), over: bound.over };
+    if (bound.over === 'escalate') return { ok: false, reasons: [...reasons, policySays('policy.reason.boundBlocks', values)] };
     risk = maxRisk(risk, bound.over);
-    reasons.push(`${step.pluginId}: ${what}; counted as ${bound.over} risk.`);
+    reasons.push(policySays('policy.reason.boundRaises', values));
   }
   const candidates = LEVELS.slice(LEVELS.indexOf(levelOf(risk)));
   const admitted = candidates.find((level) => admits(rules.scopes[level], step, service));
-  if (!admitted) return { ok: false, reasons: [...reasons, `${step.pluginId} on ${where(step, service)} is outside the scope of every risk level; not allowed.`] };
+  if (!admitted) return { ok: false, reasons: [...reasons, policySays('policy.reason.outsideEveryScope', { plugin, ...where(step, service) })] };
   if (admitted !== levelOf(risk)) {
-    reasons.push(`${step.pluginId} on ${where(step, service)} is outside the ${levelOf(risk)}-risk scope; counted as ${admitted} risk.`);
+    reasons.push(policySays('policy.reason.outsideScope', { plugin, ...where(step, service), level: levelOf(risk), risk: admitted }));
     risk = admitted;
   }
   return { ok: true, risk, reasons };

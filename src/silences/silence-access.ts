@@ -16,5 +16,5 @@ const LOW_RISK_FIX = {
 export function silenceRefusal(access: DecisionAccess | undefined, who: string): PolicyText | null {
   if (!access) return null;
   const verdict = access.check(who, 'proposal.rejected', LOW_RISK_FIX as unknown as IncidentContext);
-  return verdict.allowed ? null : { key: 'policy.refuse.silence', ...(verdict.reason.values ? { values: verdict.reason.values } : {}) };
+  return verdict.allowed ? null : { ...verdict.reason, key: 'policy.refuse.silence' };
 }

@@ -4,6 +4,8 @@ import { checkDecision } from '../../src/policy/access';
 import type { PersonEventType } from '../../src/policy/access';
 import { builtinPolicy, parsePolicy } from '../../src/policy/policy-rules';
 import { incidentContext } from '../support/incident-context';
+import { policyText } from '../../src/policy/policy-text';
+import { ENGLISH_UTC, I18n } from '../../src/i18n';
 
 const rules = parsePolicy(
   {
@@ -39,7 +41,7 @@ describe('who may decide what', () => {
     ['an operator may not approve a high fix', 'proposal.approved', waitingOn('high'), 'ou_op', /may decide on a high-risk fix \(you hold operator\)/],
     ['nor reject one', 'proposal.rejected', waitingOn('high'), 'ou_op', /high-risk fix/],
     ['an admin approves a critical fix', 'proposal.approved', waitingOn('critical'), 'ou_admin', true],
-    ['but only once', 'proposal.approved', waitingOn('critical', ['ou_admin']), 'ou_admin', /You already approved this fix; it needs 1 more approval\(s\) from other people/],
+    ['but only once', 'proposal.approved', waitingOn('critical', ['ou_admin']), 'ou_admin', /You already approved this fix; it needs 1 more approval from other people/],
     ['a second admin may', 'proposal.approved', waitingOn('critical', ['ou_admin']), 'ou_admin2', true],
     [
       'someone made admin after the decision may not approve it',
@@ -54,8 +56,15 @@ describe('who may decide what', () => {
     if (expected === true) expect(verdict).toEqual({ allowed: true });
     else {
       expect(verdict.allowed).toBe(false);
-      if (!verdict.allowed && expected instanceof RegExp) expect(verdict.reason).toMatch(expected);
+      if (!verdict.allowed && expected instanceof RegExp) expect(policyText(ENGLISH_UTC.translator(), verdict.reason)).toMatch(expected);
     }
+  });
+
+  it('says why in Chinese too, with the roles as alternatives', () => {
+    const verdict = checkDecision(rules, 'ou_viewer', 'diagnosis.approved', incidentContext());
+    if (verdict.allowed) throw new Error('a viewer may not decide');
+    const chinese = policyText(new I18n('zh-CN', 'Asia/Shanghai').translator(), verdict.reason);
+    expect(chinese).toBe('只有持有 operator或admin 角色的人才能确认或驳回诊断（你的角色：viewer）。请联系他们，或升级处理。');
   });
 
   it('with the built-in policy and no APPROVER_IDS, anyone decides as before', () => {

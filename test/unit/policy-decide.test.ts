@@ -3,6 +3,8 @@ import type { PolicyDecision } from '../../src/domain';
 import { decide } from '../../src/policy/decide';
 import type { DecideInput } from '../../src/policy/decide';
 import { decideInput, NOON, step } from '../support/policy-fixtures';
+import { policySays } from '../../src/policy/policy-text';
+import { I18n } from '../../src/i18n';
 
 type Expected = Partial<Pick<PolicyDecision, 'action' | 'risk' | 'approvalsRequired' | 'dryRun'>> & { reason?: RegExp };
 
@@ -10,9 +12,12 @@ function check(input: DecideInput, expected: Expected): PolicyDecision {
   const decision = decide(input);
   const { reason, ...fields } = expected;
   expect(decision).toMatchObject(fields);
-  if (reason) expect(decision.reasons.join('\n')).toMatch(reason);
+  if (reason) expect(english(decision)).toMatch(reason);
   return decision;
 }
+
+/** The decision's reasons as English reads them. */
+const english = (d: PolicyDecision): string => d.reasons.map((r) => (typeof r === 'string' ? r : r.en)).join('\n');
 
 const MIN = 60_000;
 
@@ -53,7 +58,7 @@ describe('automatic execution', () => {
 describe('fences', () => {
   it.each<[string, DecideInput, Expected]>([
     ['a blocked plugin escalates', decideInput({ policy: { fences: { blockedPlugins: ['http.call'] } } }), { action: 'escalate', reason: /http\.call is blocked by policy/ }],
-    ['a step that cannot run escalates', decideInput({ steps: [step({ problem: 'Unknown plugin nope.nope.' })] }), { action: 'escalate', reason: /Unknown plugin/ }],
+    ['a step that cannot run escalates', decideInput({ steps: [step({ problem: policySays('policy.reason.unknownPlugin', { plugin: 'nope.nope' }) })] }), { action: 'escalate', reason: /Unknown plugin/ }],
     ['a verification that is no diagnostic escalates', decideInput({ verificationProblems: ['Verification x.y is not a known diagnostic plugin.'] }), { action: 'escalate' }],
     [
       'an argument inside its bound passes',
@@ -119,15 +124,15 @@ describe('fences', () => {
 
   const weekend = { name: 'weekend', cron: '0 18 * * fri', duration: '62h', timezone: 'Europe/Berlin' };
   it.each<[string, DecideInput, Expected]>([
-    ['inside a cron freeze nothing runs by itself', decideInput({ policy: { freezes: [weekend] }, now: new Date('2026-11-28T10:00:00Z') }), { action: 'require_approval', reason: /Change freeze "weekend" until 2026-11-30 07:00 UTC/ }],
+    ['inside a cron freeze nothing runs by itself', decideInput({ policy: { freezes: [weekend] }, now: new Date('2026-11-28T10:00:00Z') }), { action: 'require_approval', reason: /Change freeze "weekend" until Nov 30, 07:00/ }],
     ['outside it, it does', decideInput({ policy: { freezes: [weekend] }, now: new Date('2026-11-30T07:00:00Z') }), { action: 'auto_execute' }],
     ['a fixed freeze', decideInput({ policy: { freezes: [{ name: 'release', from: '2026-11-25T00:00:00Z', to: '2026-11-26T00:00:00Z' }] } }), { action: 'require_approval', reason: /"release"/ }],
-    ['too many automatic steps for the incident', decideInput({ usage: { perHour: 0, servicePerHour: 0, incidentSteps: 3, cooldowns: [] } }), { action: 'require_approval', reason: /already ran 3 automatic step\(s\); at most 3/ }],
+    ['too many automatic steps for the incident', decideInput({ usage: { perHour: 0, servicePerHour: 0, incidentSteps: 3, cooldowns: [] } }), { action: 'require_approval', reason: /already ran 3 automatic steps; at most 3/ }],
     ['a proposal with more steps than allowed', decideInput({ policy: { autoExecute: { maxStepsPerIncident: 1 } }, steps: [step(), step()] }), { action: 'require_approval' }],
-    ['a target cooling down', decideInput({ usage: { perHour: 0, incidentSteps: 0, cooldowns: [{ target: 'checkout', at: NOON.getTime() - 3 * MIN }] } }), { action: 'require_approval', reason: /checkout had an automatic action at 2026-11-25 11:57 UTC; it cools down until 2026-11-25 12:07 UTC/ }],
+    ['a target cooling down', decideInput({ usage: { perHour: 0, incidentSteps: 0, cooldowns: [{ target: 'checkout', at: NOON.getTime() - 3 * MIN }] } }), { action: 'require_approval', reason: /checkout had an automatic action at Nov 25, 11:57; it cools down until Nov 25, 12:07/ }],
     ['the hourly quota used up', decideInput({ usage: { perHour: 10, servicePerHour: 0, incidentSteps: 0, cooldowns: [] } }), { action: 'require_approval', reason: /10 of 10 used \(all services\)/ }],
     ["the service's quota used up", decideInput({ usage: { perHour: 4, servicePerHour: 3, incidentSteps: 0, cooldowns: [] } }), { action: 'require_approval', reason: /for checkout: 3 of 3 used/ }],
-    ['another instance won the race for the quota', decideInput({ lostRace: 'Another instance used up auto:all just now.' }), { action: 'require_approval', reason: /Another instance/ }],
+    ['another instance won the race for the quota', decideInput({ lostRace: policySays('policy.reason.lostRace', { quotas: 'auto:all' }) }), { action: 'require_approval', reason: /Another instance/ }],
   ])('%s', (_name, input, expected) => {
     check(input, expected);
   });
@@ -159,17 +164,28 @@ describe('who may approve', () => {
   it.each<[string, DecideInput, Expected & { approvers?: unknown }]>([
     ['the roles of the risk level, and who holds them', decideInput({ policy: { roles, approvers: { high: ['admin'] } }, claim: 'high' }), { approvalsRequired: 1, approvers: { roles: ['admin'], ids: ['ou_admin'] } }],
     ['anyone when everyone holds the role', decideInput({ policy: { everyone: 'operator' }, claim: 'medium' }), { approvers: { roles: ['operator', 'admin'], ids: null } }],
-    ['critical needs two distinct people', decideInput({ policy: { roles }, claim: 'critical' }), { approvalsRequired: 2, reason: /Needs 2 approval\(s\) from distinct people/ }],
+    ['critical needs two distinct people', decideInput({ policy: { roles }, claim: 'critical' }), { approvalsRequired: 2, reason: /Needs 2 approvals from distinct people/ }],
     ['more when configured', decideInput({ policy: { roles, approvalsRequired: { medium: 2 } }, claim: 'medium' }), { approvalsRequired: 2 }],
     ['the requester is named at high risk', decideInput({ policy: { roles }, claim: 'high', requestedBy: 'ou_op1' }), { approvers: { requester: 'ou_op1' }, reason: /ou_op1 brought this alert in/ }],
     ['but not below high', decideInput({ policy: { roles }, claim: 'medium', requestedBy: 'ou_op1' }), { approvers: { roles: ['operator', 'admin'], ids: ['ou_admin', 'ou_op1', 'ou_op2'] } }],
     ['nobody holding the roles escalates at once', decideInput({ policy: { approvers: { medium: ['admin'] } }, claim: 'medium' }), { action: 'escalate', reason: /Nobody else holds admin/ }],
-    ['fewer holders than approvals needed escalates', decideInput({ policy: { roles: { admin: ['ou_admin'] }, approvers: { critical: ['admin'] } }, claim: 'critical' }), { action: 'escalate', reason: /Only 1 person\(s\) hold admin; 2 are needed/ }],
+    ['fewer holders than approvals needed escalates', decideInput({ policy: { roles: { admin: ['ou_admin'] }, approvers: { critical: ['admin'] } }, claim: 'critical' }), { action: 'escalate', reason: /Only 1 person holds admin; 2 are needed/ }],
     ['a requester who is the only holder escalates', decideInput({ policy: { roles: { admin: ['ou_admin'] }, approvers: { high: ['admin'] } }, claim: 'high', requestedBy: 'ou_admin' }), { action: 'escalate', reason: /Nobody else holds admin/ }],
   ])('%s', (_name, input, expected) => {
     const { approvers, ...rest } = expected;
     const decision = check(input, rest);
     if (approvers) expect(decision.approvers).toMatchObject(approvers);
+  });
+});
+
+describe('reasons in every language', () => {
+  it('writes each reason in Chinese and English when it decides, times in TIMEZONE', () => {
+    const shanghai = new I18n('zh-CN', 'Asia/Shanghai');
+    const input = decideInput({ policy: { freezes: [{ name: 'release', from: '2026-11-25T00:00:00Z', to: '2026-11-26T00:00:00Z' }] }, i18n: shanghai });
+    const reasons = decide(input).reasons.filter((r): r is { en: string; 'zh-CN': string } => typeof r !== 'string');
+    expect(reasons).toHaveLength(decide(input).reasons.length);
+    expect(reasons.map((r) => r['zh-CN'])).toContain('变更冻结“release”持续到 11月26日 08:00：期间不会自动执行任何修复。');
+    expect(reasons.map((r) => r.en)).toContain('Change freeze "release" until Nov 26, 08:00: nothing runs by itself.');
   });
 });
 
@@ -179,7 +195,7 @@ describe('rules combined', () => {
       policy: { freezes: [{ name: 'now', from: '2026-11-25T00:00:00Z', to: '2026-11-26T00:00:00Z' }] },
       usage: { perHour: 10, servicePerHour: 3, incidentSteps: 3, cooldowns: [{ target: 'checkout', at: NOON.getTime() - MIN }] },
     });
-    const text = decide(input).reasons.join('\n');
+    const text = english(decide(input));
     for (const reason of [/Change freeze/, /automatic step/, /cools down/, /all services/, /for checkout/]) expect(text).toMatch(reason);
   });
 
