@@ -5,6 +5,8 @@ import type { ChatPort, PostedMessage, PostOptions, Reaction } from '../../src/c
 import { ConsoleChat } from '../../src/chat/terminal/console-chat';
 import { RedactingChat } from '../../src/chat/core/redacting-chat';
 import { REDACTED, SecretScrubber } from '../../src/security';
+import type { Localized } from '../../src/i18n';
+import { englishChats, same } from '../support/languages';
 
 const ID = 'INC-7K2M9Q4T';
 const scrubber = new SecretScrubber({ secrets: ['known-secret-value'] });
@@ -21,22 +23,24 @@ const card: Card = {
   buttons: [{ label: 'Approve known-secret-value', style: 'primary', value: approve, command: `/approve ${ID} diagnosis` }],
   footer: 'seen token=footer-tok-5 on pod checkout-7d9f8c6b5-x2k4z',
 };
-const SECRETS = ['title-pw-1', 'section-pw-2', 'evidence-tok-3', 'field-key-4', 'footer-tok-5', 'known-secret-value', 'text-pw-6'];
+/** The card in both languages: the Chinese copy carries a secret of its own. */
+const cards: Localized<Card> = { en: card, 'zh-CN': { ...card, title: `${ID} 诊断：password=title-zh-pw-7 登录失败` } };
+const SECRETS = ['title-zh-pw-7', 'title-pw-1', 'section-pw-2', 'evidence-tok-3', 'field-key-4', 'footer-tok-5', 'known-secret-value', 'text-pw-6'];
 
 type Call = { method: string; args: unknown[] };
 
 /** Records what reaches the real chat. */
 class RecordingChat implements ChatPort {
   readonly calls: Call[] = [];
-  postCard(chatId: string, posted: Card, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
+  postCard(chatId: string, posted: Localized<Card>, idempotencyKey: string, options?: PostOptions): Promise<PostedMessage> {
     this.calls.push({ method: 'postCard', args: [chatId, posted, idempotencyKey, options] });
     return Promise.resolve({ messageId: 'om_card' });
   }
-  postText(chatId: string, text: string, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
+  postText(chatId: string, text: Localized<string>, idempotencyKey?: string, options?: PostOptions): Promise<PostedMessage> {
     this.calls.push({ method: 'postText', args: [chatId, text, idempotencyKey, options] });
     return Promise.resolve({ messageId: 'om_text' });
   }
-  updateCard(messageId: string, updated: Card): Promise<void> {
+  updateCard(messageId: string, updated: Localized<Card>): Promise<void> {
     this.calls.push({ method: 'updateCard', args: [messageId, updated] });
     return Promise.resolve();
   }
@@ -51,9 +55,9 @@ describe('RedactingChat', () => {
     const inner = new RecordingChat();
     const chat = new RedactingChat(inner, scrubber);
 
-    expect(await chat.postCard('oc_1', card, 'key-1', { replyTo: 'om_alert' })).toEqual({ messageId: 'om_card' });
-    expect(await chat.postText('oc_1', 'db password: text-pw-6', 'key-2', { replyTo: 'om_alert' })).toEqual({ messageId: 'om_text' });
-    await chat.updateCard('om_card', card);
+    expect(await chat.postCard('oc_1', cards, 'key-1', { replyTo: 'om_alert' })).toEqual({ messageId: 'om_card' });
+    expect(await chat.postText('oc_1', same('db password: text-pw-6'), 'key-2', { replyTo: 'om_alert' })).toEqual({ messageId: 'om_text' });
+    await chat.updateCard('om_card', cards);
     await chat.react('om_alert', 'working');
 
     expect(JSON.stringify(inner.calls)).not.toMatch(new RegExp(SECRETS.join('|')));
@@ -69,9 +73,10 @@ describe('RedactingChat', () => {
       buttons: [{ label: `Approve ${REDACTED}`, style: 'primary', value: approve, command: `/approve ${ID} diagnosis` }],
       footer: `seen token=${REDACTED} on pod checkout-7d9f8c6b5-x2k4z`,
     };
-    expect(postCard).toEqual({ method: 'postCard', args: ['oc_1', scrubbed, 'key-1', { replyTo: 'om_alert' }] });
-    expect(postText).toEqual({ method: 'postText', args: ['oc_1', `db password: ${REDACTED}`, 'key-2', { replyTo: 'om_alert' }] });
-    expect(updateCard).toEqual({ method: 'updateCard', args: ['om_card', scrubbed] });
+    const scrubbedCards = { en: scrubbed, 'zh-CN': { ...scrubbed, title: `${ID} 诊断：password=${REDACTED} 登录失败` } };
+    expect(postCard).toEqual({ method: 'postCard', args: ['oc_1', scrubbedCards, 'key-1', { replyTo: 'om_alert' }] });
+    expect(postText).toEqual({ method: 'postText', args: ['oc_1', same(`db password: ${REDACTED}`), 'key-2', { replyTo: 'om_alert' }] });
+    expect(updateCard).toEqual({ method: 'updateCard', args: ['om_card', scrubbedCards] });
     expect(react).toEqual({ method: 'react', args: ['om_alert', 'working'] });
     // The caller's card is not changed.
     expect(card.title).toContain('title-pw-1');
@@ -83,11 +88,11 @@ describe('RedactingChat', () => {
     output.on('data', (chunk: Buffer) => {
       written += chunk.toString('utf8');
     });
-    const chat = new RedactingChat(new ConsoleChat({ input: new PassThrough(), output, operator: { id: 'ops' } }), scrubber);
+    const chat = new RedactingChat(new ConsoleChat({ input: new PassThrough(), output, operator: { id: 'ops' }, languages: englishChats() }), scrubber);
 
-    await chat.postCard('console', card, 'key-1');
-    await chat.postText('console', 'db password: text-pw-6');
-    await chat.updateCard('console-1', card);
+    await chat.postCard('console', cards, 'key-1');
+    await chat.postText('console', same('db password: text-pw-6'));
+    await chat.updateCard('console-1', cards);
 
     for (const secret of SECRETS) expect(written).not.toContain(secret);
     expect(written).toContain('checkout-7d9f8c6b5-x2k4z');
