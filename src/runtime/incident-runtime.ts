@@ -201,10 +201,15 @@ export class IncidentRuntime implements AlertChangeTarget {
     const live = this.ownership.spawn(id, 1, { input }, lease, fixed);
     const write = { ...writeFor(live), at: opened };
     live.written = write;
-    await this.ownership.releaseIfFirstWriteFails(live, () => this.options.store.insert(
-      { ...write, ...fixed, machineVersion: INCIDENT_MACHINE_VERSION, source: alert.source, groupKey: request.groupKey ?? null },
-      { actor: request.by.id, eventType: 'alert.received', fromState: null, toState: live.state, payload: { alert } },
-    ));
+    await this.ownership.releaseIfFirstWriteFails(live, async () => {
+      const at = await this.options.store.insert(
+        { ...write, ...fixed, machineVersion: INCIDENT_MACHINE_VERSION, source: alert.source, groupKey: request.groupKey ?? null },
+        { actor: request.by.id, eventType: 'alert.received', fromState: null, toState: live.state, payload: { alert } },
+      );
+      // Opened when the database says (see IncidentStorePort.insert).
+      live.fixed.createdAt = at;
+      live.written = { ...write, at };
+    });
     return live;
   }
 

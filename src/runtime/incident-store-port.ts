@@ -70,8 +70,11 @@ export interface DueIncident {
  * transaction: the incident row, its audit row and the step outcomes it carries.
  */
 export interface IncidentStorePort {
-  /** The incident row at version 1 and its first audit row. */
-  insert(incident: NewIncident, audit: AuditEntry): Promise<void>;
+  /**
+   * The incident row at version 1 and its first audit row; resolves to when it was opened, by the database's
+   * clock (`incident.at` is not used): of two incidents with one fingerprint, the older committed first.
+   */
+  insert(incident: NewIncident, audit: AuditEntry): Promise<Date>;
   /**
    * Writes version `expectedVersion + 1` and its audit row, or rejects with StaleWriteError (domain/errors)
    * when the row is no longer at `expectedVersion`: a stale writer fails, it never overwrites. `steps` are

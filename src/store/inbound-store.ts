@@ -2,7 +2,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { PLAINTEXT } from '../security/encryption';
 import type { DataCipher } from '../security/encryption';
 import { ChatCursorRecord, InboundEventRecord } from './entities';
+import { claimAll } from './inbound-claims';
+import type { Claim } from './inbound-claims';
 import { pooledQuery } from './pooled-sql';
+import { WriteBatcher } from './write-batcher';
 
 export interface ChatCursor {
   lastCreateTime: number;
@@ -47,11 +50,23 @@ export const MAX_TAKEOVERS = 5;
 
 /** Dedup of inbound deliveries and the per-chat history cursors. */
 export class InboundStore {
+  /** Claims and completions of concurrent deliveries go together: one statement, one commit (group commit). */
+  private readonly claims: WriteBatcher<Claim, ClaimResult>;
+  private readonly completions: WriteBatcher<string>;
+
   /** `cipher` seals what a claim keeps for replay (raw alert text may hold secrets until it is redacted). */
   constructor(
     private readonly orm: MikroORM,
     private readonly cipher: DataCipher = PLAINTEXT,
-  ) {}
+  ) {
+    const inFlight = Math.max(1, Math.floor((orm.config.get('pool')?.max ?? 1) / 4));
+    this.claims = new WriteBatcher((batch) => claimAll(orm, batch), inFlight);
+    this.completions = new WriteBatcher<string>(async (keys) => {
+      // The database's clock, as the claim's: the dedup window compares the two.
+      await pooledQuery(orm, 'update inbound_events set done_at = now(), replay = null where key = any($1::text[])', [keys]);
+      return keys.map(() => ({ value: undefined }));
+    }, inFlight);
+  }
 
   /**
    * Claims a delivery, atomically across instances, in one round trip: `claimed` the first time — or
@@ -62,29 +77,13 @@ export class InboundStore {
    */
   async claimDelivery(key: string, options: ClaimOptions = {}): Promise<ClaimResult> {
     const { staleAfterMs = DEFAULT_STALE_CLAIM_MS, replay, repeatableAfterMs } = options;
-    // The outer select reads the row as it was before this statement: whether a claim that did not take was done.
-    const [row] = await this.orm.em.fork().getConnection().execute<{ claimed: boolean; done: boolean | null }[]>(
-      `with taken as (
-         insert into inbound_events (key, received_at, replay) values (?, now(), ?::jsonb)
-         on conflict (key) do update
-           set received_at = now(), done_at = null, takeovers = inbound_events.takeovers + 1,
-               replay = coalesce(excluded.replay, inbound_events.replay)
-           where (inbound_events.done_at is null and inbound_events.received_at < now() - make_interval(secs => ?))
-              or inbound_events.done_at < now() - make_interval(secs => ?)
-         returning key
-       )
-       select exists (select 1 from taken) as claimed, (select done_at is not null from inbound_events where key = ?) as done`,
-      [key, replay === undefined ? null : JSON.stringify({ ...replay, data: this.cipher.seal(replay.data, replayContext(key)) }), staleAfterMs / 1000, repeatableAfterMs === undefined ? null : repeatableAfterMs / 1000, key],
-    );
-    if (row?.claimed) return 'claimed';
-    // Invisible to this statement yet conflicting: claimed by a statement that committed a moment ago.
-    return row?.done === true ? 'done' : 'in_progress';
+    const kept = replay === undefined ? null : JSON.stringify({ ...replay, data: this.cipher.seal(replay.data, replayContext(key)) });
+    return this.claims.submit({ key, replay: kept, staleSecs: staleAfterMs / 1000, repeatSecs: repeatableAfterMs === undefined ? null : repeatableAfterMs / 1000 });
   }
 
   /** The work the delivery asked for is persisted: redeliveries are duplicates from now on. */
   async complete(key: string): Promise<void> {
-    // The database's clock, as the claim's: the dedup window compares the two.
-    await this.orm.em.fork().getConnection().execute('update inbound_events set done_at = now(), replay = null where key = ?', [key]);
+    await this.completions.submit(key);
   }
 
   /** The holders are still at work: keeps their claims from looking abandoned. */

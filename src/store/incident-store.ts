@@ -4,7 +4,8 @@ import { IncidentEventRecord, IncidentRecord } from './entities';
 import type { IncidentStatus } from '../domain/incident-status';
 import { pooledQuery } from './pooled-sql';
 import { insertStepOutcomes, stepOutcomeParameters } from './step-journal-store';
-import { WriteBatcher } from './write-batcher';
+import { outcomeOf, WriteBatcher } from './write-batcher';
+import type { ItemOutcome } from './write-batcher';
 import type { AuditEntry, DueIncident, IncidentStorePort, IncidentWrite, NewIncident } from '../runtime/incident-store-port';
 import type { StepOutcome } from '../runtime/step-journal-port';
 
@@ -58,16 +59,26 @@ interface TransitionWrite {
   steps: StepOutcome[];
 }
 
-/** The incident row and its first audit row in one statement: one round trip, atomic without BEGIN/COMMIT. */
+/**
+ * The incident row and its first audit row in one statement: one round trip, atomic without BEGIN/COMMIT.
+ * Openings of one fingerprint take turns (a transaction lock on it), and each is timed by the database
+ * once its turn has come: so of two, the older also committed first, and the younger's triage, which runs
+ * after its own commit, sees the older one and merges into it.
+ */
 const INSERT_INCIDENT = `
-  with inserted as (
+  with turn as (
+    select pg_advisory_xact_lock(hashtextextended('incident-fingerprint:' || $5, 0))
+  ), opened as (
+    select clock_timestamp() as at from turn
+  ), inserted as (
     insert into incidents (id, state, status, machine_version, version, fingerprint, title, source, severity, service,
                            chat_id, merged_into, wake_at, snapshot, created_at, updated_at, group_key)
-    values ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $14, $20)
-    returning id
+    select $1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, opened.at, opened.at, $19 from opened
+    returning id, created_at
   )
   insert into incident_events (incident_id, seq, at, actor, event_type, from_state, to_state, payload)
-  select id, 1, $14, $15, $16, $17, $18, $19::jsonb from inserted`;
+  select id, 1, created_at, $14, $15, $16, $17, $18::jsonb from inserted
+  returning at`;
 
 const INCIDENT_COLUMNS = `id, state, status, machine_version as "machineVersion", version, fingerprint, title, source, severity,
   service, chat_id as "chatId", merged_into as "mergedInto", wake_at as "wakeAt", snapshot, created_at as "createdAt",
@@ -91,8 +102,8 @@ export class IncidentStore implements IncidentStorePort {
     this.transitions = new WriteBatcher((batch) => this.writeTransitions(batch), Math.max(1, Math.floor(poolSize / 2)));
   }
 
-  async insert(incident: NewIncident, audit: AuditEntry): Promise<void> {
-    await pooledQuery(this.orm, INSERT_INCIDENT, [
+  async insert(incident: NewIncident, audit: AuditEntry): Promise<Date> {
+    const [opened] = await pooledQuery<{ at: string }>(this.orm, INSERT_INCIDENT, [
       incident.id,
       incident.state,
       incident.status,
@@ -106,7 +117,6 @@ export class IncidentStore implements IncidentStorePort {
       incident.mergedInto,
       incident.wakeAt,
       JSON.stringify(incident.snapshot),
-      incident.at,
       audit.actor,
       audit.eventType,
       audit.fromState,
@@ -114,6 +124,9 @@ export class IncidentStore implements IncidentStorePort {
       JSON.stringify(audit.payload),
       incident.groupKey ?? null,
     ]);
+    if (!opened) throw new Error(`Incident ${incident.id} was not inserted.`);
+    // The ORM's connections hand timestamps over as text (it parses them itself).
+    return new Date(opened.at);
   }
 
   /**
@@ -125,9 +138,9 @@ export class IncidentStore implements IncidentStorePort {
     await this.transitions.submit({ id, expectedVersion, write, audit, steps });
   }
 
-  /** Each transition's outcome: undefined once written, else its error. */
-  private async writeTransitions(batch: TransitionWrite[]): Promise<unknown[]> {
-    const alone = (t: TransitionWrite) => this.writeTransition(t).then(() => undefined, (error: unknown) => error);
+  /** Each transition's outcome. */
+  private async writeTransitions(batch: TransitionWrite[]): Promise<ItemOutcome<void>[]> {
+    const alone = (t: TransitionWrite) => outcomeOf(this.writeTransition(t));
     if (batch.length === 1) return [await alone(batch[0]!)];
     const steps = batch.flatMap((t) => t.steps);
     let saved: { incident_id: string }[];
@@ -153,7 +166,7 @@ export class IncidentStore implements IncidentStorePort {
       return Promise.all(batch.map(alone));
     }
     const written = new Set(saved.map((row) => row.incident_id));
-    return batch.map((t) => (written.has(t.id) ? undefined : new StaleWriteError(t.id, t.expectedVersion)));
+    return batch.map((t) => (written.has(t.id) ? { value: undefined } : { error: new StaleWriteError(t.id, t.expectedVersion) }));
   }
 
   private async writeTransition({ id, expectedVersion, write, audit, steps }: TransitionWrite): Promise<void> {

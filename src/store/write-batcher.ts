@@ -1,25 +1,34 @@
-interface Queued<T> {
+/** One item's outcome in a batch: its value when it was written, else its own error. */
+export type ItemOutcome<R> = { value: R } | { error: unknown };
+
+interface Queued<T, R> {
   item: T;
-  resolve: (error: unknown) => void;
+  settle: (outcome: ItemOutcome<R>) => void;
 }
 
 /**
  * Group commit for independent writes: while `maxInFlight` batches are running, further writes wait and
  * then go together in one statement (one round trip, one commit). A lone write goes at once, so an idle
- * system pays no wait. `write` settles each item: undefined when it was written, else its own error.
+ * system pays no wait. `write` settles each item with its own outcome, in the order given.
  */
-export class WriteBatcher<T> {
-  private queue: Queued<T>[] = [];
+export class WriteBatcher<T, R = void> {
+  private queue: Queued<T, R>[] = [];
   private inFlight = 0;
 
   constructor(
-    private readonly write: (items: T[]) => Promise<unknown[]>,
+    private readonly write: (items: T[]) => Promise<ItemOutcome<R>[]>,
     private readonly maxInFlight: number,
   ) {}
 
-  submit(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, resolve: (error) => (error === undefined ? resolve() : reject(error instanceof Error ? error : new Error("batched write failed", { cause: error }))) });
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({
+        item,
+        settle: (outcome) => {
+          if ('value' in outcome) resolve(outcome.value);
+          else reject(outcome.error instanceof Error ? outcome.error : new Error('batched write failed', { cause: outcome.error }));
+        },
+      });
       if (this.inFlight < this.maxInFlight) this.flush();
     });
   }
@@ -31,12 +40,20 @@ export class WriteBatcher<T> {
     this.inFlight++;
     void this.write(batch.map((q) => q.item))
       .then(
-        (errors) => batch.forEach((q, i) => q.resolve(errors[i])),
-        (error: unknown) => batch.forEach((q) => q.resolve(error ?? new Error('batched write failed'))),
+        (outcomes) => batch.forEach((q, i) => q.settle(outcomes[i] ?? { error: new Error('batched write gave no outcome') })),
+        (error: unknown) => batch.forEach((q) => q.settle({ error: error ?? new Error('batched write failed') })),
       )
       .finally(() => {
         this.inFlight--;
         this.flush();
       });
   }
+}
+
+/** Each item's outcome from a promise per item (a batch written one by one). */
+export function outcomeOf<R>(promise: Promise<R>): Promise<ItemOutcome<R>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 }
