@@ -1,6 +1,6 @@
-import type { Risk, Severity } from '../../../domain';
+import type { Diagnosis, Risk, Severity, StepOutcome } from '../../../domain';
 import { SEVERITIES } from '../../../domain';
-import type { Translator } from '../../../i18n';
+import type { MessageKey, Translator } from '../../../i18n';
 import type { CardTone } from '../card';
 
 export const LIMITS = { title: 300, description: 800, text: 600, evidence: 300, items: 10 } as const;
@@ -21,9 +21,38 @@ export function isSeverity(value: string): value is Severity {
   return (SEVERITIES as readonly string[]).includes(value);
 }
 
+const SEVERITY_WORDS = {
+  critical: 'card.severity.critical',
+  high: 'card.severity.high',
+  medium: 'card.severity.medium',
+  low: 'card.severity.low',
+  info: 'card.severity.info',
+} as const satisfies Record<Severity, MessageKey>;
+
+const RISK_WORDS = {
+  'read-only': 'card.risk.read-only',
+  low: 'card.risk.low',
+  medium: 'card.risk.medium',
+  high: 'card.risk.high',
+  critical: 'card.risk.critical',
+} as const satisfies Record<Risk, MessageKey>;
+
+const EVIDENCE_STATUS_WORDS = {
+  success: 'card.evidence.success',
+  error: 'card.evidence.error',
+  no_data: 'card.evidence.no_data',
+} as const satisfies Record<Diagnosis['evidence'][number]['status'], MessageKey>;
+
+const STEP_STATUS_WORDS = {
+  success: 'card.step.success',
+  error: 'card.step.error',
+  no_data: 'card.step.no_data',
+  unknown: 'card.step.unknown',
+} as const satisfies Record<StepOutcome['status'], MessageKey>;
+
 /** "critical" / "严重". */
 export function severityWord(tr: Translator, severity: Severity): string {
-  return tr.t(`card.severity.${severity}`);
+  return tr.t(SEVERITY_WORDS[severity]);
 }
 
 /** What a title leads with: `CRITICAL` / `严重`. */
@@ -32,7 +61,17 @@ export function severityTag(tr: Translator, severity: Severity): string {
 }
 
 export function riskWord(tr: Translator, risk: Risk): string {
-  return tr.t(`card.risk.${risk}`);
+  return tr.t(RISK_WORDS[risk]);
+}
+
+/** How a diagnostic check came back: "success" / "成功". */
+export function evidenceStatusWord(tr: Translator, status: Diagnosis['evidence'][number]['status']): string {
+  return tr.t(EVIDENCE_STATUS_WORDS[status]);
+}
+
+/** How a remediation step ended: "unknown" / "结果未知". */
+export function stepStatusWord(tr: Translator, status: StepOutcome['status']): string {
+  return tr.t(STEP_STATUS_WORDS[status]);
 }
 
 export function bulletList(tr: Translator, lines: string[]): string {

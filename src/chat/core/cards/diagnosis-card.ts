@@ -2,7 +2,7 @@ import type { Diagnosis, IncidentContext } from '../../../domain';
 import type { Translator } from '../../../i18n';
 import type { Card, CardField } from '../card';
 import { agentRunLine } from './agent-run-line';
-import { headed, LIMITS, percent, severityTag, TONE_BY_SEVERITY } from './card-format';
+import { evidenceStatusWord, headed, LIMITS, percent, severityTag, TONE_BY_SEVERITY } from './card-format';
 import { alertFields, alertOf, alertSections, button, footer } from './incident-card-parts';
 import { isUncheckable, uncheckedCard } from './unchecked-diagnosis-card';
 import { escapeMarkdown, quoteUntrusted } from './untrusted-text';
@@ -14,7 +14,7 @@ function evidenceSection(diagnosis: Diagnosis, tr: Translator): string {
       e.citation && e.citation.toolSummary !== e.summary
         ? `\n${quoteUntrusted(tr.t('card.diagnosis.toolReported', { summary: e.citation.toolSummary }), LIMITS.evidence)}`
         : '';
-    const status = tr.t(`card.evidence.${e.status}`);
+    const status = evidenceStatusWord(tr, e.status);
     return `${escapeMarkdown(e.source, 100)}${cited} (${status}):\n${quoteUntrusted(e.summary, LIMITS.evidence)}${reported}`;
   });
   return headed(tr.t('card.diagnosis.evidence'), evidence.slice(0, LIMITS.items).join('\n'));

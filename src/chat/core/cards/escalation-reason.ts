@@ -1,39 +1,24 @@
-import type { MessageKey, Translator } from '../../../i18n';
+import { CATALOG_PARTS, type MessageKey, type Translator } from '../../../i18n';
 import { escapeMarkdown } from './untrusted-text';
+
+/** The catalog's escalation reasons: `card.escalation.*`. */
+const isReasonKey = (key: string) => key.split('.')[1] === 'escalation';
 
 /**
  * The chart records why it escalated in English words (`recordEscalation` params in machines/incident.machine.ts,
- * kept so in snapshots); people read them from the catalog. A reason not listed here (one added to the chart
- * later) is shown as it is; a test checks that every reason of the chart is listed.
+ * kept so in snapshots). Each has a `card.escalation.*` message whose English is those very words, so a reader
+ * gets it in their language. A reason without one (added to the chart later) is shown as it is; a test checks
+ * that every reason of the chart has one.
  */
-export const ESCALATION_REASON_KEYS: Readonly<Record<string, MessageKey>> = {
-  'Escalated by hand': 'card.escalation.byHand',
-  'Triage failed': 'card.escalation.triageFailed',
-  'Diagnosis unavailable': 'card.escalation.diagnosisUnavailable',
-  'Diagnosis timed out': 'card.escalation.diagnosisTimedOut',
-  'Could not post the diagnosis card': 'card.escalation.diagnosisCardFailed',
-  'Nobody confirmed the diagnosis in time': 'card.escalation.diagnosisUnconfirmed',
-  'Diagnosis rejected': 'card.escalation.diagnosisRejected',
-  'No automatic fix is known': 'card.escalation.noFixKnown',
-  'Could not propose a fix': 'card.escalation.proposeFailed',
-  'Proposing a fix timed out': 'card.escalation.proposeTimedOut',
-  'Policy does not allow this fix': 'card.escalation.policyForbids',
-  'Policy evaluation failed': 'card.escalation.policyFailed',
-  'Could not post the proposal card': 'card.escalation.proposalCardFailed',
-  'Nobody approved the fix in time': 'card.escalation.proposalUnapproved',
-  'Fix rejected': 'card.escalation.fixRejected',
-  'Dry run: nothing was changed': 'card.escalation.dryRun',
-  'Remediation failed': 'card.escalation.remediationFailed',
-  'Remediation crashed': 'card.escalation.remediationCrashed',
-  'Remediation timed out; its effect is unknown': 'card.escalation.remediationTimedOut',
-  'Fix did not verify': 'card.escalation.notVerified',
-  'Verification failed to run': 'card.escalation.verificationFailed',
-  'Verification timed out': 'card.escalation.verificationTimedOut',
-};
+export const ESCALATION_REASON_KEYS: ReadonlyMap<string, MessageKey> = new Map(
+  Object.entries(CATALOG_PARTS.cards)
+    .filter(([key]) => isReasonKey(key))
+    .map(([key, text]) => [text.en, key as MessageKey]),
+);
 
 /** Why the incident was escalated, in the reader's language; markdown-safe. */
 export function escalationReasonText(tr: Translator, reason: string | undefined): string {
   if (reason === undefined) return tr.t('card.escalation.default');
-  const key = Object.hasOwn(ESCALATION_REASON_KEYS, reason) ? ESCALATION_REASON_KEYS[reason] : undefined;
+  const key = ESCALATION_REASON_KEYS.get(reason);
   return key ? tr.t(key) : escapeMarkdown(reason);
 }

@@ -1,7 +1,7 @@
 import type { IncidentContext, StepOutcome } from '../../../domain';
 import type { Translator } from '../../../i18n';
 import type { Card } from '../card';
-import { bulletList, headed, LIMITS, severityTag } from './card-format';
+import { bulletList, headed, LIMITS, severityTag, stepStatusWord } from './card-format';
 import { escalationReasonText } from './escalation-reason';
 import { alertFields, alertOf, alertSections, button, footer, severityOf } from './incident-card-parts';
 import { policyReasonLines } from './policy-reasons';
@@ -11,7 +11,7 @@ function stepLines(steps: StepOutcome[], tr: Translator): string {
   const lines = steps.map((step) =>
     tr.t('card.outcome.step', {
       plugin: escapeMarkdown(step.pluginId, 100),
-      status: tr.t(`card.step.${step.status}`),
+      status: stepStatusWord(tr, step.status),
       recovered: step.recovered ? 'yes' : 'no',
       summary: escapeMarkdown(step.summary, LIMITS.evidence),
     }),

@@ -1,12 +1,18 @@
 import type { FixProposal, IncidentContext, PolicyDecision } from '../../../domain';
 import { approvalsNeeded } from '../../../domain';
-import type { Translator } from '../../../i18n';
+import type { MessageKey, Translator } from '../../../i18n';
 import type { Card, CardField } from '../card';
 import { agentRunLine } from './agent-run-line';
 import { bulletList, headed, riskWord, severityTag, TONE_BY_SEVERITY } from './card-format';
 import { alertFields, alertOf, alertSections, button, footer, severityOf } from './incident-card-parts';
 import { policyReasonLines } from './policy-reasons';
 import { escapeMarkdown } from './untrusted-text';
+
+const POLICY_ACTIONS = {
+  auto_execute: 'card.policyAction.auto_execute',
+  require_approval: 'card.policyAction.require_approval',
+  escalate: 'card.policyAction.escalate',
+} as const satisfies Record<PolicyDecision['action'], MessageKey>;
 
 /** Approvals so far of the needed, with who gave them: `1 of 2 (alice)`. */
 function approvalsText(ctx: IncidentContext, decision: PolicyDecision, tr: Translator): string {
@@ -19,7 +25,7 @@ function approvalsText(ctx: IncidentContext, decision: PolicyDecision, tr: Trans
 function policyFields(ctx: IncidentContext, decision: PolicyDecision, tr: Translator): CardField[] {
   const fields: CardField[] = [
     { label: tr.t('card.proposal.risk'), value: riskWord(tr, decision.risk) },
-    { label: tr.t('card.proposal.policy'), value: tr.t(`card.policyAction.${decision.action}`) },
+    { label: tr.t('card.proposal.policy'), value: tr.t(POLICY_ACTIONS[decision.action]) },
     { label: tr.t('card.proposal.approvals'), value: approvalsText(ctx, decision, tr) },
   ];
   if (decision.approvers) {

@@ -1,6 +1,6 @@
 import { SEVERITIES } from '../../../domain';
 import type { Severity } from '../../../domain';
-import type { Translator } from '../../../i18n';
+import type { MessageKey, Translator } from '../../../i18n';
 import type { Card } from '../card';
 import { isSeverity, severityTag, severityWord, TONE_BY_SEVERITY } from './card-format';
 import { escapeMarkdown } from './untrusted-text';
@@ -26,6 +26,12 @@ export interface StormCardInput {
 
 /** Lines a card lists before "and N more": Lark cards stay readable, and far below their 30 KB limit. */
 export const STORM_LINES_SHOWN = 30;
+
+const STANDING_WORDS = {
+  working: 'card.storm.working',
+  waiting: 'card.storm.waiting',
+  ended: 'card.storm.ended',
+} as const satisfies Record<StormMember['standing'], MessageKey>;
 
 const rank = (severity: string) => SEVERITIES.indexOf(severity as Severity);
 const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
@@ -59,7 +65,7 @@ function countsBySeverity(members: StormMember[], tr: Translator): string {
 
 function memberLine(m: StormMember, tr: Translator): string {
   const service = m.service ? ` · ${escapeMarkdown(m.service, 80)}` : '';
-  const line = `${escapeMarkdown(m.incidentId, 40)} · ${escapeMarkdown(m.alertname, 80)}${service} — ${tr.t(`card.storm.${m.standing}`)}`;
+  const line = `${escapeMarkdown(m.incidentId, 40)} · ${escapeMarkdown(m.alertname, 80)}${service} — ${tr.t(STANDING_WORDS[m.standing])}`;
   return m.standing === 'ended' ? `~~${line}~~` : line;
 }
 
