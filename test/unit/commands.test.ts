@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executeCommand, HELP_TEXT, parseCommand } from '../../src/chat/core/commands';
+import { executeCommand, helpText, parseCommand, problemText } from '../../src/chat/core/commands';
 import type { Command, CommandContext } from '../../src/chat/core/commands';
 import type { IncidentContext, IncidentEvent, IncidentEventType, PolicyDecision } from '../../src/domain';
 import { accessFrom, parsePolicy } from '../../src/policy';
@@ -8,8 +8,14 @@ import type { CreateIncidentRequest, IncidentService, IncidentView, ReportedInci
 import { eventNotAccepted } from '../../src/runtime/incident-view';
 import { workflowOf } from '../../machines/incident.view';
 import { incidentContext } from '../support/incident-context';
+import { ENGLISH_UTC, I18n } from '../../src/i18n';
+import { incidentStatus } from '../../src/chat/core/commands/status-command';
 
 const ID = 'INC-7K2M9Q4T';
+const EN = ENGLISH_UTC.translator();
+const HELP_TEXT = helpText(EN);
+/** What an invalid command tells its sender, in English. */
+const problemOf = (command: Command | null): string => (command?.kind === 'invalid' ? problemText(EN, command.problem) : '');
 const OPERATOR = { id: 'ops', name: 'Operator' };
 
 /** Where each parked state moves on an accepted event; enough of the chart for commands. */
@@ -98,7 +104,7 @@ const PLUGINS = [{ id: 'http.probe', category: 'diagnostic', risk: 'read-only', 
 function run(service: IncidentService, text: string): Promise<string> {
   const command = parseCommand(text);
   if (!command) throw new Error(`not a command: ${text}`);
-  const ctx: CommandContext = { service, sender: OPERATOR, chatId: 'oc_ops', messageId: 'msg-1', plugins: () => PLUGINS };
+  const ctx: CommandContext = { service, sender: OPERATOR, chatId: 'oc_ops', messageId: 'msg-1', plugins: () => PLUGINS, tr: ENGLISH_UTC.translator() };
   return executeCommand(command, ctx);
 }
 
@@ -146,7 +152,7 @@ describe('parseCommand', () => {
   ])('explains what is wrong with %s', (text, message) => {
     const command = parseCommand(text);
     expect(command?.kind).toBe('invalid');
-    expect(command?.kind === 'invalid' ? command.message : '').toMatch(message);
+    expect(problemOf(command)).toMatch(message);
   });
 
   it.each([
@@ -155,10 +161,8 @@ describe('parseCommand', () => {
     [`/reject ${ID} constructor`, 'reject'],
     [`/reject ${ID} diagnosisfix`, 'reject'],
   ])('asks %s to name the diagnosis or the fix', (text, name) => {
-    expect(parseCommand(text)).toEqual({
-      kind: 'invalid',
-      message: `Say what you ${name}: /${name} ${ID} diagnosis or /${name} ${ID} fix`,
-    });
+    expect(parseCommand(text)?.kind).toBe('invalid');
+    expect(problemOf(parseCommand(text))).toBe(`Say what you ${name}: /${name} ${ID} diagnosis or /${name} ${ID} fix`);
   });
 });
 
@@ -237,7 +241,7 @@ describe('executeCommand', () => {
     const fromTerminal = (text: string) => {
       const command = parseCommand(text);
       if (!command) throw new Error(`not a command: ${text}`);
-      return executeCommand(command, { service, sender: OPERATOR, chatId: 'console', messageId: 'msg-3' });
+      return executeCommand(command, { service, sender: OPERATOR, chatId: 'console', messageId: 'msg-3', tr: ENGLISH_UTC.translator() });
     };
     const webIncident = (v: IncidentView): IncidentView => ({ ...v, chatId: 'web' });
     service.send = ((send) => async (id: string, event: IncidentEvent) => webIncident(await send(id, event)))(service.send.bind(service));
@@ -261,10 +265,15 @@ describe('executeCommand', () => {
     expect(reply).not.toContain('escalated');
     expect(reply).toContain('Title: "HTTP 503 on /pay"');
     expect(reply).toContain('Severity: high · Service: "checkout"');
-    expect(reply).toContain('2024-05-01T10:00:00.000Z');
-    expect(reply).toContain('2024-05-01T10:05:00.000Z');
+    expect(reply).toContain('Opened: May 1, 10:00 · Updated: May 1, 10:05');
     expect(reply).toContain('Escalated: Diagnosis rejected: "wrong service"');
     expect(reply).toContain('Accepts: /retry, /resolve, /ignore');
+  });
+
+  it('/status says recent times relative to now, in TIMEZONE', async () => {
+    const now = new Date('2024-05-01T10:08:00Z');
+    const reply = await incidentStatus(new FakeIncidentService(escalated()), ID, new I18n('en', 'Asia/Shanghai').translator(), now);
+    expect(reply).toContain('Opened: May 1, 18:00 (8 minutes ago) · Updated: May 1, 18:05 (3 minutes ago)');
   });
 
   it('/status names the subject that /approve and /reject take now', async () => {
@@ -310,6 +319,31 @@ describe('executeCommand', () => {
   });
 });
 
+describe('in Chinese', () => {
+  const zh = new I18n('zh-CN', 'Asia/Shanghai').translator();
+  const runZh = (service: IncidentService, text: string) => {
+    const command = parseCommand(text);
+    if (!command) throw new Error(`not a command: ${text}`);
+    return executeCommand(command, { service, sender: OPERATOR, chatId: 'oc_ops', messageId: 'msg-1', tr: zh });
+  };
+
+  it('/help lists every command with what it does in Chinese; the command names stay as typed', () => {
+    const help = helpText(zh);
+    expect(help.split('\n')[0]).toBe('可用命令：');
+    expect(help).toMatch(/\/approve <事件ID> diagnosis\|fix \[备注\] +确认诊断或批准修复方案/);
+    expect(help).toMatch(/\/lang \[zh\|en\|default\] +查看本群使用的语言/);
+  });
+
+  it('answers decisions, /status and refusals in Chinese, with the phase labels', async () => {
+    expect(await runZh(new FakeIncidentService(awaitingDiagnosis()), `/approve ${ID} diagnosis`)).toBe(`已确认 ${ID} 的诊断。当前：正在制定修复方案。`);
+    const status = await incidentStatus(new FakeIncidentService(escalated()), ID, zh, new Date('2024-05-01T10:08:00Z'));
+    expect(status).toContain('创建于：5月1日 18:00（8分钟前）');
+    expect(status).toMatch(/已升级：.*驳回.*："wrong service"/);
+    expect(await runZh(new FakeIncidentService(), '/status INC-NOPE')).toBe('没有事件 INC-NOPE。输入 /incidents 查看未关闭的事件。');
+    expect(await runZh(new FakeIncidentService(), '/frobnicate')).toMatch(/^未知命令 \/frobnicate。/);
+  });
+});
+
 describe('/diag, /plugins and /status without an id', () => {
   it('parses /diag with its text and refuses it without', () => {
     expect(parseCommand('/diag [high] checkout returns 503 service=checkout')).toEqual({
@@ -317,7 +351,7 @@ describe('/diag, /plugins and /status without an id', () => {
       text: '[high] checkout returns 503 service=checkout',
     });
     const empty = parseCommand('/diag');
-    expect(empty?.kind === 'invalid' && empty.message).toMatch(/Say what is wrong/);
+    expect(problemOf(empty)).toMatch(/Say what is wrong/);
     expect(parseCommand('/status')).toEqual({ kind: 'incidents' });
     expect(parseCommand('/plugins extra')).toMatchObject({ kind: 'invalid' });
   });
@@ -338,7 +372,7 @@ describe('typed decisions under the policy roles (the check card clicks get too)
   function runAs(service: IncidentService, sender: string, text: string): Promise<string> {
     const command = parseCommand(text);
     if (!command) throw new Error(`not a command: ${text}`);
-    return executeCommand(command, { service, sender: { id: sender }, chatId: 'oc_ops', messageId: 'msg-2', access });
+    return executeCommand(command, { service, sender: { id: sender }, chatId: 'oc_ops', messageId: 'msg-2', access, tr: ENGLISH_UTC.translator() });
   }
 
   it.each<[string, string, () => IncidentView, string, RegExp | string]>([

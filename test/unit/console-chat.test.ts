@@ -4,7 +4,9 @@ import type { Card } from '../../src/chat/core/card';
 import type { InboundMessage } from '../../src/chat/core/chat-port';
 import { ConsoleChat, consoleMessageId } from '../../src/chat/terminal/console-chat';
 import { renderCardText } from '../../src/chat/terminal/render-card';
-import { ENGLISH_UTC } from '../../src/i18n';
+import { ENGLISH_UTC, I18n } from '../../src/i18n';
+import { ChatLanguages } from '../../src/chat/core/chat-languages';
+import { englishChats, same } from '../support/languages';
 
 const ID = 'INC-7K2M9Q4T';
 
@@ -23,14 +25,14 @@ const card: Card = {
   footer: `Incident ${ID} · attempt 1`,
 };
 
-function setup() {
+function setup(languages: ChatLanguages = englishChats()) {
   const input = new PassThrough();
   const output = new PassThrough();
   let written = '';
   output.on('data', (chunk: Buffer) => {
     written += chunk.toString('utf8');
   });
-  const chat = new ConsoleChat({ input, output, operator: { id: 'ops', name: 'Operator' } });
+  const chat = new ConsoleChat({ input, output, operator: { id: 'ops', name: 'Operator' }, languages });
   return { input, chat, output: () => written };
 }
 
@@ -70,7 +72,7 @@ describe('renderCardText', () => {
 describe('ConsoleChat posting', () => {
   it('prints a card and returns an id derived from the idempotency key', async () => {
     const { chat, output } = setup();
-    const posted = await chat.postCard('console', card, 'INC-1:diagnosis:1');
+    const posted = await chat.postCard('console', same(card), 'INC-1:diagnosis:1');
     expect(posted.messageId).toBe(consoleMessageId('INC-1:diagnosis:1'));
     expect(posted.messageId).toMatch(/^console-[0-9a-f]{16}$/);
     expect(output()).toContain(`type: /approve ${ID}`);
@@ -78,29 +80,41 @@ describe('ConsoleChat posting', () => {
 
   it('does not print a repeated post twice, and gives the same id across instances', async () => {
     const { chat, output } = setup();
-    const first = await chat.postCard('console', card, 'key-1');
-    const second = await chat.postCard('console', card, 'key-1');
+    const first = await chat.postCard('console', same(card), 'key-1');
+    const second = await chat.postCard('console', same(card), 'key-1');
     expect(second).toEqual(first);
     expect(output().split('Diagnosis ready').length - 1).toBe(1);
 
     const afterRestart = setup();
-    expect(await afterRestart.chat.postCard('console', card, 'key-1')).toEqual(first);
+    expect(await afterRestart.chat.postCard('console', same(card), 'key-1')).toEqual(first);
   });
 
   it('posts text once per key, and every time without one', async () => {
     const { chat, output } = setup();
-    await chat.postText('console', 'hello', 'k');
-    await chat.postText('console', 'hello', 'k');
-    const a = await chat.postText('console', 'ping');
-    const b = await chat.postText('console', 'ping');
+    await chat.postText('console', same('hello'), 'k');
+    await chat.postText('console', same('hello'), 'k');
+    const a = await chat.postText('console', same('ping'));
+    const b = await chat.postText('console', same('ping'));
     expect(a.messageId).not.toBe(b.messageId);
     expect(output()).toBe('hello\nping\nping\n');
   });
 
   it('says which chat a post was meant for when it is not the console', async () => {
     const { chat, output } = setup();
-    await chat.postText('oc_lark_group', 'hi', 'k');
+    await chat.postText('oc_lark_group', same('hi'), 'k');
     expect(output()).toBe('(to chat oc_lark_group)\nhi\n');
+  });
+
+  it('speaks the chat’s language: its banner and its own lines follow /lang', async () => {
+    const languages = new ChatLanguages(new I18n('zh-CN', 'UTC'));
+    const { chat, output } = setup(languages);
+    chat.banner();
+    expect(output()).toContain('ai-fixer 控制台 · 会话“console” · 当前身份 Operator（ops）');
+    await chat.postText('console', { 'zh-CN': '你好', en: 'hello' }, 'k-zh');
+    await languages.choose('console', 'en', 'ops');
+    await chat.postText('console', { 'zh-CN': '你好', en: 'hello' }, 'k-en');
+    await chat.react('console-1', 'done');
+    expect(output()).toMatch(/你好\nhello\n\(done on console-1\)\n$/);
   });
 
   it('prints a banner naming the operator', () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { HELP_TEXT, parseCommand } from '../../src/chat/core/commands';
+import { helpText, parseCommand, problemText } from '../../src/chat/core/commands';
+import { ENGLISH_UTC } from '../../src/i18n';
+
+const HELP_TEXT = helpText(ENGLISH_UTC.translator());
 
 describe('silence commands: parsing', () => {
   it('reads matchers, then the duration, then the reason', () => {
@@ -29,7 +32,7 @@ describe('silence commands: parsing', () => {
   ])('answers %j with what is wrong', (text, message) => {
     const command = parseCommand(text);
     expect(command?.kind).toBe('invalid');
-    expect(command?.kind === 'invalid' && command.message).toMatch(message);
+    expect(command?.kind === 'invalid' && problemText(ENGLISH_UTC.translator(), command.problem)).toMatch(message);
   });
 
   it('is listed in /help', () => {

@@ -15,12 +15,12 @@ export const chatMessages = {
     'zh-CN': '已记录 {id} 的恢复通知：{title}。输入 /status {id} 查看进展。',
   },
   'chat.silenced': {
-    en: 'Silenced by {id} until {until} ({relative}): no incident opened.',
-    'zh-CN': '已被静默规则 {id} 拦截，静默至 {until}（{relative}），未创建事件。',
+    en: 'Silenced by {id} until {until}: no incident opened.',
+    'zh-CN': '已被静默规则 {id} 拦截，静默至 {until}，未创建事件。',
   },
   'chat.silencedWhy': {
-    en: 'Silenced by {id} until {until} ({relative}, {reason}): no incident opened.',
-    'zh-CN': '已被静默规则 {id} 拦截，静默至 {until}（{relative}，{reason}），未创建事件。',
+    en: 'Silenced by {id} until {until}, {reason}: no incident opened.',
+    'zh-CN': '已被静默规则 {id} 拦截，静默至 {until}，原因：{reason}，未创建事件。',
   },
   'chat.hint.terminal': {
     en: 'Not read as an alert ({reason}). Paste the whole alert, or open an incident from any text with /diag <text>.',

@@ -1,11 +1,8 @@
 import type { Translator } from '../../../i18n';
 import type { OnCallMember, RoleOnCall } from '../../../policy/oncall';
 import type { CommandContext } from './command';
+import { moment } from './moment';
 
-/** `Jan 12, 10:00 (in 6 days)` / `1月12日 10:00（6天后）`: a hand-off in TIMEZONE, and how far off it is. */
-export function handoffTime(tr: Translator, at: Date, now: Date): string {
-  return tr.t('cmd.oncall.handoff', { at: tr.when(at), relative: tr.relative(at, now) });
-}
 
 function members(tr: Translator, list: OnCallMember[]): string {
   if (list.length === 0) return tr.t('cmd.oncall.nobody');
@@ -16,10 +13,10 @@ function line(tr: Translator, entry: RoleOnCall, now: Date): string {
   const role = entry.role ?? tr.t('cmd.oncall.everyOtherRole');
   const who = members(tr, entry.now);
   if (!entry.until || !entry.next) return tr.t('cmd.oncall.lineFixed', { role, who });
-  return tr.t('cmd.oncall.line', { role, who, until: handoffTime(tr, entry.until, now), next: members(tr, entry.next) });
+  return tr.t('cmd.oncall.line', { role, who, until: moment(tr, entry.until, now), next: members(tr, entry.next) });
 }
 
-/** /oncall: who is on call now and next, per role, with the hand-off time in TIMEZONE. */
+/** /oncall: who is on call now and next, per role, with the hand-off time in TIMEZONE (`Jan 12, 10:00 (in 6 days)`). */
 export function onCallText(ctx: CommandContext, now = new Date()): string {
   const report = ctx.access?.onCall?.(now) ?? [];
   if (report.length === 0) return ctx.tr.t('cmd.oncall.noRoster');

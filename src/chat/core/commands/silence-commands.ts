@@ -4,14 +4,15 @@ import { formatMatchers, SilenceInputError } from '../../../silences/matchers';
 import { silenceRefusal } from '../../../silences/silence-access';
 import type { Silence } from '../../../silences/silence-store';
 import type { Command, CommandContext } from './command';
+import { moment } from './moment';
 import { quoted } from './quoted';
 
 /** When it ends or ended, in TIMEZONE and relative to now. */
 function endText(tr: Translator, silence: Silence, now: Date): string {
   if (silence.expiredAt) {
-    return tr.t('cmd.silence.expiredBy', { who: quoted(silence.expiredBy ?? '', 40), at: tr.when(silence.expiredAt), relative: tr.relative(silence.expiredAt, now) });
+    return tr.t('cmd.silence.expiredBy', { who: quoted(silence.expiredBy ?? '', 40), at: moment(tr, silence.expiredAt, now) });
   }
-  const at = { at: tr.when(silence.endsAt), relative: tr.relative(silence.endsAt, now) };
+  const at = { at: moment(tr, silence.endsAt, now) };
   return silence.endsAt <= now ? tr.t('cmd.silence.ended', at) : tr.t('cmd.silence.until', at);
 }
 

@@ -2,6 +2,8 @@ import type { IncidentEventType } from '../../../domain';
 import type { Translator } from '../../../i18n';
 import type { IncidentService, IncidentView } from '../../../runtime/incident-service';
 import { UnknownIncidentError } from '../../../domain/errors';
+import { ESCALATION_REASON_KEYS } from '../cards/escalation-reason';
+import { moment } from './moment';
 import { quoted } from './quoted';
 
 const COMMAND_FOR_EVENT: Partial<Record<IncidentEventType, string>> = {
@@ -20,9 +22,10 @@ function acceptedCommands(tr: Translator, view: IncidentView): string {
   return commands.length > 0 ? tr.t('cmd.status.accepts', { commands: commands.join(', ') }) : tr.t('cmd.status.acceptsNothing');
 }
 
-/** The chart records why it escalated in English (snapshots keep it). */
-function escalationReason(_tr: Translator, reason: string): string {
-  return reason;
+/** The chart records why it escalated in English (snapshots keep it); the catalog has its words. A reason it lacks reads as recorded. */
+function escalationReason(tr: Translator, reason: string): string {
+  const key = ESCALATION_REASON_KEYS.get(reason);
+  return key ? tr.t(key) : reason;
 }
 
 /** Alerts, recovery, flaps, escalation, who closed it: what the incident's context adds. */
@@ -51,11 +54,11 @@ function statusText(tr: Translator, view: IncidentView, now: Date): string {
     view.service
       ? tr.t('cmd.status.severityService', { severity: view.severity, service: quoted(view.service, 100) })
       : tr.t('cmd.status.severityNoService', { severity: view.severity }),
-    tr.t('cmd.status.times', { opened: tr.when(view.createdAt), openedAgo: tr.relative(view.createdAt, now), updated: tr.relative(view.updatedAt, now) }),
+    tr.t('cmd.status.times', { opened: moment(tr, view.createdAt, now), updated: moment(tr, view.updatedAt, now) }),
     ...contextLines(tr, view),
   ];
   if (view.mergedInto) lines.push(tr.t('cmd.status.mergedInto', { id: view.mergedInto }));
-  if (view.wakeAt) lines.push(tr.t('cmd.status.waitsUntil', { at: tr.when(view.wakeAt), relative: tr.relative(view.wakeAt, now) }));
+  if (view.wakeAt) lines.push(tr.t('cmd.status.waitsUntil', { at: moment(tr, view.wakeAt, now) }));
   lines.push(acceptedCommands(tr, view));
   return lines.join('\n');
 }
