@@ -71,6 +71,14 @@ describe('cards in Chinese', () => {
     expect(card.fields).toContainEqual({ label: '审批', value: '0/1' });
   });
 
+  it("shows each policy reason in the reader's language, and an older plain-string reason as it is", () => {
+    const reasons = [{ en: 'Production change: *checkout*', 'zh-CN': '生产变更：*checkout*' }, 'Recorded before reasons were translated'];
+    const decision = { action: 'require_approval' as const, risk: 'medium' as const, reasons, approvalsRequired: 1 };
+    const policy = (card: { sections: string[] }) => card.sections.find((section) => section.startsWith('**策略**') || section.startsWith('**Policy**'));
+    expect(policy(proposalCard(incident({ decision }), zh))).toBe('**策略**\n- 生产变更：\\*checkout\\*\n- Recorded before reasons were translated');
+    expect(policy(proposalCard(incident({ decision }), ENGLISH_UTC.translator()))).toBe('**Policy**\n- Production change: \\*checkout\\*\n- Recorded before reasons were translated');
+  });
+
   it("an escalation card gives the chart's reason in the reader's language, and a reason it does not know as it is", () => {
     const at = '2026-12-07T06:05:00Z';
     const known = outcomeCard(incident({ escalation: { reason: 'Nobody approved the fix in time', at } }), 'escalated', zh);
