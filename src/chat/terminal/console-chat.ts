@@ -26,8 +26,6 @@ export interface ConsoleChatOptions {
 /** Handles one typed line; a resolved string is printed as the bot's reply. */
 export type ConsoleMessageHandler = (message: InboundMessage) => Promise<string | void>;
 
-/** Inbound ids restart their count with the process, so a random prefix keeps them from repeating. */
-const PROCESS_PREFIX = randomBytes(4).toString('hex');
 /** Remembered keys are capped so a long session does not grow without bound. */
 const MAX_REMEMBERED_KEYS = 10_000;
 
@@ -48,6 +46,8 @@ export class ConsoleChat implements ChatPort {
   private closedByCaller = false;
   private linesReceived = 0;
   private unkeyedPosts = 0;
+  /** Inbound ids restart their count with each chat (a restart, a second app in one process): a random prefix keeps them from repeating. */
+  private readonly idPrefix = randomBytes(4).toString('hex');
 
   constructor(private readonly options: ConsoleChatOptions) {
     this.chatId = options.chatId ?? 'console';
@@ -86,7 +86,7 @@ export class ConsoleChat implements ChatPort {
     if (idempotencyKey === undefined) {
       this.unkeyedPosts += 1;
       this.write(`${this.addressLine(chatId)}${toTerminalText(text)}\n`);
-      return Promise.resolve({ messageId: `console-out-${PROCESS_PREFIX}-${this.unkeyedPosts}` });
+      return Promise.resolve({ messageId: `console-out-${this.idPrefix}-${this.unkeyedPosts}` });
     }
     const messageId = consoleMessageId(idempotencyKey);
     if (this.isFirstPost(idempotencyKey)) this.write(`${this.addressLine(chatId)}${toTerminalText(text)}\n`);
@@ -130,7 +130,7 @@ export class ConsoleChat implements ChatPort {
     this.linesReceived += 1;
     return {
       chatId: this.chatId,
-      messageId: `console-msg-${PROCESS_PREFIX}-${this.linesReceived}`,
+      messageId: `console-msg-${this.idPrefix}-${this.linesReceived}`,
       sender: { ...this.options.operator },
       text,
     };
