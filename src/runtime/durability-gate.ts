@@ -39,6 +39,11 @@ export class DurabilityGate {
     await this.tails.get(incidentId);
   }
 
+  /** True while a write of the incident is queued or running. */
+  busy(incidentId: string): boolean {
+    return this.tails.has(incidentId);
+  }
+
   /** Keeps a finished step's outcome until the incident's next write takes it (its `xstate.done.actor.*` transition, or earlier). */
   carry(outcome: StepOutcome): void {
     const list = this.carried.get(outcome.incidentId);

@@ -3,6 +3,8 @@ import type { StepOutcome } from './step-journal-port';
 
 /** A transition's audit row: who moved the incident, by which event, from where to where. */
 export interface AuditEntry {
+  /** When the transition happened; the write's `at` when not given. */
+  at?: Date;
   actor: string;
   eventType: string;
   fromState: string | null;
@@ -76,12 +78,13 @@ export interface IncidentStorePort {
    */
   insert(incident: NewIncident, audit: AuditEntry): Promise<Date>;
   /**
-   * Writes version `expectedVersion + 1` and its audit row, or rejects with StaleWriteError (domain/errors)
+   * Writes version `expectedVersion + n` and its `n` audit rows (the transitions it holds, the snapshot
+   * being the last one's), or rejects with StaleWriteError (domain/errors)
    * when the row is no longer at `expectedVersion`: a stale writer fails, it never overwrites. `steps` are
    * outcomes of steps that finished since the last write, written in the same statement (also when the
    * version check fails: the steps did act, and whoever runs them again must find their results).
    */
-  saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry, steps?: StepOutcome[]): Promise<void>;
+  saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry | readonly AuditEntry[], steps?: StepOutcome[]): Promise<void>;
   load(id: string): Promise<StoredIncident | null>;
   /** Incidents not done, newest first. */
   listOpen(limit: number): Promise<StoredIncident[]>;

@@ -2,7 +2,8 @@ import type { Actor as XStateActor, SnapshotFrom } from 'xstate';
 import type { IncidentMachine } from '../../machines/incident.machine';
 import type { Lease } from '../locks/lease-port';
 import type { IncidentView } from './incident-service';
-import type { IncidentWrite } from './incident-store-port';
+import type { AuditEntry, IncidentWrite } from './incident-store-port';
+import type { StepOutcome } from './step-journal-port';
 import { viewOfWritten } from './incident-view';
 import type { IncidentColumns } from './incident-view';
 
@@ -11,6 +12,19 @@ export type IncidentSnapshot = SnapshotFrom<IncidentMachine>;
 /** Columns that never change after the incident is opened. */
 export interface FixedColumns extends Pick<IncidentColumns, 'id' | 'title' | 'severity' | 'fingerprint' | 'chatId' | 'createdAt'> {
   service: string | null;
+}
+
+/** A write of the incident that may still take further transitions (until it starts). */
+export interface QueuedWrite {
+  /** The version it expects to find. */
+  expected: number;
+  /** The latest snapshot's row. */
+  write: IncidentWrite;
+  /** One per transition it holds, in order. */
+  audits: AuditEntry[];
+  steps: StepOutcome[];
+  started: boolean;
+  saved: Promise<void>;
 }
 
 /** An incident whose actor is in memory: running a step, or briefly while an event is applied. */
@@ -26,6 +40,8 @@ export interface LiveIncident {
   written: IncidentWrite;
   /** The last enqueued write; a caller awaits it before acknowledging. */
   lastWrite: Promise<void>;
+  /** The latest write queued for it (see TransitionWriter): transitions join it until it starts. */
+  queued?: QueuedWrite;
   /** Woken on every transition (for callers waiting for a step to finish). */
   onTransition: Set<() => void>;
   closed: boolean;

@@ -4,10 +4,14 @@ import type { IncidentEvent } from '../domain';
 import { StaleWriteError } from '../domain/errors';
 import type { DurabilityGate } from './durability-gate';
 import type { IncidentChange, IncidentListener } from './incident-service';
-import type { IncidentStorePort, IncidentWrite } from './incident-store-port';
+import type { AuditEntry, IncidentStorePort, IncidentWrite } from './incident-store-port';
 import { wakeWaiters } from './live-incident';
-import type { IncidentSnapshot, LiveIncident } from './live-incident';
+import type { IncidentSnapshot, LiveIncident, QueuedWrite } from './live-incident';
+import type { StepOutcome } from './step-journal-port';
 import { actorOf, payloadOf, stateName, statusOf, wakeAtOf } from './snapshot-info';
+
+/** One turn of the event loop (after pending I/O callbacks). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** How long an event may wait for a running step to reach a state that accepts it (e.g. a click racing the card). */
 const ACCEPT_WAIT_MS = 5_000;
@@ -64,21 +68,12 @@ export class TransitionWriter {
       this.options.logger.error({ err: snapshot.error, incidentId: live.id }, 'incident statechart crashed');
     }
     const write = writeFor(live);
-    const audit = { actor: actorOf(event), eventType: event.type, fromState, toState: live.state, payload: payloadOf(event) };
-    const expected = live.version++;
+    const audit = { at: write.at, actor: actorOf(event), eventType: event.type, fromState, toState: live.state, payload: payloadOf(event) };
+    live.version++;
     live.written = write;
-    const { gate, store } = this.options;
     // Outcomes of steps that finished since the last write (among them the one this event reports) go in the same statement.
-    const steps = gate.takeCarried(live.id);
-    const saved = gate.enqueue(
-      live.id,
-      () => {
-        if (!live.writeFailed) return store.saveTransition(live.id, expected, write, audit, steps);
-        gate.orphan(live.id, steps);
-        return Promise.reject(new StaleWriteError(live.id, expected));
-      },
-      (error) => this.onWriteFailed(live, error),
-    );
+    const steps = this.options.gate.takeCarried(live.id);
+    const saved = this.queue(live, write, audit, steps);
     live.lastWrite = saved;
     wakeWaiters(live);
     void saved.then(
@@ -88,6 +83,38 @@ export class TransitionWriter {
       },
       () => undefined,
     );
+  }
+
+  /**
+   * A transition joins the incident's write that has not started yet, if there is one: that write then
+   * stores this snapshot, and the audit rows and step outcomes of both (one statement, the version moving
+   * by two). Else it is queued behind the incident's write in flight; a write that would start at once
+   * waits for the event loop's next turn first, which lets a step that finishes at once join it.
+   */
+  private queue(live: LiveIncident, write: IncidentWrite, audit: AuditEntry, steps: StepOutcome[]): Promise<void> {
+    const waiting = live.queued;
+    if (waiting && !waiting.started) {
+      waiting.write = write;
+      waiting.audits.push(audit);
+      waiting.steps.push(...steps);
+      return waiting.saved;
+    }
+    const { gate, store } = this.options;
+    const queued: QueuedWrite = { expected: live.version - 1, write, audits: [audit], steps, started: false, saved: Promise.resolve() };
+    const idle = !gate.busy(live.id);
+    queued.saved = gate.enqueue(
+      live.id,
+      async () => {
+        if (idle) await nextTurn();
+        queued.started = true;
+        if (!live.writeFailed) return store.saveTransition(live.id, queued.expected, queued.write, queued.audits, queued.steps);
+        gate.orphan(live.id, queued.steps);
+        throw new StaleWriteError(live.id, queued.expected);
+      },
+      (error) => this.onWriteFailed(live, error),
+    );
+    live.queued = queued;
+    return queued.saved;
   }
 
   /**

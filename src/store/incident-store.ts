@@ -3,7 +3,8 @@ import { StaleWriteError } from '../domain/errors';
 import { IncidentEventRecord, IncidentRecord } from './entities';
 import type { IncidentStatus } from '../domain/incident-status';
 import { pooledQuery } from './pooled-sql';
-import { insertStepOutcomes, stepOutcomeParameters } from './step-journal-store';
+import { manyStatement, oneStatement } from './transition-statements';
+import type { TransitionWrite } from './transition-statements';
 import { outcomeOf, WriteBatcher } from './write-batcher';
 import type { ItemOutcome } from './write-batcher';
 import type { AuditEntry, DueIncident, IncidentStorePort, IncidentWrite, NewIncident } from '../runtime/incident-store-port';
@@ -11,53 +12,6 @@ import type { StepOutcome } from '../runtime/step-journal-port';
 
 /** The port's row types, for callers that reach the store directly. */
 export type { AuditEntry, DueIncident, IncidentWrite, NewIncident } from '../runtime/incident-store-port';
-
-/**
- * The row's update and its audit insert; with `steps`, the outcomes of the steps it carries are inserted by
- * the same statement. (A data-modifying CTE runs whether or not the rest reads it: outcomes are recorded
- * also when the version check fails.)
- */
-const saveTransition = (steps: boolean) => `
-  with updated as (
-    update incidents
-       set state = $1, status = $2, wake_at = $3, snapshot = $4::jsonb, merged_into = $5, version = $6, updated_at = $7
-     where id = $8 and version = $9
-    returning id, version, updated_at
-  )${steps ? `, journaled as (${insertStepOutcomes(15)})` : ''}
-  insert into incident_events (incident_id, seq, at, actor, event_type, from_state, to_state, payload)
-  select id, version, updated_at, $10, $11, $12, $13, $14::jsonb from updated
-  returning seq`;
-const SAVE_TRANSITION = saveTransition(false);
-const SAVE_TRANSITION_WITH_STEPS = saveTransition(true);
-
-/** SAVE_TRANSITION for several incidents at once (one row each): one round trip and one commit. */
-const saveTransitions = (steps: boolean) => `
-  with input as (
-    select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[], $7::text[], $8::timestamptz[],
-                         $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[])
-      as t(id, expected, state, status, wake_at, snapshot, merged_into, at, actor, event_type, from_state, to_state, payload)
-  ), updated as (
-    update incidents i
-       set state = input.state, status = input.status, wake_at = input.wake_at, snapshot = input.snapshot,
-           merged_into = input.merged_into, version = input.expected + 1, updated_at = input.at
-      from input
-     where i.id = input.id and i.version = input.expected
-    returning i.id, i.version, i.updated_at
-  )${steps ? `, journaled as (${insertStepOutcomes(14)})` : ''}
-  insert into incident_events (incident_id, seq, at, actor, event_type, from_state, to_state, payload)
-  select updated.id, updated.version, updated.updated_at, input.actor, input.event_type, input.from_state, input.to_state, input.payload
-    from updated join input on input.id = updated.id
-  returning incident_id`;
-const SAVE_TRANSITIONS = saveTransitions(false);
-const SAVE_TRANSITIONS_WITH_STEPS = saveTransitions(true);
-
-interface TransitionWrite {
-  id: string;
-  expectedVersion: number;
-  write: IncidentWrite;
-  audit: AuditEntry;
-  steps: StepOutcome[];
-}
 
 /**
  * The incident row and its first audit row in one statement: one round trip, atomic without BEGIN/COMMIT.
@@ -134,33 +88,18 @@ export class IncidentStore implements IncidentStorePort {
    * StaleWriteError if someone else wrote first. One statement (the audit insert reads the update's result), so it is atomic without
    * a transaction block; under load, one statement for the transitions of several incidents.
    */
-  async saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry, steps: StepOutcome[] = []): Promise<void> {
-    await this.transitions.submit({ id, expectedVersion, write, audit, steps });
+  async saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry | readonly AuditEntry[], steps: StepOutcome[] = []): Promise<void> {
+    await this.transitions.submit({ id, expectedVersion, write, audits: Array.isArray(audit) ? audit : [audit as AuditEntry], steps });
   }
 
   /** Each transition's outcome. */
   private async writeTransitions(batch: TransitionWrite[]): Promise<ItemOutcome<void>[]> {
     const alone = (t: TransitionWrite) => outcomeOf(this.writeTransition(t));
     if (batch.length === 1) return [await alone(batch[0]!)];
-    const steps = batch.flatMap((t) => t.steps);
     let saved: { incident_id: string }[];
     try {
-      saved = await pooledQuery<{ incident_id: string }>(this.orm, steps.length > 0 ? SAVE_TRANSITIONS_WITH_STEPS : SAVE_TRANSITIONS, [
-        batch.map((t) => t.id),
-        batch.map((t) => t.expectedVersion),
-        batch.map((t) => t.write.state),
-        batch.map((t) => t.write.status),
-        batch.map((t) => t.write.wakeAt),
-        batch.map((t) => JSON.stringify(t.write.snapshot)),
-        batch.map((t) => t.write.mergedInto),
-        batch.map((t) => t.write.at),
-        batch.map((t) => t.audit.actor),
-        batch.map((t) => t.audit.eventType),
-        batch.map((t) => t.audit.fromState),
-        batch.map((t) => t.audit.toState),
-        batch.map((t) => JSON.stringify(t.audit.payload)),
-        ...(steps.length > 0 ? stepOutcomeParameters(steps) : []),
-      ]);
+      const { text, values } = manyStatement(batch);
+      saved = await pooledQuery<{ incident_id: string }>(this.orm, text, values);
     } catch {
       // One row the database refuses fails the whole statement: write each alone, each with its own outcome.
       return Promise.all(batch.map(alone));
@@ -169,26 +108,10 @@ export class IncidentStore implements IncidentStorePort {
     return batch.map((t) => (written.has(t.id) ? { value: undefined } : { error: new StaleWriteError(t.id, t.expectedVersion) }));
   }
 
-  private async writeTransition({ id, expectedVersion, write, audit, steps }: TransitionWrite): Promise<void> {
-    const version = expectedVersion + 1;
-    const saved = await pooledQuery<{ seq: number }>(this.orm, steps.length > 0 ? SAVE_TRANSITION_WITH_STEPS : SAVE_TRANSITION, [
-      write.state,
-      write.status,
-      write.wakeAt,
-      JSON.stringify(write.snapshot),
-      write.mergedInto,
-      version,
-      write.at,
-      id,
-      expectedVersion,
-      audit.actor,
-      audit.eventType,
-      audit.fromState,
-      audit.toState,
-      JSON.stringify(audit.payload),
-      ...(steps.length > 0 ? stepOutcomeParameters(steps) : []),
-    ]);
-    if (saved.length !== 1) throw new StaleWriteError(id, expectedVersion);
+  private async writeTransition(t: TransitionWrite): Promise<void> {
+    const { text, values } = oneStatement(t);
+    const saved = await pooledQuery<{ seq: number }>(this.orm, text, values);
+    if (saved.length !== t.audits.length) throw new StaleWriteError(t.id, t.expectedVersion);
   }
 
   async load(id: string): Promise<IncidentRecord | null> {
