@@ -40,7 +40,7 @@ export function evaluatePolicy(deps: ImplementationDeps) {
  * policy with automatic execution off. A Redis outage then neither escalates the incident nor lets a fix
  * run unchecked against its quotas: it goes to people for approval, as any fix outside the quotas does.
  */
-async function evaluateOrAskPeople({ policy, plugins, targets, logger }: ImplementationDeps, proposal: FixProposal, context: EvaluationContext): Promise<PolicyDecision> {
+async function evaluateOrAskPeople({ policy, plugins, targets, logger, i18n }: ImplementationDeps, proposal: FixProposal, context: EvaluationContext): Promise<PolicyDecision> {
   try {
     return await policy.evaluate(proposal, context);
   } catch (error) {
@@ -49,10 +49,10 @@ async function evaluateOrAskPeople({ policy, plugins, targets, logger }: Impleme
     // A claim whose answer was lost may have counted this run in Redis: a quota a little tighter, never looser.
     const rules = policy.rules;
     const manual = { ...rules, autoExecute: { ...rules.autoExecute, upTo: 'none' as const } };
-    const fallback = new ExecutionPolicy({ plugins, targets, rules: () => manual, usage: new MemoryUsage(), logger });
+    const fallback = new ExecutionPolicy({ plugins, targets, rules: () => manual, usage: new MemoryUsage(), logger, i18n });
     // Quotas left are unknown: show none rather than the empty in-memory counts.
     const { quotas: _unknown, ...decision } = await fallback.evaluate(proposal, { ...context, claim: false });
-    const why = `Usage quotas and cooldowns could not be checked (${error.message}): automatic execution is off for this decision.`;
+    const why = (i18n ?? ENGLISH_UTC).text('policy.reason.quotasUnknown', { detail: error.message });
     return { ...decision, reasons: [why, ...decision.reasons] };
   }
 }

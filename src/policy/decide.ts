@@ -2,7 +2,7 @@ import { maxRisk, RISKS, riskAtLeast } from '../domain';
 import type { Approvers, FixProposal, PolicyDecision, PolicyReason, QuotaLeft, Risk } from '../domain';
 import { ENGLISH_UTC } from '../i18n';
 import type { I18n } from '../i18n';
-import { policySays, policyText } from './policy-text';
+import { policySays, policyText, QUOTA_ALL, QUOTA_SERVICE } from './policy-text';
 import type { PolicyText } from './policy-text';
 import { activeFreeze } from './freeze';
 import { holders } from './policy-rules';
@@ -67,9 +67,9 @@ function autoBlockers(input: DecideInput, risk: Risk): PolicyText[] {
 function quotas(input: DecideInput, auto: boolean): QuotaLeft[] {
   const { perHour, perServicePerHour } = input.rules.autoExecute;
   const left = (limit: number, used: number) => Math.max(0, limit - used - (auto ? 1 : 0));
-  const out = [{ scope: 'all services', limit: perHour, left: left(perHour, input.usage.perHour) }];
+  const out = [{ scope: QUOTA_ALL, limit: perHour, left: left(perHour, input.usage.perHour) }];
   if (input.service && input.usage.servicePerHour !== undefined) {
-    out.push({ scope: `service ${input.service}`, limit: perServicePerHour, left: left(perServicePerHour, input.usage.servicePerHour) });
+    out.push({ scope: `${QUOTA_SERVICE}${input.service}`, limit: perServicePerHour, left: left(perServicePerHour, input.usage.servicePerHour) });
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { approvalsNeeded } from '../domain';
 import type { PolicyDecision } from '../domain';
 import { ENGLISH_UTC } from '../i18n';
 import type { Translator } from '../i18n';
+import { quotaScope } from './policy-text';
 
 /** A decision as plain text for a terminal (npm run policy:check), in `tr`'s language (default English, UTC). */
 export function describeDecision(decision: PolicyDecision, source: string, tr: Translator = ENGLISH_UTC.translator()): string {
@@ -15,7 +16,7 @@ export function describeDecision(decision: PolicyDecision, source: string, tr: T
     if (who?.requester) lines.push(tr.t('policy.describe.requester', { who: who.requester }));
   }
   if (decision.quotas?.length) {
-    const left = decision.quotas.map((q) => tr.t('policy.describe.quota', { left: q.left, limit: q.limit, scope: q.scope }));
+    const left = decision.quotas.map((q) => tr.t('policy.describe.quota', { left: q.left, limit: q.limit, scope: quotaScope(tr, q.scope) }));
     lines.push(tr.t('policy.describe.quotas', { quotas: left.join(', ') }));
   }
   const reasons = decision.reasons.map((reason) => `  - ${typeof reason === 'string' ? reason : reason[tr.language]}`);

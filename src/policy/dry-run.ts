@@ -6,7 +6,8 @@ export function dryRunOutcome(proposal: FixProposal, keyOf: (index: number) => s
     pluginId: step.pluginId,
     idempotencyKey: keyOf(index),
     status: 'no_data' as const,
-    summary: `Dry run, not run. Would have: ${step.plan ?? step.summary}`,
+    // The card says it was a dry run and what would have run; the step keeps its plan.
+    summary: step.plan ?? step.summary,
     elapsedMs: 0,
     recovered: false,
   }));

@@ -30,6 +30,16 @@ export function policyText(tr: Translator, text: PolicyText | string): string {
   return tr.t(text.key, { ...text.values, ...lists });
 }
 
+/** A quota's scope as decisions keep it: every service, or one (`service:checkout`); people read it through `quotaScope`. */
+export const QUOTA_ALL = 'all';
+export const QUOTA_SERVICE = 'service:';
+
+/** A quota's scope in the reader's language; a scope written before in words reads as it was written. */
+export function quotaScope(tr: Translator, scope: string): string {
+  if (scope === QUOTA_ALL) return tr.t('policy.quota.all');
+  return scope.startsWith(QUOTA_SERVICE) ? tr.t('policy.quota.service', { service: scope.slice(QUOTA_SERVICE.length) }) : scope;
+}
+
 /** Refusals carry no times, so any time zone renders them alike. */
 const TIMELESS = new I18n('en', 'UTC');
 

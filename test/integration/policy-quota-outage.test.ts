@@ -157,7 +157,9 @@ describe('the policy step while Redis is unreachable', () => {
     const id = await evaluatingWithRedisDown(h);
     const waiting = await stateOf(h, id, 'open.awaitingProposalApproval');
     expect(waiting.context.decision).toMatchObject({ action: 'require_approval', risk: 'medium', approvalsRequired: 1 });
-    expect(waiting.context.decision?.reasons[0]).toMatch(/^Usage quotas and cooldowns could not be checked \(Redis unreachable .*\): automatic execution is off/);
+    expect(waiting.context.decision?.reasons[0]).toMatchObject({
+      en: expect.stringMatching(/^Usage quotas and cooldowns could not be checked \(Redis unreachable .*\): automatic execution is off/) as unknown,
+    });
     expect(waiting.context.decision?.quotas).toBeUndefined();
     expect(service.restarts).toBe(0);
     // People can still approve it, and then it runs.

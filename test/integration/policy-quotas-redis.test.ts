@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FixProposal } from '../../src/domain';
+import type { FixProposal, PolicyDecision } from '../../src/domain';
 import { createRedisClient } from '../../src/locks/redis-client';
 import { createHttpPluginRegistry } from '../support/http-plugin-registry';
 import { TargetsSchema } from '../../src/plugins/targets';
@@ -18,6 +18,8 @@ const targets = TargetsSchema.parse({
   http: Object.fromEntries(['checkout', 'cart', 'search'].map((name) => [name, { baseUrl: 'http://127.0.0.1:1', actions: { restart: { path: '/r', risk: 'low' } } }])),
 });
 const HOUR = 3_600_000;
+/** A decision's reasons as English reads them. */
+const english = (d: PolicyDecision | undefined): string => (d?.reasons ?? []).map((r) => (typeof r === 'string' ? r : r.en)).join('\n');
 
 function restart(target: string): FixProposal {
   return {
@@ -72,10 +74,10 @@ describe('automatic-execution quotas shared through Redis by two instances', () 
     expect(decisions.filter((d) => d.action === 'require_approval')).toHaveLength(7);
     expect(await admin.zcard(`${prefix}auto:all`)).toBe(5);
     const refused = decisions.find((d) => d.action === 'require_approval');
-    expect(refused?.reasons.join('\n')).toMatch(/5 of 5 used \(all services\)|Another instance used up/);
+    expect(english(refused)).toMatch(/5 of 5 used \(all services\)|Another instance used up/);
     // The next look, from either instance, sees none left.
     const next = await a.evaluate(restart('checkout'), { incidentId: 'INC-late', attempt: 1, claim: false });
-    expect(next.quotas?.[0]).toEqual({ scope: 'all services', limit: 5, left: 0 });
+    expect(next.quotas?.[0]).toEqual({ scope: 'all', limit: 5, left: 0 });
   });
 
   it('counts per service across instances', async () => {
@@ -86,7 +88,7 @@ describe('automatic-execution quotas shared through Redis by two instances', () 
     expect((await on(b, 'INC-2', 'checkout')).action).toBe('auto_execute');
     const third = await on(a, 'INC-3', 'checkout');
     expect(third.action).toBe('require_approval');
-    expect(third.reasons.join('\n')).toMatch(/for checkout: 2 of 2 used/);
+    expect(english(third)).toMatch(/for checkout: 2 of 2 used/);
     expect((await on(b, 'INC-4', 'cart')).action).toBe('auto_execute');
   });
 
@@ -108,7 +110,7 @@ describe('automatic-execution quotas shared through Redis by two instances', () 
     expect((await a.evaluate(restart('checkout'), { incidentId: 'INC-1', attempt: 1, service: 'checkout' })).action).toBe('auto_execute');
     clock += 5 * 60_000;
     const hot = await b.evaluate(restart('checkout'), { incidentId: 'INC-2', attempt: 1, service: 'checkout' });
-    expect(hot.reasons.join('\n')).toMatch(/checkout had an automatic action at 2026-11-25 12:00 UTC; it cools down until 2026-11-25 12:10 UTC/);
+    expect(english(hot)).toMatch(/checkout had an automatic action at Nov 25, 12:00; it cools down until Nov 25, 12:10/);
     expect((await b.evaluate(restart('cart'), { incidentId: 'INC-3', attempt: 1, service: 'cart' })).action).toBe('auto_execute');
     expect((await a.evaluate(restart('search'), { incidentId: 'INC-4', attempt: 1, service: 'search' })).action).toBe('require_approval');
     clock += HOUR - 5 * 60_000;

@@ -107,7 +107,7 @@ describe('automatic execution under the policy', () => {
     service.setHealthy(false);
     const second = await awaitingFix(w, 'monitor', 'checkout-503-again');
     const waiting = await stateOf(w, second, 'open.awaitingProposalApproval');
-    expect(waiting.context.decision?.reasons.join('\n')).toMatch(/checkout had an automatic action at .*; it cools down until/);
+    expect(waiting.context.decision?.reasons.map((r) => (typeof r === 'string' ? r : r.en)).join('\n')).toMatch(/checkout had an automatic action at .*; it cools down until/);
     expect(service.restarts).toBe(1);
   });
 
@@ -117,7 +117,7 @@ describe('automatic execution under the policy', () => {
     const escalated = await stateOf(w, id, 'escalated');
     expect(escalated.context.decision).toMatchObject({ action: 'auto_execute', dryRun: true });
     expect(escalated.context.escalation?.reason).toBe('Dry run: nothing was changed');
-    expect(escalated.context.execution?.steps[0]?.summary).toMatch(/^Dry run, not run\. Would have: POST http:\/\/127\.0\.0\.1:\d+\/admin\/restart/);
+    expect(escalated.context.execution?.steps[0]?.summary).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/admin\/restart/);
     expect(service.restarts).toBe(0);
     expect(await w.executions.forIncident(id)).toEqual([]);
     expect(w.chatOutput()).toContain('What would have run');

@@ -3,8 +3,8 @@ import type { PolicyDecision } from '../../src/domain';
 import { decide } from '../../src/policy/decide';
 import type { DecideInput } from '../../src/policy/decide';
 import { decideInput, NOON, step } from '../support/policy-fixtures';
-import { policySays } from '../../src/policy/policy-text';
-import { I18n } from '../../src/i18n';
+import { policySays, quotaScope } from '../../src/policy/policy-text';
+import { ENGLISH_UTC, I18n } from '../../src/i18n';
 
 type Expected = Partial<Pick<PolicyDecision, 'action' | 'risk' | 'approvalsRequired' | 'dryRun'>> & { reason?: RegExp };
 
@@ -59,7 +59,7 @@ describe('fences', () => {
   it.each<[string, DecideInput, Expected]>([
     ['a blocked plugin escalates', decideInput({ policy: { fences: { blockedPlugins: ['http.call'] } } }), { action: 'escalate', reason: /http\.call is blocked by policy/ }],
     ['a step that cannot run escalates', decideInput({ steps: [step({ problem: policySays('policy.reason.unknownPlugin', { plugin: 'nope.nope' }) })] }), { action: 'escalate', reason: /Unknown plugin/ }],
-    ['a verification that is no diagnostic escalates', decideInput({ verificationProblems: ['Verification x.y is not a known diagnostic plugin.'] }), { action: 'escalate' }],
+    ['a verification that is no diagnostic escalates', decideInput({ verificationProblems: [policySays('policy.reason.badVerification', { plugin: 'x.y' })] }), { action: 'escalate' }],
     [
       'an argument inside its bound passes',
       decideInput({ policy: { fences: { bounds: { 'redis.delete_keys': { limit: { max: 100 } } } } }, steps: [step({ pluginId: 'redis.delete_keys', args: { target: 'cache', limit: 100 } })] }),
@@ -140,11 +140,12 @@ describe('fences', () => {
   it('shows the quota left after this run, globally and for the service', () => {
     const auto = decide(decideInput({ usage: { perHour: 4, servicePerHour: 1, incidentSteps: 0, cooldowns: [] } }));
     expect(auto.quotas).toEqual([
-      { scope: 'all services', limit: 10, left: 5 },
-      { scope: 'service checkout', limit: 3, left: 1 },
+      { scope: 'all', limit: 10, left: 5 },
+      { scope: 'service:checkout', limit: 3, left: 1 },
     ]);
+    expect(auto.quotas?.map((q) => quotaScope(ENGLISH_UTC.translator(), q.scope))).toEqual(['all services', 'service checkout']);
     const asking = decide(decideInput({ claim: 'medium', usage: { perHour: 4, servicePerHour: 1, incidentSteps: 0, cooldowns: [] } }));
-    expect(asking.quotas?.[0]).toEqual({ scope: 'all services', limit: 10, left: 6 });
+    expect(asking.quotas?.[0]).toEqual({ scope: 'all', limit: 10, left: 6 });
   });
 });
 

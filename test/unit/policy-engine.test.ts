@@ -123,9 +123,9 @@ describe('usage: quotas, cooldowns and steps per incident, claimed when a fix ru
     expect((await p.evaluate(restart(), incident('INC-A'))).action).toBe('auto_execute');
     expect((await p.evaluate(restart(), incident('INC-B'))).action).toBe('auto_execute');
     // XState re-runs the step after a restart: the same execution is not counted twice.
-    expect(await p.evaluate(restart(), incident('INC-B'))).toMatchObject({ action: 'auto_execute', quotas: [{ scope: 'all services', left: 0 }, expect.anything()] });
+    expect(await p.evaluate(restart(), incident('INC-B'))).toMatchObject({ action: 'auto_execute', quotas: [{ scope: 'all', left: 0 }, expect.anything()] });
     const third = await p.evaluate(restart(), incident('INC-C'));
-    expect(third).toMatchObject({ action: 'require_approval', quotas: [{ scope: 'all services', limit: 2, left: 0 }, expect.anything()] });
+    expect(third).toMatchObject({ action: 'require_approval', quotas: [{ scope: 'all', limit: 2, left: 0 }, expect.anything()] });
     expect(english(third)).toMatch(/2 of 2 used \(all services\)/);
     clock += HOUR;
     expect((await p.evaluate(restart(), incident('INC-C'))).action).toBe('auto_execute');

@@ -11,6 +11,7 @@ import { holdsAny, parsePolicy } from '../../src/policy/policy-rules';
 import type { PolicyRules } from '../../src/policy/policy-rules';
 import { levelOf } from '../../src/policy/risk';
 import type { StepFacts } from '../../src/policy/risk';
+import { policySays } from '../../src/policy/policy-text';
 import { incidentContext } from '../support/incident-context';
 import { NOON, proposal } from '../support/policy-fixtures';
 
@@ -52,7 +53,7 @@ const stepFacts: fc.Arbitrary<StepFacts> = fc.record({
   declared: remediationRisk,
   assessed: fc.option(fc.record({ risk: anyRisk, reason: fc.constant('assessed') }), { nil: undefined }),
   args: fc.record({ target: fc.constantFrom('checkout', 'cart', 'cache'), limit: fc.integer({ min: 1, max: 100 }) }),
-  problem: fc.option(fc.constant('cannot run'), { nil: undefined }),
+  problem: fc.option(fc.constant(policySays('policy.reason.unknownPlugin', { plugin: 'x' })), { nil: undefined }),
 });
 const scenario = fc.record({
   file: policyFile,

@@ -51,7 +51,7 @@ export async function runCommand(deps: CommandRunnerDeps, message: ChatMessage):
   };
   if (command.kind === 'diag') {
     const reply = await executeCommand(command, context);
-    void deps.background.run('command reply', () => postReply(deps.chat, message, reply));
+    void deps.background.run(`command ${command.kind} reply`, () => postReply(deps.chat, message, reply));
     return;
   }
   const done = deps.background.run(`command ${command.kind}`, async () => postReply(deps.chat, message, await executeWithRetries(deps, command, context, message.text)));

@@ -108,6 +108,8 @@ export const policyMessages = {
     'zh-CN': '无法检查用量配额和冷却（{detail}）：本次决策关闭自动执行。',
   },
 
+  'policy.quota.all': { en: 'all services', 'zh-CN': '所有服务' },
+  'policy.quota.service': { en: 'service {service}', 'zh-CN': '服务 {service}' },
   'policy.describe.source': { en: 'Policy: {source}', 'zh-CN': '策略：{source}' },
   'policy.describe.decision': { en: 'Decision: {action} (risk {risk})', 'zh-CN': `决定：{action}（风险：${RISK_ZH}）` },
   'policy.describe.decisionDryRun': {

@@ -7,6 +7,7 @@ import { bulletList, headed, riskWord, severityTag, TONE_BY_SEVERITY } from './c
 import { alertFields, alertOf, alertSections, button, footer, severityOf } from './incident-card-parts';
 import { policyReasonLines } from './policy-reasons';
 import { escapeMarkdown } from './untrusted-text';
+import { quotaScope } from '../../../policy/policy-text';
 
 const POLICY_ACTIONS = {
   auto_execute: 'card.policyAction.auto_execute',
@@ -33,7 +34,7 @@ function policyFields(ctx: IncidentContext, decision: PolicyDecision, tr: Transl
     fields.push({ label: tr.t('card.proposal.mayApprove'), value: roles });
   }
   if (decision.quotas?.length) {
-    const left = decision.quotas.map((q) => tr.t('card.proposal.quotaLeft', { left: q.left, limit: q.limit, scope: escapeMarkdown(q.scope, 100) }));
+    const left = decision.quotas.map((q) => tr.t('card.proposal.quotaLeft', { left: q.left, limit: q.limit, scope: escapeMarkdown(quotaScope(tr, q.scope), 100) }));
     fields.push({ label: tr.t('card.proposal.runsLeft'), value: left.join(', ') });
   }
   return fields;

@@ -15,7 +15,7 @@ const SUBJECT_WORDS = new Map<string, DecisionSubject>([
 ]);
 
 /** `/lang default` (or `reset`) goes back to the configured LANGUAGE. */
-const DEFAULT_WORDS = new Set(['default', 'reset', '默认']);
+const DEFAULT_WORDS = new Set(['default', 'reset']);
 
 const invalid = (key: CommandProblem['key'], values?: CommandProblem['values'], usage?: CommandName): Command => ({
   kind: 'invalid',
