@@ -291,7 +291,7 @@ describe('card clicks on a fix that needs two approvers', () => {
     expect(first?.card?.en.buttons.map((b: CardButton) => b.value.action)).toEqual(['proposal.approved', 'proposal.rejected']);
     expect(first?.card?.en.fields).toContainEqual({ label: 'Approvals', value: '1 of 2 (ou\\_approver)' });
 
-    expect(enToast(await click(APPROVER))).toEqual({ type: 'error', content: 'You already approved this fix; it needs 1 more approval(s) from other people.' });
+    expect(enToast(await click(APPROVER))).toEqual({ type: 'error', content: 'You already approved this fix; it needs 1 more approval from other people.' });
     expect(enToast(await click('ou_carol'))).toMatchObject({ type: 'error', content: expect.stringMatching(/^Only people holding operator or admin may decide on a critical-risk fix/) as unknown });
     expect((await h.runtime.get(id))?.state).toBe('open.awaitingProposalApproval');
 
