@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logger';
 import { SecretScrubber } from '../../src/security';
 import { scrubResult } from '../../src/plugins/scrub-result';
 import { HARMLESS, SECRET_CORPUS } from '../fixtures/secret-corpus';
+import { englishChats, same } from '../support/languages';
 
 /**
  * Every secret shape of the corpus through each door that redacts text in-process: the scrubber
@@ -26,8 +27,8 @@ function logged(text: string): string {
 /** What a chat post reaches the terminal as, through the same decorator every chat gets. */
 function posted(text: string): string {
   const output = new PassThrough();
-  const chat = new RedactingChat(new ConsoleChat({ input: new PassThrough(), output, operator: { id: 'ops' } }), scrubber);
-  void chat.postText('console', text);
+  const chat = new RedactingChat(new ConsoleChat({ input: new PassThrough(), output, operator: { id: 'ops' }, languages: englishChats() }), scrubber);
+  void chat.postText('console', same(text));
   return String(output.read() ?? '');
 }
 
