@@ -72,7 +72,7 @@ export class IncidentPageActions implements ReplayTarget {
       return executeCommand(commandFor(kept), ctx);
     });
     if (outcome.first) return { reply: outcome.value, repeated: false };
-    return { reply: 'Already received this decision; it is applied once.', repeated: true };
+    return { reply: tr.t('chat.pageAction.repeated'), repeated: true };
   }
 }
 

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { DecisionAccess } from '../../policy/access';
 import { formatMatchers, SilenceInputError } from '../../silences/matchers';
 import { silenceRefusal } from '../../silences/silence-access';
+import type { Localized } from '../../i18n';
+import { refusalEverywhere } from '../../policy/policy-text';
 import type { SilenceService } from '../../silences/silence-service';
 import type { Silence } from '../../silences/silence-store';
 import type { Route, RouteResponse } from '../../http/route';
@@ -30,7 +32,7 @@ function toJson(silence: Silence, now: Date, held?: number) {
   return { ...silence, matchers: formatMatchers(silence.matchers), state: stateOf(silence, now), held };
 }
 
-const forbidden = (error: string): RouteResponse => ({ status: 403, body: { error } });
+const forbidden = (error: string | Localized<string>): RouteResponse => ({ status: 403, body: { error } });
 
 function refusedOrBad(error: unknown): RouteResponse {
   if (error instanceof SilenceInputError) return badRequest(error.message);
@@ -61,7 +63,7 @@ export function silenceApiRoutes({ token, silences, access, user }: SilenceApiDe
       const input = parseBody(request, NewSilence);
       if (!input.ok) return input.response;
       const refused = silenceRefusal(access, user);
-      if (refused) return forbidden(refused);
+      if (refused) return forbidden(refusalEverywhere(refused));
       try {
         const silence = await silences.create({ ...input.value, by: user });
         return { status: 201, body: { silence: toJson(silence, new Date(), 0) } };
@@ -73,7 +75,7 @@ export function silenceApiRoutes({ token, silences, access, user }: SilenceApiDe
       const input = parseBody(request, ExpireSilence);
       if (!input.ok) return input.response;
       const refused = silenceRefusal(access, user);
-      if (refused) return forbidden(refused);
+      if (refused) return forbidden(refusalEverywhere(refused));
       try {
         return { status: 200, body: { silence: toJson(await silences.expire(input.value.id, user), new Date()) } };
       } catch (error) {
