@@ -1,5 +1,6 @@
 import { startApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, defaultLanguageOf, loadConfig } from './config';
+import { I18n } from './i18n';
 import { startupLine } from './chat/terminal/startup-line';
 import { createLogger } from './logger';
 import { createScrubber } from './security';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   exitOnSignals(async () => (await started).stop(), logger, config.SHUTDOWN_TIMEOUT);
   const app = await started;
   const consoleUrl = `${config.TLS_CERT && config.TLS_KEY ? 'https' : 'http'}://localhost:${app.httpPort}/`;
-  process.stdout.write(`${startupLine(config, consoleUrl, app.loaded)}\n`);
+  process.stdout.write(`${startupLine(config, consoleUrl, app.loaded, new I18n(defaultLanguageOf(config), config.TIMEZONE).translator())}\n`);
 }
 
 main().catch((error: unknown) => {

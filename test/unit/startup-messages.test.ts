@@ -8,6 +8,9 @@ import { terminalLogDestination, terminalLogLine } from '../../src/chat/terminal
 import { loadConfig } from '../../src/config';
 import { loadTargets } from '../../src/plugins/load-targets';
 import { createLogger } from '../../src/logger';
+import { ENGLISH_UTC, I18n } from '../../src/i18n';
+
+const EN = ENGLISH_UTC.translator();
 
 describe('start-up messages on a terminal', () => {
   it('says in one line what was loaded and where the web console is', async () => {
@@ -16,14 +19,20 @@ describe('start-up messages on a terminal', () => {
     await writeFile(targetsFile, JSON.stringify({ http: { checkout: { baseUrl: 'http://127.0.0.1:1' } }, redis: { cache: { url: 'redis://127.0.0.1:1' } } }));
     const config = loadConfig({ TARGETS_FILE: targetsFile, RUNBOOKS_DIR: 'runbooks' });
     const loaded = { targets: await loadTargets(config.TARGETS_FILE, config.env), plugins: 22, brokenPlugins: 0, runbooks: 9 };
-    const line = startupLine(config, 'http://localhost:3000/', loaded);
+    const line = startupLine(config, 'http://localhost:3000/', loaded, EN);
     expect(line.split('\n')).toHaveLength(1);
     expect(line).toMatch(new RegExp(`^ai-fixer ready: 2 targets \\(http checkout, redis cache\\) from ${targetsFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, \\d+ plugins, \\d+ runbooks, built-in policy\\. Web console: http://localhost:3000/$`));
   });
 
   it('says when there are no targets, and what to set', async () => {
-    const line = startupLine(loadConfig({ RUNBOOKS_DIR: 'runbooks' }), 'http://localhost:1/', { targets: await loadTargets(undefined, {}), plugins: 1, brokenPlugins: 1, runbooks: 0 });
+    const line = startupLine(loadConfig({ RUNBOOKS_DIR: 'runbooks' }), 'http://localhost:1/', { targets: await loadTargets(undefined, {}), plugins: 1, brokenPlugins: 1, runbooks: 0 }, EN);
     expect(line).toContain('no targets (set TARGETS_FILE so alerts can be checked), 1 plugin (1 broken), 0 runbooks');
+  });
+
+  it('says it in LANGUAGE', async () => {
+    const zh = new I18n('zh-CN', 'Asia/Shanghai').translator();
+    const line = startupLine(loadConfig({ RUNBOOKS_DIR: 'runbooks' }), 'http://localhost:1/', { targets: await loadTargets(undefined, {}), plugins: 3, brokenPlugins: 0, runbooks: 2 }, zh);
+    expect(line).toBe('ai-fixer 已就绪：未配置目标（设置 TARGETS_FILE 后才能核查告警），3 个插件，2 个运行手册，内置策略。网页控制台：http://localhost:1/');
   });
 
   it('turns a JSON log line into one short line, secrets still scrubbed', () => {

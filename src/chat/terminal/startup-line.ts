@@ -1,4 +1,5 @@
 import type { Config } from '../../config';
+import type { Translator } from '../../i18n';
 import type { Targets } from '../../plugins/targets';
 
 /** What start-up loaded (the app says; nothing is read again to count it). */
@@ -9,28 +10,25 @@ export interface LoadedAtStart {
   runbooks: number;
 }
 
-/** How many of a thing, with its noun: `1 target`, `3 runbooks`. */
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
 /** `http checkout, postgres orders`: the names people configured, so a typo shows at once. */
 function targetNames(targets: Targets): string[] {
   return Object.entries(targets).flatMap(([kind, named]) => Object.keys(named).map((name) => `${kind} ${name}`));
 }
 
-function describeTargets(config: Config, targets: Targets): string {
-  if (!config.TARGETS_FILE) return 'no targets (set TARGETS_FILE so alerts can be checked)';
+function describeTargets(tr: Translator, config: Config, targets: Targets): string {
+  if (!config.TARGETS_FILE) return tr.t('chat.startup.noTargets');
   const names = targetNames(targets);
-  const shown = names.slice(0, 4).join(', ');
-  return `${count(names.length, 'target')}${names.length ? ` (${shown}${names.length > 4 ? ', …' : ''})` : ''} from ${config.TARGETS_FILE}`;
+  const shown = `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`;
+  return tr.t('chat.startup.targets', { n: names.length, shown, file: config.TARGETS_FILE });
 }
 
-function describePolicy(config: Config): string {
-  return config.POLICY_FILE ? `policy ${config.POLICY_FILE}` : 'built-in policy';
-}
-
-/** The one line a person reads on start: what was loaded and where the web console is. */
-export function startupLine(config: Config, consoleUrl: string, loaded: LoadedAtStart): string {
-  const plugins = `${count(loaded.plugins, 'plugin')}${loaded.brokenPlugins ? ` (${loaded.brokenPlugins} broken)` : ''}`;
-  const parts = [describeTargets(config, loaded.targets), plugins, count(loaded.runbooks, 'runbook'), describePolicy(config)];
-  return `ai-fixer ready: ${parts.join(', ')}. Web console: ${consoleUrl}`;
+/** The one line a person reads on start, in LANGUAGE: what was loaded and where the web console is. */
+export function startupLine(config: Config, consoleUrl: string, loaded: LoadedAtStart, tr: Translator): string {
+  return tr.t('chat.startup.line', {
+    targets: describeTargets(tr, config, loaded.targets),
+    plugins: tr.t('chat.startup.plugins', { n: loaded.plugins, broken: loaded.brokenPlugins }),
+    runbooks: tr.t('chat.startup.runbooks', { n: loaded.runbooks }),
+    policy: config.POLICY_FILE ? tr.t('chat.startup.policyFile', { file: config.POLICY_FILE }) : tr.t('chat.startup.builtinPolicy'),
+    url: consoleUrl,
+  });
 }

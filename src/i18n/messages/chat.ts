@@ -48,4 +48,20 @@ export const chatMessages = {
   'chat.console.toChat': { en: '(to chat {chat})', 'zh-CN': '（发往会话 {chat}）' },
   'chat.console.error': { en: 'error: {detail}', 'zh-CN': '错误：{detail}' },
   'chat.console.readFailed': { en: 'error: reading input failed: {detail}', 'zh-CN': '错误：读取输入失败：{detail}' },
+  'chat.startup.line': {
+    en: 'ai-fixer ready: {targets}, {plugins}, {runbooks}, {policy}. Web console: {url}',
+    'zh-CN': 'ai-fixer 已就绪：{targets}，{plugins}，{runbooks}，{policy}。网页控制台：{url}',
+  },
+  'chat.startup.noTargets': { en: 'no targets (set TARGETS_FILE so alerts can be checked)', 'zh-CN': '未配置目标（设置 TARGETS_FILE 后才能核查告警）' },
+  'chat.startup.targets': {
+    en: '{n, plural, =0 {0 targets} one {# target ({shown})} other {# targets ({shown})}} from {file}',
+    'zh-CN': '从 {file} 加载了 {n, plural, =0 {0 个目标} other {# 个目标（{shown}）}}',
+  },
+  'chat.startup.plugins': {
+    en: '{n, plural, one {# plugin} other {# plugins}}{broken, plural, =0 {} other { (# broken)}}',
+    'zh-CN': '{n} 个插件{broken, plural, =0 {} other {（# 个加载失败）}}',
+  },
+  'chat.startup.runbooks': { en: '{n, plural, one {# runbook} other {# runbooks}}', 'zh-CN': '{n} 个运行手册' },
+  'chat.startup.policyFile': { en: 'policy {file}', 'zh-CN': '策略文件 {file}' },
+  'chat.startup.builtinPolicy': { en: 'built-in policy', 'zh-CN': '内置策略' },
 } as const satisfies MessageTable;
