@@ -61,7 +61,8 @@ export async function createDiagnosisStack(config: Config, deps: DiagnosisStackD
     journal,
     activity: new AgentActivityStore(orm),
     logger,
-    recall: (alert, signal) => memory.recollect(alert, signal),
+    recall: (alert, signal, options) => memory.recollect(alert, signal, options),
+    pastFixes: memory.incidents,
     runbooks: {
       list: () => runbooks,
       similar: async (alert, signal) => (await memory.incidents.searchKnowledge(alertText(memoryAlertOf(alert)), 3, signal)).map(({ path, similarity }) => ({ path, similarity })),

@@ -9,6 +9,8 @@ import type { Diagnostician } from './diagnostician';
 import { LlmDiagnostician } from './llm-diagnostician';
 import type { RecallFn } from './llm-diagnostician';
 import type { LlmPort } from './llm-port';
+import { PastFixDiagnostician } from './offline/past-fix-diagnostician';
+import type { PastFixes } from './offline/past-fix-diagnostician';
 import { RunbookDiagnostician } from './offline/runbook-diagnostician';
 import type { RunbookSource } from './offline/runbook-diagnostician';
 import { priceOf } from './pricing';
@@ -23,6 +25,8 @@ export interface DiagnosticianDeps {
   activity: AgentActivityStore;
   logger: Logger;
   recall?: RecallFn;
+  /** Past incidents by id (memory): the offline engine proposes a verified past fix again. */
+  pastFixes?: PastFixes;
   runbooks?: RunbookSource;
   scrub?: (text: string) => string;
 }
@@ -30,7 +34,11 @@ export interface DiagnosticianDeps {
 /** The agent loop when a model is configured, the offline runbook engine otherwise. */
 export function createDiagnostician(config: Config, deps: DiagnosticianDeps): Diagnostician {
   const { llm, plugins, targets, runner, logger } = deps;
-  if (!llm) return new RunbookDiagnostician(plugins, targets, runner, logger, deps.runbooks);
+  if (!llm) {
+    const engine = new RunbookDiagnostician(plugins, targets, runner, logger, deps.runbooks);
+    if (!deps.recall) return engine;
+    return new PastFixDiagnostician(engine, { recall: deps.recall, ...(deps.pastFixes && { pastFixes: deps.pastFixes }), plugins, logger });
+  }
   return new LlmDiagnostician({
     ...deps,
     llm,

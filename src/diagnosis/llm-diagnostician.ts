@@ -16,8 +16,8 @@ import type { LlmPort } from './llm-port';
 import { costOf } from './pricing';
 import type { Price } from './pricing';
 
-/** Similar past incidents and runbooks for an alert (vector memory); empty when memory is off. */
-export type RecallFn = (alert: Alert, signal: AbortSignal) => Promise<Recollection>;
+/** Similar past incidents and runbooks for an alert (vector memory), the recalling incident left out; empty when memory is off. */
+export type RecallFn = (alert: Alert, signal: AbortSignal, options: { exceptIncidentId: string }) => Promise<Recollection>;
 
 export interface LlmDiagnosticianDeps {
   llm: LlmPort;
@@ -51,7 +51,8 @@ export class LlmDiagnostician implements Diagnostician {
       prompt: diagnosisPrompt(alert, recollection, this.scrub),
       finish: diagnosisFinishTool,
     });
-    return { ...(result.value ?? inconclusive(alert, result)), agent: this.agentRun(result) };
+    const { seenBefore } = recollection;
+    return { ...(result.value ?? inconclusive(alert, result)), agent: this.agentRun(result), ...(seenBefore && { seenBefore }) };
   }
 
   async propose(alert: Alert, diagnosis: Diagnosis, ctx: StepContext): Promise<ProposalOutcome> {
@@ -137,7 +138,7 @@ export class LlmDiagnostician implements Diagnostician {
   private async recall(alert: Alert, ctx: StepContext): Promise<Recollection> {
     if (!this.deps.recall) return { incidents: [], knowledge: [] };
     try {
-      return await this.deps.recall(alert, ctx.signal);
+      return await this.deps.recall(alert, ctx.signal, { exceptIncidentId: ctx.incidentId });
     } catch (error) {
       ctx.signal.throwIfAborted();
       this.deps.logger.warn({ incidentId: ctx.incidentId, err: error }, 'memory recall failed; diagnosing without it');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SeenBeforeSchema } from './seen-before';
 import { SeveritySchema } from './severity';
 
 export const EvidenceSchema = z.object({
@@ -43,5 +44,7 @@ export const DiagnosisSchema = z.object({
   agent: AgentRunSchema.optional(),
   /** The runbook (path in RUNBOOKS_DIR) this diagnosis followed, when one did. */
   runbook: z.string().optional(),
+  /** Similar past incidents memory recalled for this diagnosis; absent when memory had none (or in older snapshots). */
+  seenBefore: SeenBeforeSchema.optional(),
 });
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;

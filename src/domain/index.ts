@@ -4,6 +4,7 @@ export * from './execution';
 export * from './people';
 export * from './policy';
 export * from './proposal';
+export * from './seen-before';
 export * from './severity';
 export * from './triage';
 export * from './incident';

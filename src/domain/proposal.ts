@@ -38,6 +38,8 @@ export const FixProposalSchema = z.object({
   /** How each step can be undone, from the plugins that can undo themselves (code, not the proposer). */
   rollback: z.array(z.string()).optional(),
   agent: AgentRunSchema.optional(),
+  /** The past incident whose verified fix this proposal reuses (the offline engine, from memory). */
+  reusedFrom: z.object({ incidentId: z.string().min(1), fixedAt: z.iso.datetime({ offset: true }).optional() }).optional(),
 });
 export type FixProposal = z.infer<typeof FixProposalSchema>;
 

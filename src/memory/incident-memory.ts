@@ -115,6 +115,13 @@ export class IncidentMemory {
     return recalled.sort((a, b) => b.score - a.score).slice(0, k);
   }
 
+  /** What memory keeps of one incident; undefined when it has none (or none it can read). */
+  async remembered(incidentId: string): Promise<IncidentMemoryRecord | undefined> {
+    const stored = await this.store.get(`incident:${incidentId}`);
+    const parsed = stored && IncidentMemoryRecordSchema.safeParse(stored.metadata);
+    return parsed?.success ? parsed.data : undefined;
+  }
+
   recallForAlert(alert: Alert, k = this.defaultK, signal?: AbortSignal): Promise<RecalledIncident[]> {
     return this.recall(alertText(memoryAlertOf(alert)), k, signal);
   }

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Alert } from '../domain';
+import type { Alert, SeenBefore } from '../domain';
 import type { IncidentListener } from '../runtime/incident-service';
 import type { Embedder } from './embedder';
 import { IncidentMemory } from './incident-memory';
@@ -9,6 +9,7 @@ import { KnowledgeStore } from './knowledge-store';
 import { MemoryRecorder } from './memory-recorder';
 import { alertText, memoryAlertOf } from './memory-record';
 import { syncRunbooks } from './runbooks';
+import { SEEN_BEFORE_RECALL_K, seenBeforeOf } from './seen-before';
 import type { RunbookSteps, RunbookSyncReport } from './runbooks';
 
 export { LocalEmbedder } from './local-embedder';
@@ -22,6 +23,8 @@ export type { IncidentMemoryRecordInput, IncidentOutcome } from './memory-record
 export { fillPlaceholders, loadRunbooks, matchRunbooks, parseRunbook, placeholdersOf, syncRunbooks } from './runbooks';
 export type { Runbook, RunbookMatch, RunbookSyncReport } from './runbooks';
 export { runbookPluginProblems } from './runbook-plugins';
+export { SEEN_BEFORE_DAYS, SEEN_BEFORE_MIN_SIMILARITY, seenBeforeOf, whenOf } from './seen-before';
+export type { IncidentMemoryRecord } from './memory-record';
 
 /** A past incident as the diagnosis prompt shows it. */
 export interface PastIncidentNote {
@@ -42,13 +45,27 @@ export interface KnowledgeNote {
   similarity: number;
 }
 
+/** Which incident is recalling (it is left out of its own recall) and when. */
+export interface RecallOptions {
+  exceptIncidentId?: string;
+  now?: Date;
+}
+
+/** What memory recalls for an alert: notes for the prompt, and what people are shown of it. */
+export interface Recollection {
+  incidents: PastIncidentNote[];
+  knowledge: KnowledgeNote[];
+  /** The closest past incidents and how often this happened lately (see seenBeforeOf). */
+  seenBefore?: SeenBefore;
+}
+
 export interface Memory {
   incidents: IncidentMemory;
   store: KnowledgeStore;
   /** Remembers incidents as they end; await `recorder.idle()` before closing the ORM. */
   recorder: MemoryRecorder;
   /** Similar past incidents and runbooks for an alert, shaped for the diagnosis prompt. */
-  recollect(alert: Alert, signal?: AbortSignal): Promise<{ incidents: PastIncidentNote[]; knowledge: KnowledgeNote[] }>;
+  recollect(alert: Alert, signal?: AbortSignal, options?: RecallOptions): Promise<Recollection>;
   syncRunbooks(dir: string, signal?: AbortSignal): Promise<RunbookSyncReport>;
   /** Starts remembering ended incidents; returns the unsubscribe function. */
   attach(subscribe: (listener: IncidentListener) => () => void): () => void;
@@ -73,12 +90,16 @@ export function createMemory(deps: MemoryDeps): Memory {
     incidents,
     store,
     recorder,
-    async recollect(alert, signal) {
-      const [past, runbooks] = await Promise.all([
-        incidents.recallForAlert(alert, incidents.defaultK, signal),
+    async recollect(alert, signal, options = {}) {
+      const [recalled, runbooks] = await Promise.all([
+        incidents.recallForAlert(alert, Math.max(incidents.defaultK, SEEN_BEFORE_RECALL_K), signal),
         incidents.searchKnowledge(alertText(memoryAlertOf(alert)), incidents.defaultK, signal),
       ]);
+      const others = recalled.filter((p) => p.incidentId !== options.exceptIncidentId);
+      const past = others.slice(0, incidents.defaultK);
+      const seenBefore = seenBeforeOf(others, { now: options.now ?? new Date() });
       return {
+        ...(seenBefore && { seenBefore }),
         incidents: past.map((p) => ({
           incidentId: p.incidentId,
           title: p.title,

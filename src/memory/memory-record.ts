@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VerificationCheckSchema } from '../domain';
 import type { Alert } from '../domain';
 
 export const INCIDENT_OUTCOMES = ['resolved', 'escalated', 'ignored', 'failed'] as const;
@@ -23,6 +24,8 @@ export const IncidentMemoryRecordSchema = z.object({
       steps: z.array(z.object({ pluginId: z.string(), args: z.record(z.string(), z.unknown()) })),
       /** The steps ran (approved or auto-executed); a fix never run says nothing about whether it works. */
       executed: z.boolean().default(false),
+      /** The checks that verified it: with them a verified fix can be proposed again (absent in older records). */
+      verification: z.array(VerificationCheckSchema).optional(),
     })
     .nullable(),
   /** How it ended; `failed`: a fix ran and did not work, and people took over. */
@@ -30,6 +33,8 @@ export const IncidentMemoryRecordSchema = z.object({
   /** The fix ran, succeeded and passed its verification. */
   fixWorked: z.boolean(),
   endedAt: z.iso.datetime({ offset: true }).optional(),
+  /** When its first alert started, when the alert said (absent in older records). */
+  startedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type IncidentMemoryRecord = z.infer<typeof IncidentMemoryRecordSchema>;
 export type IncidentMemoryRecordInput = z.input<typeof IncidentMemoryRecordSchema>;

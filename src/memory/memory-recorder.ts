@@ -25,11 +25,17 @@ export function memoryRecordOf(change: IncidentChange, at = new Date()): Inciden
     incidentId: change.incidentId,
     alert: memoryAlertOf(alert),
     diagnosis: diagnosis && { summary: diagnosis.summary, rootCause: diagnosis.rootCause, category: diagnosis.category },
-    fix: proposal && { summary: proposal.summary, steps: proposal.steps.map(({ pluginId, args }) => ({ pluginId, args })), executed },
+    fix: proposal && {
+      summary: proposal.summary,
+      steps: proposal.steps.map(({ pluginId, args }) => ({ pluginId, args })),
+      executed,
+      verification: proposal.verification,
+    },
     // A fix that ran and did not work, handed to people, is what the next diagnosis most needs to hear about.
     outcome: ending === 'escalated' && executed && !fixWorked ? 'failed' : ending,
     fixWorked,
     endedAt: at.toISOString(),
+    ...(alert.startsAt != null && { startedAt: alert.startsAt }),
   };
 }
 

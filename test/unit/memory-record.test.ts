@@ -28,7 +28,12 @@ describe('memoryRecordOf', () => {
       incidentId: EXAMPLE_INCIDENT_ID,
       alert: { title: 'HTTP 503', labels: {} },
       diagnosis: { summary: diagnosis.summary, rootCause: diagnosis.rootCause, category: 'availability' },
-      fix: { summary: proposal.summary, steps: [{ pluginId: 'http.call', args: { target: 'checkout', action: 'restart' } }], executed: true },
+      fix: {
+        summary: proposal.summary,
+        steps: [{ pluginId: 'http.call', args: { target: 'checkout', action: 'restart' } }],
+        executed: true,
+        verification: proposal.verification,
+      },
       outcome: 'resolved',
       fixWorked: true,
       endedAt: '2026-11-26T10:00:00.000Z',
