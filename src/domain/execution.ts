@@ -2,12 +2,20 @@ import { z } from 'zod';
 
 export const PluginResultStatusSchema = z.enum(['success', 'error', 'no_data']);
 
+/**
+ * What our own code (not a plugin) says of a step or check, for people: a catalog message (src/i18n) and its
+ * values, shown in the reader's language. `summary` keeps the same in English for the audit and the model.
+ */
+export const OwnNoteSchema = z.object({ key: z.string(), values: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
+export type OwnNote = z.infer<typeof OwnNoteSchema>;
+
 export const StepOutcomeSchema = z.object({
   pluginId: z.string(),
   idempotencyKey: z.string(),
   /** `unknown`: the process died mid-action and the effect could not be confirmed either way. */
   status: z.enum(['success', 'error', 'no_data', 'unknown']),
   summary: z.string(),
+  note: OwnNoteSchema.optional(),
   data: z.unknown().optional(),
   elapsedMs: z.number(),
   /** True when this result was established after a restart rather than by running the step now. */
@@ -25,6 +33,6 @@ export type ExecutionOutcome = z.infer<typeof ExecutionOutcomeSchema>;
 
 export const VerificationOutcomeSchema = z.object({
   passed: z.boolean(),
-  checks: z.array(z.object({ pluginId: z.string(), passed: z.boolean(), summary: z.string() })),
+  checks: z.array(z.object({ pluginId: z.string(), passed: z.boolean(), summary: z.string(), note: OwnNoteSchema.optional() })),
 });
 export type VerificationOutcome = z.infer<typeof VerificationOutcomeSchema>;

@@ -45,7 +45,8 @@ async function executeStep(
   const plugin = deps.plugins.get(step.pluginId);
   const base = { pluginId: step.pluginId, idempotencyKey: key };
   if (!plugin || plugin.category !== 'remediation') {
-    return { ...base, status: 'error', summary: `${step.pluginId} is not a remediation plugin.`, elapsedMs: 0, recovered: false };
+    const note = { key: 'card.step.notRemediation', values: { plugin: step.pluginId } };
+    return { ...base, status: 'error', summary: `${step.pluginId} is not a remediation plugin.`, note, elapsedMs: 0, recovered: false }; // for developers: `note` is what people read
   }
   const pluginCtx: PluginContext = { signal, logger: deps.logger.child({ incidentId: ctx.incidentId, plugin: plugin.id }), targets: deps.targets, scrubber: deps.scrubber, idempotencyKey: key };
   const recorded = await deps.executions.find(key);
@@ -75,21 +76,23 @@ async function recoverIntent(
   plugin: AnyPlugin,
   step: FixStep,
   ctx: PluginContext,
-): Promise<Pick<StepOutcome, 'status' | 'summary' | 'elapsedMs'> | null> {
+): Promise<Pick<StepOutcome, 'status' | 'summary' | 'note' | 'elapsedMs'> | null> {
   const started = Date.now();
   const args = plugin.args.safeParse(step.args);
   const confirmation = plugin.confirm && args.success ? await plugin.confirm(args.data, ctx) : 'unknown';
   const elapsedMs = Date.now() - started;
   if (confirmation === 'applied') {
-    return { status: 'success', summary: 'Interrupted by a restart; the effect was confirmed, so it was not repeated.', elapsedMs };
+    // for developers: the English summary is the audit's; people read `note` from the catalog.
+    return { status: 'success', summary: 'Interrupted by a restart; the effect was confirmed, so it was not repeated.', note: { key: 'card.step.interruptedApplied' }, elapsedMs };
   }
   if (confirmation === 'not_applied' && plugin.idempotent) return null;
+  const unsafe = confirmation === 'not_applied';
   return {
     status: 'unknown',
-    summary:
-      confirmation === 'not_applied'
-        ? 'Interrupted by a restart; the effect is not visible and the step is not safe to repeat.'
-        : 'Interrupted by a restart; whether it took effect could not be established.',
+    summary: unsafe
+      ? 'Interrupted by a restart; the effect is not visible and the step is not safe to repeat.' // for developers: the audit's words
+      : 'Interrupted by a restart; whether it took effect could not be established.', // for developers: the audit's words
+    note: { key: unsafe ? 'card.step.interruptedUnsafe' : 'card.step.interruptedUnknown' },
     elapsedMs,
   };
 }
@@ -119,12 +122,15 @@ export function verify(deps: ImplementationDeps) {
 function recoveredAtSource(ctx: ReadyContext): VerificationOutcome['checks'][number] | undefined {
   const tally = ctx.alerts;
   if (!tally || tally.firing > 0 || tally.total === 0) return undefined;
-  return { pluginId: 'alerts', passed: true, summary: `Every alert of the incident (${tally.total}) recovered at source.` };
+  const note = { key: 'card.check.recoveredAtSource', values: { n: tally.total } };
+  return { pluginId: 'alerts', passed: true, summary: `Every alert of the incident (${tally.total}) recovered at source.`, note }; // for developers: the audit's words
 }
 
 async function runCheck(deps: ImplementationDeps, check: VerificationCheck, ctx: PluginContext) {
   const plugin = deps.plugins.get(check.pluginId);
-  if (plugin?.category !== 'diagnostic') return { pluginId: check.pluginId, passed: false, summary: 'Not a known diagnostic plugin.' };
+  if (plugin?.category !== 'diagnostic') {
+    return { pluginId: check.pluginId, passed: false, summary: 'Not a known diagnostic plugin.', note: { key: 'card.check.unknownPlugin' } }; // for developers: the audit's words
+  }
   const result = await runPlugin(plugin, check.args, ctx);
   deps.onPluginResult?.(plugin, result);
   const unmet = result.status === 'success' ? (check.expect ?? []).map((e) => unmetExpectation(result.data, e)).filter(Boolean) : [];

@@ -145,4 +145,23 @@ describe('a card on Lark carries both languages', () => {
     const confidence = markdowns(rendered.body.elements).find((m) => m.content.endsWith('\n82%'));
     expect(confidence?.i18n_content).toEqual({ zh_cn: '**置信度**\n82%', en_us: '**Confidence**\n82%' });
   });
+
+  it('shows our own step and check notes in the reader\'s language, and a plugin\'s words as they came', () => {
+    const ctx = incident({
+      execution: {
+        succeeded: true,
+        steps: [
+          { pluginId: 'k8s.rollback', idempotencyKey: 'k1', status: 'success', summary: 'Interrupted by a restart; the effect was confirmed, so it was not repeated.', note: { key: 'card.step.interruptedApplied' }, elapsedMs: 5, recovered: true },
+          { pluginId: 'k8s.scale', idempotencyKey: 'k2', status: 'success', summary: 'scaled to 4 replicas', elapsedMs: 5, recovered: false },
+        ],
+      },
+      verification: { passed: true, checks: [{ pluginId: 'alerts', passed: true, summary: 'Every alert of the incident (3) recovered at source.', note: { key: 'card.check.recoveredAtSource', values: { n: 3 } } }] },
+    });
+    const chinese = outcomeCard(ctx, 'resolved', zh).sections.join('\n');
+    expect(chinese).toContain('执行被重启打断；已确认生效');
+    expect(chinese).toContain('全部 3 条告警');
+    expect(chinese).toContain('scaled to 4 replicas');
+    const english = outcomeCard(ctx, 'resolved', ENGLISH_UTC.translator()).sections.join('\n');
+    expect(english).toContain('Every alert of the incident (3) recovered at source.');
+  });
 });

@@ -277,4 +277,16 @@ export const cardsMessages = {
   'card.terminal.replyWith': { en: 'Reply with:', 'zh-CN': '回复以下命令：' },
   'card.terminal.type': { en: 'type: {command}', 'zh-CN': '输入：{command}' },
   'card.terminal.message': { en: 'message {messageId}', 'zh-CN': '消息 {messageId}' },
+  'card.step.notRemediation': { en: '{plugin} is not a remediation plugin.', 'zh-CN': '{plugin} 不是修复插件。' },
+  'card.step.interruptedApplied': { en: 'Interrupted by a restart; the effect was confirmed, so it was not repeated.', 'zh-CN': '执行被重启打断；已确认生效，未重复执行。' },
+  'card.step.interruptedUnsafe': {
+    en: 'Interrupted by a restart; the effect is not visible and the step is not safe to repeat.',
+    'zh-CN': '执行被重启打断；未见生效，且此步骤不可安全重复执行。',
+  },
+  'card.step.interruptedUnknown': { en: 'Interrupted by a restart; whether it took effect could not be established.', 'zh-CN': '执行被重启打断；无法确认是否已生效。' },
+  'card.check.recoveredAtSource': {
+    en: '{n, plural, one {The alert of the incident recovered} other {Every alert of the incident (#) recovered}} at source.',
+    'zh-CN': '事件的{n, plural, other {全部 # 条告警}}均已在监控源恢复。',
+  },
+  'card.check.unknownPlugin': { en: 'Not a known diagnostic plugin.', 'zh-CN': '不是已知的诊断插件。' },
 } as const satisfies MessageTable;

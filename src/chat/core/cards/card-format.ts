@@ -1,7 +1,8 @@
-import type { Diagnosis, Risk, Severity, StepOutcome } from '../../../domain';
+import type { Diagnosis, OwnNote, Risk, Severity, StepOutcome } from '../../../domain';
 import { SEVERITIES } from '../../../domain';
-import type { MessageKey, Translator } from '../../../i18n';
+import { CATALOG, type MessageKey, type Translator } from '../../../i18n';
 import type { CardTone } from '../card';
+import { escapeMarkdown } from './untrusted-text';
 
 export const LIMITS = { title: 300, description: 800, text: 600, evidence: 300, items: 10 } as const;
 
@@ -72,6 +73,16 @@ export function evidenceStatusWord(tr: Translator, status: Diagnosis['evidence']
 /** How a remediation step ended: "unknown" / "结果未知". */
 export function stepStatusWord(tr: Translator, status: StepOutcome['status']): string {
   return tr.t(STEP_STATUS_WORDS[status]);
+}
+
+/**
+ * A step's or check's summary as a reader sees it: our own note from the catalog in their language, else the
+ * summary as it came (a plugin's words are shown as they are, escaped).
+ */
+export function summaryText(tr: Translator, outcome: { summary: string; note?: OwnNote }, max: number): string {
+  const key = outcome.note?.key;
+  if (key !== undefined && key in CATALOG) return escapeMarkdown(tr.t(key as MessageKey, outcome.note?.values), max);
+  return escapeMarkdown(outcome.summary, max);
 }
 
 export function bulletList(tr: Translator, lines: string[]): string {

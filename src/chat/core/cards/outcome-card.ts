@@ -1,7 +1,7 @@
 import type { IncidentContext, StepOutcome } from '../../../domain';
 import type { Translator } from '../../../i18n';
 import type { Card } from '../card';
-import { bulletList, headed, LIMITS, severityTag, stepStatusWord } from './card-format';
+import { bulletList, headed, LIMITS, severityTag, stepStatusWord, summaryText } from './card-format';
 import { escalationReasonText } from './escalation-reason';
 import { alertFields, alertOf, alertSections, button, footer, severityOf } from './incident-card-parts';
 import { policyReasonLines } from './policy-reasons';
@@ -13,7 +13,7 @@ function stepLines(steps: StepOutcome[], tr: Translator): string {
       plugin: escapeMarkdown(step.pluginId, 100),
       status: stepStatusWord(tr, step.status),
       recovered: step.recovered ? 'yes' : 'no',
-      summary: escapeMarkdown(step.summary, LIMITS.evidence),
+      summary: summaryText(tr, step, LIMITS.evidence),
     }),
   );
   return bulletList(tr, lines);
@@ -27,7 +27,7 @@ function resolvedSections(ctx: IncidentContext, tr: Translator): string[] {
   }
   if (ctx.verification) {
     const checks = ctx.verification.checks.map((c) =>
-      tr.t('card.outcome.check', { plugin: escapeMarkdown(c.pluginId, 100), passed: c.passed ? 'yes' : 'no', summary: escapeMarkdown(c.summary, LIMITS.evidence) }),
+      tr.t('card.outcome.check', { plugin: escapeMarkdown(c.pluginId, 100), passed: c.passed ? 'yes' : 'no', summary: summaryText(tr, c, LIMITS.evidence) }),
     );
     sections.push(headed(tr.t('card.outcome.verification'), bulletList(tr, checks)));
   }
