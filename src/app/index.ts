@@ -57,7 +57,7 @@ export async function startApp(config: Config, logger: Logger, io: AppIo, scrubb
 
   doors.lark?.start();
   doors.web.start();
-  startTerminal(parts, doors);
+  await startTerminal(parts, doors);
   return {
     runtime: core.runtime,
     httpPort: server.port,
@@ -76,8 +76,10 @@ async function serve({ config, logger, base }: AppParts, doors: Doors): Promise<
   return startHttpServer({ port: config.PORT, checks, routes: doors.routes, logger, tls });
 }
 
-function startTerminal({ logger, chats }: AppParts, doors: Doors): void {
+async function startTerminal({ logger, chats }: AppParts, doors: Doors): Promise<void> {
   if (!chats.terminal || !doors.terminal) return;
+  // The terminal prints synchronously in the language it knows: learn the chat's own (`/lang`) before the banner.
+  await chats.languages.languageOf(chats.terminal.chatId).catch((error: unknown) => logger.warn({ err: error }, 'chat language unknown; LANGUAGE it is'));
   chats.terminal.banner();
   chats.terminal.start(doors.terminal.handle).catch((error: unknown) => logger.error({ err: error }, 'console chat stopped'));
 }

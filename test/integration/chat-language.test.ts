@@ -69,6 +69,7 @@ describe('/lang: a chat reads its own language, kept across a restart', () => {
     await first.app.stop();
 
     const second = await terminal();
+    await second.printed('ai-fixer console · chat "console"');
     second.type('/incidents');
     await second.printed('No open incidents.');
     from = second.length();
