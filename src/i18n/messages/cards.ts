@@ -70,6 +70,22 @@ export const cardsMessages = {
   'card.diagnosis.confidence': { en: 'Confidence', 'zh-CN': '置信度' },
   'card.diagnosis.affectedService': { en: 'Affected service', 'zh-CN': '受影响服务' },
   'card.diagnosis.model': { en: 'Model', 'zh-CN': '模型' },
+  // Similar past incidents memory recalled for the diagnosis (its "Seen before" section).
+  'card.seenBefore.heading': { en: 'Seen before', 'zh-CN': '历史相似事件' },
+  'card.seenBefore.recent': {
+    en: '{count, plural, =0 {Not seen in the last {days} days.} one {This happened once in the last {days} days.} other {This happened # times in the last {days} days.}}',
+    'zh-CN': '{count, plural, =0 {过去 {days} 天内未发生过。} other {过去 {days} 天内发生过 # 次。}}',
+  },
+  'card.seenBefore.recentFixed': {
+    en: '{count, plural, one {This happened once in the last {days} days} other {This happened # times in the last {days} days}}; {fix} fixed it {fixed, plural, one {once} =2 {twice} other {# times}}.',
+    'zh-CN': '过去 {days} 天内发生过 {count, plural, other {# 次}}，其中 {fixed, plural, other {# 次}}由 {fix} 修复。',
+  },
+  'card.seenBefore.incident': { en: '{incidentId} · {when} · {similarity} similar', 'zh-CN': '{incidentId} · {when} · 相似度 {similarity}' },
+  'card.seenBefore.incidentUndated': { en: '{incidentId} · {similarity} similar', 'zh-CN': '{incidentId} · 相似度 {similarity}' },
+  'card.seenBefore.cause': { en: 'Cause: {cause}', 'zh-CN': '原因：{cause}' },
+  'card.seenBefore.fixVerified': { en: 'Fix: {fix} ✓ verified', 'zh-CN': '修复：{fix} ✓ 已验证' },
+  'card.seenBefore.fixUnverified': { en: 'Fix: {fix} ✗ did not verify', 'zh-CN': '修复：{fix} ✗ 未通过验证' },
+  'card.seenBefore.noFix': { en: 'No fix ran', 'zh-CN': '未执行修复' },
   'card.evidence.success': { en: 'success', 'zh-CN': '成功' },
   'card.evidence.error': { en: 'error', 'zh-CN': '出错' },
   'card.evidence.no_data': { en: 'no data', 'zh-CN': '无数据' },

@@ -4,6 +4,7 @@ import type { Card, CardField } from '../card';
 import { agentRunLine } from './agent-run-line';
 import { evidenceStatusWord, headed, LIMITS, percent, severityTag, TONE_BY_SEVERITY } from './card-format';
 import { alertFields, alertOf, alertSections, button, footer } from './incident-card-parts';
+import { seenBeforeSection } from './seen-before';
 import { isUncheckable, uncheckedCard } from './unchecked-diagnosis-card';
 import { escapeMarkdown, quoteUntrusted } from './untrusted-text';
 
@@ -50,6 +51,7 @@ export function diagnosisCard(ctx: IncidentContext, tr: Translator): Card {
   if (diagnosis.confidenceNote) {
     sections.push(tr.t('card.diagnosis.confidenceNote', { percent: percent(diagnosis.confidence), note: escapeMarkdown(diagnosis.confidenceNote, 300) }));
   }
+  if (diagnosis.seenBefore && diagnosis.seenBefore.incidents.length > 0) sections.push(seenBeforeSection(diagnosis.seenBefore, tr));
   sections.push(tr.t('card.diagnosis.question'));
 
   return {
