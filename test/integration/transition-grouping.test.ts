@@ -34,6 +34,7 @@ describe('transitions grouped into one write', () => {
     await eventually(() => (actors.isPending(id, 'triage') ? true : undefined), 'triage to start');
     actors.settle(id, 'triage', { output: { verdict: 'new', reason: 'new' } });
     await eventually(() => (actors.isPending(id, 'diagnose') ? true : undefined), 'the diagnosis to start');
+    await h.gate.whenDurable(id);
 
     const rows = await events(h, id);
     expect(rows.map((r) => [r.seq, r.to_state])).toEqual([
