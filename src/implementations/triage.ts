@@ -3,16 +3,24 @@ import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
 import { incidentStep } from './incident-step';
 
+// for developers: the audit's record of each verdict; people read the phase and the cards.
+const REASONS = {
+  duplicate: (id: string) => `Same fingerprint as open incident ${id}.`,
+  recoveryWithNothingOpen: 'A recovery notice with no open incident to close.',
+  informational: 'Informational alert: nothing to fix.',
+  new: 'No open incident has this fingerprint.',
+};
+
 /** New, a repeat of an older open incident, or noise. Reads only; a re-run may decide afresh. */
 export function triage({ incidentStore }: ImplementationDeps) {
   return incidentStep<TriageResult, void>(async ({ system }) => {
     const ctx = incidentContext(system);
     const { alert } = ctx;
     const original = await incidentStore.findOpenDuplicate(ctx.incidentId, alert.fingerprint);
-    if (original) return { verdict: 'duplicate', duplicateOf: original, reason: `Same fingerprint as open incident ${original}.` };
-    if (alert.status === 'resolved') return { verdict: 'noise', reason: 'A recovery notice with no open incident to close.' };
-    if (alert.severity === 'info') return { verdict: 'noise', reason: 'Informational alert: nothing to fix.' };
-    return { verdict: 'new', reason: 'No open incident has this fingerprint.' };
+    if (original) return { verdict: 'duplicate', duplicateOf: original, reason: REASONS.duplicate(original) };
+    if (alert.status === 'resolved') return { verdict: 'noise', reason: REASONS.recoveryWithNothingOpen };
+    if (alert.severity === 'info') return { verdict: 'noise', reason: REASONS.informational };
+    return { verdict: 'new', reason: REASONS.new };
   });
 }
 

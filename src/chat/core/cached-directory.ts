@@ -134,6 +134,7 @@ export class CachedDirectory implements PeopleDirectory {
     const { logger } = this.options;
     if (error instanceof NamesRefusedError) {
       state.refusedUntil = this.now() + this.refusalMs;
+      // for developers: a log line for whoever runs the bot
       const line = `${source.label}: the app may not read names, so the console shows ids; grant the scope to show names`;
       if (state.refusalLogged) logger.debug({ reason: error.message }, line);
       else logger.warn({ reason: error.message }, line);

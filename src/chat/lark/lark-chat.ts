@@ -153,7 +153,7 @@ export class LarkChat implements ChatPort {
     const { client } = this.options;
     const uuid = idempotencyKey !== undefined ? { uuid: larkMessageUuid(chatId, idempotencyKey) } : {};
     const replyTo = options?.replyTo;
-    const operation = replyTo ? 'reply to message' : 'send message';
+    const operation = replyTo ? 'reply to message' : 'send message'; // for developers: names the call in logs and errors
     const send = (): Promise<MessageData> =>
       replyTo
         ? callLark(operation, () =>

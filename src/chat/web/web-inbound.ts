@@ -32,8 +32,9 @@ export const WebMessageInput = z
     text: z
       .string()
       .trim()
-      .min(1, 'The message is empty.')
-      .max(MAX_MESSAGE_CHARS, `The message is longer than ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters: send the part that matters, or split it.`)
+      // Catalog keys: the console's parseBody shows them in the reader's language.
+      .min(1, 'console.error.emptyMessage')
+      .max(MAX_MESSAGE_CHARS, 'console.error.messageTooLong')
       .optional(),
     /** One of the alert samples, posted as a monitoring bot. */
     sample: z.string().max(40).optional(),
@@ -41,7 +42,7 @@ export const WebMessageInput = z
     as: z.enum(['person', 'monitor']).default('person'),
   })
   .strict()
-  .refine((input) => (input.text === undefined) !== (input.sample === undefined), 'send either text or a sample');
+  .refine((input) => (input.text === undefined) !== (input.sample === undefined), 'console.error.textOrSample');
 export type WebMessageInput = z.infer<typeof WebMessageInput>;
 
 export const WebClickInput = z
@@ -79,7 +80,7 @@ export interface WebInboundOptions {
 /** The replayer's channel for the console's messages and clicks. */
 export const WEB_CHANNEL = 'web';
 /** What the web console's alerts say they came from when no known tool is recognised. */
-export const WEB_SOURCE = 'web console';
+export const WEB_SOURCE = 'web console'; // for developers: a source name, like `lark` or `prometheus`
 
 /**
  * The web console as a chat adapter: each message and click is persisted, then handled by the chat

@@ -266,4 +266,11 @@ export const consoleMessages = {
   'console.error.noIncident': { en: 'No incident {id}.', 'zh-CN': '没有事件 {id}。' },
   'console.error.noSilence': { en: 'No silence {id}.', 'zh-CN': '没有静默 {id}。' },
   'console.statechart.more': { en: 'and {n, number} more', 'zh-CN': '另有 {n, number} 条' },
+  'console.error.emptyMessage': { en: 'The message is empty.', 'zh-CN': '消息为空。' },
+  'console.error.messageTooLong': {
+    en: 'The message is longer than {max, number} characters: send the part that matters, or split it.',
+    'zh-CN': '消息超过 {max, number} 个字符：请只发送关键部分，或分几条发送。',
+  },
+  'console.error.textOrSample': { en: 'Send either text or a sample.', 'zh-CN': '请发送文本或选择一个示例，二者选一。' },
+  'console.error.tooManyIds': { en: 'Ask for at most {max, number} ids at a time.', 'zh-CN': '每次最多查询 {max, number} 个 ID。' },
 } as const satisfies MessageTable;

@@ -13,6 +13,7 @@ export const CONSOLE_HEADER = 'x-ai-fixer-console';
 /** A refusal; `error` in every language (the page shows its reader's, e.g. in the token dialog). */
 const refuse = (status: 401 | 403, error: Localized<string>, tokenRequired: boolean): RouteResponse => ({
   status,
+  // for developers: an HTTP header (RFC 6750), read by clients, not people
   headers: status === 401 ? { 'www-authenticate': 'Bearer realm="ai-fixer console"' } : {},
   body: { error, tokenRequired },
 });

@@ -5,6 +5,7 @@ import type { Localized } from '../../i18n';
 import { refuseConsoleRequest } from './console-auth';
 import type { LoopbackTrust } from './console-auth';
 import { consoleText } from './console-text';
+import { boundOf, isConsoleKey } from './console-text';
 
 export const API = '/api/console';
 
@@ -50,9 +51,12 @@ export function parseBody<T extends z.ZodType>(request: RouteRequest, schema: T)
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    // The first reason goes in the error itself: that is the line a person sees.
-    const first = issues[0];
-    return { ok: false, response: badRequest(consoleText('console.error.invalidBody', { reason: first ? `${first.path}: ${first.message}` : '?' }), issues) };
+    // The first reason goes in the error itself: that is the line a person sees. A schema of ours names a
+    // catalog message (with the bound it broke); anything else is zod's own words.
+    const first = parsed.error.issues[0];
+    if (first && isConsoleKey(first.message)) return { ok: false, response: badRequest(consoleText(first.message, boundOf(first)), issues) };
+    const reason = issues[0] ? `${issues[0].path}: ${issues[0].message}` : '?';
+    return { ok: false, response: badRequest(consoleText('console.error.invalidBody', { reason }), issues) };
   }
   return { ok: true, value: parsed.data };
 }

@@ -1,4 +1,4 @@
-import { I18n, type Localized, type MessageValues } from '../../i18n';
+import { CATALOG, I18n, type Localized, type MessageValues } from '../../i18n';
 import type { consoleMessages } from '../../i18n/messages/console';
 
 export type ConsoleKey = keyof typeof consoleMessages;
@@ -8,6 +8,17 @@ export type ConsoleKey = keyof typeof consoleMessages;
  * the page shows the one its reader chose. These texts carry no times, so no time zone is involved.
  */
 const TEXTS = new I18n('en', 'UTC');
+
+export function isConsoleKey(text: string): text is ConsoleKey {
+  return text.startsWith('console.') && text in CATALOG;
+}
+
+/** The limit a value broke (`{max}`, `{min}`), for a message that names it. */
+export function boundOf(issue: object): MessageValues {
+  const { maximum, minimum } = issue as { maximum?: unknown; minimum?: unknown };
+  const bound = maximum ?? minimum;
+  return typeof bound === 'number' || typeof bound === 'bigint' ? { max: Number(bound), min: Number(bound) } : {};
+}
 
 export function consoleText(key: ConsoleKey, values?: MessageValues): Localized<string> {
   return TEXTS.text(key, values);

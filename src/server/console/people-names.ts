@@ -5,6 +5,7 @@ import type { Route } from '../../http/route';
 import type { WebMessage } from '../../store/web-message-store';
 import type { LoopbackTrust } from './console-auth';
 import { badRequest, consoleRoute } from './console-routes';
+import { consoleText } from './console-text';
 
 /**
  * What the console's answers add about people: `people: { [id]: name }` for the ids in them that the
@@ -42,7 +43,7 @@ export function idsOfMessages(messages: readonly WebMessage[]): string[] {
 export function peopleRoute(access: LoopbackTrust, directory: PeopleDirectory): Route {
   return consoleRoute(access, 'GET', '/people', async ({ url }) => {
     const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
-    if (ids.length > MAX_ASKED) return badRequest(`Ask for at most ${MAX_ASKED} ids at a time.`);
+    if (ids.length > MAX_ASKED) return badRequest(consoleText('console.error.tooManyIds', { max: MAX_ASKED }));
     return { status: 200, body: { people: await namesFor(directory, ids) } };
   });
 }
