@@ -39,6 +39,15 @@ export const PHASE_LABELS: Record<IncidentPhase, Label> = {
   unknown: { en: 'In a step this version does not know', 'zh-CN': '处于当前版本未知的步骤' },
 };
 
+/**
+ * The chart's compound states, by state path: the groups of phases the console's statechart draws around
+ * them. An incident is never in one of these alone (its phase is the leaf's), so they are not phases.
+ */
+export const STATE_GROUP_LABELS: Readonly<Record<string, Label>> = {
+  open: { en: 'Triage, diagnosis and approval', 'zh-CN': '分诊、诊断与审批' },
+  remediating: { en: 'Fixing and verifying', 'zh-CN': '修复与验证' },
+};
+
 /** What people call the card they decide on: the proposal is "the fix". */
 export const CARD_LABELS: Record<DecisionCard, Label> = {
   diagnosis: { en: 'diagnosis', 'zh-CN': '诊断' },

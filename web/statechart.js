@@ -1,7 +1,13 @@
 // @ts-check
 import { t } from './i18n.js';
+import { language, words } from './labels.js';
 
-/** @typedef {import('./types.js').Statechart} Statechart */
+/** @typedef {import('./types.js').Statechart} Statechart @typedef {import('./types.js').LayoutEdge} LayoutEdge */
+
+/** Line heights of a state's and a label's text, and how far a label's second line starts in (the server sizes boxes so). */
+const STATE_LINE = 15;
+const LABEL_LINE = 14;
+const LABEL_INDENT = 8;
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -19,7 +25,9 @@ function svg(tag, attributes, text) {
 
 /**
  * The statechart, laid out on the server from the machine definition, drawn with DOM calls (no
- * markup parsing). The current state is highlighted, the states it passed through are marked.
+ * markup parsing). The current state is highlighted, the states it passed through are marked. States and
+ * transitions read in words, in the chosen language (the server sized every box for either); their state
+ * paths and event types are only in the tooltips.
  * @param {Statechart['layout']} layout
  * @param {{ current: string, phase: string, visited: string[], steps: [string, string][] }} incident where it is (`phase` in words)
  */
@@ -30,32 +38,42 @@ export function drawStatechart(layout, incident) {
   const marker = defs.appendChild(svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }));
   marker.appendChild(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }));
   const visited = new Set(incident.visited);
+  const named = new Map(layout.states.map((state) => [state.id, words(state.words)]));
   /** Whether state `path` is `id` or inside it. @param {string} path @param {string} id */
   const within = (path, id) => path === id || path.startsWith(`${id}.`);
   for (const state of layout.states) {
     const classes = ['state', state.compound ? 'compound' : 'leaf', state.parked ? 'parked' : '', state.final ? 'final' : '', visited.has(state.id) ? 'visited' : '', within(incident.current, state.id) ? 'current' : ''];
     const group = root.appendChild(svg('g', { class: classes.filter(Boolean).join(' '), 'data-state': state.id }));
-    group.appendChild(svg('title', {}, state.description ? `${state.id}: ${state.description}` : state.id));
+    group.appendChild(svg('title', {}, `${words(state.words)}\n${state.description ? `${state.id}: ${state.description}` : state.id}`));
     group.appendChild(svg('rect', { x: state.x, y: state.y, width: state.width, height: state.height, rx: state.compound ? 10 : 8 }));
-    const textY = state.compound ? state.y + 18 : state.y + state.height / 2 + 4;
+    const lines = state.lines[language()] ?? state.lines.en;
+    const textY = state.compound ? state.y + 18 : state.y + state.height / 2 + 4 - ((lines.length - 1) * STATE_LINE) / 2;
     const textX = state.compound ? state.x + 12 : state.x + state.width / 2;
-    group.appendChild(svg('text', { x: textX, y: textY, 'text-anchor': state.compound ? 'start' : 'middle' }, state.label));
+    const text = group.appendChild(svg('text', { x: textX, y: textY, 'text-anchor': state.compound ? 'start' : 'middle' }));
+    lines.forEach((line, index) => text.appendChild(svg('tspan', { x: textX, dy: index === 0 ? 0 : STATE_LINE }, line)));
   }
+  /** An edge's tooltip: where it goes and each transition in words, with its event type (and guard) as recorded. @param {LayoutEdge} edge */
+  const tooltip = (edge) =>
+    [`${named.get(edge.from) ?? edge.from} → ${named.get(edge.to) ?? edge.to}`, ...edge.transitions.map((step) => `${words(step.words)} (${step.event}${step.guard ? ` [${step.guard}]` : ''})`)].join('\n');
   for (const edge of layout.edges) {
     const taken = incident.steps.some(([from, to]) => within(from, edge.from) && within(to, edge.to));
     const group = root.appendChild(svg('g', { class: `edge ${edge.kind}${taken ? ' taken' : ''}` }));
-    group.appendChild(svg('title', {}, `${edge.from} → ${edge.to}: ${edge.labels.join('; ')}`));
+    group.appendChild(svg('title', {}, tooltip(edge)));
     group.appendChild(svg('path', { d: edge.path, 'marker-end': 'url(#arrow)' }));
   }
   // Labels last, over every edge: ELK placed each in a box of its own, so none crosses another.
   for (const edge of layout.edges) {
-    if (!edge.label || edge.lines.length === 0) continue;
+    const shown = edge.lines[language()] ?? edge.lines.en;
+    if (!edge.label || shown.length === 0) continue;
     const box = edge.label;
     const group = root.appendChild(svg('g', { class: `edge-label-box ${edge.kind}` }));
-    group.appendChild(svg('title', {}, `${edge.from} → ${edge.to}: ${edge.labels.join('; ')}`));
+    group.appendChild(svg('title', {}, tooltip(edge)));
     group.appendChild(svg('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 3 }));
     const text = group.appendChild(svg('text', { x: box.x + 4, y: box.y + 13, class: 'edge-label' }));
-    edge.lines.forEach((line, index) => text.appendChild(svg('tspan', { x: box.x + 4, dy: index === 0 ? 0 : 14 }, line)));
+    // One transition per entry; a second line of one starts further in, so it does not read as another.
+    shown
+      .flatMap((parts) => parts.map((line, index) => ({ line, indent: index === 0 ? 0 : LABEL_INDENT })))
+      .forEach(({ line, indent }, index) => text.appendChild(svg('tspan', { x: box.x + 4 + indent, dy: index === 0 ? 0 : LABEL_LINE }, line)));
   }
   return root;
 }

@@ -36,10 +36,11 @@
  * @typedef {{ type: string, label: Label, style: string, refused: Label | string | null }} IncidentAction
  * @typedef {{ fingerprint: string, status: string, title: string, severity: string, instance: string | null, labels: Record<string, string>,
  *   source: string, count: number, firstSeen: string, lastSeen: string, resolvedAt: string | null }} HeldAlert
- * @typedef {{ id: string, label: string, description: string | null, x: number, y: number, width: number, height: number,
+ * @typedef {{ id: string, words: Label, lines: Record<Language, string[]>, description: string | null, x: number, y: number, width: number, height: number,
  *   compound: boolean, final: boolean, parked: boolean }} LayoutState
  * @typedef {{ x: number, y: number, width: number, height: number }} Box
- * @typedef {{ from: string, to: string, labels: string[], kind: string, path: string, lines: string[], label: Box | null }} LayoutEdge
+ * @typedef {{ words: Label, event: string, guard: string | null }} LayoutTransition
+ * @typedef {{ from: string, to: string, transitions: LayoutTransition[], kind: string, path: string, lines: Record<Language, string[][]>, label: Box | null }} LayoutEdge
  * @typedef {{ layout: { machineId: string, width: number, height: number, states: LayoutState[], edges: LayoutEdge[] }, editorUrl: string, stately: unknown }} Statechart
  */
 export {};

@@ -60,6 +60,42 @@ function overflow(): Promise<number> {
   return page.evaluate<number>('Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth');
 }
 
+/**
+ * The drawn statechart, measured in the browser: its boxes (states and edge labels), which of them intersect,
+ * which texts do not fit their box (states' and labels'), and every text shown that names an internal name
+ * (an `xstate.*` event, a camelCase state key, a dotted path or event type). Tooltips are not shown text.
+ */
+async function chartGeometry(): Promise<{ labels: Box[]; boxes: Box[]; crossing: string[]; misfits: string[]; internal: string[]; texts: string[] }> {
+  const geometry = await page.evaluate<{ labels: Box[]; leaves: Box[]; misfits: string[]; texts: string[] }>(`(() => {
+    const box = (b) => ({ x: b.x, y: b.y, width: b.width, height: b.height });
+    const inside = (a, b) => a.x >= b.x - 0.5 && a.y >= b.y - 0.5 && a.x + a.width <= b.x + b.width + 0.5 && a.y + a.height <= b.y + b.height + 0.5;
+    const misfits = [];
+    const labels = [...document.querySelectorAll('svg.statechart .edge-label-box')].map((group) => {
+      const rect = box(group.querySelector('rect').getBBox());
+      if (!inside(box(group.querySelector('text').getBBox()), rect)) misfits.push(group.querySelector('text').textContent);
+      return rect;
+    });
+    const leaves = [];
+    for (const state of document.querySelectorAll('svg.statechart g.state')) {
+      const rect = box(state.querySelector('rect').getBBox());
+      if (state.classList.contains('leaf')) leaves.push(rect);
+      if (!inside(box(state.querySelector('text').getBBox()), rect)) misfits.push(state.getAttribute('data-state'));
+    }
+    const texts = [...document.querySelectorAll('svg.statechart text')].map((text) =>
+      text.querySelectorAll('tspan').length ? [...text.querySelectorAll('tspan')].map((span) => span.textContent).join(' ') : text.textContent);
+    return { labels, leaves, misfits, texts };
+  })()`);
+  const boxes = [...geometry.leaves, ...geometry.labels];
+  const crossing: string[] = [];
+  boxes.forEach((a, i) =>
+    boxes.slice(i + 1).forEach((b, j) => {
+      if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) crossing.push(`${i}×${i + 1 + j}`);
+    }),
+  );
+  const internal = geometry.texts.filter((text) => /xstate|\b[a-z]+[A-Z]\w*|\b[a-z]+\.[a-z]/.test(text));
+  return { labels: geometry.labels, boxes, crossing, misfits: geometry.misfits, internal, texts: geometry.texts };
+}
+
 describe('the chat, as a person first meets it', () => {
   it('reads a typed alert as the terminal does: the same title, from the web console, markup kept as text', async () => {
     await page.goto(url('#/chat'));
@@ -117,36 +153,35 @@ describe('the chat, as a person first meets it', () => {
     await page.goto(url('#/chat'));
   });
 
-  it('draws the statechart with ELK: no two edge labels intersect, every label fits its box, with a legend and the path taken', async () => {
+  it('draws the statechart with ELK in words, in English and in Chinese: no two boxes intersect, every text fits its box, with a legend and the path taken', async () => {
     await page.goto(url(`#/incidents/${incidentId}`));
     await page.locator('svg.statechart g.state.current').first().waitFor();
-    const geometry = await page.evaluate<{ labels: Box[]; misfits: string[] }>(`(() => {
-      const box = (b) => ({ x: b.x, y: b.y, width: b.width, height: b.height });
-      const inside = (a, b) => a.x >= b.x - 0.5 && a.y >= b.y - 0.5 && a.x + a.width <= b.x + b.width + 0.5 && a.y + a.height <= b.y + b.height + 0.5;
-      const misfits = [];
-      const labels = [...document.querySelectorAll('svg.statechart .edge-label-box')].map((group) => {
-        const rect = box(group.querySelector('rect').getBBox());
-        if (!inside(box(group.querySelector('text').getBBox()), rect)) misfits.push(group.textContent);
-        return rect;
-      });
-      for (const state of document.querySelectorAll('svg.statechart g.state.leaf')) {
-        if (!inside(box(state.querySelector('text').getBBox()), box(state.querySelector('rect').getBBox()))) misfits.push(state.getAttribute('data-state'));
-      }
-      return { labels, misfits };
-    })()`);
-    expect(geometry.labels.length).toBeGreaterThan(10);
-    const crossing: string[] = [];
-    geometry.labels.forEach((a, i) =>
-      geometry.labels.slice(i + 1).forEach((b, j) => {
-        if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) crossing.push(`${i}×${i + 1 + j}`);
-      }),
-    );
-    expect(crossing).toEqual([]);
-    expect(geometry.misfits).toEqual([]);
+    const english = await chartGeometry();
+    expect(english.labels.length).toBeGreaterThan(10);
+    expect(english.crossing).toEqual([]);
+    expect(english.misfits).toEqual([]);
+    expect(english.internal).toEqual([]);
+    expect(english.texts).toContain('Waiting for someone to confirm the diagnosis');
+    expect(english.texts).toContain('Diagnosis approved');
     await expect(page.locator('svg.statechart').textContent()).resolves.not.toMatch(/ \+\d/);
     await expect(page.locator('#statechart-legend').textContent()).resolves.toMatch(/current state.*visited.*waits for a person/);
     await expect(page.locator('#path-taken li').count()).resolves.toBeGreaterThan(2);
+    // The raw names stay in the tooltips.
+    await expect(page.locator('svg.statechart g.state[data-state="open.awaitingDiagnosisApproval"] > title').textContent()).resolves.toContain('open.awaitingDiagnosisApproval');
     await page.locator('.panel', { hasText: 'Statechart' }).screenshot({ path: `${SCREENSHOTS}/statechart.png` });
+
+    // The same layout in Chinese: the boxes were sized for the wider of the two languages.
+    await page.click('button[data-language="zh-CN"]');
+    await page.locator('svg.statechart text', { hasText: '等待确认诊断' }).first().waitFor();
+    const chinese = await chartGeometry();
+    expect(chinese.boxes).toEqual(english.boxes);
+    expect(chinese.crossing).toEqual([]);
+    expect(chinese.misfits).toEqual([]);
+    expect(chinese.internal).toEqual([]);
+    expect(chinese.texts).toContain('诊断已确认');
+    await page.locator('.panel', { hasText: '状态图' }).screenshot({ path: `${SCREENSHOTS}/statechart-zh.png` });
+    await page.click('button[data-language="en"]');
+    await page.locator('svg.statechart text', { hasText: 'Diagnosis approved' }).first().waitFor();
   });
 
   it('a decision typed in the terminal about a web console incident says where the incident lives', async () => {

@@ -7,10 +7,11 @@ import {
   hasEventLabel,
   LABEL_LANGUAGES,
   PHASE_LABELS,
+  STATE_GROUP_LABELS,
 } from '../../machines/incident.labels';
 import type { Label } from '../../machines/incident.labels';
 import { INCIDENT_PHASES, phaseLabel, phaseOf } from '../../machines/incident.view';
-import { chartEventTypes, chartLeafNodes, pathOf } from '../support/chart-walk';
+import { chartEventTypes, chartLeafNodes, chartStateNodes, pathOf } from '../support/chart-walk';
 
 const HAN = /\p{Script=Han}/u;
 /** What a person must never read: a state path, an `xstate.*` name, a dotted event type. */
@@ -31,6 +32,12 @@ describe('labels of the incident chart', () => {
   it('has a label in English and Chinese for every state an incident can be in', () => {
     const problems = chartLeafNodes().flatMap((node) => problemsOf(pathOf(node), phaseLabel(phaseOf(pathOf(node)))));
     expect(problems).toEqual([]);
+  });
+
+  it('names every compound state (the groups the console’s statechart draws) in English and Chinese', () => {
+    const compounds = chartStateNodes().filter((node) => node.type === 'compound').map(pathOf);
+    expect(compounds).toEqual(['open', 'remediating']);
+    expect(compounds.flatMap((path) => problemsOf(path, STATE_GROUP_LABELS[path]))).toEqual([]);
   });
 
   it('has a label in both languages for every phase, and no two phases read alike', () => {

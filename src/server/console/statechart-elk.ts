@@ -3,7 +3,12 @@ import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { PARKED_TAG } from '../../viz/mermaid';
 import { isLeaf, statechartGraph } from '../../viz/statechart-graph';
-import type { EdgeKind, StatechartGraph } from '../../viz/statechart-graph';
+import type { EdgeKind, GraphEdge, StatechartGraph } from '../../viz/statechart-graph';
+import { consoleText } from './console-text';
+import { eventWords, extent, stateWords, textWidth, wrapWords } from './statechart-words';
+import type { Font, Lines, Words } from './statechart-words';
+import { mapLocalized } from '../../i18n';
+import type { Localized } from '../../i18n';
 
 /** A box in the drawing, in pixels from its top left corner. */
 export interface Box {
@@ -14,23 +19,36 @@ export interface Box {
 }
 
 export interface ElkState extends Box {
+  /** The state path: for the tooltip and for finding the incident's state, never shown as the state's text. */
   id: string;
-  label: string;
+  /** Its phase (a compound: its group) in words, and the lines the box shows in each language. */
+  words: Words;
+  lines: Lines;
   description: string | null;
   compound: boolean;
   final: boolean;
   parked: boolean;
 }
 
+/** One transition of an edge: its event in words, and the event type and guard as the chart has them (the tooltip's raw). */
+export interface ElkTransition {
+  words: Words;
+  event: string;
+  guard: string | null;
+}
+
 export interface ElkEdge {
   from: string;
   to: string;
-  labels: string[];
+  transitions: ElkTransition[];
   kind: EdgeKind;
   /** SVG path data. */
   path: string;
-  /** The lines its label box shows (every transition, no "+1"; none for failures and timeouts), and where ELK put the box. */
-  lines: string[];
+  /**
+   * What its label box shows in each language: one entry per transition (the same words once; the last saying how
+   * many more there are), each in its lines; none for failures and timeouts. And where ELK put the box.
+   */
+  lines: Localized<string[][]>;
   label: Box | null;
 }
 
@@ -43,30 +61,77 @@ export interface ElkStatechart {
   edges: ElkEdge[];
 }
 
-/** Widths are estimated from the characters: the server has no fonts. Generous, so text stays inside. */
-const CHAR_W = { state: 8.2, label: 6.6 };
+/** Widths are estimated per character and script (statechart-words): the server has no fonts. Generous, so text stays inside. */
+const STATE_FONT: Font = { latin: 8.2, wide: 13.2 };
+const LABEL_FONT: Font = { latin: 6.6, wide: 11.6 };
+/** Text wider than this wraps (a compound's title never does). */
+const STATE_TEXT_W = 200;
+const LABEL_TEXT_W = 180;
+const STATE_LINE_H = 15;
 const LINE_H = 14;
+/** A transition's second line starts this far in, so it does not read as another transition. */
+export const LABEL_INDENT = 8;
 const MAX_LINES = 4;
 const STATE_H = 40;
+const COMPOUND_TOP = 30;
 
 const idOf = (node: AnyStateNode): string => node.path.join('.');
+const NO_LINES: Localized<string[][]> = { 'zh-CN': [], en: [] };
 
-/** The lines an edge's label shows: one per transition, the last saying how many more there are. */
-function labelLines(labels: string[]): string[] {
-  if (labels.length <= MAX_LINES) return labels;
-  return [...labels.slice(0, MAX_LINES - 1), `and ${labels.length - MAX_LINES + 1} more`];
+/** The transitions an edge stands for, in the chart's order, with their event types and guards. */
+function transitionsOf(edge: GraphEdge): ElkTransition[] {
+  const all = [...[...edge.from.transitions.values()].flat(), ...(edge.from.always ?? [])];
+  return all
+    .filter((transition) => (transition.target ?? []).includes(edge.to))
+    .map((transition) => {
+      const guard: unknown = transition.guard;
+      const guardName = typeof guard === 'string' ? guard : typeof guard === 'object' && guard !== null && 'type' in guard ? String(guard.type) : null;
+      const event = String(transition.eventType);
+      return { words: eventWords(event), event, guard: guard === undefined ? null : (guardName ?? 'guard') };
+    });
 }
 
-/** Failures and timeouts recede: their labels are in the edge's tooltip, so the labels shown stay readable. */
-function shownLines(edge: { labels: string[]; kind: EdgeKind }): string[] {
-  return edge.kind === 'person' || edge.kind === 'step' ? labelLines(edge.labels) : [];
+/** The words an edge's label shows, one per transition (the same words once), the last saying how many more there are. */
+function shownWords(edge: GraphEdge, transitions: ElkTransition[]): Words[] {
+  // Failures and timeouts recede: their words are in the edge's tooltip, so the labels shown stay readable.
+  if (edge.kind !== 'person' && edge.kind !== 'step') return [];
+  const seen = new Set<string>();
+  const words = transitions.map((transition) => transition.words).filter((text) => !seen.has(text.en) && Boolean(seen.add(text.en)));
+  if (words.length <= MAX_LINES) return words;
+  return [...words.slice(0, MAX_LINES - 1), consoleText('console.statechart.more', { n: words.length - MAX_LINES + 1 })];
+}
+
+/** Each shown transition in its lines, per language. */
+function labelLines(words: Words[]): Localized<string[][]> {
+  if (words.length === 0) return NO_LINES;
+  const each = words.map((text) => wrapWords(text, LABEL_TEXT_W, LABEL_FONT));
+  return { 'zh-CN': each.map((lines) => lines['zh-CN']), en: each.map((lines) => lines.en) };
+}
+
+/** A label box's size: its widest line (a second line indented) and its most lines, in whichever language needs more. */
+function labelSize(lines: Localized<string[][]>): { width: number; height: number } {
+  const all = [lines.en, lines['zh-CN']];
+  const widths = all.flatMap((each) => each.flatMap((parts) => parts.map((line, index) => textWidth(line, LABEL_FONT) + (index === 0 ? 0 : LABEL_INDENT))));
+  const count = Math.max(...all.map((each) => each.flat().length));
+  return { width: Math.ceil(Math.max(0, ...widths)) + 8, height: count * LINE_H + 4 };
 }
 
 function elkNode(node: AnyStateNode): ElkNode {
-  if (isLeaf(node)) return { id: idOf(node), width: Math.max(120, Math.ceil(node.key.length * CHAR_W.state) + 28), height: STATE_H };
+  const words = stateWords(idOf(node), !isLeaf(node));
+  if (isLeaf(node)) {
+    const size = extent(wrapWords(words, STATE_TEXT_W, STATE_FONT), STATE_FONT);
+    return { id: idOf(node), width: Math.max(120, Math.ceil(size.width) + 28), height: Math.max(STATE_H, size.lines * STATE_LINE_H + 16) };
+  }
+  const title = extent(mapLocalized(words, (text) => [text]), STATE_FONT);
   return {
     id: idOf(node),
-    layoutOptions: { 'elk.padding': '[top=30,left=14,bottom=14,right=14]' },
+    layoutOptions: {
+      'elk.padding': `[top=${COMPOUND_TOP},left=14,bottom=14,right=14]`,
+      // Wide enough for its title in either language. Layered DOWN reads a compound's minimum as (height, width)
+      // (eclipse-elk/elk#1033, leaves are not swapped); a unit test fails should that change.
+      'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+      'elk.nodeSize.minimum': `(${COMPOUND_TOP + STATE_H}, ${Math.ceil(title.width) + 28})`,
+    },
     children: Object.values(node.states).map(elkNode),
   };
 }
@@ -96,12 +161,11 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   'elk.padding': '[top=16,left=16,bottom=16,right=16]',
 };
 
-/** The edges as ELK takes them, each with one label box sized to its shown lines (none when it shows none). */
+/** The edges as ELK takes them, each with one label box sized to its shown lines in the wider language (none when it shows none). */
 function elkEdges(graph: StatechartGraph): ElkExtendedEdge[] {
   return graph.edges.map((edge, index) => {
-    const lines = shownLines(edge);
-    const width = Math.ceil(Math.max(0, ...lines.map((line) => line.length)) * CHAR_W.label) + 8;
-    const labels = lines.length ? [{ id: `l${index}`, text: lines.join('\n'), width, height: lines.length * LINE_H + 4 }] : [];
+    const lines = labelLines(shownWords(edge, transitionsOf(edge)));
+    const labels = lines.en.length ? [{ id: `l${index}`, text: lines.en.flat().join('\n'), ...labelSize(lines) }] : [];
     return { id: `e${index}`, sources: [idOf(edge.from)], targets: [idOf(edge.to)], labels };
   });
 }
@@ -113,9 +177,11 @@ function laidStates(laidOut: ElkNode, graph: StatechartGraph): ElkState[] {
   const collect = (node: ElkNode) => {
     const state = byId.get(node.id);
     if (state) {
+      const words = stateWords(node.id, !isLeaf(state));
       states.push({
         id: node.id,
-        label: state.key,
+        words,
+        lines: isLeaf(state) ? wrapWords(words, STATE_TEXT_W, STATE_FONT) : mapLocalized(words, (text) => [text]),
         description: state.description ?? null,
         x: node.x ?? 0,
         y: node.y ?? 0,
@@ -138,13 +204,14 @@ function laidEdges(laidOut: ElkNode, graph: StatechartGraph): ElkEdge[] {
   return graph.edges.map((edge, index) => {
     const laid = byId.get(`e${index}`);
     const label = laid?.labels?.[0];
+    const transitions = transitionsOf(edge);
     return {
       from: idOf(edge.from),
       to: idOf(edge.to),
-      labels: edge.labels,
+      transitions,
       kind: edge.kind,
       path: laid ? pathOf(laid) : '',
-      lines: label ? shownLines(edge) : [],
+      lines: label ? labelLines(shownWords(edge, transitions)) : NO_LINES,
       label: label ? { x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 } : null,
     };
   });
