@@ -7,6 +7,7 @@ import { IncidentMemory } from './incident-memory';
 import type { IncidentMemoryOptions } from './incident-memory';
 import { KnowledgeStore } from './knowledge-store';
 import { MemoryRecorder } from './memory-recorder';
+import { SummaryStore } from '../store/summary-store';
 import { alertText, memoryAlertOf } from './memory-record';
 import { syncRunbooks } from './runbooks';
 import { SEEN_BEFORE_RECALL_K, seenBeforeOf } from './seen-before';
@@ -24,7 +25,7 @@ export { fillPlaceholders, loadRunbooks, matchRunbooks, parseRunbook, placeholde
 export type { Runbook, RunbookMatch, RunbookSyncReport } from './runbooks';
 export { runbookPluginProblems } from './runbook-plugins';
 export { SEEN_BEFORE_DAYS, SEEN_BEFORE_MIN_SIMILARITY, seenBeforeOf, whenOf } from './seen-before';
-export type { IncidentMemoryRecord } from './memory-record';
+export type { IncidentMemoryRecord, MemoryAlert } from './memory-record';
 
 /** A past incident as the diagnosis prompt shows it. */
 export interface PastIncidentNote {
@@ -85,7 +86,7 @@ export function createMemory(deps: MemoryDeps): Memory {
   }
   const { defaultK, minIncidentSimilarity, minKnowledgeSimilarity, logger } = deps;
   const incidents = new IncidentMemory(store, deps.embedder, { defaultK, minIncidentSimilarity, minKnowledgeSimilarity, logger });
-  const recorder = new MemoryRecorder(incidents, deps.logger);
+  const recorder = new MemoryRecorder(incidents, deps.logger, new SummaryStore(deps.orm));
   return {
     incidents,
     store,

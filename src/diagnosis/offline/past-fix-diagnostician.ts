@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Alert, Diagnosis, FixStep, PastIncident, ProposalOutcome } from '../../domain';
-import type { IncidentMemoryRecord } from '../../memory';
+import type { IncidentMemoryRecord, MemoryAlert } from '../../memory';
 import type { PluginRegistry } from '../../plugins/registry';
 import { describeCall } from '../../plugins/run-plugin';
 import type { Recollection } from '../agent/prompts';
@@ -8,10 +8,22 @@ import type { Diagnostician, StepContext } from '../diagnostician';
 import type { RecallFn } from '../llm-diagnostician';
 
 /**
- * A past fix is proposed again only for a past incident this close: its arguments name that incident's
- * target (a deployment, a database), so a merely related alert must not inherit them. Policy still decides.
+ * A past fix is proposed again only for a past incident this close (and about the same service, see
+ * sameSubject): its arguments name that incident's target, so a merely related alert must not inherit them.
+ * With the local embedder the same alert again scores about 0.7 (memory embeds the alert with its diagnosis).
+ * Policy still decides.
  */
-export const PAST_FIX_MIN_SIMILARITY = 0.75;
+export const PAST_FIX_MIN_SIMILARITY = 0.6;
+
+/** Labels that name what an alert is about; two alerts that both give one must agree on it. */
+const SUBJECT_LABELS = ['service', 'app', 'job', 'namespace', 'deployment', 'database', 'datname', 'target'];
+
+/** The past alert is about the same thing: no service or subject label that both give differs. */
+export function sameSubject(past: MemoryAlert, alert: Alert): boolean {
+  const differ = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a !== b;
+  if (differ(past.service, alert.service)) return false;
+  return !SUBJECT_LABELS.some((label) => differ(past.labels[label], alert.labels[label]));
+}
 
 /** What memory keeps of ended incidents, looked up by id (IncidentMemory). */
 export interface PastFixes {
@@ -43,15 +55,15 @@ export class PastFixDiagnostician implements Diagnostician {
   }
 
   async propose(alert: Alert, diagnosis: Diagnosis, ctx: StepContext): Promise<ProposalOutcome> {
-    const reused = diagnosis.category === 'transient' ? undefined : await this.reuse(diagnosis, ctx);
+    const reused = diagnosis.category === 'transient' ? undefined : await this.reuse(alert, diagnosis, ctx);
     return reused ?? this.engine.propose(alert, diagnosis, ctx);
   }
 
-  private async reuse(diagnosis: Diagnosis, ctx: StepContext): Promise<ProposalOutcome | undefined> {
+  private async reuse(alert: Alert, diagnosis: Diagnosis, ctx: StepContext): Promise<ProposalOutcome | undefined> {
     const candidates = (diagnosis.seenBefore?.incidents ?? []).filter((p) => p.verified && p.fix.length > 0 && p.similarity >= PAST_FIX_MIN_SIMILARITY);
     for (const past of candidates) {
       const record = await this.remembered(past, ctx);
-      const outcome = record && this.proposalFrom(record, diagnosis);
+      const outcome = record && sameSubject(record.alert, alert) ? this.proposalFrom(record, diagnosis) : undefined;
       if (outcome) {
         this.deps.logger.info({ incidentId: ctx.incidentId, reusedFrom: past.incidentId }, 'proposing the verified fix of a past incident');
         return outcome;

@@ -110,5 +110,7 @@ export async function incidentDetails(view: IncidentView, queries: ConsoleQuerie
     diagnoses: diagnoses.map((row) => ({ attempt: row.attempt, at: row.createdAt.toISOString(), diagnosis: row.data })),
     proposals: proposals.map((row) => ({ attempt: row.attempt, at: row.createdAt.toISOString(), outcome: row.data, decision: row.decision ?? null })),
     executions: executions.map(executionItem),
+    /** Similar past incidents the current diagnosis recalled (the "Seen before" panel); null when it recalled none. */
+    seenBefore: view.context.diagnosis?.seenBefore ?? null,
   };
 }
