@@ -11,6 +11,7 @@ import { Migration20261207000000IncidentAlerts } from './Migration20261207000000
 import { Migration20261207010000Silences } from './Migration20261207010000Silences';
 import { Migration20261207020000Storms } from './Migration20261207020000Storms';
 import { Migration20261207100000ChatSettings } from './Migration20261207100000ChatSettings';
+import { Migration20261207300000IncidentSummaries } from './Migration20261207300000IncidentSummaries';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207010000Silences', class: Migration20261207010000Silences },
   { name: 'Migration20261207020000Storms', class: Migration20261207020000Storms },
   { name: 'Migration20261207100000ChatSettings', class: Migration20261207100000ChatSettings },
+  { name: 'Migration20261207300000IncidentSummaries', class: Migration20261207300000IncidentSummaries },
 ];

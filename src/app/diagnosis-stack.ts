@@ -13,12 +13,16 @@ import type { IncidentListener } from '../runtime/incident-service';
 import type { StepJournal } from '../runtime/step-journal';
 import type { Scrubber } from '../security';
 import { AgentActivityStore } from '../store/agent-activity-store';
+import { SummaryStore } from '../store/summary-store';
 import { createDiagnostician } from '../diagnosis/create-diagnostician';
 import { createEmbedder, createLlm } from '../diagnosis/create-llm';
 import type { Diagnostician } from '../diagnosis/diagnostician';
+import { SummaryWriter } from '../diagnosis/summary-writer';
 
 export interface DiagnosisStack {
   diagnostician: Diagnostician;
+  /** Post-incident summaries: kept in the database, written by the model when there is one (else the template). */
+  summaries: { store: SummaryStore; writer?: SummaryWriter };
   memory: Memory;
   /** `anthropic`, `openai` or `offline`. */
   provider: string;
@@ -72,6 +76,7 @@ export async function createDiagnosisStack(config: Config, deps: DiagnosisStackD
   let detach: (() => void) | undefined;
   return {
     diagnostician,
+    summaries: { store: new SummaryStore(orm), writer: llm && new SummaryWriter(llm, { scrub: (text) => scrubber.scrubText(text), logger }) },
     memory,
     provider: llm?.provider ?? 'offline',
     runbookCount: runbooks.length,

@@ -72,7 +72,7 @@ export async function buildIncidentCore(config: Config, logger: Logger, base: Fo
         chat: chats.chat,
         plugins,
         targets,
-        diagnostician: diagnosis.diagnostician,
+        diagnostician: diagnosis.diagnostician, summaries: diagnosis.summaries,
         scrubber,
         policy: policy.policy,
         logger,

@@ -9,6 +9,7 @@ import { commonMessages } from './messages/common';
 import { consoleMessages } from './messages/console';
 import { policyMessages } from './messages/policy';
 import { remindersMessages } from './messages/reminders';
+import { summaryMessages } from './messages/summary';
 
 export const CATALOG_PARTS = {
   common: commonMessages,
@@ -18,6 +19,7 @@ export const CATALOG_PARTS = {
   console: consoleMessages,
   policy: policyMessages,
   reminders: remindersMessages,
+  summary: summaryMessages,
 } as const;
 
 export const CATALOG = {
@@ -28,6 +30,7 @@ export const CATALOG = {
   ...consoleMessages,
   ...policyMessages,
   ...remindersMessages,
+  ...summaryMessages,
 } as const;
 
 export type MessageKey = keyof typeof CATALOG;

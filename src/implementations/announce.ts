@@ -9,6 +9,7 @@ import { incidentStep } from './incident-step';
 import { escalationDeciders, onCallPeople } from '../policy/oncall-mentions';
 import { threadOf } from './thread';
 import { sendUrgent } from './urgent';
+import { postSummary } from './summary';
 import { ENGLISH_UTC } from '../i18n';
 import type { Localized, Translator } from '../i18n';
 
@@ -21,6 +22,7 @@ export function announce(deps: ImplementationDeps) {
       chat.postCard(ctx.chatId, announcement(deps, ctx, input.outcome), key, { replyTo: await threadOf(deps, ctx) }),
     );
     if (input.outcome === 'escalated') await sendUrgent(deps, ctx, sent.messageId, signal);
+    await postSummary(deps, ctx, input.outcome, signal);
     return sent;
   });
 }

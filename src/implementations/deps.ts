@@ -16,6 +16,8 @@ import type { IncidentStore } from '../store/incident-store';
 import type { RecordStore } from '../store/record-store';
 import type { Scrubber } from '../security';
 import type { I18n } from '../i18n';
+import type { SummaryWriter } from '../diagnosis/summary-writer';
+import type { SummaryStore } from '../store/summary-store';
 import type { ChainLevel } from './reminder';
 
 /** The ports the chart's implementations are built from (Temporal's createActivities(deps) pattern). */
@@ -45,6 +47,8 @@ export interface ImplementationDeps {
   escalationChain?: readonly ChainLevel[];
   /** LANGUAGE and TIMEZONE for what the steps write (reminders); English in UTC without it. */
   i18n?: I18n;
+  /** Post-incident summaries: kept in `store`, written by the model when `writer` is set, else from the template. Without it, none. */
+  summaries?: { store: SummaryStore; writer?: SummaryWriter };
   /** Hears each remediation and verification plugin run that finished (metrics). */
   onPluginResult?: (plugin: AnyPlugin, result: PluginRunResult) => void;
 }

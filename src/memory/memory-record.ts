@@ -35,6 +35,8 @@ export const IncidentMemoryRecordSchema = z.object({
   endedAt: z.iso.datetime({ offset: true }).optional(),
   /** When its first alert started, when the alert said (absent in older records). */
   startedAt: z.iso.datetime({ offset: true }).optional(),
+  /** The post-incident summary posted in its thread (markdown, English), when one was written. */
+  summary: z.string().max(4000).optional(),
 });
 export type IncidentMemoryRecord = z.infer<typeof IncidentMemoryRecordSchema>;
 export type IncidentMemoryRecordInput = z.input<typeof IncidentMemoryRecordSchema>;
@@ -87,5 +89,6 @@ export function incidentSummary(record: IncidentMemoryRecord): string {
     lines.push('Fix: none proposed');
   }
   lines.push(`Outcome: ${record.outcome}`);
+  if (record.summary) lines.push(`Summary: ${record.summary}`);
   return lines.join('\n');
 }

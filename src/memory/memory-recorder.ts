@@ -6,6 +6,13 @@ import type { IncidentMemory } from './incident-memory';
 import { memoryAlertOf } from './memory-record';
 import type { IncidentMemoryRecordInput } from './memory-record';
 
+/** Where the recorder finds an incident's latest post-incident summary (the summary store). */
+export interface SummarySource {
+  latest(incidentId: string): Promise<{ text: { en: string } } | undefined>;
+}
+
+const SUMMARY_LIMIT = 4000;
+
 /** The phases where an incident has ended for now (`escalated` may be retried or resolved later). */
 const ENDINGS = ['resolved', 'escalated', 'ignored'] as const;
 const isEnding = (phase: IncidentPhase): phase is (typeof ENDINGS)[number] => (ENDINGS as readonly IncidentPhase[]).includes(phase);
@@ -50,6 +57,8 @@ export class MemoryRecorder {
   constructor(
     private readonly memory: Pick<IncidentMemory, 'remember'>,
     private readonly logger: Logger,
+    /** The post-incident summaries: the one kept when the incident ended goes into its text. */
+    private readonly summaries?: SummarySource,
   ) {}
 
   /** Subscribes to the runtime; returns the unsubscribe function. */
@@ -75,10 +84,16 @@ export class MemoryRecorder {
 
   private async remember(record: IncidentMemoryRecordInput): Promise<void> {
     try {
-      await this.memory.remember(record);
+      await this.memory.remember(await this.withSummary(record));
       this.logger.debug({ incidentId: record.incidentId, outcome: record.outcome }, 'incident remembered');
     } catch (error) {
       this.logger.warn({ err: error, incidentId: record.incidentId }, 'could not remember the incident; memory misses it');
     }
+  }
+
+  /** The summary posted when it ended (written before the ending transition, so it is there by now). */
+  private async withSummary(record: IncidentMemoryRecordInput): Promise<IncidentMemoryRecordInput> {
+    const summary = await this.summaries?.latest(record.incidentId);
+    return summary ? { ...record, summary: summary.text.en.slice(0, SUMMARY_LIMIT) } : record;
   }
 }

@@ -7,6 +7,7 @@ import { ExecutionRecord } from './execution.entity';
 import { InboundEventRecord } from './inbound-event.entity';
 import { IncidentAlertRecord } from './incident-alert.entity';
 import { IncidentEventRecord } from './incident-event.entity';
+import { IncidentSummaryRecord } from './incident-summary.entity';
 import { IncidentRecord } from './incident.entity';
 import { KnowledgeRecord } from './knowledge.entity';
 import { ProposalRecord } from './proposal.entity';
@@ -25,6 +26,7 @@ export {
   ExecutionRecord,
   IncidentAlertRecord,
   IncidentEventRecord,
+  IncidentSummaryRecord,
   IncidentRecord,
   KnowledgeRecord,
   ProposalRecord,
@@ -58,4 +60,5 @@ export const ALL_ENTITIES = [
   StormRecord,
   ChatOpeningRecord,
   ChatSettingRecord,
+  IncidentSummaryRecord,
 ];
