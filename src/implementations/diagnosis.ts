@@ -75,7 +75,7 @@ async function alertWithItsGroup({ alertStore }: ImplementationDeps, ctx: ReadyC
 }
 
 /** Each step's dry run, from the plugin (code), not from the proposer, so the card shows what would really happen. */
-async function withPlans({ plugins, targets, logger, scrubber }: ImplementationDeps, steps: FixStep[], signal: AbortSignal): Promise<FixStep[]> {
+async function withPlans({ plugins, targets, logger, scrubber, i18n }: ImplementationDeps, steps: FixStep[], signal: AbortSignal): Promise<FixStep[]> {
   const scrub = (text: string) => scrubber?.scrubText(text) ?? text;
   return Promise.all(
     steps.map(async (step) => {
@@ -85,7 +85,9 @@ async function withPlans({ plugins, targets, logger, scrubber }: ImplementationD
       try {
         return { ...step, plan: scrub(await plugin.dryRun(args.data, { signal, logger, targets, scrubber })) };
       } catch (error) {
-        return { ...step, plan: scrub(`Dry run failed: ${error instanceof Error ? error.message : String(error)}`) };
+        // Kept with the proposal as one text: written in LANGUAGE, the error as the plugin gave it.
+        const failed = (i18n ?? ENGLISH_UTC).translator().t('card.proposal.dryRunFailed', { error: error instanceof Error ? error.message : String(error) });
+        return { ...step, plan: scrub(failed) };
       }
     }),
   );

@@ -112,6 +112,7 @@ export const cardsMessages = {
     'zh-CN': '[{severity}] 修复方案待审批{dryRun, select, yes {（演练）} other {}} · {incidentId}',
   },
   'card.proposal.fix': { en: 'Proposed fix', 'zh-CN': '修复方案' },
+  'card.proposal.dryRunFailed': { en: 'Dry run failed: {error}', 'zh-CN': '预演失败：{error}' },
   'card.proposal.steps': { en: 'Steps', 'zh-CN': '步骤' },
   'card.proposal.plan': { en: 'Plan: {plan}', 'zh-CN': '执行计划：{plan}' },
   'card.proposal.verifiedBy': { en: 'Verified by', 'zh-CN': '验证方式' },

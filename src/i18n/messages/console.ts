@@ -156,6 +156,21 @@ export const consoleMessages = {
   'console.alerts.seen': { en: 'Seen', 'zh-CN': '次数' },
   'console.alerts.resolvedAt': { en: 'resolved {at, date, when}', 'zh-CN': '{at, date, when} 恢复' },
   'console.alerts.showing': { en: 'Showing {shown, number} of {total, number}.', 'zh-CN': '显示 {total, number} 条中的 {shown, number} 条。' },
+  // The incident page's "Seen before" panel: similar past incidents the diagnosis recalled.
+  'console.seenBefore.title': { en: 'Seen before', 'zh-CN': '历史相似事件' },
+  'console.seenBefore.recent': {
+    en: '{count, plural, =0 {Not seen in the last {days} days.} one {This happened once in the last {days} days.} other {This happened # times in the last {days} days.}}',
+    'zh-CN': '{count, plural, =0 {过去 {days} 天内未发生过。} other {过去 {days} 天内发生过 # 次。}}',
+  },
+  'console.seenBefore.recentFixed': {
+    en: '{count, plural, one {This happened once in the last {days} days} other {This happened # times in the last {days} days}}; {fix} fixed it {fixed, plural, one {once} =2 {twice} other {# times}}.',
+    'zh-CN': '过去 {days} 天内发生过 {count, plural, other {# 次}}，其中 {fixed, plural, other {# 次}}由 {fix} 修复。',
+  },
+  'console.seenBefore.similarity': { en: '{similarity, number, percent} similar', 'zh-CN': '相似度 {similarity, number, percent}' },
+  'console.seenBefore.cause': { en: 'Cause: {cause}', 'zh-CN': '原因：{cause}' },
+  'console.seenBefore.verified': { en: '✓ verified', 'zh-CN': '✓ 已验证' },
+  'console.seenBefore.unverified': { en: '✗ did not verify', 'zh-CN': '✗ 未通过验证' },
+  'console.seenBefore.noFix': { en: 'No fix ran', 'zh-CN': '未执行修复' },
   'console.diagnosis.title': { en: 'Diagnosis', 'zh-CN': '诊断' },
   'console.diagnosis.none': { en: 'No diagnosis yet.', 'zh-CN': '还没有诊断结果。' },
   'console.attempt': { en: 'Attempt {attempt}: {summary}', 'zh-CN': '第 {attempt} 次尝试：{summary}' },
