@@ -34,7 +34,9 @@ export interface IncidentCore {
 export async function buildIncidentCore(config: Config, logger: Logger, base: Foundation, chats: Chats): Promise<IncidentCore> {
   const { orm, cipher, plugins, targets, scrubber, metrics } = base;
   const gate = new DurabilityGate();
-  const journal = new StepJournal(new StepJournalStore(orm, cipher), gate);
+  const journal = new StepJournal(new StepJournalStore(orm, cipher), gate, (error, outcomes) =>
+    logger.error({ err: error, steps: outcomes.map((outcome) => outcome.key) }, 'could not record step outcomes whose transition never came; those steps may run again'),
+  );
   const diagnosis = await createDiagnosisStack(config, { orm, plugins, targets, journal, logger, scrubber, metrics, redis: base.redis });
   const policy = await createPolicyRuntime(config, { plugins, targets, logger });
   const incidentStore = new IncidentStore(orm);

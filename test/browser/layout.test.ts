@@ -60,6 +60,9 @@ function overflow(): Promise<number> {
   return page.evaluate<number>('Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth');
 }
 
+/** What a person must never read on the incident page: an `xstate.*` event, a camelCase state key, a dotted path or event type. */
+const INTERNAL_NAME = /xstate|\b[a-z]+[A-Z]\w*|\b[a-z]+\.[a-z]/;
+
 /**
  * The drawn statechart, measured in the browser: its boxes (states and edge labels), which of them intersect,
  * which texts do not fit their box (states' and labels'), and every text shown that names an internal name
@@ -92,7 +95,7 @@ async function chartGeometry(): Promise<{ labels: Box[]; boxes: Box[]; crossing:
       if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) crossing.push(`${i}×${i + 1 + j}`);
     }),
   );
-  const internal = geometry.texts.filter((text) => /xstate|\b[a-z]+[A-Z]\w*|\b[a-z]+\.[a-z]/.test(text));
+  const internal = geometry.texts.filter((text) => INTERNAL_NAME.test(text));
   return { labels: geometry.labels, boxes, crossing, misfits: geometry.misfits, internal, texts: geometry.texts };
 }
 
@@ -166,6 +169,7 @@ describe('the chat, as a person first meets it', () => {
     await expect(page.locator('svg.statechart').textContent()).resolves.not.toMatch(/ \+\d/);
     await expect(page.locator('#statechart-legend').textContent()).resolves.toMatch(/current state.*visited.*waits for a person/);
     await expect(page.locator('#path-taken li').count()).resolves.toBeGreaterThan(2);
+    await expect(page.locator('#path-taken').textContent()).resolves.not.toMatch(INTERNAL_NAME);
     // The raw names stay in the tooltips.
     await expect(page.locator('svg.statechart g.state[data-state="open.awaitingDiagnosisApproval"] > title').textContent()).resolves.toContain('open.awaitingDiagnosisApproval');
     await page.locator('.panel', { hasText: 'Statechart' }).screenshot({ path: `${SCREENSHOTS}/statechart.png` });
@@ -179,6 +183,7 @@ describe('the chat, as a person first meets it', () => {
     expect(chinese.misfits).toEqual([]);
     expect(chinese.internal).toEqual([]);
     expect(chinese.texts).toContain('诊断已确认');
+    await expect(page.locator('#path-taken li').first().textContent()).resolves.toMatch(/\p{Script=Han}.* → .*\p{Script=Han}/u);
     await page.locator('.panel', { hasText: '状态图' }).screenshot({ path: `${SCREENSHOTS}/statechart-zh.png` });
     await page.click('button[data-language="en"]');
     await page.locator('svg.statechart text', { hasText: 'Diagnosis approved' }).first().waitFor();
@@ -200,9 +205,10 @@ describe('the chat, as a person first meets it', () => {
         headers: { 'content-type': 'application/json', 'x-ai-fixer-console': '1' },
         body: JSON.stringify({ id: 'too-long-0001', text: 'x'.repeat(8_001) }),
       });
-      return ((await response.json()) as { error: string }).error;
+      return ((await response.json()) as { error: Record<'en' | 'zh-CN', string> }).error;
     });
-    expect(answer).toMatch(/longer than 8,000 characters/);
+    expect(answer.en).toMatch(/longer than 8,000 characters/);
+    expect(answer['zh-CN']).toMatch(/超过 8,000 个字符/);
     await page.fill('#composer', '');
   });
 });
