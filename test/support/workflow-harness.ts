@@ -19,6 +19,8 @@ import { builtinPolicy, ExecutionPolicy, parsePolicy } from '../../src/policy';
 import { MemoryUsage } from '../../src/policy/usage';
 import { ExecutionStore } from '../../src/store/execution-store';
 import { RecordStore } from '../../src/store/record-store';
+import { SummaryStore } from '../../src/store/summary-store';
+import type { SummaryWriter } from '../../src/diagnosis/summary-writer';
 import type { DataCipher } from '../../src/security/encryption';
 import type { TestDatabase } from './database';
 import { createHarness } from './runtime-harness';
@@ -72,6 +74,8 @@ export async function createWorkflowHarness(options: {
   cipher?: DataCipher;
   /** Where the machine's cards go; default the console chat whose output chatOutput() returns. */
   chat?: ChatPort;
+  /** Post-incident summaries (from the template unless a writer is given); default none. */
+  summaries?: { writer?: SummaryWriter };
 }): Promise<WorkflowHarness> {
   const output = new PassThrough();
   let printed = '';
@@ -103,6 +107,7 @@ export async function createWorkflowHarness(options: {
         policy: new ExecutionPolicy({ plugins, targets: options.targets, rules: () => rules, usage: new MemoryUsage(), logger: h.logger }),
         logger: h.logger,
         verification: { attempts: 20, intervalMs: 50 },
+        ...(options.summaries && { summaries: { store: new SummaryStore(h.orm), writer: options.summaries.writer } }),
       });
     },
   });
