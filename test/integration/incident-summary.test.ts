@@ -65,7 +65,7 @@ describe('the post-incident summary through the real chart', () => {
 
     // A re-run of the ending step after a crash (same attempt, same journal) posts nothing again.
     const posted: string[] = [];
-    const recording = { postCard: async (_chat: string, card: { en: { title: string } }) => (posted.push(card.en.title), { messageId: 'm' }) } as unknown as ChatPort;
+    const recording = { postCard: (_chat: string, card: { en: { title: string } }) => (posted.push(card.en.title), Promise.resolve({ messageId: 'm' })) } as unknown as ChatPort;
     const deps = { journal: h.journal, incidentStore: h.store, chat: recording, logger: h.logger, i18n: ENGLISH_UTC, summaries: { store: new SummaryStore(h.orm) } } as unknown as ImplementationDeps;
     await postSummary(deps, resolved.context as ReadyContext, 'resolved', new AbortController().signal);
     expect(posted).toEqual([]);
