@@ -88,8 +88,11 @@ function statechartPanel(statechart, details) {
       figure.scrollTop = Math.max(0, current.y + current.height / 2 - figure.clientHeight / 2);
     });
   }
+  // The path in words; a state's path only in its tooltip.
+  const named = new Map(statechart.layout.states.map((state) => [state.id, words(state.words)]));
+  const stateWords = (/** @type {string} */ id) => h('span', { title: id }, named.get(id) ?? id);
   const path = details.steps.length
-    ? h('ol', { class: 'path-taken', id: 'path-taken' }, ...details.steps.map(([from, to]) => h('li', {}, h('code', {}, from), ' → ', h('code', {}, to))))
+    ? h('ol', { class: 'path-taken', id: 'path-taken' }, ...details.steps.map(([from, to]) => h('li', {}, stateWords(from), ' → ', stateWords(to))))
     : h('p', { class: 'hint' }, t('console.statechart.noTransition'));
   return panel(
     t('console.statechart.title'),
