@@ -3,6 +3,7 @@ import { api } from './api.js';
 import { ago, h, incidentHref, replaceChildren } from './dom.js';
 import { fullTime, t } from './i18n.js';
 import { words } from './labels.js';
+import { responseTimesPanel } from './summary.js';
 
 /** @typedef {import('./types.js').IncidentItem} IncidentItem */
 
@@ -23,6 +24,7 @@ export class IncidentsView {
     this.search = h('input', { type: 'search', id: 'filter-search', placeholder: t('console.incidents.search') });
     this.rows = h('tbody');
     this.count = h('span', { class: 'hint' });
+    this.times = responseTimesPanel(undefined);
     for (const control of [this.status, this.severity, this.service]) control.addEventListener('change', () => void this.reload());
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let typing;
@@ -37,12 +39,18 @@ export class IncidentsView {
       { class: 'incidents' },
       h('div', { class: 'filters' }, this.status, this.severity, this.service, this.search, this.count),
       h('table', { class: 'incident-table' }, h('thead', {}, head), this.rows),
+      this.times,
     );
   }
 
   async reload() {
     const query = new URLSearchParams({ status: this.status.value, severity: this.severity.value, service: this.service.value, q: this.search.value.trim() });
-    const { incidents, services } = /** @type {{ incidents: IncidentItem[], services: string[] }} */ (await api(`/incidents?${query.toString()}`));
+    const { incidents, services, responseTimes } = /** @type {{ incidents: IncidentItem[], services: string[], responseTimes?: Parameters<typeof responseTimesPanel>[0] }} */ (
+      await api(`/incidents?${query.toString()}`)
+    );
+    const times = responseTimesPanel(responseTimes);
+    this.times.replaceWith(times);
+    this.times = times;
     const chosen = this.service.value;
     replaceChildren(this.service, h('option', { value: '' }, t('console.incidents.anyService')), ...services.map((name) => h('option', { value: name }, name)));
     this.service.value = services.includes(chosen) ? chosen : '';

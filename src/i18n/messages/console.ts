@@ -288,4 +288,15 @@ export const consoleMessages = {
   },
   'console.error.textOrSample': { en: 'Send either text or a sample.', 'zh-CN': '请发送文本或选择一个示例，二者选一。' },
   'console.error.tooManyIds': { en: 'Ask for at most {max, number} ids at a time.', 'zh-CN': '每次最多查询 {max, number} 个 ID。' },
+  // The post-incident summary panel and the response times table.
+  'console.summary.title': { en: 'Summary', 'zh-CN': '复盘摘要' },
+  'console.summary.byModel': { en: 'Written by the model from the audit trail', 'zh-CN': '由模型根据审计记录撰写' },
+  'console.summary.byTemplate': { en: 'Written from the audit trail', 'zh-CN': '根据审计记录生成' },
+  'console.responseTimes.title': { en: 'Response times (last 12 weeks)', 'zh-CN': '响应与解决时长（近 12 周）' },
+  'console.responseTimes.service': { en: 'Service', 'zh-CN': '服务' },
+  'console.responseTimes.week': { en: 'Week of', 'zh-CN': '周（起始日）' },
+  'console.responseTimes.tta': { en: 'Time to acknowledge (median, n)', 'zh-CN': '响应时长（中位数，样本数）' },
+  'console.responseTimes.ttr': { en: 'Time to resolve (median, n)', 'zh-CN': '解决时长（中位数，样本数）' },
+  'console.responseTimes.value': { en: '{minutes, number} min ({n})', 'zh-CN': '{minutes, number} 分钟（{n}）' },
+  'console.responseTimes.none': { en: 'none yet', 'zh-CN': '暂无' },
 } as const satisfies MessageTable;

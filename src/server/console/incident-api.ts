@@ -57,7 +57,8 @@ export function incidentApiRoutes({ access, service, queries, machine, decisions
       if (!query.success) return badRequest(consoleText('console.error.badFilter'), query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       const { status, severity, service: serviceName, q, limit } = query.data;
       const rows = await queries.incidents({ status, severity, service: serviceName, search: q, limit });
-      return { status: 200, body: { incidents: rows.map(listItem), services: await queries.services() } };
+      const [services, responseTimes] = await Promise.all([queries.services(), queries.responseTimes()]);
+      return { status: 200, body: { incidents: rows.map(listItem), services, responseTimes } };
     }),
     consoleRoute(access, 'GET', '/incident', async ({ url }) => {
       const id = url.searchParams.get('id') ?? '';
@@ -68,7 +69,9 @@ export function incidentApiRoutes({ access, service, queries, machine, decisions
       if (url.searchParams.has('brief')) return { status: 200, body: { id: view.id, state: view.state, phase: phaseItem(view.workflow.phase), status: view.status } };
       const details = await incidentDetails(view, queries);
       const names = await namesFor(people, idsOfIncident(view.context, details.timeline.map((entry) => entry.actor)));
-      return { status: 200, body: { ...details, actions: incidentActions(view, decisions, user), people: names } };
+      const kept = await queries.summary(id);
+      const summary = kept && { source: kept.source, text: kept.text, ttaMs: kept.facts.ttaMs, ttrMs: kept.facts.ttrMs, outcome: kept.facts.outcome, at: kept.createdAt.toISOString() };
+      return { status: 200, body: { ...details, actions: incidentActions(view, decisions, user), people: names, summary: summary ?? null } };
     }),
     incidentActionRoute(access, actions),
     consoleRoute(access, 'GET', '/statechart', async () => ({ status: 200, body: { layout: await (layout ??= elkStatechart(machine)), editorUrl: STATELY_EDITOR_URL, stately } })),
