@@ -7,6 +7,7 @@ import { language, words } from './labels.js';
 import { learnPeople } from './people.js';
 import { seenBeforePanel } from './seen-before.js';
 import { drawStatechart, statechartLegend } from './statechart.js';
+import { summaryPanel } from './summary.js';
 import { timelineTable } from './timeline.js';
 
 /** @typedef {import('./types.js').IncidentDetails} IncidentDetails @typedef {import('./types.js').Statechart} Statechart */
@@ -33,7 +34,7 @@ export class IncidentView {
     const [details, statechart] = await Promise.all([/** @type {Promise<IncidentDetails>} */ (api(`/incident?id=${encodeURIComponent(this.incidentId)}`)), chart]);
     learnPeople(details.people);
     const actions = actionsBar(details.incident.id, details.actions, () => void this.reload());
-    replaceChildren(this.root, summary(details), actions, alertsPanel(details), statechartPanel(statechart, details), timeline(details), diagnoses(details), seenBeforePanel(details.seenBefore), proposals(details), executions(details));
+    replaceChildren(this.root, summary(details), actions, summaryPanel(details), alertsPanel(details), statechartPanel(statechart, details), timeline(details), diagnoses(details), seenBeforePanel(details.seenBefore), proposals(details), executions(details));
   }
 }
 

@@ -32,7 +32,7 @@
  *   visited: string[], steps: [string, string][], timeline: TimelineEntry[], diagnoses: { attempt: number, at: string, diagnosis: Diagnosis }[],
  *   proposals: { attempt: number, at: string, outcome: ProposalOutcome, decision: PolicyDecision | null }[], executions: Execution[],
  *   alerts: HeldAlert[], tally: { total: number, firing: number } | null, actions: IncidentAction[],
- *   people?: Record<string, string>, seenBefore?: SeenBefore | null }} IncidentDetails
+ *   people?: Record<string, string>, seenBefore?: SeenBefore | null, summary?: import('./summary.js').IncidentSummary | null }} IncidentDetails
  * @typedef {{ incidentId: string, at?: string, cause?: string, fix: string[], verified: boolean, similarity: number }} PastIncident
  * @typedef {{ incidents: PastIncident[], recent: { days: number, count: number, fix?: { pluginIds: string[], resolved: number } } }} SeenBefore
  * @typedef {{ type: string, label: Label, style: string, refused: Label | string | null }} IncidentAction

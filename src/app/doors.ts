@@ -78,6 +78,7 @@ async function openWebConsole({ config, logger, base, chats, core, chain }: AppP
     token: config.CONSOLE_TOKEN,
     trustLoopback: config.CONSOLE_TRUST_LOOPBACK,
     scrubber: base.scrubber,
+    languages: chats.languages,
     alertTemplates: base.alertTemplates,
     plugins: base.listPlugins,
     logger,
@@ -97,5 +98,15 @@ function openAlertApi({ config, logger, base, chats, chain }: AppParts): AlertIn
 function openTerminal({ logger, base, chats, core, chain }: AppParts): TerminalInbound | undefined {
   if (!chats.terminal) return undefined;
   const detector = new AlertDetector({ templates: base.alertTemplates });
-  return new TerminalInbound({ service: chain.intake, chat: chats.terminal, inbound: base.inboundStore, detector, access: core.policy.access, logger, plugins: base.listPlugins, silences: chain.silences });
+  return new TerminalInbound({
+    service: chain.intake,
+    chat: chats.terminal,
+    inbound: base.inboundStore,
+    detector,
+    access: core.policy.access,
+    logger,
+    plugins: base.listPlugins,
+    silences: chain.silences,
+    languages: chats.languages,
+  });
 }

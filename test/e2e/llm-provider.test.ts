@@ -61,7 +61,7 @@ describe('the bot process with an Anthropic key configured', () => {
     bot.type('[critical] checkout returns 503 service=checkout password=hunter2-do-not-leak');
     const [, id] = await bot.waitFor(/Opened (INC-[0-9A-Z]{8})/);
     await bot.waitFor(/Diagnosis ready/);
-    await bot.waitFor(/claude-sonnet-5-5 · 2 turn\(s\) · 1 check\(s\)/);
+    await bot.waitFor(/claude-sonnet-5-5 · 2 turns · 1 check/);
     bot.type(`/approve ${id} diagnosis`);
     await bot.waitFor(new RegExp(`/approve ${id} fix`));
     bot.type(`/approve ${id} fix`);

@@ -21,7 +21,7 @@ let a: App;
 let b: App | undefined;
 
 async function start(): Promise<App> {
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', REDIS_URL, CONSOLE_USER: 'ops-alice', SHUTDOWN_GRACE: '1s' });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', REDIS_URL, CONSOLE_USER: 'ops-alice', SHUTDOWN_GRACE: '1s', LANGUAGE: 'en' });
   return startApp(config, pino({ level: 'silent' }), { input: new PassThrough(), output: new PassThrough() });
 }
 

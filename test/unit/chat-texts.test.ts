@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clickToast } from '../../src/chat/core/chat-message';
 import { larkCallbackResponse } from '../../src/chat/lark/lark-inbound';
+import { helpText } from '../../src/chat/core/commands';
 import { I18n } from '../../src/i18n';
 
 describe('what the chat doors say on their own, in both languages', () => {
@@ -20,5 +21,12 @@ describe('what the chat doors say on their own, in both languages', () => {
     const hint = i18n.text('chat.hint.terminal', { reason: 'no alert keyword' });
     expect(hint.en).toBe('Not read as an alert (no alert keyword). Paste the whole alert, or open an incident from any text with /diag <text>.');
     expect(hint['zh-CN']).toBe('未识别为告警（no alert keyword）。请粘贴完整的告警内容，或用 /diag <文字> 根据任意文字创建事件。');
+  });
+
+  it('/help in Chinese keeps its descriptions in one column, a Chinese character taking two', () => {
+    const wide = (text: string) => [...text].reduce((n, c) => n + (/[\u4e00-\u9fff\uff00-\uff60]/.test(c) ? 2 : 1), 0);
+    const lines = helpText(i18n.translator('zh-CN')).split('\n').slice(1);
+    const starts = lines.map((line) => wide(/^(\s+\S.*?\s{2,})/.exec(line)?.[1] ?? ''));
+    expect(new Set(starts).size).toBe(1);
   });
 });

@@ -25,6 +25,7 @@ import type { LarkSendObserver } from './lark-chat';
 import { LarkInbound, larkCallbackResponse } from './lark-inbound';
 import { larkPeopleDirectory } from './lark-people';
 import { createLarkWebhookRoute } from './webhook';
+import type { ChatLanguages } from '../core/chat-languages';
 
 export interface LarkIntakeDeps {
   service: IncidentService;
@@ -65,17 +66,22 @@ const TOKEN_CHECK_TTL_MS = 30_000;
  * Lark wired in: cards out through LarkChat; events in over the long connection or signed webhooks;
  * alerts that other bots post found through the alert chats' history; progress as reactions.
  */
-export async function connectLark(config: Config, logger: Logger, options: { observer?: LarkSendObserver; templates: AlertTemplate[] }): Promise<LarkConnection> {
+export async function connectLark(
+  config: Config,
+  logger: Logger,
+  options: { observer?: LarkSendObserver; templates: AlertTemplate[]; languages: ChatLanguages },
+): Promise<LarkConnection> {
   const appId = config.LARK_APP_ID!;
   const appSecret = config.LARK_APP_SECRET!;
   const client = createLarkClient({ appId, appSecret, domain: config.LARK_DOMAIN, logger });
   const bot = await botIdentityWithRetries(client, appId, logger);
-  const chat = new LarkChat({ client, logger, observer: options.observer });
+  const chat = new LarkChat({ client, logger, observer: options.observer, languages: options.languages });
   const detector = new AlertDetector({
     templates: options.templates,
     selfSenderIds: [appId, bot.openId ?? ''].filter(Boolean),
   });
-  return { chat, people: larkPeopleDirectory(client, logger), listen: (deps) => listen({ config, logger, client, bot, chat, detector, appSecret }, deps) };
+  const languages = options.languages;
+  return { chat, people: larkPeopleDirectory(client, logger), listen: (deps) => listen({ config, logger, client, bot, chat, detector, appSecret, languages }, deps) };
 }
 
 interface Connected {
@@ -86,9 +92,10 @@ interface Connected {
   chat: LarkChat;
   detector: AlertDetector;
   appSecret: string;
+  languages: ChatLanguages;
 }
 
-function listen({ config, logger, client, bot, chat, detector, appSecret }: Connected, deps: LarkIntakeDeps): LarkIntake {
+function listen({ config, logger, client, bot, chat, detector, appSecret, languages }: Connected, deps: LarkIntakeDeps): LarkIntake {
   const appId = config.LARK_APP_ID!;
   const inbound = new LarkInbound({
     service: deps.service,
@@ -101,8 +108,9 @@ function listen({ config, logger, client, bot, chat, detector, appSecret }: Conn
     logger,
     plugins: deps.plugins,
     silences: deps.silences,
+    languages,
   });
-  const onEvent = async (event: unknown) => larkCallbackResponse(await inbound.handleEvent(event));
+  const onEvent = async (event: unknown) => larkCallbackResponse(await inbound.handleEvent(event), languages.i18n.defaultLanguage);
   const { routes, wsClient } = eventDoor(config, logger, appSecret, onEvent);
 
   const history = new HistoryReader({

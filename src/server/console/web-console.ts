@@ -28,14 +28,15 @@ import { IncidentPageActions, withPageActions } from './incident-page-actions';
 import { silenceApiRoutes } from './silence-api';
 import { staticFileRoutes } from './static-files';
 import { consoleMessagesRoute } from './console-messages';
+import type { ChatLanguages } from '../../chat/core/chat-languages';
 
 /** The bot's own id in the web chat, and the monitoring bot that posts the samples. */
 export const WEB_BOT_ID = 'ai-fixer';
 export const WEB_MONITOR_ID = 'monitoring-bot';
 
 /** Cards out: what the machine's implementations need before the runtime exists. */
-export function createWebChat(orm: MikroORM): WebChat {
-  return new WebChat(new WebMessageStore(orm), { botId: WEB_BOT_ID });
+export function createWebChat(orm: MikroORM, languages: ChatLanguages): WebChat {
+  return new WebChat(new WebMessageStore(orm), { botId: WEB_BOT_ID, languages });
 }
 
 export interface WebConsoleDeps {
@@ -65,6 +66,8 @@ export interface WebConsoleDeps {
   live?: LiveSources;
   /** Redacts what people type before it is stored (default: the built-in rules). */
   scrubber?: Scrubber;
+  /** The console chat's language (`/lang`, else LANGUAGE). */
+  languages: ChatLanguages;
   /** Names for the ids the console shows (Lark's contact API); default: none, ids are shown. */
   people?: PeopleDirectory;
 }
@@ -95,9 +98,10 @@ export async function startWebConsole(deps: WebConsoleDeps): Promise<WebConsole>
     plugins: deps.plugins,
     silences: deps.silences,
     scrubber: deps.scrubber,
+    languages: deps.languages,
   });
   const access = { token: deps.token, trustLoopback: deps.trustLoopback ?? false };
-  const pageActions = new IncidentPageActions({ service: deps.service, decisions: deps.access, user: deps.user, inbound: deps.inboundStore, logger });
+  const pageActions = new IncidentPageActions({ service: deps.service, decisions: deps.access, user: deps.user, inbound: deps.inboundStore, logger, languages: deps.languages });
   const webIncidents = (listener: IncidentListener) => deps.subscribe((change) => (deps.ownsChat(change.context.chatId) ? listener(change) : undefined));
   const routes = [
     ...(await staticFileRoutes()),
