@@ -31,12 +31,16 @@ export interface IncidentCore {
   stormWatch: StormWatch;
 }
 
+/** Outcomes whose transition never came (the actor stopped) and whose own write failed: those steps may run again. */
+function lostOutcomes(logger: Logger) {
+  return (error: unknown, outcomes: { key: string }[]) =>
+    logger.error({ err: error, steps: outcomes.map((outcome) => outcome.key) }, 'could not record step outcomes whose transition never came; those steps may run again');
+}
+
 export async function buildIncidentCore(config: Config, logger: Logger, base: Foundation, chats: Chats): Promise<IncidentCore> {
   const { orm, cipher, plugins, targets, scrubber, metrics } = base;
   const gate = new DurabilityGate();
-  const journal = new StepJournal(new StepJournalStore(orm, cipher), gate, (error, outcomes) =>
-    logger.error({ err: error, steps: outcomes.map((outcome) => outcome.key) }, 'could not record step outcomes whose transition never came; those steps may run again'),
-  );
+  const journal = new StepJournal(new StepJournalStore(orm, cipher), gate, lostOutcomes(logger));
   const diagnosis = await createDiagnosisStack(config, { orm, plugins, targets, journal, logger, scrubber, metrics, redis: base.redis });
   const policy = await createPolicyRuntime(config, { plugins, targets, logger });
   const incidentStore = new IncidentStore(orm);
