@@ -22,8 +22,8 @@ export function stormFigures(s: StormResult): Figure[] {
       pass: s.incidents === s.groups && s.duplicateIncidents === 0,
     },
     {
-      figure: `${storm}: model calls / diagnoses`,
-      value: `${s.modelCalls} / ${s.diagnoses}`,
+      figure: `${storm}: model calls / diagnoses (+ summaries)`,
+      value: `${s.modelCalls} / ${s.diagnoses} (+ ${s.summaryCalls})`,
       baseline: '',
       target: `= ${s.groups}`,
       pass: s.modelCalls === s.groups && s.diagnoses === s.groups,

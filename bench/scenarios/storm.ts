@@ -31,7 +31,9 @@ export interface StormResult {
   incidents: number;
   /** Groups with more than one incident that was not merged: must be 0. */
   duplicateIncidents: number;
+  /** Calls the diagnoses made (a post-incident summary's call is counted apart: every ended incident writes one). */
   modelCalls: number;
+  summaryCalls: number;
   diagnoses: number;
   topLevelMessages: number;
   stormCards: number;
@@ -128,7 +130,8 @@ export async function measureStorm(size: StormSize): Promise<StormResult> {
       groups: size.groups,
       postedWithinMs,
       acknowledge: summarize(acknowledgeMs),
-      modelCalls: fake.requests.filter((r) => r.path === '/v1/messages').length,
+      modelCalls: diagnosisCalls(fake.requests),
+      summaryCalls: fake.requests.filter((r) => r.path === '/v1/messages').length - diagnosisCalls(fake.requests),
       resolvedGroups,
       quietAfterFirstAlertMs: lastWrite - startedAt,
       quietAfterResolvedMs: lastWrite - resolvedWallAt,
@@ -188,4 +191,10 @@ async function outcome(sql: pg.Pool, resolvedGroups: number) {
     ),
     waitingForPeople: await one(sql, `select count(*)::int as n from incidents where state = 'open.awaitingDiagnosisApproval'`),
   };
+}
+
+/** The model calls of diagnoses: every call but the post-incident summaries' (told apart by their system prompt). */
+function diagnosisCalls(requests: readonly { path: string; body: unknown }[]): number {
+  const isSummary = (body: unknown) => /post-incident summar/.test(JSON.stringify((body as { system?: unknown } | null)?.system ?? ''));
+  return requests.filter((r) => r.path === '/v1/messages' && !isSummary(r.body)).length;
 }
