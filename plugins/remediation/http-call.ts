@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { definePlugin } from '../../src/plugins/plugin';
-import type { Confirmation, PluginContext, PluginResult, RiskAssessment } from '../../src/plugins/plugin';
+import type { Confirmation, PluginContext, PluginResult, RiskAssessment, Undo } from '../../src/plugins/plugin';
 import type { HttpAction, HttpTarget, Targets } from '../../src/plugins/targets';
 import { checkHealth, findHttpTarget, sendHttp, targetUrl, unknownTargetSummary } from '../diagnostic/http-probe';
 
@@ -42,11 +42,14 @@ function excerpt(body: string): string {
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
-async function call(args: CallArgs, ctx: PluginContext): Promise<PluginResult> {
+function call(args: CallArgs, ctx: PluginContext): Promise<PluginResult> {
   const resolved = resolve(ctx.targets, args);
-  if ('problem' in resolved) return { status: 'error', summary: resolved.problem };
-  const { target, action } = resolved;
-  const outcome = await sendHttp(targetUrl(target, action.path), requestInit(target, action, ctx.idempotencyKey), ctx.signal);
+  if ('problem' in resolved) return Promise.resolve({ status: 'error', summary: resolved.problem });
+  return send(args, resolved, ctx.idempotencyKey, ctx);
+}
+
+async function send(args: CallArgs, { target, action }: { target: HttpTarget; action: HttpAction }, idempotencyKey: string | undefined, ctx: PluginContext): Promise<PluginResult> {
+  const outcome = await sendHttp(targetUrl(target, action.path), requestInit(target, action, idempotencyKey), ctx.signal);
   const request = `${action.method} ${outcome.url}`;
   const data = { target: args.target, action: args.action, actionRisk: action.risk, url: outcome.url, latencyMs: outcome.latencyMs };
   if (outcome.kind === 'failure') {
@@ -57,6 +60,28 @@ async function call(args: CallArgs, ctx: PluginContext): Promise<PluginResult> {
   const bodyExcerpt = excerpt(outcome.body);
   const detail = bodyExcerpt ? `: ${bodyExcerpt}` : '';
   return { status: 'error', summary: `${request} → ${status}${detail}`, data: { ...data, status, bodyExcerpt } };
+}
+
+/** A call can be undone when its action names an undo action in the targets file. */
+function undoOf(args: CallArgs, ctx: PluginContext): Undo {
+  const resolved = resolve(ctx.targets, args);
+  return 'problem' in resolved || resolved.action.undo === undefined ? 'none' : 'rollback';
+}
+
+/**
+ * Calls the action's undo action. Its Idempotency-Key is the step's key plus `:undo` (never the run's own,
+ * which a deduping service would answer with the run's response): a repeated undo is applied once by such a service.
+ */
+function callUndo(args: CallArgs, _result: PluginResult, ctx: PluginContext): Promise<PluginResult> {
+  const resolved = resolve(ctx.targets, args);
+  if ('problem' in resolved) return Promise.resolve({ status: 'error', summary: resolved.problem });
+  const undo = resolved.action.undo;
+  if (undo === undefined) return Promise.resolve({ status: 'error', summary: `Action ${args.action} on ${args.target} names no undo action` });
+  const undoArgs = { target: args.target, action: undo };
+  const undoing = resolve(ctx.targets, undoArgs);
+  if ('problem' in undoing) return Promise.resolve({ status: 'error', summary: undoing.problem });
+  const key = ctx.idempotencyKey === undefined ? undefined : `${ctx.idempotencyKey}:undo`;
+  return send(undoArgs, undoing, key, ctx);
 }
 
 function plan(args: CallArgs, ctx: PluginContext): Promise<string> {
@@ -99,6 +124,10 @@ export default definePlugin({
   idempotent: false,
   run: call,
   dryRun: plan,
+  // Per call: an action that names `undo: <other action>` in the targets file can be undone, others cannot.
+  undo: 'rollback',
+  undoOf,
+  rollback: callUndo,
   confirm,
   riskOf,
 });

@@ -133,6 +133,8 @@ export default definePlugin({
   timeoutMs: 30_000,
   // A StatefulSet pod comes back under the same name; without a uid a second run would delete the replacement.
   idempotent: false,
+  // A deleted pod is gone (its controller starts a new one); its in-memory state does not come back.
+  undo: 'none',
   run: deletePod,
   dryRun: plan,
   confirm,

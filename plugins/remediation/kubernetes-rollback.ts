@@ -51,6 +51,8 @@ interface RollbackPlan {
   history: Revision[];
   /** The deployment already runs this template: kubectl skips the rollback. */
   alreadyCurrent: boolean;
+  /** The revision whose template the deployment runs now: what an undo rolls forward to. */
+  replaced?: Revision;
 }
 
 function subject(args: RollbackArgs): string {
@@ -93,8 +95,13 @@ function revisionOf(rs: V1ReplicaSet): Revision | undefined {
   return { revision, replicaSet: rs.metadata?.name ?? '', images, template, annotations: rs.metadata?.annotations ?? {} };
 }
 
-/** The revision kubectl would pick: the given one, or the second newest. */
-async function planRollback(kube: KubernetesConnection, args: RollbackArgs): Promise<RollbackPlan | { problem: string }> {
+interface History {
+  deployment: V1Deployment;
+  /** The deployment's ReplicaSets with a revision, oldest first. */
+  history: Revision[];
+}
+
+async function readHistory(kube: KubernetesConnection, args: RollbackArgs): Promise<History | { problem: string }> {
   const deployment = await kube.apps.readNamespacedDeployment({ namespace: args.namespace, name: args.deployment });
   if (deployment.spec?.paused) return { problem: `deployment ${subject(args)} is paused; resume it before rolling back` };
   const uid = deployment.metadata?.uid;
@@ -103,6 +110,18 @@ async function planRollback(kube: KubernetesConnection, args: RollbackArgs): Pro
     .filter((rs) => rs.metadata?.ownerReferences?.some((ref) => ref.controller === true && ref.uid === uid))
     .flatMap((rs) => revisionOf(rs) ?? [])
     .sort((a, b) => a.revision - b.revision);
+  return { deployment, history };
+}
+
+function runsTemplateOf(deployment: V1Deployment, revision: Revision): boolean {
+  return canonical(revision.template) === canonical(deployment.spec?.template);
+}
+
+/** The revision kubectl would pick: the given one, or the second newest. */
+async function planRollback(kube: KubernetesConnection, args: RollbackArgs): Promise<RollbackPlan | { problem: string }> {
+  const read = await readHistory(kube, args);
+  if ('problem' in read) return read;
+  const { deployment, history } = read;
   const newest = history[history.length - 1];
   const to = args.toRevision === undefined ? history[history.length - 2] : history.find((r) => r.revision === args.toRevision);
   if (!newest || !to) {
@@ -111,8 +130,19 @@ async function planRollback(kube: KubernetesConnection, args: RollbackArgs): Pro
     return { problem: `${wanted} for deployment ${subject(args)} (revisions: ${known})` };
   }
   const current = Number(deployment.metadata?.annotations?.[REVISION_ANNOTATION] ?? newest.revision);
-  const alreadyCurrent = canonical(to.template) === canonical(deployment.spec?.template);
-  return { deployment, current, to, history, alreadyCurrent };
+  const replaced = history.find((r) => runsTemplateOf(deployment, r));
+  return { deployment, current, to, history, alreadyCurrent: runsTemplateOf(deployment, to), ...(replaced && { replaced }) };
+}
+
+/** Puts a revision's template on the deployment, as `kubectl rollout undo` does. */
+async function restoreRevision(kube: KubernetesConnection, args: RollbackArgs, deployment: V1Deployment, to: Revision): Promise<void> {
+  const body = [
+    // Fails with 422 if the deployment changed since it was read, so we never undo a change we did not see.
+    { op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata?.resourceVersion },
+    { op: 'replace', path: '/spec/template', value: to.template },
+    { op: 'add', path: '/metadata/annotations', value: rolledBackAnnotations(deployment, to.annotations) },
+  ];
+  await kube.apps.patchNamespacedDeployment({ namespace: args.namespace, name: args.deployment, body }, PATCH_AS.json);
 }
 
 /** The deployment's annotations after `kubectl rollout undo`: its own bookkeeping plus the ReplicaSet's others. */
@@ -132,19 +162,46 @@ async function rollback(args: RollbackArgs, ctx: PluginContext): Promise<PluginR
   return kubernetesResult(ctx, `Rolling back deployment ${subject(args)}`, async () => {
     const plan = await planRollback(kube, args);
     if ('problem' in plan) return { status: 'error', summary: `Cannot roll back: ${plan.problem}` };
-    const data = { deployment: subject(args), fromRevision: plan.current, toRevision: plan.to.revision, replicaSet: plan.to.replicaSet, images: plan.to.images };
+    const replaced = plan.replaced && { replacedReplicaSet: plan.replaced.replicaSet, replacedImages: plan.replaced.images };
+    const data = { deployment: subject(args), fromRevision: plan.current, toRevision: plan.to.revision, replicaSet: plan.to.replicaSet, images: plan.to.images, ...replaced };
     if (plan.alreadyCurrent) {
       return { status: 'success', summary: `Skipped rollback of ${subject(args)}: its template already matches revision ${plan.to.revision}`, data: { ...data, changed: false } };
     }
-    const body = [
-      // Fails with 422 if the deployment changed since it was read, so we never undo a change we did not see.
-      { op: 'test', path: '/metadata/resourceVersion', value: plan.deployment.metadata?.resourceVersion },
-      { op: 'replace', path: '/spec/template', value: plan.to.template },
-      { op: 'add', path: '/metadata/annotations', value: rolledBackAnnotations(plan.deployment, plan.to.annotations) },
-    ];
-    await kube.apps.patchNamespacedDeployment({ namespace: args.namespace, name: args.deployment, body }, PATCH_AS.json);
+    await restoreRevision(kube, args, plan.deployment, plan.to);
     const summary = `Rolled back deployment ${subject(args)} from revision ${plan.current} to revision ${plan.to.revision} (${plan.to.images.join(', ')})`;
     return { status: 'success', summary, data: { ...data, changed: true } };
+  });
+}
+
+/** What a run recorded: the ReplicaSet it restored and the one whose template it replaced. */
+const RolledBackSchema = z.object({ replicaSet: z.string().min(1), replacedReplicaSet: z.string().min(1), changed: z.boolean().optional() });
+
+/**
+ * Forward to the template the run replaced (its ReplicaSet, by name: revision numbers move on every rollout).
+ * A no-op when the deployment already runs it; refused when the deployment runs neither (someone else changed it).
+ */
+async function rollForward(args: RollbackArgs, result: PluginResult, ctx: PluginContext): Promise<PluginResult> {
+  const recorded = RolledBackSchema.safeParse(result.data);
+  if (!recorded.success) return { status: 'error', summary: `Cannot undo the rollback of ${subject(args)}: the run recorded no replaced revision` };
+  const { replicaSet, replacedReplicaSet, changed } = recorded.data;
+  const kube = connectKubernetes(ctx, args.target, args.namespace);
+  if ('problem' in kube) return refused(kube.problem);
+  return kubernetesResult(ctx, `Rolling deployment ${subject(args)} forward`, async () => {
+    const read = await readHistory(kube, args);
+    if ('problem' in read) return { status: 'error', summary: `Cannot roll forward: ${read.problem}` };
+    const { deployment, history } = read;
+    const back = history.find((r) => r.replicaSet === replacedReplicaSet);
+    if (!back) return { status: 'error', summary: `Cannot roll ${subject(args)} forward: ReplicaSet ${replacedReplicaSet} is gone from its history` };
+    const data = { deployment: subject(args), replicaSet: back.replicaSet, images: back.images };
+    if (changed === false || runsTemplateOf(deployment, back)) {
+      return { status: 'success', summary: `Deployment ${subject(args)} already runs the template of ReplicaSet ${back.replicaSet}`, data: { ...data, changed: false } };
+    }
+    const restored = history.find((r) => r.replicaSet === replicaSet);
+    if (!restored || !runsTemplateOf(deployment, restored)) {
+      return { status: 'error', summary: `Did not roll ${subject(args)} forward: it no longer runs the template the fix restored, so someone else changed it`, data };
+    }
+    await restoreRevision(kube, args, deployment, back);
+    return { status: 'success', summary: `Rolled deployment ${subject(args)} forward to the template of ReplicaSet ${back.replicaSet} (${back.images.join(', ')})`, data: { ...data, changed: true } };
   });
 }
 
@@ -181,5 +238,8 @@ export default definePlugin({
   idempotent: false,
   run: rollback,
   dryRun,
+  // The run records the ReplicaSet whose template it replaced; the undo restores that template.
+  undo: 'rollback',
+  rollback: rollForward,
   // No confirm: the restored ReplicaSet takes a new revision number, so after a crash "the previous revision" is ambiguous.
 });

@@ -106,6 +106,8 @@ export default definePlugin({
   timeoutMs: 30_000,
   // Without a fixed restartedAt every run starts another rollout.
   idempotent: false,
+  // Every pod is replaced; reverting the restart annotation would only restart them again.
+  undo: 'none',
   run: restart,
   dryRun: plan,
   confirm,

@@ -77,6 +77,35 @@ async function scale(args: ScaleArgs, ctx: PluginContext): Promise<PluginResult>
   });
 }
 
+/** What a run recorded: the count it found, so an undo can go back to it. */
+const ScaledSchema = z.object({ from: z.number().int().min(0), to: z.number().int().min(0), changed: z.boolean().optional() });
+
+/**
+ * Back to the count the run found. A no-op when the count is already there (an undo repeated) or the run
+ * changed nothing; refused when someone else has changed it since (an autoscaler, a person): we do not undo that.
+ */
+async function scaleBack(args: ScaleArgs, result: PluginResult, ctx: PluginContext): Promise<PluginResult> {
+  const recorded = ScaledSchema.safeParse(result.data);
+  if (!recorded.success) return { status: 'error', summary: `Cannot undo the scale of ${subject(args)}: the run recorded no previous replica count` };
+  const { from, to } = recorded.data;
+  const kube = connectKubernetes(ctx, args.target, args.namespace);
+  if ('problem' in kube) return refused(kube.problem);
+  return kubernetesResult(ctx, `Scaling deployment ${subject(args)} back`, async () => {
+    const current = await kube.apps.readNamespacedDeploymentScale({ namespace: args.namespace, name: args.deployment });
+    const now = current.spec?.replicas ?? 0;
+    const data = { deployment: subject(args), from: now, to: from };
+    if (recorded.data.changed === false || now === from) {
+      return { status: 'success', summary: `Deployment ${subject(args)} already has ${from} replicas`, data: { ...data, changed: false } };
+    }
+    if (now !== to) {
+      return { status: 'error', summary: `Did not scale ${subject(args)} back to ${from}: it has ${now} replicas, not the ${to} the fix set, so someone else changed it`, data };
+    }
+    const body = { metadata: { resourceVersion: current.metadata?.resourceVersion }, spec: { replicas: from } };
+    await kube.apps.patchNamespacedDeploymentScale({ namespace: args.namespace, name: args.deployment, body }, PATCH_AS.merge);
+    return { status: 'success', summary: `Scaled deployment ${subject(args)} back from ${now} to ${from} replicas`, data: { ...data, changed: true } };
+  });
+}
+
 async function plan(args: ScaleArgs, ctx: PluginContext): Promise<string> {
   const kube = connectKubernetes(ctx, args.target, args.namespace);
   if ('problem' in kube) return `Cannot run: ${kube.problem}`;
@@ -129,6 +158,9 @@ export default definePlugin({
   idempotent: true,
   run: scale,
   dryRun: plan,
+  // The run records the count it found (data.from); the undo scales back to it.
+  undo: 'rollback',
+  rollback: scaleBack,
   confirm,
   riskOf,
 });

@@ -32,6 +32,8 @@ export default definePlugin({
   args: CancelArgsSchema,
   timeoutMs: 30_000,
   idempotent: true,
+  // A cancelled query's work is rolled back; re-running it is its client's decision, not ours.
+  undo: 'none',
   // Lists the sessions it signalled with their query texts.
   sensitiveOutput: true,
   run: (args, ctx) => signalBackends(LONG_RUNNING, args, ctx),

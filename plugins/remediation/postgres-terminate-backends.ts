@@ -211,6 +211,8 @@ export default definePlugin({
   args: TerminateArgsSchema,
   timeoutMs: 30_000,
   idempotent: true,
+  // Terminated sessions lose their connections and roll back their open transactions; neither comes back.
+  undo: 'none',
   // Lists the sessions it ended with their query texts.
   sensitiveOutput: true,
   run: (args, ctx) => signalBackends(actionFor(args), args, ctx),

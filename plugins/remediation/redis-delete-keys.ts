@@ -148,6 +148,8 @@ export default definePlugin({
   args: DeleteArgsSchema,
   timeoutMs: TIMEOUT_MS,
   idempotent: true,
+  // Deleted keys and their values are gone; nothing here can write them back.
+  undo: 'none',
   run: deleteKeys,
   dryRun: plan,
   confirm,

@@ -128,6 +128,7 @@ export default definePlugin({
   // Above the longest configured command timeout (600 s), so the command's own timeout fires first.
   timeoutMs: 610_000,
   idempotent: false,
+  // No undo declared (unknown): what an allowlisted command changes, and whether it can be undone, is the command's own.
   // Command output is whatever the program prints; masking catches known secret formats, not all.
   sensitiveOutput: true,
   run: runCommand,

@@ -121,6 +121,8 @@ export default definePlugin({
   timeoutMs: 120_000,
   // Repeating a restart ends in the same state, so recovery may rerun it when the unit is not active.
   idempotent: true,
+  // A restarted process has lost its in-memory state; nothing can restart it backwards.
+  undo: 'none',
   run: restart,
   dryRun: plan,
   verify,

@@ -47,6 +47,13 @@ export interface RiskAssessment {
   measures?: Record<string, number>;
 }
 
+/**
+ * Whether a remediation's effect can be undone: `rollback` — the plugin implements `rollback`;
+ * `none` — it cannot be undone (deleted data, killed sessions, restarted processes). Undeclared: unknown.
+ */
+export const UNDO_KINDS = ['rollback', 'none'] as const;
+export type Undo = (typeof UNDO_KINDS)[number];
+
 /** After a crash mid-action: did the effect happen? */
 export type Confirmation = 'applied' | 'not_applied' | 'unknown';
 
@@ -73,7 +80,11 @@ export interface PluginSpec<Args extends Record<string, unknown> = Record<string
   run(args: Args, ctx: PluginContext): Promise<PluginResult>;
   /** The plan shown on the proposal card before approval. */
   dryRun?(args: Args, ctx: PluginContext): Promise<string>;
-  /** Undoes a run that succeeded (fully or in part); `result` is what that run returned. */
+  /** Whether a run can be undone; a plugin with `rollback` must declare `rollback`. Undeclared: unknown. */
+  undo?: Undo;
+  /** When it depends on the call (http.call: whether the action names an undo action); only with `undo: 'rollback'`. */
+  undoOf?(args: Args, ctx: PluginContext): Undo;
+  /** Undoes a run that succeeded (fully or in part); `result` is what that run returned. Idempotent: a repeat is a no-op. */
   rollback?(args: Args, result: PluginResult, ctx: PluginContext): Promise<PluginResult>;
   /** Whether the effect of a run still holds: `success` yes, `error` no, `no_data` cannot tell. */
   verify?(args: Args, result: PluginResult, ctx: PluginContext): Promise<PluginResult>;
@@ -92,4 +103,17 @@ export function definePlugin<Args extends Record<string, unknown>>(spec: PluginS
 /** What policy should assume: a remediation that does not say is treated as the widest. */
 export function blastRadiusOf(plugin: Pick<AnyPlugin, 'category' | 'blastRadius'>): BlastRadius {
   return plugin.blastRadius ?? (plugin.category === 'diagnostic' ? 'none' : 'cluster');
+}
+
+/** Whether this call can be undone; undefined when the plugin does not say or the args are not its own. Never throws. */
+export function undoOfCall(plugin: AnyPlugin, rawArgs: unknown, ctx: PluginContext): Undo | undefined {
+  if (plugin.undo === undefined || !plugin.undoOf) return plugin.undo;
+  const parsed = plugin.args.safeParse(rawArgs);
+  if (!parsed.success) return undefined;
+  try {
+    return plugin.undoOf(parsed.data, ctx);
+  } catch (error) {
+    ctx.logger.warn({ err: error, plugin: plugin.id }, 'undoOf threw');
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RiskSchema } from '../domain';
-import { BLAST_RADII } from './plugin';
+import { BLAST_RADII, UNDO_KINDS } from './plugin';
 import type { AnyPlugin, PluginCategory } from './plugin';
 
 const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
@@ -28,11 +28,14 @@ const PluginShapeSchema = z
     sensitiveOutput: z.boolean().optional(),
     run: functionSchema,
     dryRun: functionSchema.optional(),
+    undo: z.enum(UNDO_KINDS).optional(),
+    undoOf: functionSchema.optional(),
     rollback: functionSchema.optional(),
     verify: functionSchema.optional(),
     confirm: functionSchema.optional(),
   })
   .superRefine((spec, ctx) => {
+    checkUndo(spec, ctx);
     if (spec.category === 'diagnostic') {
       if (spec.risk !== 'read-only') {
         ctx.addIssue({ code: 'custom', path: ['risk'], message: `A diagnostic must be 'read-only', not '${spec.risk}'` });
@@ -51,6 +54,26 @@ const PluginShapeSchema = z
       ctx.addIssue({ code: 'custom', path: ['blastRadius'], message: "A remediation changes something: its blast radius cannot be 'none'" });
     }
   });
+
+type ShapeIssues = z.core.$RefinementCtx;
+interface UndoFields {
+  category: PluginCategory;
+  undo?: 'rollback' | 'none' | undefined;
+  undoOf?: unknown;
+  rollback?: unknown;
+}
+
+/** `undo` says what `rollback` and `undoOf` do: the three must agree, and a diagnostic has nothing to undo. */
+function checkUndo(spec: UndoFields, ctx: ShapeIssues): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (spec.category === 'diagnostic' && (spec.undo !== undefined || spec.rollback !== undefined)) {
+    issue('undo', 'A diagnostic changes nothing: it declares neither undo nor rollback');
+    return;
+  }
+  if (spec.rollback !== undefined && spec.undo !== 'rollback') issue('undo', "A plugin with rollback must declare undo: 'rollback'");
+  if (spec.undo === 'rollback' && spec.rollback === undefined) issue('rollback', "undo: 'rollback' needs a rollback function");
+  if (spec.undoOf !== undefined && spec.undo !== 'rollback') issue('undoOf', "undoOf is only for plugins that declare undo: 'rollback'");
+}
 
 export type PluginSpecCheck = { ok: true; plugin: AnyPlugin } | { ok: false; problem: string };
 

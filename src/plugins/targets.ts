@@ -11,6 +11,8 @@ export const HttpActionSchema = z
     description: z.string().optional(),
     /** Remedies what a failing health check shows; the offline runbook proposes it then. */
     remediatesUnhealthy: z.boolean().default(false),
+    /** Another action of the same target that undoes this one (e.g. `enable` for `disable`); without one, a call cannot be undone. */
+    undo: z.string().min(1).optional(),
   })
   .strict();
 export type HttpAction = z.infer<typeof HttpActionSchema>;
@@ -23,7 +25,16 @@ export const HttpTargetSchema = z
     headers: z.record(z.string(), z.string()).default({}),
     actions: z.record(z.string(), HttpActionSchema).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((target, ctx) => {
+    for (const [name, action] of Object.entries(target.actions)) {
+      if (action.undo === undefined) continue;
+      if (action.undo === name) ctx.addIssue({ code: 'custom', path: ['actions', name, 'undo'], message: 'an action cannot undo itself' });
+      else if (!Object.hasOwn(target.actions, action.undo)) {
+        ctx.addIssue({ code: 'custom', path: ['actions', name, 'undo'], message: `names no action of this target: "${action.undo}"` });
+      }
+    }
+  });
 export type HttpTarget = z.infer<typeof HttpTargetSchema>;
 
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (max 63)');
