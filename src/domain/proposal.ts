@@ -12,6 +12,8 @@ export const FixStepSchema = PluginCallSchema.extend({
   summary: z.string(),
   /** The plugin's dry run: what it would do, shown before anyone approves. */
   plan: z.string().optional(),
+  /** Whether the step can be undone, from the plugin (code): `rollback` yes, `none` no; absent: unknown (or an older proposal). */
+  undo: z.enum(['rollback', 'none']).optional(),
 });
 export type FixStep = z.infer<typeof FixStepSchema>;
 

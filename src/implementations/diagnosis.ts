@@ -9,6 +9,7 @@ import type { ReadyContext } from './incident-context';
 import { incidentStep } from './incident-step';
 import { threadOf } from './thread';
 import { ENGLISH_UTC } from '../i18n';
+import { undoOfCall } from '../plugins/plugin';
 
 /** Waits, in its own visible state, until this instance runs fewer than MAX_CONCURRENT_DIAGNOSES. */
 export function awaitDiagnosisSlot({ diagnosisSlots }: ImplementationDeps) {
@@ -74,13 +75,16 @@ async function alertWithItsGroup({ alertStore }: ImplementationDeps, ctx: ReadyC
   return { ...ctx.alert, description: description.slice(0, 10_000) };
 }
 
-/** Each step's dry run, from the plugin (code), not from the proposer, so the card shows what would really happen. */
+/** Each step's dry run and whether it can be undone, from the plugin (code), not from the proposer, so the card shows what would really happen. */
 async function withPlans({ plugins, targets, logger, scrubber, i18n }: ImplementationDeps, steps: FixStep[], signal: AbortSignal): Promise<FixStep[]> {
   const scrub = (text: string) => scrubber?.scrubText(text) ?? text;
   return Promise.all(
-    steps.map(async (step) => {
-      const plugin = plugins.get(step.pluginId);
-      const args = plugin?.args.safeParse(step.args);
+    steps.map(async ({ undo: _claimed, ...proposed }) => {
+      const plugin = plugins.get(proposed.pluginId);
+      const args = plugin?.args.safeParse(proposed.args);
+      // Whether it can be undone is the plugin's word, never the proposer's.
+      const undo = plugin && undoOfCall(plugin, proposed.args, { signal, logger, targets });
+      const step: FixStep = undo ? { ...proposed, undo } : proposed;
       if (!plugin?.dryRun || !args?.success) return step;
       try {
         return { ...step, plan: scrub(await plugin.dryRun(args.data, { signal, logger, targets, scrubber })) };

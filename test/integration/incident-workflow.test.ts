@@ -46,6 +46,9 @@ describe('an incident through the real implementations', () => {
     expect(proposing.context.decision).toMatchObject({ action: 'require_approval', risk: 'medium' });
     expect(proposing.context.proposal?.steps[0]?.plan).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/admin\/restart/);
     expect(h.chatOutput()).toMatch(/Plan: POST http:\/\/127\.0\.0\.1:\d+\/admin\/restart/);
+    // The restart action names no undo action in the targets file: the card says so before approval.
+    expect(proposing.context.proposal?.steps[0]?.undo).toBe('none');
+    expect(h.chatOutput()).toContain('This fix cannot be fully undone: step 1 (http.call)');
     expect(service.restarts).toBe(0);
 
     await h.runtime.send(id, { type: 'proposal.approved', ...by });

@@ -118,6 +118,10 @@ export const cardsMessages = {
   'card.proposal.verifiedBy': { en: 'Verified by', 'zh-CN': '验证方式' },
   'card.proposal.expectedOutcome': { en: 'Expected outcome', 'zh-CN': '预期效果' },
   'card.proposal.rollback': { en: 'If it makes things worse', 'zh-CN': '如果情况变糟' },
+  'card.proposal.undo.rollback': { en: 'can be undone', 'zh-CN': '可回滚' },
+  'card.proposal.undo.none': { en: 'cannot be undone', 'zh-CN': '不可回滚' },
+  'card.proposal.stepRef': { en: 'step {n} ({plugin})', 'zh-CN': '第 {n} 步（{plugin}）' },
+  'card.proposal.notFullyUndoable': { en: '**This fix cannot be fully undone:** {steps}', 'zh-CN': '**此修复无法完全回滚：**{steps}' },
   'card.proposal.why': { en: 'Why', 'zh-CN': '理由' },
   'card.proposal.policy': { en: 'Policy', 'zh-CN': '策略' },
   'card.proposal.dryRun': {

@@ -1,4 +1,4 @@
-import type { FixProposal, IncidentContext, PolicyDecision } from '../../../domain';
+import type { FixProposal, FixStep, IncidentContext, PolicyDecision } from '../../../domain';
 import { approvalsNeeded } from '../../../domain';
 import type { MessageKey, Translator } from '../../../i18n';
 import type { Card, CardField } from '../card';
@@ -40,9 +40,21 @@ function policyFields(ctx: IncidentContext, decision: PolicyDecision, tr: Transl
   return fields;
 }
 
+const UNDO_WORDS = {
+  rollback: 'card.proposal.undo.rollback',
+  none: 'card.proposal.undo.none',
+} as const satisfies Record<NonNullable<FixStep['undo']>, MessageKey>;
+
+/** Before the buttons, when any step cannot be undone: which ones (a step the plugin says nothing about is not named). */
+function notUndoableLine(proposal: FixProposal, tr: Translator): string | undefined {
+  const steps = proposal.steps.flatMap((step, i) => (step.undo === 'none' ? [tr.t('card.proposal.stepRef', { n: i + 1, plugin: escapeMarkdown(step.pluginId, 100) })] : []));
+  return steps.length > 0 ? tr.t('card.proposal.notFullyUndoable', { steps: tr.list(steps) }) : undefined;
+}
+
 function fixSections(proposal: FixProposal, tr: Translator): string[] {
   const steps = proposal.steps.map((step, i) => {
-    const line = `${i + 1}. ${escapeMarkdown(step.summary)} (${escapeMarkdown(step.pluginId, 100)})`;
+    const undo = step.undo ? ` · ${tr.t(UNDO_WORDS[step.undo])}` : '';
+    const line = `${i + 1}. ${escapeMarkdown(step.summary)} (${escapeMarkdown(step.pluginId, 100)})${undo}`;
     return step.plan ? `${line}\n   ${tr.t('card.proposal.plan', { plan: escapeMarkdown(step.plan, 500) })}` : line;
   });
   const checks = proposal.verification.map((check) => {
@@ -55,7 +67,8 @@ function fixSections(proposal: FixProposal, tr: Translator): string[] {
     headed(tr.t('card.proposal.verifiedBy'), checks.join(', ')),
   ];
   if (proposal.expectedOutcome) sections.push(headed(tr.t('card.proposal.expectedOutcome'), escapeMarkdown(proposal.expectedOutcome)));
-  if (proposal.rollback?.length) sections.push(headed(tr.t('card.proposal.rollback'), bulletList(tr, proposal.rollback.map((line) => escapeMarkdown(line)))));
+  // The proposer's older per-plugin lines; a proposal whose steps say it themselves does not need them.
+  if (proposal.rollback?.length && proposal.steps.every((step) => step.undo === undefined)) sections.push(headed(tr.t('card.proposal.rollback'), bulletList(tr, proposal.rollback.map((line) => escapeMarkdown(line)))));
   if (proposal.rationale.trim()) sections.push(headed(tr.t('card.proposal.why'), escapeMarkdown(proposal.rationale)));
   return sections;
 }
@@ -71,6 +84,8 @@ export function proposalCard(ctx: IncidentContext, tr: Translator): Card {
   const reasons = policyReasonLines(decision, tr);
   if (reasons.length > 0) sections.push(headed(tr.t('card.proposal.policy'), bulletList(tr, reasons)));
   if (decision.dryRun) sections.push(tr.t('card.proposal.dryRun'));
+  const notUndoable = notUndoableLine(proposal, tr);
+  if (notUndoable) sections.push(notUndoable);
   const severity = severityOf(ctx, alert);
   const model = proposal.agent ? [{ label: tr.t('card.diagnosis.model'), value: agentRunLine(proposal.agent, tr) }] : [];
 
