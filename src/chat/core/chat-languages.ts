@@ -21,10 +21,16 @@ export class ChatLanguages {
     private readonly store?: ChatLanguageStore,
   ) {}
 
+  /** A post never fails for want of its language: if the store cannot answer, the last known one (or LANGUAGE) is used. */
   async languageOf(chatId: string): Promise<Language> {
     const cached = this.cache.get(chatId);
     if (cached && cached.until > Date.now()) return cached.language;
-    const chosen = this.store ? parseLanguage((await this.store.languageOf(chatId)) ?? '') : undefined;
+    let chosen: Language | undefined;
+    try {
+      chosen = this.store ? parseLanguage((await this.store.languageOf(chatId)) ?? '') : undefined;
+    } catch {
+      return cached?.language ?? this.i18n.defaultLanguage; // asked again next time
+    }
     const language = chosen ?? this.i18n.defaultLanguage;
     this.remember(chatId, language);
     return language;
@@ -37,7 +43,7 @@ export class ChatLanguages {
   peek(chatId: string): Language {
     const cached = this.cache.get(chatId);
     if (!cached || cached.until <= Date.now()) {
-      this.languageOf(chatId).catch(() => undefined); // next time's answer; this one stands either way
+      void this.languageOf(chatId); // next time's answer (it never rejects); this one stands either way
     }
     return cached?.language ?? this.i18n.defaultLanguage;
   }
