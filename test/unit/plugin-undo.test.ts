@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BUILTIN_PLUGINS_DIR, discoverPlugins } from '../../src/plugins/discovery';
 import { definePlugin, undoOfCall } from '../../src/plugins/plugin';
 import { checkPluginSpec } from '../../src/plugins/registry';
+import { proposalPrompt } from '../../src/diagnosis/agent/prompts';
 import { TargetsSchema } from '../../src/plugins/targets';
 
 const logger = pino({ level: 'silent' });
@@ -74,5 +75,18 @@ describe('a plugin declares whether it can be undone', () => {
       'shell.run': 'unknown',
       'systemd.restart_unit': 'none',
     });
+  });
+
+  it('the model is told what each remediation can undo, as the plugins declare it', async () => {
+    const { plugins } = await discoverPlugins([BUILTIN_PLUGINS_DIR], logger);
+    const alert = { source: 'test', fingerprint: 'fp', title: 'checkout down', status: 'firing' as const, severity: 'high' as const, labels: {} };
+    const diagnosis = { summary: 's', rootCause: 'r', category: 'c', severity: 'high' as const, confidence: 0.5, evidence: [] };
+    const remediation = plugins.filter((p) => p.category === 'remediation');
+    const prompt = proposalPrompt(alert, diagnosis, remediation, { incidents: [], knowledge: [] }, (text) => text);
+    const line = (id: string) => prompt.split('\n').find((l) => l.startsWith(`- ${id} (`)) ?? '';
+    expect(line('kubernetes.scale')).toContain(', can be undone)');
+    expect(line('redis.delete_keys')).toContain(', cannot be undone)');
+    expect(line('http.call')).toContain('can be undone for some calls');
+    expect(line('shell.run')).not.toMatch(/undone/);
   });
 });

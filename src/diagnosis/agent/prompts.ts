@@ -6,6 +6,13 @@ import { SUBMIT_PROPOSAL } from './proposal-submission';
 import { argsSchemaOf } from './tool-catalog';
 import { quoteUntrusted, truncate } from './untrusted';
 
+/** What the model is told of a plugin's undo: its declared word; for a per-call answer (http.call), that it depends. */
+function undoNote(plugin: AnyPlugin): string {
+  if (plugin.undo === 'none') return ', cannot be undone';
+  if (plugin.undo !== 'rollback') return '';
+  return plugin.undoOf ? ', can be undone for some calls (an http action that names its undo)' : ', can be undone';
+}
+
 export type { KnowledgeNote, PastIncidentNote, Recollection } from '../../memory';
 
 const DATA_RULE = [
@@ -43,7 +50,7 @@ export function proposalSystemPrompt(maxTurns: number): string {
 
 export function proposalPrompt(alert: Alert, diagnosis: Diagnosis, remediation: AnyPlugin[], recollection: Recollection, scrub: (text: string) => string): string {
   const plugins = remediation.map(
-    (plugin) => `- ${plugin.id} (risk ${plugin.risk}, blast radius ${plugin.blastRadius ?? 'undeclared'}${plugin.rollback ? ', can roll back' : ''}): ${plugin.description}\n  args: ${JSON.stringify(argsSchemaOf(plugin))}`,
+    (plugin) => `- ${plugin.id} (risk ${plugin.risk}, blast radius ${plugin.blastRadius ?? 'undeclared'}${undoNote(plugin)}): ${plugin.description}\n  args: ${JSON.stringify(argsSchemaOf(plugin))}`,
   );
   const confirmed = [
     `Summary: ${diagnosis.summary}`,
