@@ -46,7 +46,8 @@ async function main(): Promise<number> {
   const logger = pino({ level: config.LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const targets = await loadTargets(config.TARGETS_FILE, config.env);
   const { registry: plugins } = await createRegistry({ pluginsDir: config.PLUGINS_DIR, logger });
-  const policy = await createPolicyRuntime(config, { plugins, targets, logger });
+  const i18n = new I18n(defaultLanguageOf(config), config.TIMEZONE);
+  const policy = await createPolicyRuntime(config, { plugins, targets, logger, i18n });
   try {
     const decision = await policy.policy.evaluate(parsed.data.proposal, {
       incidentId: 'policy-check',
@@ -55,7 +56,7 @@ async function main(): Promise<number> {
       requestedBy: values['requested-by'] ?? parsed.data.requestedBy,
       claim: false,
     });
-    const out = values.json ? JSON.stringify(decision, null, 2) : describeDecision(decision, policy.source.current().source, new I18n(defaultLanguageOf(config), config.TIMEZONE).translator());
+    const out = values.json ? JSON.stringify(decision, null, 2) : describeDecision(decision, policy.source.current().source, i18n.translator());
     process.stdout.write(`${out}\n`);
     return 0;
   } finally {

@@ -42,7 +42,7 @@ export async function buildIncidentCore(config: Config, logger: Logger, base: Fo
   const gate = new DurabilityGate();
   const journal = new StepJournal(new StepJournalStore(orm, cipher), gate, lostOutcomes(logger));
   const diagnosis = await createDiagnosisStack(config, { orm, plugins, targets, journal, logger, scrubber, metrics, redis: base.redis });
-  const policy = await createPolicyRuntime(config, { plugins, targets, logger });
+  const policy = await createPolicyRuntime(config, { plugins, targets, logger, i18n: chats.languages.i18n });
   const incidentStore = new IncidentStore(orm);
   const alertStore = new IncidentAlertStore(orm);
   // Live incidents only: a slot held by an incident that left memory (lease lost, stopped) is given back.

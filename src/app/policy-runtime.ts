@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import { defaultLanguageOf } from '../config';
 import type { Config } from '../config';
-import { I18n } from '../i18n';
+import type { I18n } from '../i18n';
 import { createRedisClient } from '../locks/redis-client';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Targets } from '../plugins/targets';
@@ -19,7 +18,7 @@ export interface PolicyRuntime {
 }
 
 /** The policy from the environment: POLICY_FILE (watched) or the built-in one; usage in Redis when REDIS_URL is set. */
-export async function createPolicyRuntime(config: Config, deps: { plugins: PluginRegistry; targets: Targets; logger: Logger }): Promise<PolicyRuntime> {
+export async function createPolicyRuntime(config: Config, deps: { plugins: PluginRegistry; targets: Targets; logger: Logger; i18n: I18n }): Promise<PolicyRuntime> {
   const { logger } = deps;
   const builtin = builtinPolicy({ autoExecuteLowRisk: config.AUTO_EXECUTE_LOW_RISK, approverIds: config.APPROVER_IDS, dryRun: config.DRY_RUN });
   const source = await PolicySource.open({ file: config.POLICY_FILE, builtin, forceDryRun: config.DRY_RUN, logger });
@@ -27,10 +26,9 @@ export async function createPolicyRuntime(config: Config, deps: { plugins: Plugi
   source.watch();
   const usage = config.REDIS_URL ? new RedisUsage(createRedisClient(config.REDIS_URL, logger)) : new MemoryUsage();
   const rules = () => source.current();
-  // Decisions' reasons are written in every language, their times in TIMEZONE.
-  const i18n = new I18n(defaultLanguageOf(config), config.TIMEZONE);
   return {
-    policy: new ExecutionPolicy({ plugins: deps.plugins, targets: deps.targets, rules, usage, logger, i18n }),
+    // Decisions' reasons are written in every language, their times in TIMEZONE.
+    policy: new ExecutionPolicy({ plugins: deps.plugins, targets: deps.targets, rules, usage, logger, i18n: deps.i18n }),
     access: accessFrom(rules),
     source,
     async close() {

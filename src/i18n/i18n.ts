@@ -34,5 +34,8 @@ export class I18n {
   }
 }
 
-/** English in UTC: for tests and tools that read output; the app builds its own from the configuration. */
+/**
+ * English in UTC: for tests and tools that read output, and for texts without times built in every language
+ * at once (`both`, `text`); the app builds its own from the configuration for the rest.
+ */
 export const ENGLISH_UTC = new I18n('en', 'UTC');

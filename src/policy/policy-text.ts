@@ -1,4 +1,4 @@
-import { I18n } from '../i18n';
+import { ENGLISH_UTC } from '../i18n';
 import type { Localized, Translator } from '../i18n';
 import type { policyMessages } from '../i18n/messages/policy';
 
@@ -41,7 +41,7 @@ export function quotaScope(tr: Translator, scope: string): string {
 }
 
 /** Refusals carry no times, so any time zone renders them alike. */
-const TIMELESS = new I18n('en', 'UTC');
+const TIMELESS = ENGLISH_UTC;
 
 /** A refusal in every language at once: a click's toast, the console's JSON (each reader picks theirs). */
 export function refusalEverywhere(text: PolicyText | string): Localized<string> {

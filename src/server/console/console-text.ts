@@ -1,4 +1,4 @@
-import { CATALOG, I18n, type Localized, type MessageValues } from '../../i18n';
+import { CATALOG, ENGLISH_UTC, type Localized, type MessageValues } from '../../i18n';
 import type { consoleMessages } from '../../i18n/messages/console';
 
 export type ConsoleKey = keyof typeof consoleMessages;
@@ -7,7 +7,7 @@ export type ConsoleKey = keyof typeof consoleMessages;
  * What the console's API tells people (errors, action names, timeline rows) goes out in every language;
  * the page shows the one its reader chose. These texts carry no times, so no time zone is involved.
  */
-const TEXTS = new I18n('en', 'UTC');
+const TEXTS = ENGLISH_UTC;
 
 export function isConsoleKey(text: string): text is ConsoleKey {
   return text.startsWith('console.') && text in CATALOG;
