@@ -90,10 +90,19 @@ export const DECISION_LABELS: Record<PersonEventType, { done: Label; by: Label }
     done: { en: 'Marked resolved', 'zh-CN': '已标记为解决' },
     by: { en: 'Marked resolved by {who}', 'zh-CN': '{who} 标记为已解决' },
   },
+  'incident.rollback': {
+    done: { en: 'Rollback requested', 'zh-CN': '已请求回滚' },
+    by: { en: 'Rollback requested by {who}', 'zh-CN': '{who} 请求回滚修复' },
+  },
+};
+
+/** Events the chart sends itself: a fix's step reports (machines/fix.machine.ts). The console words a step's row from its payload. */
+const INTERNAL_EVENT_LABELS: Record<'fix.stepped', Label> = {
+  'fix.stepped': { en: 'A step of the fix ran', 'zh-CN': '修复的一个步骤已运行' },
 };
 
 /** Events about the incident's alerts, and what the runtime records when it opens one. */
-const ALERT_EVENT_LABELS: Record<Exclude<IncidentEventType, PersonEventType> | 'alert.received' | 'xstate.init', Label> = {
+const ALERT_EVENT_LABELS: Record<Exclude<IncidentEventType, PersonEventType | keyof typeof INTERNAL_EVENT_LABELS> | 'alert.received' | 'xstate.init', Label> = {
   'alert.received': { en: 'Alert received', 'zh-CN': '收到告警' },
   'xstate.init': { en: 'Incident opened', 'zh-CN': '事件已创建' },
   'alert.repeated': { en: 'The same alert fired again', 'zh-CN': '同一告警再次触发' },
@@ -139,6 +148,10 @@ export const STEP_LABELS: Record<string, { done: Label; error: Label }> = {
     done: { en: 'Reminded the on-call about the fix', 'zh-CN': '已提醒值班人员审批修复方案' },
     error: { en: 'Could not remind anyone about the fix', 'zh-CN': '修复方案审批提醒发送失败' },
   },
+  fix: { done: { en: 'Fix ran', 'zh-CN': '修复已运行' }, error: { en: 'Running the fix crashed', 'zh-CN': '修复运行异常' } },
+  // The console words one step's row from its payload ("Step 2 of 3: …"); this is the row without one.
+  fixStep: { done: { en: 'A step of the fix ran', 'zh-CN': '修复的一个步骤已运行' }, error: { en: 'A step of the fix crashed', 'zh-CN': '修复的一个步骤运行异常' } },
+  // Before fixes ran as a child machine (machines/fix.machine.ts) they ran as `execute`: older audit rows say so.
   execute: { done: { en: 'Fix applied', 'zh-CN': '修复已执行' }, error: { en: 'Applying the fix crashed', 'zh-CN': '修复执行异常' } },
   executionStepTimer: { done: { en: 'Applying the fix timed out', 'zh-CN': '修复执行超时' }, error: TIMER_FAILED },
   verify: { done: { en: 'Verification finished', 'zh-CN': '验证完成' }, error: { en: 'Verification could not run', 'zh-CN': '验证无法执行' } },
@@ -171,6 +184,7 @@ export function isPersonEventType(type: string): type is PersonEventType {
 export function eventLabel(type: string): Label {
   if (isPersonEventType(type)) return DECISION_LABELS[type].done;
   if (Object.hasOwn(ALERT_EVENT_LABELS, type)) return ALERT_EVENT_LABELS[type as keyof typeof ALERT_EVENT_LABELS];
+  if (Object.hasOwn(INTERNAL_EVENT_LABELS, type)) return INTERNAL_EVENT_LABELS[type as keyof typeof INTERNAL_EVENT_LABELS];
   const step = STEP_EVENT.exec(type);
   const labels = step?.[2] !== undefined && Object.hasOwn(STEP_LABELS, step[2]) ? STEP_LABELS[step[2]] : undefined;
   if (!step || !labels) return UNKNOWN_EVENT;

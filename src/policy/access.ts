@@ -29,8 +29,8 @@ const KIND: Record<Exclude<PersonEventType, 'proposal.approved' | 'proposal.reje
   'incident.ignore': 'ignore',
   'incident.retry': 'retry',
   'incident.resolve': 'resolve',
+  'incident.rollback': 'rollback',
 };
-
 
 function needsRoles(rules: PolicyRules, who: string, roles: string[], action: DecisionKind | 'fix', risk = ''): Verdict {
   if (holdsAny(rules, who, roles)) return ALLOWED;

@@ -4,7 +4,7 @@ import type { OnCallRules } from './oncall';
 import { ANYONE, LEVELS, PolicyFileSchema } from './policy-schema';
 import type { Bound, Level, PolicyFile, Scope } from './policy-schema';
 
-export type DecisionKind = 'diagnosis' | 'ignore' | 'retry' | 'resolve' | 'escalate';
+export type DecisionKind = 'diagnosis' | 'ignore' | 'retry' | 'resolve' | 'escalate' | 'rollback';
 
 /** The policy in force, with every default filled in. */
 export interface PolicyRules {
@@ -61,6 +61,8 @@ function normalize(file: PolicyFile, source: string): PolicyRules {
       ignore: file.decide.ignore ?? OPERATORS,
       retry: file.decide.retry ?? OPERATORS,
       resolve: file.decide.resolve ?? OPERATORS,
+      // Undoing a fix changes production again: the operators, as for retrying or resolving.
+      rollback: file.decide.rollback ?? OPERATORS,
       escalate: file.decide.escalate ?? [ANYONE],
     },
     blockedPlugins: fences.blockedPlugins,

@@ -112,7 +112,7 @@ export const PolicyFileSchema = z
       .prefault({}),
     /** Roles for the other decisions people make in chat. */
     decide: z
-      .object({ diagnosis: RoleList.optional(), ignore: RoleList.optional(), retry: RoleList.optional(), resolve: RoleList.optional(), escalate: RoleList.optional() })
+      .object({ diagnosis: RoleList.optional(), ignore: RoleList.optional(), retry: RoleList.optional(), resolve: RoleList.optional(), escalate: RoleList.optional(), rollback: RoleList.optional() })
       .strict()
       .prefault({}),
     fences: z

@@ -1,10 +1,13 @@
 import type { MessageTable } from '../message-table';
+import { rollbackCardMessages } from './rollback-cards';
 
 /**
  * What cards and click answers say. Alert text, model and plugin output, ids and names come in as values, already
  * escaped by the card builders; they are never part of a message. Headings are bold markdown the bot writes itself.
  */
 export const cardsMessages = {
+  // The rollback's cards, kept in a table of their own so this one stays readable.
+  ...rollbackCardMessages,
   // Words the cards share.
   'card.severity.critical': { en: 'critical', 'zh-CN': '严重' },
   'card.severity.high': { en: 'high', 'zh-CN': '高' },
@@ -216,6 +219,7 @@ export const cardsMessages = {
   'card.escalation.notVerified': { en: 'Fix did not verify', 'zh-CN': '修复未通过验证' },
   'card.escalation.verificationFailed': { en: 'Verification failed to run', 'zh-CN': '验证无法运行' },
   'card.escalation.verificationTimedOut': { en: 'Verification timed out', 'zh-CN': '验证超时' },
+  'card.escalation.rolledBack': { en: 'Rolled back', 'zh-CN': '已回滚修复' },
 
   // The card once decided.
   'card.decided': { en: '**{verb}** by {by} at {at, date, when}', 'zh-CN': '**{verb}** · {by} · {at, date, when}' },
@@ -299,6 +303,10 @@ export const cardsMessages = {
   'card.terminal.type': { en: 'type: {command}', 'zh-CN': '输入：{command}' },
   'card.terminal.message': { en: 'message {messageId}', 'zh-CN': '消息 {messageId}' },
   'card.step.notRemediation': { en: '{plugin} is not a remediation plugin.', 'zh-CN': '{plugin} 不是修复插件。' },
+  'card.step.undoUnrecorded': {
+    en: '{plugin} undid nothing: the run to undo is not on record.',
+    'zh-CN': '{plugin} 未撤销任何改动：找不到要撤销的那次执行记录。',
+  },
   'card.step.interruptedApplied': { en: 'Interrupted by a restart; the effect was confirmed, so it was not repeated.', 'zh-CN': '执行被重启打断；已确认生效，未重复执行。' },
   'card.step.interruptedUnsafe': {
     en: 'Interrupted by a restart; the effect is not visible and the step is not safe to repeat.',

@@ -13,6 +13,7 @@ export const commandsMessages = {
   'cmd.args.ignore': { en: '<id> [reason]', 'zh-CN': '<事件ID> [原因]' },
   'cmd.args.retry': { en: '<id>', 'zh-CN': '<事件ID>' },
   'cmd.args.resolve': { en: '<id> [note]', 'zh-CN': '<事件ID> [备注]' },
+  'cmd.args.rollback': { en: '<id> [reason]', 'zh-CN': '<事件ID> [原因]' },
   'cmd.args.silence': { en: '<matchers> <duration> [reason]', 'zh-CN': '<匹配条件> <时长> [原因]' },
   'cmd.args.unsilence': { en: '<SIL-id>', 'zh-CN': '<SIL-静默ID>' },
 
@@ -29,6 +30,10 @@ export const commandsMessages = {
   'cmd.does.ignore': { en: 'dismiss it', 'zh-CN': '忽略该事件' },
   'cmd.does.retry': { en: 'run diagnosis again after an escalation', 'zh-CN': '升级后重新诊断' },
   'cmd.does.resolve': { en: 'mark an escalated incident fixed by people', 'zh-CN': '将已升级的事件标记为已人工修复' },
+  'cmd.does.rollback': {
+    en: 'undo the last fix of an escalated or resolved incident (soon after it ended)',
+    'zh-CN': '回滚已升级或已解决事件的上一次修复（仅限结束后不久）',
+  },
   'cmd.does.silence': {
     en: 'hold back matching alerts, e.g. /silence alertname=KubeNodeNotReady service=~"checkout.*" 2h deploy',
     'zh-CN': '静默匹配的告警，例如 /silence alertname=KubeNodeNotReady service=~"checkout.*" 2h 发布中',
@@ -101,6 +106,27 @@ export const commandsMessages = {
   'cmd.done.ignore': { en: 'Ignored {id}. Now: {phase}.', 'zh-CN': '已忽略 {id}。当前：{phase}。' },
   'cmd.done.retry': { en: 'Retrying {id}. Now: {phase}.', 'zh-CN': '正在重试 {id}。当前：{phase}。' },
   'cmd.done.resolve': { en: 'Resolved {id}. Now: {phase}.', 'zh-CN': '已将 {id} 标记为已解决。当前：{phase}。' },
+  'cmd.done.rollback': { en: 'Rolling back the last fix of {id}. Now: {phase}.', 'zh-CN': '正在回滚 {id} 的上一次修复。当前：{phase}。' },
+  'cmd.rollback.notClosed': {
+    en: 'Only an escalated or resolved incident can be rolled back; {id} is not ({phase}).',
+    'zh-CN': '只有已升级或已解决的事件才能回滚；{id} 当前不是（{phase}）。',
+  },
+  'cmd.rollback.alreadyRolledBack': {
+    en: 'The last fix of {id} has already been rolled back; a rollback is not rolled back itself.',
+    'zh-CN': '{id} 的上一次修复已经回滚过了；回滚本身不能再回滚。',
+  },
+  'cmd.rollback.nothingToUndo': {
+    en: 'Nothing of the last fix of {id} can be undone: none of its steps that changed something can be undone by its plugin.',
+    'zh-CN': '{id} 的上一次修复没有可回滚的内容：其中做出改动的步骤，其插件都无法撤销。',
+  },
+  'cmd.rollback.windowPassed': {
+    en: 'Too late to roll back {id}: its last fix ended {ended}, and a fix can be rolled back only within {window} (ROLLBACK_WINDOW).',
+    'zh-CN': '{id} 已无法回滚：上一次修复已于{ended}结束，而修复只能在结束后 {window} 内回滚（ROLLBACK_WINDOW）。',
+  },
+  'cmd.rollback.windowUnknown': {
+    en: 'Too late to roll back {id}: a fix can be rolled back only within {window} of its end (ROLLBACK_WINDOW), and when this one ended is not on record.',
+    'zh-CN': '{id} 已无法回滚：修复只能在结束后 {window} 内回滚（ROLLBACK_WINDOW），而这次修复的结束时间没有记录。',
+  },
   'cmd.livesIn.web': {
     en: '{id} lives in the web console chat: its cards and what follows appear there, not here.',
     'zh-CN': '{id} 属于网页控制台的会话：它的卡片和后续消息都会发到那里，而不是这里。',

@@ -143,6 +143,14 @@ export const consoleMessages = {
     en: '{step, select, diagnose {Ran a tool while diagnosing (attempt {attempt})} propose {Ran a tool while working out a fix (attempt {attempt})} other {Ran a tool during {step} (attempt {attempt})}}',
     'zh-CN': '{step, select, diagnose {调用工具（诊断，第 {attempt} 次尝试）} propose {调用工具（制定修复方案，第 {attempt} 次尝试）} other {调用工具（{step}，第 {attempt} 次尝试）}}',
   },
+  'console.timeline.fixStep': {
+    en:
+      'Step {n} of {of}: {plugin} {dryRun, select, yes {would run (dry run; nothing changed)} other ' +
+      '{{status, select, success {succeeded} error {failed} no_data {returned no data} unknown {ended with an unknown effect} other {ended: {status}}}}}',
+    'zh-CN':
+      '第 {n}/{of} 步：{plugin} {dryRun, select, yes {将会执行（演练，未做任何改动）} other ' +
+      '{{status, select, success {执行成功} error {执行失败} no_data {没有返回数据} unknown {执行结果未知} other {结束：{status}}}}}',
+  },
   'console.alerts.title': {
     en: 'Alerts: {total, number} ({firing, number} firing)',
     'zh-CN': '告警：共 {total, number} 条（{firing, number} 条告警中）',
@@ -222,6 +230,7 @@ export const consoleMessages = {
   'console.action.resolve': { en: 'Mark resolved', 'zh-CN': '标记为已解决' },
   'console.action.escalate': { en: 'Escalate', 'zh-CN': '升级' },
   'console.action.dismiss': { en: 'Dismiss', 'zh-CN': '忽略' },
+  'console.action.rollback': { en: 'Roll back the fix', 'zh-CN': '回滚修复' },
 
   // Silences.
   'console.silences.matchers': { en: 'alertname=KubeNodeNotReady service=~"checkout.*"', 'zh-CN': 'alertname=KubeNodeNotReady service=~"checkout.*"' },

@@ -19,10 +19,10 @@ export const policyMessages = {
   'policy.refuse.roles': {
     en:
       `Only people holding ${ROLES_EN} may {action, select, diagnosis {decide on a diagnosis} escalate {escalate} ignore {dismiss an incident} ` +
-      `retry {retry an incident} resolve {mark an incident resolved} other {decide on a {risk}-risk fix}} (${HELD_EN}). Ask one of them, or escalate.`,
+      `retry {retry an incident} resolve {mark an incident resolved} rollback {roll back a fix} other {decide on a {risk}-risk fix}} (${HELD_EN}). Ask one of them, or escalate.`,
     'zh-CN':
       `只有持有 ${ROLES_ZH} 角色的人才能{action, select, diagnosis {确认或驳回诊断} escalate {升级事件} ignore {忽略事件} ` +
-      `retry {重试事件} resolve {将事件标记为已解决} other {审批${RISK_ZH}风险的修复方案}}（${HELD_ZH}）。请联系他们，或升级处理。`,
+      `retry {重试事件} resolve {将事件标记为已解决} rollback {回滚修复} other {审批${RISK_ZH}风险的修复方案}}（${HELD_ZH}）。请联系他们，或升级处理。`,
   },
   'policy.refuse.alreadyApproved': {
     en: 'You already approved this fix; it needs {more, plural, one {# more approval} other {# more approvals}} from other people.',

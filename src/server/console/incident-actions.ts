@@ -15,6 +15,7 @@ const ACTIONS: { type: PersonEventType; label: ConsoleKey; style: 'primary' | 'd
   { type: 'proposal.rejected', label: 'console.action.rejectFix', style: 'danger' },
   { type: 'incident.retry', label: 'console.action.retry', style: 'primary' },
   { type: 'incident.resolve', label: 'console.action.resolve', style: 'default' },
+  { type: 'incident.rollback', label: 'console.action.rollback', style: 'danger' },
   { type: 'incident.escalate', label: 'console.action.escalate', style: 'default' },
   { type: 'incident.ignore', label: 'console.action.dismiss', style: 'danger' },
 ];
@@ -26,7 +27,6 @@ export interface IncidentAction {
   /** Null: the viewer may send it; else why the policy says no (the reason a card click would get). */
   refused: Localized<string> | null;
 }
-
 
 /** The actions the chart accepts now, each with the viewer's verdict under the policy. */
 export function incidentActions(view: IncidentView, access: DecisionAccess, viewer: string): IncidentAction[] {
@@ -41,7 +41,7 @@ export const ActionInput = z
   .object({
     incidentId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/),
     type: z.enum(PERSON_EVENT_TYPES as [PersonEventType, ...PersonEventType[]]),
-    /** The comment of an approval, the reason of a rejection, escalation or dismissal, the note of a resolve. */
+    /** The comment of an approval, the reason of a rejection, escalation, dismissal or rollback, the note of a resolve. */
     text: z.string().trim().max(1_000).optional(),
     /** A client-chosen id: the click is claimed under it (a retried POST is applied once), and the audit names it. */
     id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
@@ -69,5 +69,7 @@ export function commandFor({ incidentId, type, text }: ActionInput): Command {
       return { kind: 'retry', incidentId };
     case 'incident.resolve':
       return { kind: 'resolve', incidentId, note: words };
+    case 'incident.rollback':
+      return { kind: 'rollback', incidentId, reason: words };
   }
 }

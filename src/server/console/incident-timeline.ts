@@ -3,6 +3,7 @@ import type { Label } from '../../../machines/incident.labels';
 import { phaseLabel, phaseOf } from '../../../machines/incident.view';
 import type { AgentActivityRecord, IncidentEventRecord } from '../../store/entities';
 import { consoleText } from './console-text';
+import { fixStepRowLabel } from './fix-step-row';
 
 /** What the audit row recorded, as it recorded it: the page shows it one click away, not inline. */
 export interface TransitionRaw {
@@ -53,7 +54,7 @@ function transitionEntry(row: IncidentEventRecord): TimelineEntry {
     at: row.at.toISOString(),
     kind: 'transition',
     actor: row.actor,
-    what: eventLabel(row.eventType),
+    what: fixStepRowLabel(row.eventType, row.payload) ?? eventLabel(row.eventType),
     from: fromState === null ? null : phaseLabelOf(fromState),
     to: phaseLabelOf(row.toState),
     raw: { eventType: row.eventType, fromState, toState: row.toState, detail: capped(row.payload) },

@@ -5,6 +5,7 @@ import { bulletList, headed, LIMITS, severityTag, stepStatusWord, summaryText } 
 import { escalationReasonText } from './escalation-reason';
 import { alertFields, alertOf, alertSections, button, footer, severityOf } from './incident-card-parts';
 import { policyReasonLines } from './policy-reasons';
+import { rollbackOf, rolledBackSections } from './rollback-parts';
 import { escapeMarkdown, quoteUntrusted } from './untrusted-text';
 
 function stepLines(steps: StepOutcome[], tr: Translator): string {
@@ -47,8 +48,12 @@ function escalatedSections(ctx: IncidentContext, tr: Translator): string[] {
   // Detail is an error message or a person's words: both are quoted as data.
   if (escalation?.detail) sections.push(quoteUntrusted(escalation.detail));
   if (escalation?.by) sections.push(tr.t('card.outcome.escalatedBy', { who: escapeMarkdown(escalation.by.name ?? escalation.by.id, 100) }));
+  const rollback = rollbackOf(ctx);
   if (ctx.execution?.dryRun) {
     sections.push(`${tr.t('card.outcome.dryRun')}\n${stepLines(ctx.execution.steps, tr)}`);
+  } else if (rollback) {
+    // After a rollback, what ran were undos: the card says what they undid and what is still changed.
+    sections.push(...rolledBackSections(ctx, rollback, tr));
   } else if (ctx.execution) {
     const unknown = ctx.execution.steps.some((s) => s.status === 'unknown');
     sections.push(headed(tr.t('card.outcome.whatRan'), stepLines(ctx.execution.steps, tr)));

@@ -6,6 +6,7 @@ import { agentRunLine } from './agent-run-line';
 import { bulletList, headed, riskWord, severityTag, TONE_BY_SEVERITY } from './card-format';
 import { alertFields, alertOf, alertSections, button, footer, severityOf } from './incident-card-parts';
 import { policyReasonLines } from './policy-reasons';
+import { rollbackOf, rollbackProposalSections } from './rollback-parts';
 import { escapeMarkdown } from './untrusted-text';
 import { quotaScope } from '../../../policy/policy-text';
 
@@ -80,17 +81,19 @@ export function proposalCard(ctx: IncidentContext, tr: Translator): Card {
   if (!proposal) throw new Error(`incident ${ctx.incidentId} has no proposal to show`);
   if (!decision) throw new Error(`incident ${ctx.incidentId} has no policy decision to show`);
 
-  const sections = [...alertSections(alert, ctx, tr), ...fixSections(proposal, tr)];
+  // A rollback's card says it undoes a fix: its steps are undos (none of which is itself undone) and nothing verifies it.
+  const rollback = rollbackOf(ctx);
+  const sections = [...alertSections(alert, ctx, tr), ...(rollback ? rollbackProposalSections(proposal, rollback, tr) : fixSections(proposal, tr))];
   const reasons = policyReasonLines(decision, tr);
   if (reasons.length > 0) sections.push(headed(tr.t('card.proposal.policy'), bulletList(tr, reasons)));
   if (decision.dryRun) sections.push(tr.t('card.proposal.dryRun'));
-  const notUndoable = notUndoableLine(proposal, tr);
+  const notUndoable = rollback ? undefined : notUndoableLine(proposal, tr);
   if (notUndoable) sections.push(notUndoable);
   const severity = severityOf(ctx, alert);
   const model = proposal.agent ? [{ label: tr.t('card.diagnosis.model'), value: agentRunLine(proposal.agent, tr) }] : [];
 
   return {
-    title: tr.t('card.proposal.title', { severity: severityTag(tr, severity), dryRun: decision.dryRun ? 'yes' : 'no', incidentId: ctx.incidentId }),
+    title: tr.t(rollback ? 'card.rollback.title' : 'card.proposal.title', { severity: severityTag(tr, severity), dryRun: decision.dryRun ? 'yes' : 'no', incidentId: ctx.incidentId }),
     tone: TONE_BY_SEVERITY[severity],
     sections,
     fields: [...alertFields(ctx, alert, tr), ...policyFields(ctx, decision, tr), ...model],

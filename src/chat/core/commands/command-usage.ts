@@ -28,6 +28,7 @@ export const USAGE = {
   ignore: { takesId: true, text: 'reason', args: 'cmd.args.ignore', does: 'cmd.does.ignore' },
   retry: { takesId: true, args: 'cmd.args.retry', does: 'cmd.does.retry' },
   resolve: { takesId: true, text: 'note', args: 'cmd.args.resolve', does: 'cmd.does.resolve' },
+  rollback: { takesId: true, text: 'reason', args: 'cmd.args.rollback', does: 'cmd.does.rollback' },
   silence: { takesId: false, text: 'reason', args: 'cmd.args.silence', does: 'cmd.does.silence' },
   silences: { takesId: false, does: 'cmd.does.silences' },
   unsilence: { takesId: false, args: 'cmd.args.unsilence', does: 'cmd.does.unsilence' },

@@ -22,6 +22,8 @@ export type Command =
   | { kind: 'ignore'; incidentId: string; reason?: string }
   | { kind: 'retry'; incidentId: string }
   | { kind: 'resolve'; incidentId: string; note?: string }
+  /** `/rollback`: undo the last fix of an escalated or resolved incident (within ROLLBACK_WINDOW). */
+  | { kind: 'rollback'; incidentId: string; reason?: string }
   | { kind: 'silence'; matchers: Matcher[]; duration: string; reason?: string }
   | { kind: 'silences' }
   | { kind: 'unsilence'; silenceId: string }

@@ -11,6 +11,7 @@ import { actOnIncident } from './incident-action-commands';
 import { languageCommand } from './lang-command';
 import { listIncidents, listPlugins } from './list-commands';
 import { onCallText } from './oncall-command';
+import { rollBack } from './rollback-command';
 import { runSilenceCommand } from './silence-commands';
 import { incidentStatus } from './status-command';
 
@@ -37,6 +38,8 @@ async function run(cmd: Exclude<Command, { kind: 'invalid' }>, ctx: CommandConte
     case 'silences':
     case 'unsilence':
       return runSilenceCommand(cmd, ctx);
+    case 'rollback':
+      return rollBack(cmd, ctx);
     default:
       return actOnIncident(cmd, ctx);
   }

@@ -90,6 +90,7 @@ function withText(
       return { kind: name, incidentId };
     case 'escalate':
     case 'ignore':
+    case 'rollback':
       return { kind: name, incidentId, reason: text };
     case 'resolve':
       return { kind: name, incidentId, note: text };

@@ -15,6 +15,7 @@ const COMMAND_FOR_EVENT: Partial<Record<IncidentEventType, string>> = {
   'incident.ignore': '/ignore',
   'incident.retry': '/retry',
   'incident.resolve': '/resolve',
+  'incident.rollback': '/rollback',
 };
 
 function acceptedCommands(tr: Translator, view: IncidentView): string {
