@@ -121,11 +121,11 @@ export const commandsMessages = {
   },
   'cmd.rollback.windowPassed': {
     en: 'Too late to roll back {id}: its last fix ended {ended}, and a fix can be rolled back only within {window} (ROLLBACK_WINDOW).',
-    'zh-CN': '{id} 已无法回滚：上一次修复已于{ended}结束，而修复只能在结束后 {window} 内回滚（ROLLBACK_WINDOW）。',
+    'zh-CN': '{id} 已无法回滚：上一次修复已于{ended}结束，而修复只能在结束后{window}内回滚（ROLLBACK_WINDOW）。',
   },
   'cmd.rollback.windowUnknown': {
     en: 'Too late to roll back {id}: a fix can be rolled back only within {window} of its end (ROLLBACK_WINDOW), and when this one ended is not on record.',
-    'zh-CN': '{id} 已无法回滚：修复只能在结束后 {window} 内回滚（ROLLBACK_WINDOW），而这次修复的结束时间没有记录。',
+    'zh-CN': '{id} 已无法回滚：修复只能在结束后{window}内回滚（ROLLBACK_WINDOW），而这次修复的结束时间没有记录。',
   },
   'cmd.livesIn.web': {
     en: '{id} lives in the web console chat: its cards and what follows appear there, not here.',
