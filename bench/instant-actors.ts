@@ -1,7 +1,8 @@
 import { fromPromise } from 'xstate';
+import { fixMachine } from '../machines/fix.machine';
 import { incidentMachine } from '../machines/incident.machine';
 import type { IncidentMachine } from '../machines/incident.machine';
-import type { AnnouncementInput, SentMessage, TriageResult } from '../src/domain';
+import type { AnnouncementInput, FixStepReport, SentMessage, TriageResult } from '../src/domain';
 import { incidentContext, stepKey } from '../src/implementations/incident-context';
 import type { ReadyContext } from '../src/implementations/incident-context';
 import { waitUntil } from '../src/implementations/wait-until';
@@ -66,10 +67,18 @@ export function instantIncidentMachine(deps: InstantActorDeps): IncidentMachine 
       propose: journaled('propose', () => PROPOSAL),
       evaluatePolicy: instant(DECISION),
       sendProposalCard: journaled('proposal-card', card),
-      execute: fromPromise(async ({ system, self, signal }) => {
-        const ctx = incidentContext(system);
-        await journal.barrier(ctx.incidentId, signal);
-        return finished(ctx, self, EXECUTION);
+      // The real fix machine (one persisted transition per step), its steps instant; the last one's transition is the fix's.
+      fix: fixMachine.provide({
+        actors: {
+          runFixStep: fromPromise<FixStepReport, void>(async ({ system, signal }) => {
+            const ctx = incidentContext(system);
+            await journal.barrier(ctx.incidentId, signal);
+            const index = ctx.execution?.steps.length ?? 0;
+            const of = EXECUTION.steps.length;
+            const report = { index, of, outcome: EXECUTION.steps[index]! };
+            return index + 1 < of ? report : finished(ctx, { id: 'fix' }, report);
+          }),
+        },
       }),
       verify: instant(VERIFICATION),
       announce: fromPromise<SentMessage, AnnouncementInput>(async ({ system, self, signal, input }) => {

@@ -2,11 +2,15 @@
  * The context updates behind the incident chart's assign actions, as pure functions (but for the clock).
  * The chart names each action in setup(), as `assign(assigner(update.recordX))`.
  */
+import { assign } from 'xstate';
 import type { EventObject } from 'xstate';
 import type {
   Diagnosis,
   ExecutionOutcome,
+  FixProposal,
+  FixStepped,
   IncidentContext,
+  IncidentEvent,
   IncidentInput,
   PolicyDecision,
   ProposalOutcome,
@@ -16,11 +20,11 @@ import type {
   TriageResult,
   VerificationOutcome,
 } from '../src/domain';
-import { decidedBy, errorDetail, outputOf, tallyOf, timeoutOf } from './incident.rules';
+import { decidedBy, errorDetail, outputOf, tallyOf, timeoutOf, undoableSteps } from './incident.rules';
 import type { Decided, DecisionCard } from './incident.rules';
 
 /** What one assign action does to the context, given the event and its params from the chart. */
-export type ContextUpdate<P = void> = (context: IncidentContext, event: EventObject, params: P) => Partial<IncidentContext>;
+export type ContextUpdate<P = undefined> = (context: IncidentContext, event: EventObject, params: P) => Partial<IncidentContext>;
 
 /** The function assign() takes, for a pure update. */
 export function assigner<P>(update: ContextUpdate<P>) {
@@ -34,7 +38,7 @@ function approvalOf(decision: Decided) {
 
 /** A new attempt starts from a clean slate: nothing found, proposed, decided, run or posted yet. */
 function freshAttempt(): Partial<IncidentContext> {
-  return { diagnosis: null, proposal: null, decision: null, execution: null, verification: null, cards: {}, approvals: {}, escalation: null };
+  return { diagnosis: null, proposal: null, decision: null, execution: null, verification: null, cards: {}, approvals: {}, escalation: null, rollback: null };
 }
 
 export const adoptInput: ContextUpdate = (_context, event) => (event as EventObject & { input: IncidentInput }).input;
@@ -64,7 +68,17 @@ export const recordReminder: ContextUpdate<{ card: DecisionCard }> = (context, e
 export const recordTriage: ContextUpdate = (_context, event) => ({ triage: outputOf<TriageResult>(event) });
 export const recordDiagnosis: ContextUpdate = (_context, event) => ({ diagnosis: outputOf<Diagnosis>(event) });
 export const recordDecision: ContextUpdate = (_context, event) => ({ decision: outputOf<PolicyDecision>(event) });
-export const recordExecution: ContextUpdate = (_context, event) => ({ execution: outputOf<ExecutionOutcome>(event) });
+/**
+ * A step of the fix ran (the fix machine's report): the execution so far. It succeeded once every step has, and
+ * the last one is in; a dry run never succeeds (nothing ran).
+ */
+export const recordStep: ContextUpdate = (context, event) => {
+  const report = event as FixStepped;
+  const steps = [...(context.execution?.steps ?? []), report.outcome];
+  const dryRun = context.execution?.dryRun === true || report.dryRun === true;
+  const execution: ExecutionOutcome = { succeeded: !dryRun && steps.length === report.of && steps.every((s) => s.status === 'success'), steps };
+  return { execution: dryRun ? { ...execution, dryRun } : execution };
+};
 export const recordVerification: ContextUpdate = (_context, event) => ({ verification: outputOf<VerificationOutcome>(event) });
 
 export const recordProposal: ContextUpdate = (_context, event) => {
@@ -113,6 +127,41 @@ export const recordRecovery: ContextUpdate = () => ({
   resolution: { by: { id: 'system' }, note: 'Every alert recovered at source.', at: new Date().toISOString(), atSource: true },
 });
 
+/**
+ * Undo the fix: a rollback is a fix like any other (policy decides, perhaps a card, then `remediating`), made by
+ * code from the steps that can be undone, last first. A new attempt, so its card, decision and step journal are its own.
+ */
+export const startRollback: ContextUpdate<{ reason: string }> = (context, event, { reason }) => {
+  const fix = context.proposal;
+  if (!fix) return {};
+  const undoable = undoableSteps(fix, context.execution);
+  const ranSteps = context.execution?.steps ?? [];
+  const notUndone = fix.steps.filter((step, i) => ranSteps[i]?.status === 'success' && step.undo !== 'rollback').map((step) => step.summary);
+  const steps = undoable.map(({ step, ran }) => ({ pluginId: step.pluginId, args: step.args, summary: `Undo: ${step.summary}`, undo: 'none' as const, undoes: ran.idempotencyKey }));
+  const rollback: FixProposal = {
+    kind: 'rollback',
+    summary: `Roll back: ${fix.summary}`,
+    rationale: `${reason}: undo what the fix changed, last step first.`,
+    riskClaim: fix.riskClaim,
+    steps,
+    // Not run for a rollback (it ends with people); kept so the proposal stays a well-formed fix.
+    verification: fix.verification,
+  };
+  const by = decidedBy(event)?.by;
+  return {
+    attempt: context.attempt + 1,
+    proposal: rollback,
+    rollback: { reason, ...(by && { by }), at: new Date().toISOString(), fix: fix.summary, notUndone },
+    decision: null,
+    execution: null,
+    verification: null,
+    cards: { diagnosis: context.cards.diagnosis },
+    approvals: { diagnosis: context.approvals.diagnosis },
+    escalation: null,
+    resolution: null,
+  };
+};
+
 /** A flap: the same incident, a new attempt, counted. */
 export const startReopen: ContextUpdate = (context) => ({
   attempt: context.attempt + 1,
@@ -120,3 +169,33 @@ export const startReopen: ContextUpdate = (context) => ({
   ...freshAttempt(),
   resolution: null,
 });
+
+/** An update as the action setup() takes for the chart's events. */
+function named<P extends Record<string, unknown> | undefined = undefined>(update: ContextUpdate<P>) {
+  return assign<IncidentContext, IncidentEvent | FixStepped, P, IncidentEvent | FixStepped, never>(assigner(update));
+}
+
+/** The chart's context updates, by the names it uses (setup() takes them as they are). */
+export const incidentActions = {
+  adoptInput: named(adoptInput),
+  startTimer: named(startTimer),
+  recordTriage: named(recordTriage),
+  recordDiagnosis: named(recordDiagnosis),
+  recordCard: named(recordCard),
+  armReminder: named(armReminder),
+  recordReminder: named(recordReminder),
+  recordApproval: named(recordApproval),
+  collectProposalApproval: named(collectProposalApproval),
+  recordProposal: named(recordProposal),
+  recordDecision: named(recordDecision),
+  recordStep: named(recordStep),
+  recordVerification: named(recordVerification),
+  recordEscalation: named(recordEscalation),
+  recordResolution: named(recordResolution),
+  startRetry: named(startRetry),
+  startRollback: named(startRollback),
+  recordRepeat: named(recordRepeat),
+  recordAlerts: named(recordAlerts),
+  recordRecovery: named(recordRecovery),
+  startReopen: named(startReopen),
+};

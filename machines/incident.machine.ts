@@ -1,9 +1,8 @@
-/* eslint-disable max-lines -- 500 lines: the remediation issue (18) splits remediating into a child machine with its per-step loop; until then the chart stays one file, as the Stately editor imports it. */
-import { assign, fromPromise, setup } from 'xstate';
+import { fromPromise, setup } from 'xstate';
 import type {
   AnnouncementInput,
   Diagnosis,
-  ExecutionOutcome,
+  FixStepped,
   IncidentContext,
   IncidentEvent,
   IncidentInput,
@@ -16,26 +15,28 @@ import type {
   VerificationOutcome,
   WaitUntilInput,
 } from '../src/domain';
-import { assigner } from './incident.assignments';
-import * as update from './incident.assignments';
-import * as rules from './incident.rules';
-import { outputOf } from './incident.rules';
+import { fixMachine } from './fix.machine';
+import { incidentActions } from './incident.assignments';
+import { incidentGuards } from './incident.rules';
 
-/** Bump when a change makes older persisted snapshots unreadable by this chart. */
-export const INCIDENT_MACHINE_VERSION = 1;
+/**
+ * Bump when a change makes older persisted snapshots unreadable by this chart. 2: a fix runs as the `fix` child
+ * machine; a version-1 incident caught mid-fix has no step to resume and escalates at its execution deadline.
+ */
+export const INCIDENT_MACHINE_VERSION = 2;
 
 /** Actors are stubs here; `src/implementations` provides the real ones through `machine.provide()`. */
-function notProvided<I, O>(name: string) {
-  return fromPromise<O, I>(() => Promise.reject(new Error(`actor "${name}" was not provided`)));
-}
+function notProvided<I, O>(name: string) { return fromPromise<O, I>(() => Promise.reject(new Error(`actor "${name}" was not provided`))); }
 
-/** Guards and context updates live in incident.rules.ts and incident.assignments.ts; the chart names them here. */
+/** Guards and context updates live in incident.rules.ts and incident.assignments.ts; the chart names them. */
 export const incidentMachine = setup({
   types: {
     context: {} as IncidentContext,
-    events: {} as IncidentEvent,
+    /** People's and intake's events, and the fix machine's report of each step. */
+    events: {} as IncidentEvent | FixStepped,
     input: {} as IncidentInput,
-    tags: {} as 'parked',
+    /** `parked`: waits for a person or a deadline, out of memory; `closed`: over (but /rollback may take it up again). */
+    tags: {} as 'parked' | 'closed',
   },
   actors: {
     triage: notProvided<void, TriageResult>('triage'),
@@ -45,84 +46,30 @@ export const incidentMachine = setup({
     propose: notProvided<void, ProposalOutcome>('propose'),
     evaluatePolicy: notProvided<void, PolicyDecision>('evaluatePolicy'),
     sendProposalCard: notProvided<void, SentMessage>('sendProposalCard'),
-    execute: notProvided<void, ExecutionOutcome>('execute'),
+    /** The fix's steps, one invoked actor each (machines/fix.machine.ts). */
+    fix: fixMachine,
     verify: notProvided<void, VerificationOutcome>('verify'),
     announce: notProvided<AnnouncementInput, SentMessage>('announce'),
     waitUntil: notProvided<WaitUntilInput, void>('waitUntil'),
     awaitDiagnosisSlot: notProvided<void, void>('awaitDiagnosisSlot'),
     remind: notProvided<ReminderInput, ReminderOutcome>('remind'),
   },
-  guards: {
-    isDuplicate: ({ event }) => outputOf<TriageResult>(event).verdict === 'duplicate',
-    isNoise: ({ event }) => outputOf<TriageResult>(event).verdict === 'noise',
-    hasNoFix: ({ event }) => !outputOf<ProposalOutcome>(event).fixable,
-    policySaysAutoExecute: ({ event }) => rules.policyRunsByItself(outputOf<PolicyDecision>(event)),
-    policySaysAskApproval: ({ event }) => outputOf<PolicyDecision>(event).action === 'require_approval',
-    executionWasDryRun: ({ event }) => outputOf<ExecutionOutcome>(event).dryRun === true,
-    executionSucceeded: ({ event }) => outputOf<ExecutionOutcome>(event).succeeded,
-    verificationPassed: ({ event }) => outputOf<VerificationOutcome>(event).passed,
-    isFromCurrentCard: ({ context, event }, params: { card: rules.DecisionCard }) => rules.isDecisionFromCurrentCard(context, event, params.card),
-    addsProposalApproval: ({ context, event }) => rules.addsProposalApproval(context, event),
-    completesProposalApproval: ({ context, event }) => rules.proposalApproval(context, event).completes,
-    /** Every alert recovered, RESOLVE_ON_RECOVERY is on, and the incident has not flapped FLAP_LIMIT times. */
-    mayResolveOnRecovery: ({ context, event }) => rules.mayResolveOnRecovery(context, event),
-  },
-  actions: {
-    adoptInput: assign(assigner(update.adoptInput)),
-    startTimer: assign(assigner(update.startTimer)),
-    recordTriage: assign(assigner(update.recordTriage)),
-    recordDiagnosis: assign(assigner(update.recordDiagnosis)),
-    recordCard: assign(assigner(update.recordCard)),
-    armReminder: assign(assigner(update.armReminder)),
-    recordReminder: assign(assigner(update.recordReminder)),
-    recordApproval: assign(assigner(update.recordApproval)),
-    collectProposalApproval: assign(assigner(update.collectProposalApproval)),
-    recordProposal: assign(assigner(update.recordProposal)),
-    recordDecision: assign(assigner(update.recordDecision)),
-    recordExecution: assign(assigner(update.recordExecution)),
-    recordVerification: assign(assigner(update.recordVerification)),
-    recordEscalation: assign(assigner(update.recordEscalation)),
-    recordResolution: assign(assigner(update.recordResolution)),
-    startRetry: assign(assigner(update.startRetry)),
-    recordRepeat: assign(assigner(update.recordRepeat)),
-    recordAlerts: assign(assigner(update.recordAlerts)),
-    recordRecovery: assign(assigner(update.recordRecovery)),
-    /** A flap: the same incident, a new attempt, counted. */
-    startReopen: assign(assigner(update.startReopen)),
-  },
+  guards: incidentGuards,
+  actions: incidentActions,
 }).createMachine({
   id: 'incident',
   description:
     'One incident from alert to resolution. Every transition is persisted before anything outside sees it; states tagged "parked" wait for a person and are evicted from memory.',
   initial: 'open',
+  // A blank; `adoptInput` fills it from the input when the incident opens.
   context: {
-    incidentId: '',
-    chatId: '',
-    alert: null,
+    incidentId: '', chatId: '', alert: null, attempt: 1, repeats: 0, flaps: 0,
     timeouts: {
-      diagnosisApproval: 1_800_000,
-      proposalApproval: 1_800_000,
-      diagnosisStep: 300_000,
-      proposalStep: 300_000,
-      executionStep: 600_000,
-      verificationStep: 300_000,
-      recoveryQuiet: 300_000,
-      reopenWindow: 1_800_000,
+      diagnosisApproval: 1_800_000, proposalApproval: 1_800_000, diagnosisStep: 300_000, proposalStep: 300_000,
+      executionStep: 600_000, verificationStep: 300_000, recoveryQuiet: 300_000, reopenWindow: 1_800_000,
     },
-    attempt: 1,
-    triage: null,
-    diagnosis: null,
-    proposal: null,
-    decision: null,
-    execution: null,
-    verification: null,
-    cards: {},
-    approvals: {},
-    deadlines: {},
-    escalation: null,
-    resolution: null,
-    repeats: 0,
-    flaps: 0,
+    triage: null, diagnosis: null, proposal: null, decision: null, execution: null, verification: null,
+    cards: {}, approvals: {}, deadlines: {}, escalation: null, resolution: null,
   },
   entry: 'adoptInput',
   on: {
@@ -132,13 +79,10 @@ export const incidentMachine = setup({
   },
   states: {
     open: {
-      description: 'Nothing has been changed on any system yet, so a person may escalate or dismiss at any point.',
+      description: 'Nothing has been changed yet (or, for a rollback, the fix is to be undone): a person may escalate or dismiss at any point.',
       initial: 'triaging',
       on: {
-        'incident.escalate': {
-          target: 'escalating',
-          actions: { type: 'recordEscalation', params: { reason: 'Escalated by hand' } },
-        },
+        'incident.escalate': { target: 'escalating', actions: { type: 'recordEscalation', params: { reason: 'Escalated by hand' } } },
         'incident.ignore': { target: 'ignored', actions: 'recordResolution' },
         'alert.recovered': [
           {
@@ -154,24 +98,19 @@ export const incidentMachine = setup({
         triaging: {
           description: 'Is this alert new, a repeat of an open incident, or noise?',
           invoke: {
-            id: 'triage',
-            src: 'triage',
+            id: 'triage', src: 'triage',
             onDone: [
               { guard: 'isDuplicate', target: 'merging', actions: 'recordTriage' },
               { guard: 'isNoise', target: '#incident.ignored', actions: 'recordTriage' },
               { target: 'awaitingDiagnosisSlot', actions: 'recordTriage' },
             ],
-            onError: {
-              target: '#incident.escalating',
-              actions: { type: 'recordEscalation', params: { reason: 'Triage failed' } },
-            },
+            onError: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Triage failed' } } },
           },
         },
         merging: {
           description: 'Tell the open incident with the same fingerprint that its alert fired again.',
           invoke: {
-            id: 'mergeIntoOriginal',
-            src: 'mergeIntoOriginal',
+            id: 'mergeIntoOriginal', src: 'mergeIntoOriginal',
             onDone: { target: '#incident.merged' },
             onError: { target: 'awaitingDiagnosisSlot', description: 'The original closed meanwhile: handle this alert on its own.' },
           },
@@ -179,8 +118,7 @@ export const incidentMachine = setup({
         awaitingDiagnosisSlot: {
           description: 'Waiting for a diagnosis slot: at most MAX_CONCURRENT_DIAGNOSES run at once per instance, the most severe first.',
           invoke: {
-            id: 'awaitDiagnosisSlot',
-            src: 'awaitDiagnosisSlot',
+            id: 'awaitDiagnosisSlot', src: 'awaitDiagnosisSlot',
             onDone: { target: 'diagnosing' },
             onError: { target: 'diagnosing', description: 'Scheduling is an optimisation: never let it hold an incident back.' },
           },
@@ -190,30 +128,20 @@ export const incidentMachine = setup({
           entry: { type: 'startTimer', params: { timer: 'diagnosisStep' } },
           invoke: [
             {
-              id: 'diagnose',
-              src: 'diagnose',
+              id: 'diagnose', src: 'diagnose',
               onDone: { target: 'notifyingDiagnosis', actions: 'recordDiagnosis' },
-              onError: {
-                target: '#incident.escalating',
-                actions: { type: 'recordEscalation', params: { reason: 'Diagnosis unavailable' } },
-              },
+              onError: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Diagnosis unavailable' } } },
             },
             {
-              id: 'diagnosisStepTimer',
-              src: 'waitUntil',
-              input: { timer: 'diagnosisStep' },
-              onDone: {
-                target: '#incident.escalating',
-                actions: { type: 'recordEscalation', params: { reason: 'Diagnosis timed out' } },
-              },
+              id: 'diagnosisStepTimer', src: 'waitUntil', input: { timer: 'diagnosisStep' },
+              onDone: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Diagnosis timed out' } } },
             },
           ],
         },
         notifyingDiagnosis: {
           description: 'Post the diagnosis card with Approve / Reject.',
           invoke: {
-            id: 'sendDiagnosisCard',
-            src: 'sendDiagnosisCard',
+            id: 'sendDiagnosisCard', src: 'sendDiagnosisCard',
             onDone: {
               target: 'awaitingDiagnosisApproval',
               actions: [
@@ -223,10 +151,7 @@ export const incidentMachine = setup({
               ],
               description: 'The deadline starts with the card; a reminder coming back here does not move it.',
             },
-            onError: {
-              target: '#incident.escalating',
-              actions: { type: 'recordEscalation', params: { reason: 'Could not post the diagnosis card' } },
-            },
+            onError: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Could not post the diagnosis card' } } },
           },
         },
         awaitingDiagnosisApproval: {
@@ -234,13 +159,8 @@ export const incidentMachine = setup({
           tags: ['parked'],
           invoke: [
             {
-              id: 'diagnosisApprovalTimer',
-              src: 'waitUntil',
-              input: { timer: 'diagnosisApproval' },
-              onDone: {
-                target: '#incident.escalating',
-                actions: { type: 'recordEscalation', params: { reason: 'Nobody confirmed the diagnosis in time' } },
-              },
+              id: 'diagnosisApprovalTimer', src: 'waitUntil', input: { timer: 'diagnosisApproval' },
+              onDone: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Nobody confirmed the diagnosis in time' } } },
             },
             { id: 'diagnosisReminderTimer', src: 'waitUntil', input: { timer: 'reminder', optional: true }, onDone: { target: 'remindingDiagnosis' } },
           ],
@@ -260,9 +180,7 @@ export const incidentMachine = setup({
         remindingDiagnosis: {
           description: 'Nobody answered the diagnosis card: remind the on-call in its thread, then each ESCALATION_CHAIN level; the deadline stays.',
           invoke: {
-            id: 'remindDiagnosis',
-            src: 'remind',
-            input: { card: 'diagnosis' },
+            id: 'remindDiagnosis', src: 'remind', input: { card: 'diagnosis' },
             onDone: { target: 'awaitingDiagnosisApproval', actions: { type: 'recordReminder', params: { card: 'diagnosis' } } },
             onError: { target: 'awaitingDiagnosisApproval', actions: { type: 'recordReminder', params: { card: 'diagnosis' } } },
           },
@@ -272,37 +190,23 @@ export const incidentMachine = setup({
           entry: { type: 'startTimer', params: { timer: 'proposalStep' } },
           invoke: [
             {
-              id: 'propose',
-              src: 'propose',
+              id: 'propose', src: 'propose',
               onDone: [
-                {
-                  guard: 'hasNoFix',
-                  target: '#incident.escalating',
-                  actions: { type: 'recordEscalation', params: { reason: 'No automatic fix is known' } },
-                },
+                { guard: 'hasNoFix', target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'No automatic fix is known' } } },
                 { target: 'evaluatingPolicy', actions: 'recordProposal' },
               ],
-              onError: {
-                target: '#incident.escalating',
-                actions: { type: 'recordEscalation', params: { reason: 'Could not propose a fix' } },
-              },
+              onError: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Could not propose a fix' } } },
             },
             {
-              id: 'proposalStepTimer',
-              src: 'waitUntil',
-              input: { timer: 'proposalStep' },
-              onDone: {
-                target: '#incident.escalating',
-                actions: { type: 'recordEscalation', params: { reason: 'Proposing a fix timed out' } },
-              },
+              id: 'proposalStepTimer', src: 'waitUntil', input: { timer: 'proposalStep' },
+              onDone: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Proposing a fix timed out' } } },
             },
           ],
         },
         evaluatingPolicy: {
           description: 'Code, not the model, decides: run now, ask a person, or escalate.',
           invoke: {
-            id: 'evaluatePolicy',
-            src: 'evaluatePolicy',
+            id: 'evaluatePolicy', src: 'evaluatePolicy',
             onDone: [
               { guard: 'policySaysAutoExecute', target: '#incident.remediating', actions: 'recordDecision' },
               { guard: 'policySaysAskApproval', target: 'notifyingProposal', actions: 'recordDecision' },
@@ -311,17 +215,13 @@ export const incidentMachine = setup({
                 actions: ['recordDecision', { type: 'recordEscalation', params: { reason: 'Policy does not allow this fix' } }],
               },
             ],
-            onError: {
-              target: '#incident.escalating',
-              actions: { type: 'recordEscalation', params: { reason: 'Policy evaluation failed' } },
-            },
+            onError: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Policy evaluation failed' } } },
           },
         },
         notifyingProposal: {
           description: 'Post the proposal card with its plan, risk and policy reasons.',
           invoke: {
-            id: 'sendProposalCard',
-            src: 'sendProposalCard',
+            id: 'sendProposalCard', src: 'sendProposalCard',
             onDone: {
               target: 'awaitingProposalApproval',
               actions: [
@@ -331,10 +231,7 @@ export const incidentMachine = setup({
               ],
               description: 'The deadline starts with the card; a reminder coming back here does not move it.',
             },
-            onError: {
-              target: '#incident.escalating',
-              actions: { type: 'recordEscalation', params: { reason: 'Could not post the proposal card' } },
-            },
+            onError: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Could not post the proposal card' } } },
           },
         },
         awaitingProposalApproval: {
@@ -342,13 +239,8 @@ export const incidentMachine = setup({
           tags: ['parked'],
           invoke: [
             {
-              id: 'proposalApprovalTimer',
-              src: 'waitUntil',
-              input: { timer: 'proposalApproval' },
-              onDone: {
-                target: '#incident.escalating',
-                actions: { type: 'recordEscalation', params: { reason: 'Nobody approved the fix in time' } },
-              },
+              id: 'proposalApprovalTimer', src: 'waitUntil', input: { timer: 'proposalApproval' },
+              onDone: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Nobody approved the fix in time' } } },
             },
             { id: 'proposalReminderTimer', src: 'waitUntil', input: { timer: 'reminder', optional: true }, onDone: { target: 'remindingProposal' } },
           ],
@@ -376,9 +268,7 @@ export const incidentMachine = setup({
         remindingProposal: {
           description: 'Nobody answered the fix card: remind the on-call in its thread, then each ESCALATION_CHAIN level; the deadline stays.',
           invoke: {
-            id: 'remindProposal',
-            src: 'remind',
-            input: { card: 'proposal' },
+            id: 'remindProposal', src: 'remind', input: { card: 'proposal' },
             onDone: { target: 'awaitingProposalApproval', actions: { type: 'recordReminder', params: { card: 'proposal' } } },
             onError: { target: 'awaitingProposalApproval', actions: { type: 'recordReminder', params: { card: 'proposal' } } },
           },
@@ -390,37 +280,29 @@ export const incidentMachine = setup({
       initial: 'executing',
       states: {
         executing: {
-          description: 'Run the remediation steps; each writes its intent before acting.',
+          description: 'Run the fix (or the rollback) one step at a time (machines/fix.machine.ts); each step writes its intent before acting.',
           entry: { type: 'startTimer', params: { timer: 'executionStep' } },
+          on: { 'fix.stepped': { actions: 'recordStep', description: 'A step ran: recorded (and persisted) before the next one starts.' } },
           invoke: [
             {
-              id: 'execute',
-              src: 'execute',
+              id: 'fix', src: 'fix',
               onDone: [
+                { guard: 'executionWasDryRun', target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Dry run: nothing was changed' } } },
+                { guard: 'wasRollback', target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Rolled back' } } },
+                { guard: 'executionSucceeded', target: 'verifying' },
                 {
-                  guard: 'executionWasDryRun',
-                  target: '#incident.escalating',
-                  actions: ['recordExecution', { type: 'recordEscalation', params: { reason: 'Dry run: nothing was changed' } }],
+                  guard: 'fixCanBeUndone',
+                  target: '#incident.open.evaluatingPolicy',
+                  actions: { type: 'startRollback', params: { reason: 'Remediation failed' } },
+                  description: 'A step failed after others changed something: undo those (policy decides how).',
                 },
-                { guard: 'executionSucceeded', target: 'verifying', actions: 'recordExecution' },
-                {
-                  target: '#incident.escalating',
-                  actions: ['recordExecution', { type: 'recordEscalation', params: { reason: 'Remediation failed' } }],
-                },
+                { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Remediation failed' } } },
               ],
-              onError: {
-                target: '#incident.escalating',
-                actions: { type: 'recordEscalation', params: { reason: 'Remediation crashed' } },
-              },
+              onError: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Remediation crashed' } } },
             },
             {
-              id: 'executionStepTimer',
-              src: 'waitUntil',
-              input: { timer: 'executionStep' },
-              onDone: {
-                target: '#incident.escalating',
-                actions: { type: 'recordEscalation', params: { reason: 'Remediation timed out; its effect is unknown' } },
-              },
+              id: 'executionStepTimer', src: 'waitUntil', input: { timer: 'executionStep' },
+              onDone: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Remediation timed out; its effect is unknown' } } },
             },
           ],
         },
@@ -429,28 +311,22 @@ export const incidentMachine = setup({
           entry: { type: 'startTimer', params: { timer: 'verificationStep' } },
           invoke: [
             {
-              id: 'verify',
-              src: 'verify',
+              id: 'verify', src: 'verify',
               onDone: [
                 { guard: 'verificationPassed', target: '#incident.resolving', actions: 'recordVerification' },
                 {
-                  target: '#incident.escalating',
-                  actions: ['recordVerification', { type: 'recordEscalation', params: { reason: 'Fix did not verify' } }],
+                  guard: 'fixCanBeUndone',
+                  target: '#incident.open.evaluatingPolicy',
+                  actions: ['recordVerification', { type: 'startRollback', params: { reason: 'Fix did not verify' } }],
+                  description: 'Undo what the fix changed (policy decides how); people get the incident after that.',
                 },
+                { target: '#incident.escalating', actions: ['recordVerification', { type: 'recordEscalation', params: { reason: 'Fix did not verify' } }] },
               ],
-              onError: {
-                target: '#incident.escalating',
-                actions: { type: 'recordEscalation', params: { reason: 'Verification failed to run' } },
-              },
+              onError: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Verification failed to run' } } },
             },
             {
-              id: 'verificationStepTimer',
-              src: 'waitUntil',
-              input: { timer: 'verificationStep' },
-              onDone: {
-                target: '#incident.escalating',
-                actions: { type: 'recordEscalation', params: { reason: 'Verification timed out' } },
-              },
+              id: 'verificationStepTimer', src: 'waitUntil', input: { timer: 'verificationStep' },
+              onDone: { target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Verification timed out' } } },
             },
           ],
         },
@@ -460,20 +336,20 @@ export const incidentMachine = setup({
       description: 'Announce the resolution in the chat.',
       entry: 'recordResolution',
       invoke: {
-        id: 'announceResolution',
-        src: 'announce',
-        input: { outcome: 'resolved' },
+        id: 'announceResolution', src: 'announce', input: { outcome: 'resolved' },
         onDone: { target: 'resolved' },
         onError: { target: 'resolved', description: 'A lost announcement does not un-resolve the incident.' },
       },
     },
-    resolved: { type: 'final', description: 'Fixed and verified, or closed by a person.' },
+    resolved: {
+      description: 'Fixed and verified, or closed by a person. Closed; within ROLLBACK_WINDOW /rollback may still undo its last fix.',
+      tags: ['closed'],
+      on: { 'incident.rollback': { guard: 'mayRollBack', target: '#incident.open.evaluatingPolicy', actions: { type: 'startRollback', params: { reason: 'Rolled back by hand' } } } },
+    },
     escalating: {
       description: 'Hand the incident to people, saying why.',
       invoke: {
-        id: 'announceEscalation',
-        src: 'announce',
-        input: { outcome: 'escalated' },
+        id: 'announceEscalation', src: 'announce', input: { outcome: 'escalated' },
         onDone: { target: 'escalated' },
         onError: { target: 'escalated', description: 'Escalated all the same; the audit trail records it.' },
       },
@@ -485,6 +361,7 @@ export const incidentMachine = setup({
         'incident.retry': { target: '#incident.open.awaitingDiagnosisSlot', actions: 'startRetry' },
         'incident.resolve': { target: 'resolving' },
         'incident.ignore': { target: 'ignored', actions: 'recordResolution' },
+        'incident.rollback': { guard: 'mayRollBack', target: '#incident.open.evaluatingPolicy', actions: { type: 'startRollback', params: { reason: 'Rolled back by hand' } } },
         'alert.recovered': [
           {
             guard: 'mayResolveOnRecovery',
@@ -500,12 +377,7 @@ export const incidentMachine = setup({
       description: 'Escalated, but every alert has recovered at source: resolves by itself after RECOVERY_QUIET unless one fires again.',
       tags: ['parked'],
       entry: { type: 'startTimer', params: { timer: 'recoveryQuiet' } },
-      invoke: {
-        id: 'recoveryQuietTimer',
-        src: 'waitUntil',
-        input: { timer: 'recoveryQuiet' },
-        onDone: { target: 'recovering', actions: 'recordRecovery' },
-      },
+      invoke: { id: 'recoveryQuietTimer', src: 'waitUntil', input: { timer: 'recoveryQuiet' }, onDone: { target: 'recovering', actions: 'recordRecovery' } },
       on: {
         'alert.joined': { target: 'escalated', actions: 'recordAlerts', description: 'It fires again: back with people.' },
         'incident.retry': { target: '#incident.open.awaitingDiagnosisSlot', actions: 'startRetry' },
@@ -516,9 +388,7 @@ export const incidentMachine = setup({
     recovering: {
       description: 'Every alert recovered at source: say so, and take the buttons off the open card.',
       invoke: {
-        id: 'announceRecovery',
-        src: 'announce',
-        input: { outcome: 'recovered' },
+        id: 'announceRecovery', src: 'announce', input: { outcome: 'recovered' },
         onDone: { target: 'recovered' },
         onError: { target: 'recovered', description: 'Recovered all the same; the audit trail records it.' },
       },
@@ -527,12 +397,7 @@ export const incidentMachine = setup({
       description: 'Resolved: recovered at source. Watched for REOPEN_WINDOW: an alert firing again reopens this incident (a flap) rather than a new one.',
       tags: ['parked'],
       entry: { type: 'startTimer', params: { timer: 'reopenWindow' } },
-      invoke: {
-        id: 'reopenWindowTimer',
-        src: 'waitUntil',
-        input: { timer: 'reopenWindow' },
-        onDone: { target: 'resolved' },
-      },
+      invoke: { id: 'reopenWindowTimer', src: 'waitUntil', input: { timer: 'reopenWindow' }, onDone: { target: 'resolved' } },
       on: {
         'alert.joined': {
           target: '#incident.open.awaitingDiagnosisSlot',

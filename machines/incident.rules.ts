@@ -4,7 +4,22 @@
  */
 import type { EventObject } from 'xstate';
 import { approvalCounts, approvalsComplete } from '../src/domain';
-import type { AlertTally, DecisionSource, IncidentContext, IncidentEvent, PolicyDecision, RecoveryRules, TimerName } from '../src/domain';
+import type {
+  AlertTally,
+  DecisionSource,
+  ExecutionOutcome,
+  FixProposal,
+  FixStep,
+  IncidentContext,
+  IncidentEvent,
+  PolicyDecision,
+  ProposalOutcome,
+  RecoveryRules,
+  StepOutcome,
+  TimerName,
+  TriageResult,
+  VerificationOutcome,
+} from '../src/domain';
 
 /** The cards a person decides on; each records the message id of the card that is current. */
 export type DecisionCard = keyof IncidentContext['cards'];
@@ -14,6 +29,8 @@ export type Decided = Extract<IncidentEvent, { by: unknown }>;
 
 /** For snapshots written before these timers and rules existed. */
 const LIFECYCLE_DEFAULTS = { recoveryQuiet: 300_000, reopenWindow: 1_800_000 };
+/** ROLLBACK_WINDOW's default, for snapshots written before rollbacks existed. */
+const DEFAULT_ROLLBACK_WINDOW_MS = 3_600_000;
 const RECOVERY_DEFAULTS: RecoveryRules = { resolveOnRecovery: true, flapLimit: 3 };
 
 /** A snapshot written before a timer existed has no timeout for it: the default then. */
@@ -81,3 +98,59 @@ export function addsProposalApproval(context: IncidentContext, event: EventObjec
   const approval = proposalApproval(context, event);
   return approval.counts && !approval.completes;
 }
+
+/** A step of the fix that ran and can be undone: the step, and the run its rollback undoes. */
+export interface UndoableStep {
+  step: FixStep;
+  ran: StepOutcome;
+}
+
+/**
+ * The steps of a fix that changed something and whose plugin declared, when the fix was planned, that it can
+ * undo them — last first, as they are undone. None for a rollback (a rollback is not rolled back) or a dry run.
+ */
+export function undoableSteps(proposal: FixProposal | null, execution: ExecutionOutcome | null | undefined): UndoableStep[] {
+  if (!proposal || proposal.kind === 'rollback' || !execution || execution.dryRun) return [];
+  return execution.steps
+    .map((ran, index) => ({ step: proposal.steps[index], ran }))
+    .filter((s): s is UndoableStep => s.step?.undo === 'rollback' && s.ran.status === 'success' && s.step.pluginId === s.ran.pluginId)
+    .reverse();
+}
+
+/** When the incident's last fix ended, for ROLLBACK_WINDOW: when it resolved or was escalated. */
+function endedAt(context: IncidentContext): number {
+  return Date.parse(context.resolution?.at ?? context.escalation?.at ?? '');
+}
+
+/** Why `/rollback` cannot undo the incident's last fix now, or undefined when it can (the state must also take it). */
+export function rollbackRefusal(context: IncidentContext, now = Date.now()): 'nothingToUndo' | 'windowPassed' | undefined {
+  if (undoableSteps(context.proposal, context.execution).length === 0) return 'nothingToUndo';
+  const window = context.timeouts.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW_MS;
+  const ended = endedAt(context);
+  return Number.isNaN(ended) || now - ended > window ? 'windowPassed' : undefined;
+}
+
+type GuardArgs = { context: IncidentContext; event: EventObject };
+
+/** The chart's guards, by the names it uses (setup() takes them as they are). */
+export const incidentGuards = {
+  isDuplicate: ({ event }: GuardArgs) => outputOf<TriageResult>(event).verdict === 'duplicate',
+  isNoise: ({ event }: GuardArgs) => outputOf<TriageResult>(event).verdict === 'noise',
+  hasNoFix: ({ event }: GuardArgs) => !outputOf<ProposalOutcome>(event).fixable,
+  policySaysAutoExecute: ({ event }: GuardArgs) => policyRunsByItself(outputOf<PolicyDecision>(event)),
+  policySaysAskApproval: ({ event }: GuardArgs) => outputOf<PolicyDecision>(event).action === 'require_approval',
+  executionWasDryRun: ({ context }: GuardArgs) => context.execution?.dryRun === true,
+  executionSucceeded: ({ context }: GuardArgs) => context.execution?.succeeded === true,
+  /** The fix that just ran was a rollback. */
+  wasRollback: ({ context }: GuardArgs) => context.proposal?.kind === 'rollback',
+  /** Steps of the fix that ran changed something their plugins can undo (it failed part-way, or did not verify). */
+  fixCanBeUndone: ({ context }: GuardArgs) => undoableSteps(context.proposal, context.execution).length > 0,
+  /** `/rollback`: the last fix has steps to undo and ended within ROLLBACK_WINDOW. */
+  mayRollBack: ({ context }: GuardArgs) => rollbackRefusal(context) === undefined,
+  verificationPassed: ({ event }: GuardArgs) => outputOf<VerificationOutcome>(event).passed,
+  isFromCurrentCard: ({ context, event }: GuardArgs, params: { card: DecisionCard }) => isDecisionFromCurrentCard(context, event, params.card),
+  addsProposalApproval: ({ context, event }: GuardArgs) => addsProposalApproval(context, event),
+  completesProposalApproval: ({ context, event }: GuardArgs) => proposalApproval(context, event).completes,
+  /** Every alert recovered, RESOLVE_ON_RECOVERY is on, and the incident has not flapped FLAP_LIMIT times. */
+  mayResolveOnRecovery: ({ context, event }: GuardArgs) => mayResolveOnRecovery(context, event),
+};

@@ -107,6 +107,7 @@ const PERSON_EVENTS: Record<PersonEventType, true> = {
   'incident.ignore': true,
   'incident.retry': true,
   'incident.resolve': true,
+  'incident.rollback': true,
 };
 const PERSON_EVENT_TYPES = Object.keys(PERSON_EVENTS) as PersonEventType[];
 const PROBE: Omit<Decided, 'type'> = { by: { id: 'probe' }, source: { kind: 'command' } };

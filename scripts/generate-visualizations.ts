@@ -1,10 +1,12 @@
 /**
- * Writes the incident statechart's diagrams to visualizations/ (`npm run viz`).
+ * Writes the statecharts' diagrams (the incident, and the fix it invokes) to visualizations/ (`npm run viz`).
  * With `--check` it writes nothing and exits 1 if the committed files are stale.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AnyStateMachine } from 'xstate';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fixMachine } from '../machines/fix.machine';
 import { incidentMachine } from '../machines/incident.machine';
 import { toMermaid } from '../src/viz/mermaid';
 import { toStatelyJson } from '../src/viz/stately-json';
@@ -18,22 +20,29 @@ export interface Visualization {
   contents: string;
 }
 
+const CHARTS: { name: string; title: string; machine: AnyStateMachine }[] = [
+  { name: 'incident', title: 'Incident statechart', machine: incidentMachine },
+  { name: 'fix', title: 'Fix statechart (invoked by the incident in `remediating.executing`)', machine: fixMachine },
+];
+
 export function renderVisualizations(): Visualization[] {
-  const mermaid = toMermaid(incidentMachine);
-  return [
-    { file: 'incident.mmd', contents: mermaid },
-    { file: 'incident.md', contents: markdownPage(mermaid) },
-    { file: 'incident.stately.json', contents: `${JSON.stringify(toStatelyJson(incidentMachine), null, 2)}\n` },
-  ];
+  return CHARTS.flatMap(({ name, title, machine }) => {
+    const mermaid = toMermaid(machine);
+    return [
+      { file: `${name}.mmd`, contents: mermaid },
+      { file: `${name}.md`, contents: markdownPage(name, title, mermaid) },
+      { file: `${name}.stately.json`, contents: `${JSON.stringify(toStatelyJson(machine), null, 2)}\n` },
+    ];
+  });
 }
 
-function markdownPage(mermaid: string): string {
+function markdownPage(name: string, title: string, mermaid: string): string {
   return [
-    '# Incident statechart',
+    `# ${title}`,
     '',
-    'Generated from `machines/incident.machine.ts` by `npm run viz`; do not edit by hand.',
+    `Generated from \`machines/${name}.machine.ts\` by \`npm run viz\`; do not edit by hand.`,
     'Yellow states are tagged `parked`: they wait for a person.',
-    'To edit it in Stately, import the contents of `incident.stately.json` wrapped in `createMachine(...)`.',
+    `To edit it in Stately, import the contents of \`${name}.stately.json\` wrapped in \`createMachine(...)\`.`,
     '',
     '```mermaid',
     mermaid.trimEnd(),

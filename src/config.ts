@@ -162,6 +162,8 @@ export const ConfigSchema = z.object({
   /** Reopenings after which an incident no longer resolves by itself. */
   FLAP_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
   // --- end alert lifecycle
+  /** How long after an incident ended `/rollback` may still undo its last fix. */
+  ROLLBACK_WINDOW: Duration.default(60 * 60_000),
   VERIFY_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   VERIFY_INTERVAL: Duration.default(2_000),
   // --- Vector memory (src/memory): runbooks folder synced into knowledge; how many past incidents/runbooks diagnosis sees.
@@ -331,6 +333,7 @@ export function timeoutsFrom(config: Config): Timeouts {
     verificationStep: config.STEP_TIMEOUT,
     recoveryQuiet: config.RECOVERY_QUIET,
     reopenWindow: config.REOPEN_WINDOW,
+    rollbackWindow: config.ROLLBACK_WINDOW,
     reminder: config.REMIND_AFTER,
   };
 }

@@ -36,3 +36,15 @@ export const VerificationOutcomeSchema = z.object({
   checks: z.array(z.object({ pluginId: z.string(), passed: z.boolean(), summary: z.string(), note: OwnNoteSchema.optional() })),
 });
 export type VerificationOutcome = z.infer<typeof VerificationOutcomeSchema>;
+
+/** One step of a fix, done: which of how many, and how it went. */
+export interface FixStepReport {
+  /** 0-based position in the fix. */
+  index: number;
+  of: number;
+  outcome: StepOutcome;
+  dryRun?: boolean;
+}
+
+/** The fix machine's report of a step to the incident, which records it (internal: never sent from outside). */
+export type FixStepped = { type: 'fix.stepped' } & FixStepReport;

@@ -22,7 +22,11 @@ export type TimerName =
   | 'reminder';
 
 /** `reminder` is REMIND_AFTER (0 or absent: no reminders); snapshots from before reminders have none. */
-export type Timeouts = Record<Exclude<TimerName, 'reminder'>, number> & { reminder?: number };
+export type Timeouts = Record<Exclude<TimerName, 'reminder'>, number> & {
+  reminder?: number;
+  /** How long after it ended `/rollback` may still undo an incident's last fix (ROLLBACK_WINDOW); absent in older snapshots: 1h. */
+  rollbackWindow?: number;
+};
 
 export interface Approval {
   by: Actor;
@@ -44,6 +48,18 @@ export interface RecoveryRules {
   resolveOnRecovery: boolean;
   /** After this many reopenings it no longer resolves by itself (FLAP_LIMIT). */
   flapLimit: number;
+}
+
+/** Why a fix is being undone, and what of it cannot be: kept beside the rollback proposal for the cards and the audit. */
+export interface Rollback {
+  /** The chart's reason ('Fix did not verify', 'Remediation failed', 'Rolled back by hand'). */
+  reason: string;
+  by?: Actor;
+  at: string;
+  /** The fix being undone, as it was proposed. */
+  fix: string;
+  /** Steps of that fix that ran but cannot be undone (their summaries). */
+  notUndone: string[];
 }
 
 export interface IncidentInput {
@@ -83,6 +99,8 @@ export interface IncidentContext extends Omit<IncidentInput, 'alert'> {
   flaps?: number;
   /** Alerts with the same fingerprint that were merged into this incident. */
   repeats: number;
+  /** Set while (and after) a fix is rolled back; its proposal is then the rollback. Absent before rollbacks existed. */
+  rollback?: Rollback | null;
   /** Reminders sent about each decision card of this attempt (0: none yet); absent before reminders existed. */
   reminded?: Partial<Record<'diagnosis' | 'proposal', number>>;
 }
@@ -101,6 +119,8 @@ export type IncidentEvent =
   | ({ type: 'incident.ignore'; reason?: string } & Decided)
   | ({ type: 'incident.retry' } & Decided)
   | ({ type: 'incident.resolve'; note?: string } & Decided)
+  /** Undo the last fix (escalated or resolved, within ROLLBACK_WINDOW); policy decides whether it runs by itself. */
+  | ({ type: 'incident.rollback'; reason?: string } & Decided)
   | { type: 'alert.repeated'; status: Alert['status']; fromIncident?: string; alertMessageId?: string }
   /** Alerts of its group that fire (new to it, or again after recovering); `alerts` is the whole tally after them. */
   | { type: 'alert.joined'; joined: number; alerts: AlertTally; alertMessageId?: string }

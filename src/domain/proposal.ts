@@ -14,6 +14,8 @@ export const FixStepSchema = PluginCallSchema.extend({
   plan: z.string().optional(),
   /** Whether the step can be undone, from the plugin (code): `rollback` yes, `none` no; absent: unknown (or an older proposal). */
   undo: z.enum(['rollback', 'none']).optional(),
+  /** A rollback's step: the idempotency key of the run it undoes (its plugin's `rollback`, given that run's result). */
+  undoes: z.string().min(1).optional(),
 });
 export type FixStep = z.infer<typeof FixStepSchema>;
 
@@ -28,6 +30,8 @@ export const VerificationCheckSchema = PluginCallSchema.extend({ expect: z.array
 export type VerificationCheck = z.infer<typeof VerificationCheckSchema>;
 
 export const FixProposalSchema = z.object({
+  /** `rollback`: undoes the steps of a fix that failed or did not verify (built by code, never by the model). Absent: a fix. */
+  kind: z.enum(['fix', 'rollback']).optional(),
   summary: z.string().min(1),
   rationale: z.string(),
   /** The proposer's own risk estimate. Policy may raise it, never lower it. */

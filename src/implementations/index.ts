@@ -1,3 +1,4 @@
+import { fixMachine } from '../../machines/fix.machine';
 import { incidentMachine } from '../../machines/incident.machine';
 import type { IncidentMachine } from '../../machines/incident.machine';
 import { announce } from './announce';
@@ -5,7 +6,7 @@ import type { ImplementationDeps } from './deps';
 import { awaitDiagnosisSlot, diagnose, propose, sendDiagnosisCard } from './diagnosis';
 import { evaluatePolicy, sendProposalCard } from './policy';
 import { remind } from './reminder';
-import { execute, verify } from './remediation';
+import { runFixStep, verify } from './remediation';
 import { mergeIntoOriginal, triage } from './triage';
 import { waitUntil } from './wait-until';
 
@@ -22,7 +23,7 @@ export function provideIncidentMachine(deps: ImplementationDeps): IncidentMachin
       propose: propose(deps),
       evaluatePolicy: evaluatePolicy(deps),
       sendProposalCard: sendProposalCard(deps),
-      execute: execute(deps),
+      fix: fixMachine.provide({ actors: { runFixStep: runFixStep(deps) } }),
       verify: verify(deps),
       announce: announce(deps),
       waitUntil,

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ExecutionOutcome, FixStep, StepOutcome, VerificationCheck, VerificationOutcome } from '../domain';
+import type { FixStep, FixStepReport, StepOutcome, VerificationCheck, VerificationOutcome } from '../domain';
 import { unmetExpectation } from '../domain';
-import type { AnyPlugin, PluginContext } from '../plugins/plugin';
-import { runPlugin } from '../plugins/run-plugin';
-import { dryRunOutcome } from '../policy/dry-run';
+import type { AnyPlugin, PluginContext, PluginResult } from '../plugins/plugin';
+import { runPlugin, runRollback } from '../plugins/run-plugin';
+import type { PluginRunResult } from '../plugins/run-plugin';
+import { dryRunStep } from '../policy/dry-run';
 import { idempotencyKey } from '../runtime/step-journal';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
@@ -11,37 +12,34 @@ import type { ReadyContext } from './incident-context';
 import { incidentStep } from './incident-step';
 
 /**
- * Runs the approved steps in order, each exactly once across crashes: the intent is written before the
- * plugin acts and the result after. An intent found without a result (the process died mid-action) is
- * confirmed with the plugin, not blindly repeated; if the outcome can't be established, people decide.
+ * One step of the approved fix (or rollback), the next the fix machine has not run, exactly once across crashes:
+ * the intent is written before the plugin acts and the result after. An intent found without a result (the
+ * process died mid-action) is confirmed with the plugin, not blindly repeated; if the outcome can't be
+ * established, people decide. A rollback's step calls its plugin's `rollback` with the result of the run it undoes.
  */
-export function execute(deps: ImplementationDeps) {
-  return incidentStep<ExecutionOutcome, void>(async ({ system, signal }) => {
+export function runFixStep(deps: ImplementationDeps) {
+  return incidentStep<FixStepReport, void>(async ({ system, signal }) => {
     const ctx = incidentContext(system);
     if (!ctx.proposal) throw new Error('No approved proposal to execute.');
+    // The steps so far are in the incident's context: each is recorded there before the next one starts.
+    const index = ctx.execution?.steps.length ?? 0;
+    const step = ctx.proposal.steps[index];
+    if (!step) throw new Error(`The fix has no step ${index + 1}.`);
+    const of = ctx.proposal.steps.length;
+    const key = idempotencyKey(stepKey(ctx, `execute-${index}`));
     // Dry run as decided, or switched on since: nothing runs, the outcome says what would have.
     if (ctx.decision?.dryRun || deps.policy.dryRunFor(ctx.proposal.steps.map((s) => s.pluginId))) {
-      return dryRunOutcome(ctx.proposal, (index) => idempotencyKey(stepKey(ctx, `execute-${index}`)));
+      return { index, of, dryRun: true, outcome: dryRunStep(step, key) };
     }
     await deps.journal.barrier(ctx.incidentId, signal);
-    const steps: StepOutcome[] = [];
-    for (const [index, step] of ctx.proposal.steps.entries()) {
-      const outcome = await executeStep(deps, ctx, step, index, signal);
-      steps.push(outcome);
-      if (outcome.status !== 'success') return { succeeded: false, steps };
-    }
-    return { succeeded: true, steps };
+    const outcome = await executeStep(deps, ctx, step, key, signal);
+    return { index, of, outcome };
   });
 }
 
-async function executeStep(
-  deps: ImplementationDeps,
-  ctx: ReadyContext,
-  step: FixStep,
-  index: number,
-  signal: AbortSignal,
-): Promise<StepOutcome> {
-  const key = idempotencyKey(stepKey(ctx, `execute-${index}`));
+type Recorded = { summary?: string; data?: unknown; elapsedMs?: number; sensitive?: boolean; status?: PluginResult['status'] };
+
+async function executeStep(deps: ImplementationDeps, ctx: ReadyContext, step: FixStep, key: string, signal: AbortSignal): Promise<StepOutcome> {
   const plugin = deps.plugins.get(step.pluginId);
   const base = { pluginId: step.pluginId, idempotencyKey: key };
   if (!plugin || plugin.category !== 'remediation') {
@@ -49,26 +47,43 @@ async function executeStep(
     return { ...base, status: 'error', summary: `${step.pluginId} is not a remediation plugin.`, note, elapsedMs: 0, recovered: false }; // for developers: `note` is what people read
   }
   const pluginCtx: PluginContext = { signal, logger: deps.logger.child({ incidentId: ctx.incidentId, plugin: plugin.id }), targets: deps.targets, scrubber: deps.scrubber, idempotencyKey: key };
+  const undone = step.undoes ? await runToUndo(deps, step.undoes) : undefined;
+  if (undone && 'missing' in undone) {
+    const note = { key: 'card.step.undoUnrecorded', values: { plugin: step.pluginId } };
+    return { ...base, status: 'error', summary: `${step.pluginId}: the run to undo is not on record.`, note, elapsedMs: 0, recovered: false }; // for developers: the audit's words
+  }
   const recorded = await deps.executions.find(key);
   if (recorded && recorded.status !== 'intent') {
-    const result = (recorded.result ?? {}) as { summary?: string; data?: unknown; elapsedMs?: number; sensitive?: boolean };
+    const result = (recorded.result ?? {}) as Recorded;
     return { ...base, status: recorded.status, summary: result.summary ?? '', data: result.sensitive ? undefined : result.data, elapsedMs: result.elapsedMs ?? 0, recovered: true };
   }
-  if (recorded) {
+  if (recorded && !undone) {
     const recovered = await recoverIntent(plugin, step, pluginCtx);
     if (recovered) {
       await deps.executions.settle(key, recovered.status, { ...recovered });
       return { ...base, ...recovered, recovered: true };
     }
     deps.logger.warn({ incidentId: ctx.incidentId, key }, 'intent without result was not applied; running it again');
+  } else if (recorded) {
+    // A plugin's rollback is written to be safe to repeat (scale back finds the count already back): run it again.
+    deps.logger.warn({ incidentId: ctx.incidentId, key }, 'rollback intent without result; running the rollback again');
   } else {
     await deps.executions.recordIntent({ incidentId: ctx.incidentId, idempotencyKey: key, pluginId: plugin.id, args: step.args });
   }
-  const result = await runPlugin(plugin, step.args, pluginCtx);
+  const run = undone ? runRollback(plugin, step.args, undone.result, pluginCtx) : runPlugin(plugin, step.args, pluginCtx);
+  const result: PluginRunResult = await (run ?? Promise.resolve({ status: 'error', summary: `${plugin.id} cannot undo its runs.`, elapsedMs: 0 })); // for developers: the audit's words
   deps.onPluginResult?.(plugin, result);
   await deps.executions.settle(key, result.status, { ...result });
   // The outcome lands in the snapshot and the audit trail, which are not encrypted: sensitive data stays in executions.
   return { ...base, status: result.status, summary: result.summary, data: result.sensitive ? undefined : result.data, elapsedMs: result.elapsedMs, recovered: false };
+}
+
+/** The recorded result of the run a rollback step undoes (its plugin's rollback needs it: the count it found, say). */
+async function runToUndo(deps: ImplementationDeps, key: string): Promise<{ result: PluginResult } | { missing: true }> {
+  const recorded = await deps.executions.find(key);
+  if (recorded?.status !== 'success') return { missing: true };
+  const result = (recorded.result ?? {}) as Recorded;
+  return { result: { status: 'success', summary: result.summary ?? '', data: result.data as PluginResult['data'] } };
 }
 
 /** Settles an orphaned intent, or returns null when running the step (again) is safe. */

@@ -1,15 +1,7 @@
-import type { ExecutionOutcome, FixProposal } from '../domain';
+import type { FixStep, StepOutcome } from '../domain';
 
-/** What a dry run reports instead of running: each step as it would have run, its plan when it had one. */
-export function dryRunOutcome(proposal: FixProposal, keyOf: (index: number) => string): ExecutionOutcome {
-  const steps = proposal.steps.map((step, index) => ({
-    pluginId: step.pluginId,
-    idempotencyKey: keyOf(index),
-    status: 'no_data' as const,
-    // The card says it was a dry run and what would have run; the step keeps its plan.
-    summary: step.plan ?? step.summary,
-    elapsedMs: 0,
-    recovered: false,
-  }));
-  return { succeeded: false, dryRun: true, steps };
+/** What a dry run reports instead of running a step: the step as it would have run, its plan when it had one. */
+export function dryRunStep(step: FixStep, idempotencyKey: string): StepOutcome {
+  // The card says it was a dry run and what would have run; the step keeps its plan.
+  return { pluginId: step.pluginId, idempotencyKey, status: 'no_data', summary: step.plan ?? step.summary, elapsedMs: 0, recovered: false };
 }

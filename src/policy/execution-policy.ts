@@ -86,7 +86,9 @@ export class ExecutionPolicy {
       // zod's own words on the arguments, shown as it gave them.
       return { ...base, declared: plugin.risk, problem: policySays('policy.reason.badArguments', { ...named, detail: args.error.issues[0]?.message ?? '-' }) };
     }
-    return { ...base, args: args.data, declared: plugin.risk, ...(await this.assess(plugin, args.data, signal)) };
+    // An undo step carries the arguments of the run it undoes: riskOf would assess that run again, not its undo.
+    const assessed = step.undoes ? {} : await this.assess(plugin, args.data, signal);
+    return { ...base, args: args.data, declared: plugin.risk, ...assessed };
   }
 
   /** The plugin's own reading; one that fails counts as high, so a broken hook never lowers risk. */

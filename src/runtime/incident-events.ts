@@ -15,6 +15,7 @@ export const IncidentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('incident.ignore'), reason: text, ...decided }).strict(),
   z.object({ type: z.literal('incident.retry'), ...decided }).strict(),
   z.object({ type: z.literal('incident.resolve'), note: text, ...decided }).strict(),
+  z.object({ type: z.literal('incident.rollback'), reason: text, ...decided }).strict(),
   z
     .object({
       type: z.literal('alert.repeated'),

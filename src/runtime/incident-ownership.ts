@@ -212,7 +212,8 @@ export class IncidentOwnership implements TransitionOutcomes {
     const got = await this.withLease(incidentId, leaseWaitMs, async (lease) => {
       const row = await this.loadSettled(incidentId);
       if (!row) throw new UnknownIncidentError(incidentId);
-      if (row.status === 'done') throw eventNotAccepted(incidentId, eventType, row.state);
+      // Done for good, unless its snapshot is still active: closed, but /rollback may take it up again.
+      if (row.status === 'done' && (row.snapshot as { status?: unknown }).status !== 'active') throw eventNotAccepted(incidentId, eventType, row.state);
       restored = this.restore(row, lease);
       return true;
     });
@@ -252,3 +253,4 @@ export class IncidentOwnership implements TransitionOutcomes {
     return live;
   }
 }
+

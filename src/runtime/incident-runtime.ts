@@ -14,6 +14,7 @@ import { IncidentOwnership } from './incident-ownership';
 import type { AlertChangeTarget, CreateIncidentRequest, IncidentListener, IncidentService, IncidentView, OpenedOrRepeated } from './incident-service';
 import type { IncidentStorePort } from './incident-store-port';
 import { eventNotAccepted, toView } from './incident-view';
+import { statusOf } from './snapshot-info';
 import { viewOf } from './live-incident';
 import type { FixedColumns, LiveIncident } from './live-incident';
 import { TransitionWriter, writeFor } from './transition-writer';
@@ -216,7 +217,7 @@ export class IncidentRuntime implements AlertChangeTarget {
   /** Sends the event to the held incident if its state takes it; answers once the transition is persisted. */
   private async deliver(live: LiveIncident, event: IncidentEvent): Promise<IncidentView> {
     if (!live.snapshot.can(event)) {
-      if (live.snapshot.hasTag('parked')) this.ownership.evict(live);
+      if (statusOf(live.snapshot) !== 'active') this.ownership.evict(live);
       throw eventNotAccepted(live.id, event.type, live.state);
     }
     live.actor.send(event);

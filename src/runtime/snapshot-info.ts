@@ -10,8 +10,9 @@ export function stateName(value: StateValue): string {
   return `${key}.${stateName(child)}`;
 }
 
+/** `closed` (resolved, still open to /rollback) counts as done: out of memory, not open to alerts. */
 export function statusOf(snapshot: AnyMachineSnapshot): IncidentStatus {
-  if (snapshot.status !== 'active') return 'done';
+  if (snapshot.status !== 'active' || snapshot.hasTag('closed')) return 'done';
   return snapshot.hasTag('parked') ? 'parked' : 'active';
 }
 

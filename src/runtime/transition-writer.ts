@@ -123,7 +123,7 @@ export class TransitionWriter {
    */
   async untilAcceptedOrSettled(live: LiveIncident, event: IncidentEvent): Promise<void> {
     const until = Date.now() + ACCEPT_WAIT_MS;
-    while (!live.closed && !live.snapshot.can(event) && live.snapshot.status === 'active' && !live.snapshot.hasTag('parked')) {
+    while (!live.closed && !live.snapshot.can(event) && statusOf(live.snapshot) === 'active') {
       const remaining = until - Date.now();
       if (remaining <= 0) return;
       await new Promise<void>((resolve) => {
@@ -140,7 +140,7 @@ export class TransitionWriter {
 
   private afterWrite(live: LiveIncident, snapshot: IncidentSnapshot): void {
     if (live.closed || live.snapshot !== snapshot) return;
-    if (snapshot.status !== 'active' || snapshot.hasTag('parked')) this.options.outcomes.evict(live);
+    if (statusOf(snapshot) !== 'active') this.options.outcomes.evict(live);
   }
 
   private onWriteFailed(live: LiveIncident, error: unknown): void {

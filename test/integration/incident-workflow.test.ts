@@ -71,11 +71,15 @@ describe('an incident through the real implementations', () => {
       'open.notifyingProposal',
       'open.awaitingProposalApproval',
       'remediating.executing',
+      'remediating.executing',
       'remediating.verifying',
       'resolving',
       'resolved',
     ]);
     expect(timeline.find((e) => e.eventType === 'proposal.approved')?.actor).toBe('alice');
+    // The fix's one step has its own row, reported by the fix machine before the fix ended.
+    expect(timeline.map((e) => e.eventType).slice(10, 12)).toEqual(['fix.stepped', 'xstate.done.actor.fix']);
+    expect(timeline[10]?.payload).toMatchObject({ index: 0, of: 1, outcome: { pluginId: 'http.call', status: 'success' } });
     const journal = await h.orm.em.fork().getConnection().execute<{ step: string; status: string }[]>(
       'select step, status from step_journal where incident_id = ? order by started_at',
       [id],

@@ -1,9 +1,10 @@
 import { getShortestPaths } from '@xstate/graph';
 import type { AnyStateNode, EventObject, SnapshotFrom } from 'xstate';
 import { incidentMachine } from '../../machines/incident.machine';
+import { undoableSteps } from '../../machines/incident.rules';
 import type { IncidentEvent } from '../../src/domain';
 import { PERSON_EVENT_TYPES } from '../../src/runtime/incident-events';
-import { SAMPLE_OUTPUTS } from './sample-outputs';
+import { FIX_STEP_REPORTS, SAMPLE_OUTPUTS } from './sample-outputs';
 
 type Snapshot = SnapshotFrom<typeof incidentMachine>;
 export interface PathStep {
@@ -21,7 +22,7 @@ export const GRAPH_INPUT = {
   incidentId: 'INC-GRAPH000',
   chatId: 'graph',
   alert: { source: 'test', fingerprint: 'fp', title: 'Graph', status: 'firing' as const, severity: 'high' as const, labels: {} },
-  timeouts: { diagnosisApproval: 1, proposalApproval: 1, diagnosisStep: 1, proposalStep: 1, executionStep: 1, verificationStep: 1, recoveryQuiet: 1, reopenWindow: 1 },
+  timeouts: { diagnosisApproval: 1, proposalApproval: 1, diagnosisStep: 1, proposalStep: 1, executionStep: 1, verificationStep: 1, recoveryQuiet: 1, reopenWindow: 1, rollbackWindow: 3_600_000 },
 };
 
 const BY = { by: { id: 'path-tester' }, source: { kind: 'command' as const } };
@@ -57,6 +58,7 @@ function eventsFor(snapshot: Snapshot): EventObject[] {
       const outputs = SAMPLE_OUTPUTS[src];
       if (!outputs) throw new Error(`No sample outputs for invoked actor "${src}" (test/paths/sample-outputs.ts).`);
       for (const output of outputs) events.push({ type: `xstate.done.actor.${invoke.id}`, output } as EventObject);
+      if (src === 'fix') events.push(...FIX_STEP_REPORTS.map((report) => ({ type: 'fix.stepped', ...report })));
       if (src !== 'waitUntil') events.push({ type: `xstate.error.actor.${invoke.id}`, error: new Error(`${invoke.id} failed`) } as EventObject);
     }
   }
@@ -83,7 +85,15 @@ function approvalProgress(snapshot: Snapshot): string {
   const { decision, approvals } = snapshot.context;
   return `:${decision?.approvalsRequired ?? 0}/${approvals.proposalApprovers?.length ?? 0}`;
 }
-const serializeState = (snapshot: Snapshot) => `${snapshot.status}:${JSON.stringify(snapshot.value)}${approvalProgress(snapshot)}`;
+/** What the fix's guards read: the kind of fix, whether it could be undone, what ran and whether that can be. */
+function rollbackFacts(snapshot: Snapshot): string {
+  const { proposal, execution } = snapshot.context;
+  const declared = proposal?.steps.some((step) => step.undo === 'rollback') ?? false;
+  // Steps so far counted up to 2 (the longest sample fix), so the graph stays finite.
+  const ran = execution ? `${Math.min(execution.steps.length, 2)}${execution.succeeded ? 's' : ''}${execution.dryRun ? 'd' : ''}` : '-';
+  return `:${proposal?.kind ?? 'fix'}:${declared}:${undoableSteps(proposal, execution).length > 0}:${ran}`;
+}
+const serializeState = (snapshot: Snapshot) => `${snapshot.status}:${JSON.stringify(snapshot.value)}${approvalProgress(snapshot)}${rollbackFacts(snapshot)}`;
 const serializeEvent = (event: EventObject) => JSON.stringify(event, (k, v: unknown) => (k === 'error' ? String(v) : v));
 
 /** Which transition (as in allTransitionKeys) an event takes from a snapshot, if any. */
@@ -95,7 +105,7 @@ export function transitionTaken(snapshot: Snapshot, event: EventObject): string 
 }
 
 function toStep(event: EventObject, snapshot: Snapshot): PathStep {
-  const status = snapshot.status !== 'active' ? 'done' : snapshot.hasTag('parked') ? 'parked' : 'active';
+  const status = snapshot.status !== 'active' || snapshot.hasTag('closed') ? 'done' : snapshot.hasTag('parked') ? 'parked' : 'active';
   return { event, state: stateName(snapshot.value), status };
 }
 
@@ -124,7 +134,7 @@ export function generatePaths(): { paths: ChartPath[]; covered: Set<string> } {
     record(path.steps, `reach ${stateName(path.state.value)}`);
   }
   for (const path of shortest) {
-    if (path.state.status !== 'active') continue;
+    if (path.state.status !== 'active') continue; // a final state takes nothing
     for (const event of eventsFor(path.state)) {
       const key = transitionTaken(path.state, event);
       if (!key || covered.has(key)) continue;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventObject } from 'xstate';
-import type { IncidentEvent } from '../../src/domain';
+import type { FixStepReport, IncidentEvent } from '../../src/domain';
+import { FIX_FINISHED } from '../support/fix-stand-in';
 import { ControllableActors } from '../support/controllable-actors';
 import { createHarness, eventually } from '../support/runtime-harness';
 import type { Harness } from '../support/runtime-harness';
@@ -23,6 +24,13 @@ const ACTOR_EVENT = /^xstate\.(done|error)\.actor\.(.+)$/;
 
 /** Applies one path step through the real runtime: a person's event is sent, an actor's result is fed in. */
 async function apply(incidentId: string, step: PathStep, parked: boolean): Promise<void> {
+  if (step.event.type === 'fix.stepped') {
+    // The fix machine's report of a step: its stand-in's step finishes with it.
+    const { type: _type, ...report } = step.event as EventObject & FixStepReport;
+    await eventually(() => (actors.isPending(incidentId, 'fix') ? true : undefined), 'the fix to run a step');
+    actors.settle(incidentId, 'fix', { output: report });
+    return;
+  }
   const match = ACTOR_EVENT.exec(step.event.type);
   if (!match) {
     await h.runtime.send(incidentId, step.event as IncidentEvent);
@@ -36,7 +44,9 @@ async function apply(incidentId: string, step: PathStep, parked: boolean): Promi
   }
   await eventually(() => (actors.isPending(incidentId, invokeId) ? true : undefined), `${invokeId} to run`);
   const event = step.event as EventObject & { output?: unknown; error?: unknown };
-  actors.settle(incidentId, invokeId, kind === 'done' ? { output: event.output } : { error: event.error });
+  // The fix machine ends when its stand-in is told it has finished.
+  const output = invokeId === 'fix' ? FIX_FINISHED : event.output;
+  actors.settle(incidentId, invokeId, kind === 'done' ? { output } : { error: event.error });
 }
 
 describe('paths generated from the production chart', () => {

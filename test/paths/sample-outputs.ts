@@ -1,4 +1,4 @@
-import type { Diagnosis, ExecutionOutcome, FixProposal, PolicyDecision, ProposalOutcome, TriageResult, VerificationOutcome } from '../../src/domain';
+import type { Diagnosis, FixProposal, FixStepReport, PolicyDecision, ProposalOutcome, StepOutcome, TriageResult, VerificationOutcome } from '../../src/domain';
 
 const diagnosis: Diagnosis = {
   summary: 'checkout fails its health check.',
@@ -16,12 +16,28 @@ const proposal: FixProposal = {
   steps: [{ pluginId: 'http.call', args: { target: 'checkout', action: 'restart' }, summary: 'POST /admin/restart' }],
   verification: [{ pluginId: 'http.probe', args: { target: 'checkout' } }],
 };
+/** Its first step can be undone (its plugin said so when it was planned); its second cannot. */
+const undoableProposal: FixProposal = {
+  ...proposal,
+  summary: 'Scale checkout up, then restart it',
+  steps: [
+    { pluginId: 'kubernetes.scale', args: { target: 'prod', namespace: 'shop', deployment: 'checkout', replicas: 4 }, summary: 'Scale to 4', undo: 'rollback' },
+    { pluginId: 'http.call', args: { target: 'checkout', action: 'restart' }, summary: 'POST /admin/restart', undo: 'none' },
+  ],
+};
 const decision = (action: PolicyDecision['action'], approvalsRequired = 1): PolicyDecision => ({ action, risk: 'medium', reasons: [action], approvalsRequired });
-const execution = (succeeded: boolean, dryRun?: true): ExecutionOutcome => ({
-  succeeded,
-  dryRun,
-  steps: [{ pluginId: 'http.call', idempotencyKey: 'k', status: succeeded ? 'success' : 'error', summary: '', elapsedMs: 1, recovered: false }],
-});
+/** Steps the fix machine may report: each fix's steps succeeding or failing, and a dry run's. */
+export const FIX_STEP_REPORTS: FixStepReport[] = [
+  { index: 0, of: 1, outcome: ran('http.call', 'success', 'k') },
+  { index: 0, of: 1, outcome: ran('http.call', 'error', 'k') },
+  { index: 0, of: 1, outcome: { ...ran('http.call', 'success', 'k'), status: 'no_data' }, dryRun: true },
+  { index: 0, of: 2, outcome: ran('kubernetes.scale', 'success', 'k0') },
+  { index: 1, of: 2, outcome: ran('http.call', 'success', 'k1') },
+  { index: 1, of: 2, outcome: ran('http.call', 'error', 'k1') },
+];
+function ran(pluginId: string, status: 'success' | 'error', key: string): StepOutcome {
+  return { pluginId, idempotencyKey: key, status, summary: '', elapsedMs: 1, recovered: false };
+}
 const verification = (passed: boolean): VerificationOutcome => ({ passed, checks: [{ pluginId: 'http.probe', passed, summary: '' }] });
 
 /**
@@ -37,11 +53,16 @@ export const SAMPLE_OUTPUTS: Record<string, unknown[]> = {
   mergeIntoOriginal: [undefined],
   diagnose: [diagnosis],
   sendDiagnosisCard: [{ messageId: 'msg-diagnosis' }],
-  propose: [{ fixable: true, proposal } satisfies ProposalOutcome, { fixable: false, reason: 'none' } satisfies ProposalOutcome],
+  propose: [
+    { fixable: true, proposal } satisfies ProposalOutcome,
+    { fixable: true, proposal: undoableProposal } satisfies ProposalOutcome,
+    { fixable: false, reason: 'none' } satisfies ProposalOutcome,
+  ],
   // Two approvers needed: the first approval is counted and the incident keeps waiting.
   evaluatePolicy: [decision('auto_execute'), decision('require_approval'), decision('escalate'), decision('require_approval', 2)],
   sendProposalCard: [{ messageId: 'msg-proposal' }],
-  execute: [execution(true), execution(false), execution(false, true)],
+  // The fix machine ends without output; its steps come as `fix.stepped` (FIX_STEP_REPORTS).
+  fix: [undefined],
   verify: [verification(true), verification(false)],
   announce: [{ messageId: 'msg-announce' }],
   waitUntil: [undefined],

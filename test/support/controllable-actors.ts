@@ -1,6 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { AnyActorRef } from 'xstate';
 import { incidentMachine } from '../../machines/incident.machine';
+import { fixStandIn } from './fix-stand-in';
 import type { IncidentMachine } from '../../machines/incident.machine';
 
 interface Pending {
@@ -37,7 +38,7 @@ export class ControllableActors {
     });
     const done = fromPromise<undefined, unknown>(() => Promise.resolve(undefined));
     const names = Object.keys(incidentMachine.implementations.actors);
-    const actors = Object.fromEntries(names.map((name) => [name, this.immediate.has(name) ? done : logic]));
+    const actors = Object.fromEntries(names.map((name) => [name, this.immediate.has(name) ? done : name === 'fix' ? fixStandIn(logic) : logic]));
     return incidentMachine.provide({ actors });
   }
 
