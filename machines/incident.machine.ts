@@ -288,7 +288,8 @@ export const incidentMachine = setup({
               id: 'fix', src: 'fix',
               onDone: [
                 { guard: 'executionWasDryRun', target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Dry run: nothing was changed' } } },
-                { guard: 'wasRollback', target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Rolled back' } } },
+                { guard: 'rollbackSucceeded', target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'Rolled back' } } },
+                { guard: 'wasRollback', target: '#incident.escalating', actions: { type: 'recordEscalation', params: { reason: 'The rollback did not complete' } } },
                 { guard: 'executionSucceeded', target: 'verifying' },
                 {
                   guard: 'fixCanBeUndone',
@@ -363,12 +364,7 @@ export const incidentMachine = setup({
         'incident.ignore': { target: 'ignored', actions: 'recordResolution' },
         'incident.rollback': { guard: 'mayRollBack', target: '#incident.open.evaluatingPolicy', actions: { type: 'startRollback', params: { reason: 'Rolled back by hand' } } },
         'alert.recovered': [
-          {
-            guard: 'mayResolveOnRecovery',
-            target: 'escalatedRecovered',
-            actions: 'recordAlerts',
-            description: 'Every alert recovered: resolve after a quiet period.',
-          },
+          { guard: 'mayResolveOnRecovery', target: 'escalatedRecovered', actions: 'recordAlerts', description: 'Every alert recovered: resolve after a quiet period.' },
           { actions: 'recordAlerts' },
         ],
       },

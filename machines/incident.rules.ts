@@ -141,7 +141,9 @@ export const incidentGuards = {
   policySaysAskApproval: ({ event }: GuardArgs) => outputOf<PolicyDecision>(event).action === 'require_approval',
   executionWasDryRun: ({ context }: GuardArgs) => context.execution?.dryRun === true,
   executionSucceeded: ({ context }: GuardArgs) => context.execution?.succeeded === true,
-  /** The fix that just ran was a rollback. */
+  /** The fix that just ran was a rollback, and every undo step succeeded. */
+  rollbackSucceeded: ({ context }: GuardArgs) => context.proposal?.kind === 'rollback' && context.execution?.succeeded === true,
+  /** The fix that just ran was a rollback (one of its undo steps failed, or it was a dry run). */
   wasRollback: ({ context }: GuardArgs) => context.proposal?.kind === 'rollback',
   /** Steps of the fix that ran changed something their plugins can undo (it failed part-way, or did not verify). */
   fixCanBeUndone: ({ context }: GuardArgs) => undoableSteps(context.proposal, context.execution).length > 0,
