@@ -78,12 +78,14 @@ describe('the proposal card of a rollback', () => {
 describe('the escalation card after a rollback', () => {
   it('names what was undone and what was not (the fix’s own, a failed undo, one not tried)', () => {
     const ctx = incident({
-      escalation: { reason: 'Remediation failed', at: AT },
+      escalation: { reason: 'The rollback did not complete', at: AT },
       execution: { succeeded: false, steps: [outcome('http.call', 'error', 'HTTP 500')] },
       proposal: { ...ROLLBACK, steps: [...ROLLBACK.steps] },
     });
     const card = outcomeCard(ctx, 'escalated', en);
-    expect(card.sections).toContain('**Rolled back**: Add capacity and switch the flag. Alice asked to roll back the fix.');
+    expect(card.sections).toContain('**Why**\nThe rollback did not complete');
+    expect(outcomeCard(ctx, 'escalated', zh).sections).toContain('**原因**\n回滚未能完成');
+    expect(card.sections).toContain('**Rollback of**: Add capacity and switch the flag. Alice asked to roll back the fix.');
     expect(card.sections).not.toContain('**What was undone**');
     expect(card.sections).toContain(
       '**What cannot be undone**\n- Drop the poisoned cache keys\n- http.call error: HTTP 500\n- Undo: Scale checkout to 6 (kubernetes.scale): not tried, an earlier undo failed',
@@ -103,6 +105,19 @@ describe('the escalation card after a rollback', () => {
     const chinese = outcomeCard(ctx, 'escalated', zh);
     expect(chinese.sections).toContain('**原因**\n已回滚修复');
     expect(chinese.sections).toContain('**已撤销的改动**\n- http.call 成功：flag on again\n- kubernetes.scale 成功：back to 3 replicas');
+  });
+
+  it('an escalated fix that can still be rolled back offers it (a button, a line); past ROLLBACK_WINDOW or after a rollback, not', () => {
+    const fix: FixProposal = { ...ROLLBACK, kind: 'fix', steps: [{ pluginId: 'kubernetes.scale', args: {}, summary: 'Scale checkout to 6', undo: 'rollback' }] };
+    const execution = { succeeded: true, steps: [outcome('kubernetes.scale', 'success', 'scaled to 6')] };
+    const escalatedAgo = (ms: number) => incident({ proposal: fix, rollback: null, execution, escalation: { reason: 'Remediation timed out; its effect is unknown', at: new Date(Date.now() - ms).toISOString() } });
+    const card = outcomeCard(escalatedAgo(60_000), 'escalated', en);
+    expect(card.buttons.map((b) => [b.label, b.value.action, b.command])).toContainEqual(['Roll back', 'incident.rollback', '/rollback INC-7K2M9Q4T']);
+    expect(card.sections.at(-1)).toBe('Roll back undoes what the fix changed, where its plugins can (for a while after it ended).');
+    expect(outcomeCard(escalatedAgo(60_000), 'escalated', zh).buttons.map((b) => b.label)).toContain('回滚');
+    expect(outcomeCard(escalatedAgo(2 * 3_600_000), 'escalated', en).buttons.map((b) => b.value.action)).not.toContain('incident.rollback');
+    const afterRollback = incident({ execution, escalation: { reason: 'Rolled back', at: new Date().toISOString() } });
+    expect(outcomeCard(afterRollback, 'escalated', en).buttons.map((b) => b.value.action)).toEqual(['incident.retry', 'incident.resolve', 'incident.ignore']);
   });
 
   it('a rollback step whose run to undo is not on record says so, from the catalog', () => {

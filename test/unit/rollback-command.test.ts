@@ -110,6 +110,13 @@ describe('/rollback: sending it', () => {
     const service = new FakeService(view('escalated', ['incident.retry', 'incident.rollback'], afterFix(5 * MINUTE)));
     expect(await incidentStatus(service, ID, EN)).toContain('Accepts: /retry, /rollback');
   });
+
+  it('/status names the fix a rollback undoes', async () => {
+    const rollback = { reason: 'Fix did not verify', at: new Date().toISOString(), fix: FIX.summary, notUndone: [] };
+    const service = new FakeService(view('escalated', ['incident.retry'], afterFix(MINUTE, { proposal: { ...FIX, kind: 'rollback' }, rollback })));
+    expect(await incidentStatus(service, ID, EN)).toContain('Rollback of the fix: "Add capacity and clear the cache"');
+    expect(await incidentStatus(service, ID, ZH)).toContain('回滚的修复：');
+  });
 });
 
 describe('/rollback: why the chart refuses it', () => {

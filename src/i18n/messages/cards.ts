@@ -220,6 +220,7 @@ export const cardsMessages = {
   'card.escalation.verificationFailed': { en: 'Verification failed to run', 'zh-CN': '验证无法运行' },
   'card.escalation.verificationTimedOut': { en: 'Verification timed out', 'zh-CN': '验证超时' },
   'card.escalation.rolledBack': { en: 'Rolled back', 'zh-CN': '已回滚修复' },
+  'card.escalation.rollbackIncomplete': { en: 'The rollback did not complete', 'zh-CN': '回滚未能完成' },
 
   // The card once decided.
   'card.decided': { en: '**{verb}** by {by} at {at, date, when}', 'zh-CN': '**{verb}** · {by} · {at, date, when}' },

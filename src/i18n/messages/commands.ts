@@ -169,6 +169,7 @@ export const commandsMessages = {
   'cmd.status.escalated': { en: 'Escalated: {reason}', 'zh-CN': '已升级：{reason}' },
   'cmd.status.escalatedDetail': { en: 'Escalated: {reason}: {detail}', 'zh-CN': '已升级：{reason}：{detail}' },
   'cmd.status.closedBy': { en: 'Closed by {who}', 'zh-CN': '由 {who} 关闭' },
+  'cmd.status.rollbackOf': { en: 'Rollback of the fix: {fix}', 'zh-CN': '回滚的修复：{fix}' },
   'cmd.status.mergedInto': { en: 'Merged into: {id}', 'zh-CN': '已合并到：{id}' },
   'cmd.status.waitsUntil': { en: 'Waits until: {at}', 'zh-CN': '等待至：{at}' },
   'cmd.status.accepts': { en: 'Accepts: {commands}', 'zh-CN': '可执行：{commands}' },

@@ -2,6 +2,11 @@ import type { MessageTable } from '../message-table';
 
 /** The proposal card of a rollback (it undoes a fix) and the escalation card after one ran: part of the cards' table. */
 export const rollbackCardMessages = {
+  'card.button.rollback': { en: 'Roll back', 'zh-CN': '回滚' },
+  'card.outcome.mayRollBack': {
+    en: 'Roll back undoes what the fix changed, where its plugins can (for a while after it ended).',
+    'zh-CN': '「回滚」会撤销修复所做的改动（仅限插件支持撤销的步骤，且须在结束后不久）。',
+  },
   'card.rollback.title': {
     en: '[{severity}] Roll back the fix: needs approval{dryRun, select, yes { (dry run)} other {}} · {incidentId}',
     'zh-CN': '[{severity}] 回滚修复待审批{dryRun, select, yes {（演练）} other {}} · {incidentId}',
@@ -27,7 +32,7 @@ export const rollbackCardMessages = {
     en: 'Nothing checks the systems after a rollback: once it has run, the incident goes to people.',
     'zh-CN': '回滚后不会自动验证系统状态：回滚执行完毕后，事件将转交人工处理。',
   },
-  'card.rollback.ofFix': { en: '**Rolled back**: {fix}. {reason}', 'zh-CN': '**已回滚**：{fix}。{reason}' },
+  'card.rollback.ofFix': { en: '**Rollback of**: {fix}. {reason}', 'zh-CN': '**回滚的修复**：{fix}。{reason}' },
   'card.rollback.undone': { en: 'What was undone', 'zh-CN': '已撤销的改动' },
   'card.rollback.untried': {
     en: 'Undo: {step} ({plugin}): not tried, an earlier undo failed',

@@ -1,3 +1,4 @@
+import { rollbackRefusal } from '../../../../machines/incident.rules';
 import type { IncidentContext, StepOutcome } from '../../../domain';
 import type { Translator } from '../../../i18n';
 import type { Card } from '../card';
@@ -60,7 +61,13 @@ function escalatedSections(ctx: IncidentContext, tr: Translator): string[] {
     if (unknown) sections.push(tr.t('card.outcome.unknownEffect'));
   }
   sections.push(tr.t('card.outcome.whatNext'));
+  if (mayRollBack(ctx)) sections.push(tr.t('card.outcome.mayRollBack'));
   return sections;
+}
+
+/** The fix changed what its plugins can undo, and ended within ROLLBACK_WINDOW: the card offers to roll it back. */
+function mayRollBack(ctx: IncidentContext): boolean {
+  return rollbackRefusal(ctx) === undefined;
 }
 
 function recoveredSections(ctx: IncidentContext, tr: Translator): string[] {
@@ -88,6 +95,7 @@ export function outcomeCard(ctx: IncidentContext, outcome: 'resolved' | 'escalat
           button(ctx, tr.t('card.button.retry'), 'primary', 'incident.retry', 'retry'),
           button(ctx, tr.t('card.button.resolve'), 'default', 'incident.resolve', 'resolve'),
           button(ctx, tr.t('card.button.ignore'), 'danger', 'incident.ignore', 'ignore'),
+          ...(mayRollBack(ctx) ? [button(ctx, tr.t('card.button.rollback'), 'danger', 'incident.rollback', 'rollback')] : []),
         ],
     footer: footer(ctx, tr),
   };

@@ -44,6 +44,8 @@ function contextLines(tr: Translator, view: IncidentView): string[] {
     const reason = escalationReason(tr, escalation.reason);
     lines.push(escalation.detail ? tr.t('cmd.status.escalatedDetail', { reason, detail: quoted(escalation.detail, 300) }) : tr.t('cmd.status.escalated', { reason }));
   }
+  // The fix being (or that was) undone: the incident's proposal is then the rollback, whose summary is the chart's English.
+  if (view.context.rollback && view.context.proposal?.kind === 'rollback') lines.push(tr.t('cmd.status.rollbackOf', { fix: quoted(view.context.rollback.fix, 300) }));
   if (resolution && resolution.by.id !== 'system') lines.push(tr.t('cmd.status.closedBy', { who: quoted(resolution.by.name ?? resolution.by.id, 100) }));
   return lines;
 }
