@@ -85,7 +85,7 @@ describe('the escalation card after a rollback', () => {
     const card = outcomeCard(ctx, 'escalated', en);
     expect(card.sections).toContain('**Why**\nThe rollback did not complete');
     expect(outcomeCard(ctx, 'escalated', zh).sections).toContain('**原因**\n回滚未能完成');
-    expect(card.sections).toContain('**Rollback of**: Add capacity and switch the flag. Alice asked to roll back the fix.');
+    expect(card.sections).toContain('**Rollback not completed**: Add capacity and switch the flag. Alice asked to roll back the fix.');
     expect(card.sections).not.toContain('**What was undone**');
     expect(card.sections).toContain(
       '**What cannot be undone**\n- Drop the poisoned cache keys\n- http.call error: HTTP 500\n- Undo: Scale checkout to 6 (kubernetes.scale): not tried, an earlier undo failed',
@@ -99,11 +99,13 @@ describe('the escalation card after a rollback', () => {
     });
     const card = outcomeCard(ctx, 'escalated', en);
     expect(card.sections).toContain('**Why**\nRolled back');
+    expect(card.sections).toContain('**Rolled back**: Add capacity and switch the flag. Alice asked to roll back the fix.');
     expect(card.sections).toContain('**What was undone**\n- http.call success: flag on again\n- kubernetes.scale success: back to 3 replicas');
     expect(card.sections).toContain('**What cannot be undone**\n- Drop the poisoned cache keys');
     expect(card.sections.join('\n')).not.toContain('**What ran**');
     const chinese = outcomeCard(ctx, 'escalated', zh);
     expect(chinese.sections).toContain('**原因**\n已回滚修复');
+    expect(chinese.sections).toContain('**已回滚**：Add capacity and switch the flag。Alice 请求回滚修复。');
     expect(chinese.sections).toContain('**已撤销的改动**\n- http.call 成功：flag on again\n- kubernetes.scale 成功：back to 3 replicas');
   });
 

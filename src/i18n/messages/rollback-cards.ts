@@ -32,7 +32,10 @@ export const rollbackCardMessages = {
     en: 'Nothing checks the systems after a rollback: once it has run, the incident goes to people.',
     'zh-CN': '回滚后不会自动验证系统状态：回滚执行完毕后，事件将转交人工处理。',
   },
-  'card.rollback.ofFix': { en: '**Rollback of**: {fix}. {reason}', 'zh-CN': '**回滚的修复**：{fix}。{reason}' },
+  'card.rollback.ofFix': {
+    en: '{done, select, yes {**Rolled back**: {fix}.} other {**Rollback not completed**: {fix}.}} {reason}',
+    'zh-CN': '{done, select, yes {**已回滚**：{fix}。} other {**回滚未完成**：{fix}。}}{reason}',
+  },
   'card.rollback.undone': { en: 'What was undone', 'zh-CN': '已撤销的改动' },
   'card.rollback.untried': {
     en: 'Undo: {step} ({plugin}): not tried, an earlier undo failed',

@@ -73,7 +73,9 @@ function outcomeLine(tr: Translator, step: StepOutcome): string {
  */
 export function rolledBackSections(ctx: IncidentContext, rollback: Rollback, tr: Translator): string[] {
   const ran = ctx.execution?.steps ?? [];
-  const sections = [tr.t('card.rollback.ofFix', { fix: escapeMarkdown(rollback.fix), reason: rollbackReasonText(tr, rollback) })];
+  // Completed: every undo step succeeded (the chart's `rollbackSucceeded`); a dry run undid nothing.
+  const done = ctx.execution?.succeeded === true && ctx.execution.dryRun !== true;
+  const sections = [tr.t('card.rollback.ofFix', { done: done ? 'yes' : 'no', fix: escapeMarkdown(rollback.fix), reason: rollbackReasonText(tr, rollback) })];
   const undone = ran.filter((step) => step.status === 'success');
   if (undone.length > 0) sections.push(headed(tr.t('card.rollback.undone'), bulletList(tr, undone.map((step) => outcomeLine(tr, step)))));
   const failed = ran.filter((step) => step.status !== 'success').map((step) => outcomeLine(tr, step));
