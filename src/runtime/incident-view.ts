@@ -10,12 +10,13 @@ import type { IncidentView } from './incident-service';
 /** The row's columns a view shows; the snapshot's context comes separately. */
 export type IncidentColumns = Omit<StoredIncident, 'snapshot' | 'machineVersion' | 'source' | 'groupKey'>;
 
-type Snapshot = Pick<SnapshotFrom<IncidentMachine>, 'can'>;
+type Snapshot = Pick<SnapshotFrom<IncidentMachine>, 'can' | 'status'>;
 
 /** A read model of a stored incident; what it accepts is worked out from the chart, not hard-coded. */
 export function toView(machine: IncidentMachine, row: StoredIncident): IncidentView {
-  const persisted = row.snapshot as { value: Parameters<IncidentMachine['resolveState']>[0]['value']; context: IncidentContext };
-  const open = row.status !== 'done' && row.state !== 'crashed';
+  const persisted = row.snapshot as { status?: string; value: Parameters<IncidentMachine['resolveState']>[0]['value']; context: IncidentContext };
+  // A closed incident (resolved) may still take /rollback: what it accepts is asked of every snapshot not yet final.
+  const open = persisted.status === 'active' && row.state !== 'crashed';
   return assembleView(row, persisted.context, open ? machine.resolveState({ value: persisted.value, context: persisted.context }) : undefined);
 }
 
@@ -24,7 +25,7 @@ export function toView(machine: IncidentMachine, row: StoredIncident): IncidentV
  * reload. The context is copied through JSON, as the stored one reads back.
  */
 export function viewOfWritten(row: IncidentColumns, snapshot: Snapshot & { context: IncidentContext }): IncidentView {
-  const open = row.status !== 'done' && row.state !== 'crashed';
+  const open = snapshot.status === 'active' && row.state !== 'crashed';
   return assembleView(row, JSON.parse(JSON.stringify(snapshot.context)) as IncidentContext, open ? snapshot : undefined);
 }
 
