@@ -2,6 +2,8 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import kubernetesScale from '../../plugins/remediation/kubernetes-scale';
 import { runPlugin } from '../../src/plugins/run-plugin';
+import { accessFrom, parsePolicy } from '../../src/policy';
+import { terminalConversation } from '../support/terminal-kit';
 import { EventNotAcceptedError } from '../../src/domain/errors';
 import type { IncidentView } from '../../src/runtime/incident-service';
 import { startFakeKubernetes } from '../fakes/kubernetes-api';
@@ -246,6 +248,29 @@ describe('/rollback by a person', () => {
     expect(scalePatches(w.cluster)).toHaveLength(2);
   });
 
+  it('/rollback typed in the chat: only an operator, and each refusal says why', async () => {
+    const w = await world([STEP.scaleUp]);
+    const access = accessFrom(() => parsePolicy({ roles: { operator: ['alice'] }, everyone: 'viewer' }, 'test policy'));
+    const terminal = terminalConversation({ orm: w.h.orm, logger: w.h.logger, service: w.h.runtime, access });
+    const id = await openAndConfirm(w.h);
+    expect(await terminal.say(`/rollback ${id}`, 'alice')).toContain(`Only an escalated or resolved incident can be rolled back; ${id} is not`);
+    await stateOf(w.h, id, 'open.awaitingProposalApproval');
+    w.service.setHealthy(true);
+    await w.h.runtime.send(id, { type: 'proposal.approved', ...alice });
+    await stateOf(w.h, id, 'resolved');
+
+    const bob = await terminal.say(`/rollback ${id}`, 'bob');
+    expect(bob).toContain('Only people holding operator or admin may roll back a fix (you hold viewer)');
+    expect((await w.h.runtime.get(id))?.state).toBe('resolved');
+    expect(await terminal.say(`/rollback ${id} slower since`, 'alice')).toContain(`Rolling back the last fix of ${id}`);
+    const card = await stateOf(w.h, id, 'open.awaitingProposalApproval');
+    expect(card.context.rollback).toMatchObject({ reason: 'Rolled back by hand', by: { id: 'alice' } });
+    await w.h.runtime.send(id, { type: 'proposal.approved', ...alice });
+    await stateOf(w.h, id, 'escalated');
+    expect(replicasOf(w.cluster)).toBe(START_REPLICAS);
+    expect(await terminal.say(`/rollback ${id}`, 'alice')).toContain(`The last fix of ${id} has already been rolled back`);
+  });
+
   it('is refused once ROLLBACK_WINDOW has passed', async () => {
     const w = await world([STEP.scaleUp], { timeouts: { rollbackWindow: 1 } });
     const id = await resolvedAfterScale(w);
@@ -413,6 +438,24 @@ describe('what people read, and rollbacks that do not go to plan', () => {
     const rolledBack = await stateOf(h, id, 'escalated');
     expect(rolledBack.context.escalation?.reason).toBe('Rolled back');
     expect(replicasOf(cluster)).toBe(START_REPLICAS);
+  });
+
+  it('alerts recovering while the rollback waits for approval are not announced as "before anything was changed"', async () => {
+    const { h, cluster } = await world([STEP.scaleUp]);
+    const id = await openAndConfirm(h);
+    await approveFix(h, id);
+    await eventually(async () => ((await h.runtime.get(id))?.context.proposal?.kind === 'rollback' ? true : undefined), 'the rollback to be proposed');
+    await stateOf(h, id, 'open.awaitingProposalApproval');
+    const alerts = { total: 1, firing: 0, affected: [], affectedTotal: 0, lastAt: new Date().toISOString() };
+    await h.runtime.send(id, { type: 'alert.recovered', recovered: 1, alerts });
+    // Whatever it does with the recovery, it settles: parked (an announcement, if any, went out before) or done.
+    await eventually(async () => {
+      const view = await h.runtime.get(id);
+      return view && view.status !== 'active' ? view : undefined;
+    }, 'the incident to settle');
+    // The fix's scale is still in place: whatever the incident does now, it must not tell people nothing was changed.
+    expect(replicasOf(cluster)).toBe(4);
+    expect(h.chatOutput()).not.toContain('recovered at source before anything was changed');
   });
 
   it('a restart in the middle of the undo runs the undo again, which finds its way back to 2', async () => {
