@@ -117,6 +117,11 @@ export function undoableSteps(proposal: FixProposal | null, execution: Execution
     .reverse();
 }
 
+/** ROLLBACK_WINDOW as the incident was opened with it (older snapshots: the default). */
+export function rollbackWindowOf(context: IncidentContext): number {
+  return context.timeouts.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW_MS;
+}
+
 /** When the incident's last fix ended, for ROLLBACK_WINDOW: when it resolved or was escalated. */
 function endedAt(context: IncidentContext): number {
   return Date.parse(context.resolution?.at ?? context.escalation?.at ?? '');
@@ -125,7 +130,7 @@ function endedAt(context: IncidentContext): number {
 /** Why `/rollback` cannot undo the incident's last fix now, or undefined when it can (the state must also take it). */
 export function rollbackRefusal(context: IncidentContext, now = Date.now()): 'nothingToUndo' | 'windowPassed' | undefined {
   if (undoableSteps(context.proposal, context.execution).length === 0) return 'nothingToUndo';
-  const window = context.timeouts.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW_MS;
+  const window = rollbackWindowOf(context);
   const ended = endedAt(context);
   return Number.isNaN(ended) || now - ended > window ? 'windowPassed' : undefined;
 }

@@ -1,4 +1,4 @@
-import { rollbackRefusal } from '../../../../machines/incident.rules';
+import { rollbackRefusal, rollbackWindowOf } from '../../../../machines/incident.rules';
 import { phaseOf } from '../../../../machines/incident.view';
 import { EventNotAcceptedError } from '../../../domain/errors';
 import type { Translator } from '../../../i18n';
@@ -8,8 +8,6 @@ import type { Command, CommandContext, PersonEvent } from './command';
 import { refusal } from './refusal';
 import { sentences, whereItLives } from './where-it-lives';
 
-/** ROLLBACK_WINDOW's default, for incidents opened before it was stored with their timeouts (as the chart assumes). */
-const DEFAULT_WINDOW_MS = 3_600_000;
 /** The phases whose state takes `incident.rollback` (machines/incident.machine.ts). */
 const ROLLBACK_PHASES = new Set(['escalated', 'resolved']);
 
@@ -27,7 +25,7 @@ export function whyNoRollback(tr: Translator, view: IncidentView, now = Date.now
     case 'nothingToUndo':
       return tr.t('cmd.rollback.nothingToUndo', values);
     case 'windowPassed': {
-      const window = durationText(tr, context.timeouts.rollbackWindow ?? DEFAULT_WINDOW_MS);
+      const window = durationText(tr, rollbackWindowOf(context));
       const endedAt = context.resolution?.at ?? context.escalation?.at;
       return endedAt
         ? tr.t('cmd.rollback.windowPassed', { ...values, window, ended: tr.relative(endedAt, new Date(now)) })
