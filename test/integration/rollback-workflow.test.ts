@@ -458,6 +458,50 @@ describe('what people read, and rollbacks that do not go to plan', () => {
     expect(h.chatOutput()).not.toContain('recovered at source before anything was changed');
   });
 
+  it('a scale confirmed after a restart (its result lost) can still be scaled back when the fix does not verify', async () => {
+    const db = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    const { h, cluster, service } = await world([STEP.scaleUp], { db });
+    const id = await openAndConfirm(h);
+    await stateOf(h, id, 'open.awaitingProposalApproval');
+    // The step's read of the count is slow; once it is under way, its PATCH is held by the cluster.
+    cluster.setLatency(300);
+    const before = cluster.requests.length;
+    const isScale = (r: { path: string }) => r.path.endsWith(`/deployments/${DEPLOYMENT}/scale`);
+    await h.runtime.send(id, { type: 'proposal.approved', ...alice });
+    await eventually(() => (cluster.requests.slice(before).some((r) => r.method === 'GET' && isScale(r)) ? true : undefined), "the step's read");
+    cluster.setLatency(60_000);
+    await eventually(() => (cluster.requests.slice(before).some((r) => r.method === 'PATCH' && isScale(r)) ? true : undefined), "the step's PATCH");
+    cluster.setLatency(0);
+    // The process dies just after the cluster applied the PATCH, before its answer was recorded: the cluster
+    // has 4 replicas, the ledger an intent. (The fake cannot apply a request it then never answers, so the
+    // change is made as a person would, and the step's own request is cut by the shutdown.)
+    const applied = await runPlugin(
+      kubernetesScale,
+      { target: 'prod', namespace: NAMESPACE, deployment: DEPLOYMENT, replicas: 4 },
+      { signal: new AbortController().signal, logger: pino({ level: 'silent' }), targets: rollbackTargets(service.url, cluster) },
+    );
+    expect(applied.status).toBe('success');
+    await h.close();
+    expect(replicasOf(cluster)).toBe(4);
+
+    const second = await rollbackHarness(rollbackTargets(service.url, cluster), checkoutRunbook([STEP.scaleUp]), { db });
+    cleanups.push(() => second.close());
+    expect((await ledger(second, id)).map((r) => r.status)).toEqual(['intent']);
+    expect(await second.runtime.recover()).toBe(1);
+    // Confirmed, not repeated; checkout stays unhealthy, so the scale is to be undone.
+    const card = await eventually(async () => {
+      const view = await second.runtime.get(id);
+      return view?.state === 'open.awaitingProposalApproval' && view.context.proposal?.kind === 'rollback' ? view : undefined;
+    }, 'the rollback card');
+    expect(card.context.rollback?.reason).toBe('Fix did not verify');
+    await second.runtime.send(id, { type: 'proposal.approved', ...alice });
+    const escalated = await stateOf(second, id, 'escalated');
+    expect(escalated.context.execution?.steps[0]?.summary).not.toContain('recorded no previous replica count');
+    expect(escalated.context.escalation?.reason).toBe('Rolled back');
+    expect(replicasOf(cluster)).toBe(START_REPLICAS);
+  });
+
   it('a restart in the middle of the undo runs the undo again, which finds its way back to 2', async () => {
     const db = await createTestDatabase();
     cleanups.push(() => db.drop());
