@@ -4,6 +4,9 @@ import kubernetesScale from '../../plugins/remediation/kubernetes-scale';
 import { runPlugin } from '../../src/plugins/run-plugin';
 import { accessFrom, parsePolicy } from '../../src/policy';
 import { terminalConversation } from '../support/terminal-kit';
+import { TargetsSchema } from '../../src/plugins/targets';
+import type { DataCipher } from '../../src/security/encryption';
+import { cipherWith, randomKey } from '../support/sensitive-fix';
 import { EventNotAcceptedError } from '../../src/domain/errors';
 import type { IncidentView } from '../../src/runtime/incident-service';
 import { startFakeKubernetes } from '../fakes/kubernetes-api';
@@ -26,6 +29,7 @@ import {
   rollbackTargets,
   scalePatches,
   seedCheckout,
+  startFlagService,
   START_REPLICAS,
   stateOf,
   STEP,
@@ -46,7 +50,10 @@ interface World {
 }
 
 /** A flaky (unhealthy) checkout, a fake cluster where shop/checkout has 2 replicas, and a bot whose runbook's fix is `steps`. */
-async function world(steps: RemediationStep[], options: { policy?: unknown; timeouts?: Partial<Timeouts>; db?: TestDatabase; service?: FlakyServiceOptions } = {}): Promise<World> {
+async function world(
+  steps: RemediationStep[],
+  options: { policy?: unknown; timeouts?: Partial<Timeouts>; db?: TestDatabase; service?: FlakyServiceOptions; cipher?: DataCipher } = {},
+): Promise<World> {
   const service = await startFlakyService(options.service);
   cleanups.push(() => service.close());
   const cluster = await startFakeKubernetes();
@@ -166,6 +173,49 @@ describe('a scale that does not verify is scaled back', () => {
     // Fix and rollback both went straight from the policy to remediation: no card was asked for either.
     expect(states).not.toContain('open.awaitingProposalApproval');
     expect(states.filter((s) => s === 'open.evaluatingPolicy')).toHaveLength(2);
+  });
+});
+
+describe('other undoable fixes, and results sealed at rest', () => {
+  it("undoes an http.call through the undo action the targets file names, with the rollback's own idempotency key", async () => {
+    const service = await startFlakyService();
+    cleanups.push(() => service.close());
+    const flags = await startFlagService();
+    cleanups.push(() => flags.close());
+    const targets = TargetsSchema.parse({
+      http: {
+        checkout: { baseUrl: service.url },
+        flags: {
+          baseUrl: flags.url,
+          actions: {
+            disable_new_checkout: { method: 'POST', path: '/flags/new-checkout/off', undo: 'enable_new_checkout' },
+            enable_new_checkout: { method: 'POST', path: '/flags/new-checkout/on' },
+          },
+        },
+      },
+    });
+    const disable = { plugin: 'http.call', args: { target: 'flags', action: 'disable_new_checkout' }, summary: 'Turn the new checkout off' };
+    const h = await rollbackHarness(targets, checkoutRunbook([disable]), { policy: AUTOMATIC_POLICY });
+    cleanups.push(() => h.close());
+    const id = await openAndConfirm(h);
+    const escalated = await stateOf(h, id, 'escalated');
+    expect(escalated.context.escalation?.reason).toBe('Rolled back');
+    expect(flags.enabled).toBe(true);
+    const [run, undo] = await steppedRows(h, id);
+    expect(flags.applied).toEqual([`/flags/new-checkout/off ${run!.outcome.idempotencyKey}`, `/flags/new-checkout/on ${undo!.outcome.idempotencyKey}:undo`]);
+  });
+
+  it('scales back from a result sealed with ENCRYPTION_KEY', async () => {
+    const cipher = cipherWith(randomKey());
+    const { h, cluster } = await world([STEP.scaleUp], { policy: AUTOMATIC_POLICY, cipher });
+    const id = await openAndConfirm(h);
+    const escalated = await stateOf(h, id, 'escalated');
+    expect(escalated.context.escalation?.reason).toBe('Rolled back');
+    expect(replicasOf(cluster)).toBe(START_REPLICAS);
+    const stored = await h.orm.em.fork().getConnection().execute<{ result: unknown }[]>('select result from executions where incident_id = ? order by id', [id]);
+    expect(stored).toHaveLength(2);
+    // Sealed: the count the undo needed is not readable in the table.
+    expect(JSON.stringify(stored)).not.toContain('"from":2');
   });
 });
 

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { RemediationStep, Runbook } from '../../src/memory/runbooks';
 import { RunbookDiagnostician } from '../../src/diagnosis/offline/runbook-diagnostician';
 import type { Timeouts } from '../../src/domain';
 import { TargetsSchema } from '../../src/plugins/targets';
 import type { Targets } from '../../src/plugins/targets';
+import type { DataCipher } from '../../src/security/encryption';
 import type { FakeKubernetes } from '../fakes/kubernetes-api';
 import type { TestDatabase } from './database';
 import { eventually } from './runtime-harness';
@@ -85,13 +88,14 @@ export const AUTOMATIC_POLICY = {
 export function rollbackHarness(
   targets: Targets,
   runbook: Runbook,
-  options: { policy?: unknown; db?: TestDatabase; timeouts?: Partial<Timeouts> } = {},
+  options: { policy?: unknown; db?: TestDatabase; timeouts?: Partial<Timeouts>; cipher?: DataCipher } = {},
 ): Promise<WorkflowHarness> {
   return createWorkflowHarness({
     targets,
     policy: options.policy ?? ASKING_POLICY,
     ...(options.db && { db: options.db }),
     ...(options.timeouts && { timeouts: options.timeouts }),
+    ...(options.cipher && { cipher: options.cipher }),
     diagnostician: ({ plugins, runner, logger }) => new RunbookDiagnostician(plugins, targets, runner, logger, { list: () => [runbook] }, []),
   });
 }
@@ -120,4 +124,37 @@ export async function steppedRows(h: WorkflowHarness, id: string) {
   return timeline
     .filter((e) => e.eventType === 'fix.stepped')
     .map((e) => e.payload as { index: number; of: number; outcome: { pluginId: string; status: string; idempotencyKey: string } });
+}
+
+export interface FlagService {
+  url: string;
+  enabled: boolean;
+  /** Requests that changed the flag, as `path key`. */
+  applied: string[];
+  close(): Promise<void>;
+}
+
+/** A feature-flag admin API (POST /flags/new-checkout/off and /on) that applies a request once per Idempotency-Key. */
+export async function startFlagService(): Promise<FlagService> {
+  const seen = new Set<string>();
+  const service: FlagService = { url: '', enabled: true, applied: [], close: () => Promise.resolve() };
+  const server = createServer((req, res) => {
+    req.resume();
+    const key = req.headers['idempotency-key'];
+    const path = req.url ?? '';
+    if (req.method !== 'POST' || (path !== '/flags/new-checkout/off' && path !== '/flags/new-checkout/on')) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (typeof key !== 'string' || !seen.has(key)) {
+      if (typeof key === 'string') seen.add(key);
+      service.enabled = path.endsWith('/on');
+      service.applied.push(`${path} ${String(key)}`);
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ enabled: service.enabled }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  service.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return service;
 }
