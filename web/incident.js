@@ -1,6 +1,7 @@
 // @ts-check
 import { api } from './api.js';
 import { ago, clock, h, replaceChildren, toast } from './dom.js';
+import { fixProgress } from './fix-progress.js';
 import { fullTime, t } from './i18n.js';
 import { actionsBar } from './incident-actions.js';
 import { language, words } from './labels.js';
@@ -80,7 +81,10 @@ function statechartPanel(statechart, details) {
     );
   });
   const figure = h('div', { class: 'chart-scroll' });
-  figure.appendChild(drawStatechart(statechart.layout, { current: details.incident.state, phase: words(details.incident.phase.label), visited: details.visited, steps: details.steps }));
+  // While a fix runs, its executing state says which step: "Step 2 of 3: kubernetes.scale".
+  const progress = fixProgress(details.incident);
+  const note = progress && t(progress.key, progress.values);
+  figure.appendChild(drawStatechart(statechart.layout, { current: details.incident.state, phase: words(details.incident.phase.label), visited: details.visited, steps: details.steps, note }));
   // The chart is larger than the panel: open it scrolled to the current state.
   const current = statechart.layout.states.find((state) => state.id === details.incident.state);
   if (current) {

@@ -2,12 +2,16 @@
 import { t } from './i18n.js';
 import { language, words } from './labels.js';
 
-/** @typedef {import('./types.js').Statechart} Statechart @typedef {import('./types.js').LayoutEdge} LayoutEdge */
+/** @typedef {import('./types.js').Statechart} Statechart @typedef {import('./types.js').LayoutEdge} LayoutEdge @typedef {import('./types.js').LayoutState} LayoutState */
 
 /** Line heights of a state's and a label's text, and how far a label's second line starts in (the server sizes boxes so). */
 const STATE_LINE = 15;
 const LABEL_LINE = 14;
 const LABEL_INDENT = 8;
+/** A note's font size and height (web/style.css), and the gap between it and its state's box. */
+const NOTE_FONT = 11;
+const NOTE_HEIGHT = 17;
+const NOTE_GAP = 2;
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -29,7 +33,8 @@ function svg(tag, attributes, text) {
  * transitions read in words, in the chosen language (the server sized every box for either); their state
  * paths and event types are only in the tooltips.
  * @param {Statechart['layout']} layout
- * @param {{ current: string, phase: string, visited: string[], steps: [string, string][] }} incident where it is (`phase` in words)
+ * @param {{ current: string, phase: string, visited: string[], steps: [string, string][], note?: string | null }} incident where it is (`phase` in words);
+ *   `note`, in words, is drawn at the current state (the fix's step running now)
  */
 export function drawStatechart(layout, incident) {
   const root = svg('svg', { viewBox: `0 0 ${layout.width} ${layout.height}`, width: layout.width, height: layout.height, class: 'statechart', role: 'img', 'data-width': layout.width });
@@ -75,7 +80,26 @@ export function drawStatechart(layout, incident) {
       .flatMap((parts) => parts.map((line, index) => ({ line, indent: index === 0 ? 0 : LABEL_INDENT })))
       .forEach(({ line, indent }, index) => text.appendChild(svg('tspan', { x: box.x + 4 + indent, dy: index === 0 ? 0 : LABEL_LINE }, line)));
   }
+  // The note last, over everything: it is about the state the eye is looking for.
+  const noted = incident.note ? layout.states.find((state) => state.id === incident.current) : undefined;
+  if (noted && incident.note) root.appendChild(stateNote(layout, noted, incident.note));
   return root;
+}
+
+/**
+ * A short note just under a state's box (above it at the chart's foot), centred on it and kept inside the chart.
+ * Its width is estimated before the chart is in the page: a CJK character is about as wide as the font is high, others about 0.6 of it.
+ * @param {Statechart['layout']} layout @param {LayoutState} state @param {string} note
+ */
+function stateNote(layout, state, note) {
+  const width = Math.ceil([...note].reduce((sum, char) => sum + NOTE_FONT * (/[\u2e80-\uffff]/.test(char) ? 1 : 0.6), 0)) + 14;
+  const x = Math.min(Math.max(0, state.x + state.width / 2 - width / 2), Math.max(0, layout.width - width));
+  const below = state.y + state.height + NOTE_GAP;
+  const y = below + NOTE_HEIGHT <= layout.height ? below : state.y - NOTE_GAP - NOTE_HEIGHT;
+  const group = svg('g', { class: 'state-note', id: 'state-note', 'data-state': state.id });
+  group.appendChild(svg('rect', { x, y, width, height: NOTE_HEIGHT, rx: NOTE_HEIGHT / 2 }));
+  group.appendChild(svg('text', { x: x + width / 2, y: y + NOTE_HEIGHT / 2 + 4, 'text-anchor': 'middle' }, note));
+  return group;
 }
 
 /** What the colours mean. */

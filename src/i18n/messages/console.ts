@@ -121,6 +121,9 @@ export const consoleMessages = {
   'console.legend.parked': { en: 'waits for a person', 'zh-CN': '等待人工处理' },
   'console.legend.taken': { en: 'transition taken', 'zh-CN': '已发生的转换' },
   'console.legend.person': { en: 'a person’s decision', 'zh-CN': '人工决定' },
+  // Beside the statechart's executing state while a fix (or its rollback) runs: the step running now.
+  'console.statechart.fixStep': { en: 'Step {n, number} of {of, number}: {plugin}', 'zh-CN': '第 {n, number}/{of, number} 步：{plugin}' },
+  'console.statechart.undoingStep': { en: 'Undoing step {n, number} of {of, number}: {plugin}', 'zh-CN': '正在撤销第 {n, number}/{of, number} 步：{plugin}' },
   'console.timeline.title': { en: 'Timeline', 'zh-CN': '时间线' },
   'console.timeline.hint': { en: 'What happened, oldest first; “raw” shows the event as it was recorded.', 'zh-CN': '按时间先后列出发生的事情；“原始”显示记录下来的原始事件。' },
   'console.timeline.when': { en: 'When', 'zh-CN': '时间' },
