@@ -20,7 +20,7 @@ import type {
   TriageResult,
   VerificationOutcome,
 } from '../src/domain';
-import { decidedBy, errorDetail, outputOf, tallyOf, timeoutOf, undoableSteps } from './incident.rules';
+import { decidedBy, errorDetail, fixToUndo, outputOf, tallyOf, timeoutOf, undoableSteps } from './incident.rules';
 import type { Decided, DecisionCard } from './incident.rules';
 
 /** What one assign action does to the context, given the event and its params from the chart. */
@@ -132,10 +132,11 @@ export const recordRecovery: ContextUpdate = () => ({
  * code from the steps that can be undone, last first. A new attempt, so its card, decision and step journal are its own.
  */
 export const startRollback: ContextUpdate<{ reason: string }> = (context, event, { reason }) => {
-  const fix = context.proposal;
-  if (!fix) return {};
-  const undoable = undoableSteps(fix, context.execution);
-  const ranSteps = context.execution?.steps ?? [];
+  const toUndo = fixToUndo(context);
+  const fix = toUndo?.proposal;
+  if (!toUndo || !fix) return {};
+  const undoable = undoableSteps(fix, toUndo.execution);
+  const ranSteps = toUndo.execution?.steps ?? [];
   const notUndone = fix.steps.filter((step, i) => ranSteps[i]?.status === 'success' && step.undo !== 'rollback').map((step) => step.summary);
   const steps = undoable.map(({ step, ran }) => ({ pluginId: step.pluginId, args: step.args, summary: `Undo: ${step.summary}`, undo: 'none' as const, undoes: ran.idempotencyKey }));
   const rollback: FixProposal = {
@@ -151,7 +152,15 @@ export const startRollback: ContextUpdate<{ reason: string }> = (context, event,
   return {
     attempt: context.attempt + 1,
     proposal: rollback,
-    rollback: { reason, ...(by && { by }), at: new Date().toISOString(), fix: fix.summary, notUndone },
+    rollback: {
+      reason,
+      ...(by && { by }),
+      at: new Date().toISOString(),
+      fix: fix.summary,
+      notUndone,
+      // The fix as it ran; when this is a rollback asked for again, the fix its first rollback was for.
+      original: context.proposal?.kind === 'rollback' && context.rollback?.original ? context.rollback.original : { proposal: fix, execution: toUndo.execution, verification: context.verification },
+    },
     decision: null,
     execution: null,
     verification: null,

@@ -86,12 +86,12 @@ export const incidentMachine = setup({
         'incident.ignore': { target: 'ignored', actions: 'recordResolution' },
         'alert.recovered': [
           {
-            guard: 'mayResolveOnRecovery',
+            guard: 'mayResolveUnchanged',
             target: 'recovering',
             actions: ['recordAlerts', 'recordRecovery'],
             description: 'Every alert recovered before anything was changed: no person needed; a running step is stopped.',
           },
-          { actions: 'recordAlerts', description: 'Some still fire, or it flapped too often to resolve by itself.' },
+          { actions: 'recordAlerts', description: 'Some still fire, it flapped too often to resolve by itself, or a rollback waits for people.' },
         ],
       },
       states: {

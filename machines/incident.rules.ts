@@ -122,14 +122,32 @@ export function rollbackWindowOf(context: IncidentContext): number {
   return context.timeouts.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW_MS;
 }
 
+/**
+ * The fix a rollback would undo: the incident's fix, or, while its proposal is a rollback that did not complete
+ * (rejected, timed out, a dry run, an undo that failed), the fix that rollback was for — undo steps are safe to
+ * repeat. Null once a rollback completed.
+ */
+export function fixToUndo(context: IncidentContext): { proposal: FixProposal | null; execution: ExecutionOutcome | null } | null {
+  if (context.proposal?.kind !== 'rollback') return { proposal: context.proposal, execution: context.execution };
+  if (context.execution?.succeeded === true) return null;
+  return context.rollback?.original ?? null;
+}
+
+/** The steps `/rollback` would undo now (see fixToUndo), last first. */
+export function stepsToUndo(context: IncidentContext): UndoableStep[] {
+  const fix = fixToUndo(context);
+  return fix ? undoableSteps(fix.proposal, fix.execution) : [];
+}
+
 /** When the incident's last fix ended, for ROLLBACK_WINDOW: when it resolved or was escalated. */
 function endedAt(context: IncidentContext): number {
   return Date.parse(context.resolution?.at ?? context.escalation?.at ?? '');
 }
 
 /** Why `/rollback` cannot undo the incident's last fix now, or undefined when it can (the state must also take it). */
-export function rollbackRefusal(context: IncidentContext, now = Date.now()): 'nothingToUndo' | 'windowPassed' | undefined {
-  if (undoableSteps(context.proposal, context.execution).length === 0) return 'nothingToUndo';
+export function rollbackRefusal(context: IncidentContext, now = Date.now()): 'alreadyRolledBack' | 'nothingToUndo' | 'windowPassed' | undefined {
+  if (fixToUndo(context) === null) return 'alreadyRolledBack';
+  if (stepsToUndo(context).length === 0) return 'nothingToUndo';
   const window = rollbackWindowOf(context);
   const ended = endedAt(context);
   return Number.isNaN(ended) || now - ended > window ? 'windowPassed' : undefined;
@@ -151,7 +169,7 @@ export const incidentGuards = {
   /** The fix that just ran was a rollback (one of its undo steps failed, or it was a dry run). */
   wasRollback: ({ context }: GuardArgs) => context.proposal?.kind === 'rollback',
   /** Steps of the fix that ran changed something their plugins can undo (it failed part-way, or did not verify). */
-  fixCanBeUndone: ({ context }: GuardArgs) => undoableSteps(context.proposal, context.execution).length > 0,
+  fixCanBeUndone: ({ context }: GuardArgs) => stepsToUndo(context).length > 0,
   /** `/rollback`: the last fix has steps to undo and ended within ROLLBACK_WINDOW. */
   mayRollBack: ({ context }: GuardArgs) => rollbackRefusal(context) === undefined,
   verificationPassed: ({ event }: GuardArgs) => outputOf<VerificationOutcome>(event).passed,
@@ -160,4 +178,6 @@ export const incidentGuards = {
   completesProposalApproval: ({ context, event }: GuardArgs) => proposalApproval(context, event).completes,
   /** Every alert recovered, RESOLVE_ON_RECOVERY is on, and the incident has not flapped FLAP_LIMIT times. */
   mayResolveOnRecovery: ({ context, event }: GuardArgs) => mayResolveOnRecovery(context, event),
+  /** The same, while nothing has been changed: not while a rollback waits (its fix changed systems; people decide). */
+  mayResolveUnchanged: ({ context, event }: GuardArgs) => context.proposal?.kind !== 'rollback' && mayResolveOnRecovery(context, event),
 };

@@ -28,7 +28,8 @@
  * @typedef {{ pluginId: string, args: Record<string, unknown>, status: string, result: unknown, startedAt: string, finishedAt: string | null }} Execution
  * @typedef {{ incident: IncidentItem & { accepts: string[], attempt: number, repeats: number, wakeAt: string | null,
  *     alert: { description?: string, source: string, labels?: Record<string, string> } | null,
- *     escalation: { reason: string, detail?: string } | null, verification: { passed: boolean, checks: { pluginId: string, passed: boolean, summary: string }[] } | null },
+ *     escalation: { reason: string, detail?: string } | null, verification: { passed: boolean, checks: { pluginId: string, passed: boolean, summary: string }[] } | null,
+ *     proposal: { kind: 'fix' | 'rollback', steps: { pluginId: string, summary: string }[] } | null, execution: { steps: { pluginId: string, status: string }[] } | null },
  *   visited: string[], steps: [string, string][], timeline: TimelineEntry[], diagnoses: { attempt: number, at: string, diagnosis: Diagnosis }[],
  *   proposals: { attempt: number, at: string, outcome: ProposalOutcome, decision: PolicyDecision | null }[], executions: Execution[],
  *   alerts: HeldAlert[], tally: { total: number, firing: number } | null, actions: IncidentAction[],

@@ -60,6 +60,8 @@ export interface Rollback {
   fix: string;
   /** Steps of that fix that ran but cannot be undone (their summaries). */
   notUndone: string[];
+  /** The fix itself, as it ran: a rollback that undid nothing (rejected, timed out, failed) can be asked for again. Absent in older snapshots. */
+  original?: { proposal: FixProposal; execution: ExecutionOutcome | null; verification: VerificationOutcome | null };
 }
 
 export interface IncidentInput {

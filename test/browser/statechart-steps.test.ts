@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFlakyService } from '../fakes/flaky-service';
 import type { FlakyService } from '../fakes/flaky-service';
@@ -46,21 +46,6 @@ afterAll(async () => {
   await service?.close();
 });
 
-/**
- * Until GET /api/console/incident returns the chart context's `incident.proposal` and `incident.execution`
- * (src/server/console/incident-details.ts), an answer without them gets what this test's fix is: one step, http.call,
- * none done yet while the restart is held. An answer that has them passes unchanged. Remove once the API has them.
- */
-async function fillFixContext(route: Route): Promise<void> {
-  const response = await route.fetch();
-  const body = (await response.json()) as { incident?: { proposal?: unknown; execution?: unknown } };
-  if (body.incident && !('proposal' in body.incident)) {
-    body.incident.proposal = { kind: 'fix', steps: [{ pluginId: 'http.call' }] };
-    body.incident.execution = null;
-  }
-  await route.fulfill({ response, json: body });
-}
-
 const cardMessage = (title: RegExp) => page.locator('article.message', { has: page.locator('.card-header', { hasText: title }) });
 
 async function incidents(): Promise<{ id: string; state: string }[]> {
@@ -73,7 +58,6 @@ describe('the statechart while a fix runs', () => {
   it('notes the step running now at the executing state, in both languages, and nothing once the fix is over', async () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.route('**/api/console/incident?id=*', fillFixContext);
     await page.goto(`http://localhost:${bot.httpPort}/`);
     await page.locator('#live', { hasText: 'live' }).waitFor();
 

@@ -508,7 +508,8 @@ describe('what people read, and rollbacks that do not go to plan', () => {
     expect(h.chatOutput()).not.toContain('recovered at source before anything was changed');
   });
 
-  it('a scale confirmed after a restart (its result lost) can still be scaled back when the fix does not verify', async () => {
+  // The count the scale found died with the process: the undo cannot know what to go back to, and says so.
+  it('a scale confirmed after a restart (its result lost) is not scaled back blindly: the rollback says why and people get it', async () => {
     const db = await createTestDatabase();
     cleanups.push(() => db.drop());
     const { h, cluster, service } = await world([STEP.scaleUp], { db });
@@ -547,9 +548,10 @@ describe('what people read, and rollbacks that do not go to plan', () => {
     expect(card.context.rollback?.reason).toBe('Fix did not verify');
     await second.runtime.send(id, { type: 'proposal.approved', ...alice });
     const escalated = await stateOf(second, id, 'escalated');
-    expect(escalated.context.execution?.steps[0]?.summary).not.toContain('recorded no previous replica count');
-    expect(escalated.context.escalation?.reason).toBe('Rolled back');
-    expect(replicasOf(cluster)).toBe(START_REPLICAS);
+    expect(escalated.context.execution?.steps[0]).toMatchObject({ status: 'error' });
+    expect(escalated.context.execution?.steps[0]?.summary).toContain('recorded no previous replica count');
+    expect(escalated.context.escalation?.reason).toBe('The rollback did not complete');
+    expect(replicasOf(cluster)).toBe(4);
   });
 
   it('a restart in the middle of the undo runs the undo again, which finds its way back to 2', async () => {

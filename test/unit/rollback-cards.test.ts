@@ -54,7 +54,7 @@ describe('the proposal card of a rollback', () => {
   it('in Chinese, with the chart’s reasons in the catalog’s words', () => {
     const card = proposalCard(incident({ rollback: { ...BY_HAND, reason: 'Fix did not verify', by: undefined } }), zh);
     expect(card.title).toBe('[严重] 回滚修复待审批 · INC-7K2M9Q4T');
-    expect(card.sections).toContain('**回滚原因**\n修复已执行但未通过验证：撤销它所做的改动。');
+    expect(card.sections).toContain('**回滚原因**\n修复已执行但未通过验证。');
     expect(card.sections).toContain('**撤销的步骤（从最后一步开始）**\n1. 撤销：Turn off new-checkout（http.call）\n2. 撤销：Scale checkout to 6（kubernetes.scale）');
     expect(card.sections).toContain('**无法撤销的改动**\n- Drop the poisoned cache keys');
     expect(card.sections.join('\n')).not.toContain('验证方式');

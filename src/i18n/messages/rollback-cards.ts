@@ -13,12 +13,12 @@ export const rollbackCardMessages = {
   },
   'card.rollback.why': { en: 'Why roll back', 'zh-CN': '回滚原因' },
   'card.rollback.reason.notVerified': {
-    en: 'The fix ran but did not verify: what it changed is undone.',
-    'zh-CN': '修复已执行但未通过验证：撤销它所做的改动。',
+    en: 'The fix ran but did not verify.',
+    'zh-CN': '修复已执行但未通过验证。',
   },
   'card.rollback.reason.failed': {
-    en: 'A step of the fix failed after earlier steps had changed something: those changes are undone.',
-    'zh-CN': '修复的某个步骤失败，而之前的步骤已做出改动：撤销这些改动。',
+    en: 'A step of the fix failed after earlier steps had changed something.',
+    'zh-CN': '修复的某个步骤失败，而之前的步骤已做出改动。',
   },
   'card.rollback.reason.byHand': {
     en: '{byWhom, select, yes {{who} asked to roll back the fix.} other {Someone asked to roll back the fix.}}',

@@ -57,6 +57,9 @@ function incidentSummary(view: IncidentView) {
     escalation: context.escalation,
     resolution: context.resolution,
     verification: context.verification,
+    // Where a running fix is, for the statechart's "Step 2 of 3": plugins and statuses only, never a step's data.
+    proposal: context.proposal && { kind: context.proposal.kind ?? 'fix', steps: context.proposal.steps.map(({ pluginId, summary }) => ({ pluginId, summary })) },
+    execution: context.execution && { steps: context.execution.steps.map(({ pluginId, status }) => ({ pluginId, status })) },
   };
 }
 

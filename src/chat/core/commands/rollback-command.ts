@@ -19,9 +19,9 @@ export function whyNoRollback(tr: Translator, view: IncidentView, now = Date.now
   const { context } = view;
   const values = { id: view.id, phase: tr.label(view.workflow.label) };
   if (!ROLLBACK_PHASES.has(phaseOf(view.state))) return tr.t('cmd.rollback.notClosed', values);
-  // A rollback is not rolled back: its own steps have nothing to undo, which would read as if nothing had run.
-  if (context.proposal?.kind === 'rollback') return tr.t('cmd.rollback.alreadyRolledBack', values);
   switch (rollbackRefusal(context, now)) {
+    case 'alreadyRolledBack':
+      return tr.t('cmd.rollback.alreadyRolledBack', values);
     case 'nothingToUndo':
       return tr.t('cmd.rollback.nothingToUndo', values);
     case 'windowPassed': {
