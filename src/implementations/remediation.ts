@@ -37,7 +37,8 @@ export function runFixStep(deps: ImplementationDeps) {
   });
 }
 
-type Recorded = { summary?: string; data?: unknown; elapsedMs?: number; sensitive?: boolean; status?: PluginResult['status'] };
+/** An execution row's result, as executeStep settled it. */
+type Recorded = { summary?: string; data?: unknown; elapsedMs?: number; sensitive?: boolean };
 
 async function executeStep(deps: ImplementationDeps, ctx: ReadyContext, step: FixStep, key: string, signal: AbortSignal): Promise<StepOutcome> {
   const plugin = deps.plugins.get(step.pluginId);

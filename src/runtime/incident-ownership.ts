@@ -253,4 +253,3 @@ export class IncidentOwnership implements TransitionOutcomes {
     return live;
   }
 }
-
