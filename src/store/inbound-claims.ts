@@ -64,7 +64,7 @@ async function claimOnce(orm: MikroORM, claims: Claim[]): Promise<Map<Claim, Cla
     unique.map((c) => c.replay),
     staleSecs,
     repeatSecs,
-  ]);
+  ], 'inbound-claim');
   const byKey = new Map<string, ClaimResult>(
     // Invisible to this statement yet conflicting: claimed by a statement that committed a moment ago.
     rows.map((row) => [row.key, row.claimed ? 'claimed' : row.done === true ? 'done' : 'in_progress']),

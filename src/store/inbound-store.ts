@@ -63,7 +63,7 @@ export class InboundStore {
     this.claims = new WriteBatcher((batch) => claimAll(orm, batch), inFlight);
     this.completions = new WriteBatcher<string>(async (keys) => {
       // The database's clock, as the claim's: the dedup window compares the two.
-      await pooledQuery(orm, 'update inbound_events set done_at = now(), replay = null where key = any($1::text[])', [keys]);
+      await pooledQuery(orm, 'update inbound_events set done_at = now(), replay = null where key = any($1::text[])', [keys], 'inbound-done');
       return keys.map(() => ({ value: undefined }));
     }, inFlight);
   }

@@ -77,7 +77,7 @@ export class IncidentStore implements IncidentStorePort {
       audit.toState,
       JSON.stringify(audit.payload),
       incident.groupKey ?? null,
-    ]);
+    ], 'incident-insert');
     if (!opened) throw new Error(`Incident ${incident.id} was not inserted.`);
     // The ORM's connections hand timestamps over as text (it parses them itself).
     return new Date(opened.at);
@@ -98,8 +98,8 @@ export class IncidentStore implements IncidentStorePort {
     if (batch.length === 1) return [await alone(batch[0]!)];
     let saved: { incident_id: string }[];
     try {
-      const { text, values } = manyStatement(batch);
-      saved = await pooledQuery<{ incident_id: string }>(this.orm, text, values);
+      const { text, values, name } = manyStatement(batch);
+      saved = await pooledQuery<{ incident_id: string }>(this.orm, text, values, name);
     } catch {
       // One row the database refuses fails the whole statement: write each alone, each with its own outcome.
       return Promise.all(batch.map(alone));
@@ -109,13 +109,13 @@ export class IncidentStore implements IncidentStorePort {
   }
 
   private async writeTransition(t: TransitionWrite): Promise<void> {
-    const { text, values } = oneStatement(t);
-    const saved = await pooledQuery<{ seq: number }>(this.orm, text, values);
+    const { text, values, name } = oneStatement(t);
+    const saved = await pooledQuery<{ seq: number }>(this.orm, text, values, name);
     if (saved.length !== t.audits.length) throw new StaleWriteError(t.id, t.expectedVersion);
   }
 
   async load(id: string): Promise<IncidentRecord | null> {
-    const [row] = await pooledQuery<StoredRow>(this.orm, `select ${INCIDENT_COLUMNS} from incidents where id = $1`, [id]);
+    const [row] = await pooledQuery<StoredRow>(this.orm, `select ${INCIDENT_COLUMNS} from incidents where id = $1`, [id], 'incident-load');
     if (!row) return null;
     // The ORM's connections hand timestamps over as text (it parses them itself).
     return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt), wakeAt: row.wakeAt === null ? null : new Date(row.wakeAt) };

@@ -54,13 +54,13 @@ export class StepJournalStore implements StepJournalPort {
   }
 
   async recorded(key: string): Promise<RecordedStep | null> {
-    const [row] = await pooledQuery<RecordedStep>(this.orm, 'select status, result, error from step_journal where idempotency_key = $1', [key]);
+    const [row] = await pooledQuery<RecordedStep>(this.orm, 'select status, result, error from step_journal where idempotency_key = $1', [key], 'step-recorded');
     return row ? { status: row.status, result: this.cipher.open(row.result, resultContext(key)), error: row.error } : null;
   }
 
   async record(outcomes: StepOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
-    await pooledQuery(this.orm, insertStepOutcomes(1), stepOutcomeParameters(outcomes));
+    await pooledQuery(this.orm, insertStepOutcomes(1), stepOutcomeParameters(outcomes), 'step-record');
   }
 
   seal(key: string, result: unknown): unknown {

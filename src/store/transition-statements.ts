@@ -63,7 +63,7 @@ const MANY = new Map<boolean, string>();
 const auditAt = (t: TransitionWrite, audit: AuditEntry) => audit.at ?? t.write.at;
 
 /** The statement and parameters that write one incident's transitions; it returns one row per audit row written. */
-export function oneStatement(t: TransitionWrite): { text: string; values: unknown[] } {
+export function oneStatement(t: TransitionWrite): { text: string; values: unknown[]; name: string } {
   const many = t.audits.length > 1;
   const steps = t.steps.length > 0;
   const key = `${many}/${steps}`;
@@ -86,11 +86,11 @@ export function oneStatement(t: TransitionWrite): { text: string; values: unknow
     ...auditValues,
     ...(steps ? stepOutcomeParameters(t.steps) : []),
   ];
-  return { text, values };
+  return { text, values, name: `transition-${key}` };
 }
 
 /** The statement and parameters that write several incidents' transitions; it returns the ids of those written. */
-export function manyStatement(batch: readonly TransitionWrite[]): { text: string; values: unknown[] } {
+export function manyStatement(batch: readonly TransitionWrite[]): { text: string; values: unknown[]; name: string } {
   const steps = batch.flatMap((t) => t.steps);
   const text = MANY.get(steps.length > 0) ?? saveMany(steps.length > 0);
   MANY.set(steps.length > 0, text);
@@ -115,5 +115,5 @@ export function manyStatement(batch: readonly TransitionWrite[]): { text: string
     audits.map((a) => JSON.stringify(a.audit.payload)),
     ...(steps.length > 0 ? stepOutcomeParameters(steps) : []),
   ];
-  return { text, values };
+  return { text, values, name: `transitions-${steps.length > 0}` };
 }
