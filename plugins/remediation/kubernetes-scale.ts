@@ -131,6 +131,15 @@ async function riskOf(args: ScaleArgs, ctx: PluginContext): Promise<RiskAssessme
   }
 }
 
+/** The count before the run, kept with its intent: scaleBack's `from` if the run's own result dies with the process. */
+async function observe(args: ScaleArgs, ctx: PluginContext): Promise<Record<string, unknown>> {
+  const kube = connectKubernetes(ctx, args.target, args.namespace);
+  if ('problem' in kube) return {};
+  const current = await kube.apps.readNamespacedDeploymentScale({ namespace: args.namespace, name: args.deployment });
+  const from = current.spec?.replicas ?? 0;
+  return { deployment: subject(args), from, to: args.replicas, changed: from !== args.replicas };
+}
+
 async function confirm(args: ScaleArgs, ctx: PluginContext): Promise<Confirmation> {
   const kube = connectKubernetes(ctx, args.target, args.namespace);
   if ('problem' in kube) return 'unknown';
@@ -162,5 +171,6 @@ export default definePlugin({
   undo: 'rollback',
   rollback: scaleBack,
   confirm,
+  observe,
   riskOf,
 });

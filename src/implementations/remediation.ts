@@ -61,15 +61,19 @@ async function executeStep(deps: ImplementationDeps, ctx: ReadyContext, step: Fi
   if (recorded && !undone) {
     const recovered = await recoverIntent(plugin, step, pluginCtx);
     if (recovered) {
-      await deps.executions.settle(key, recovered.status, { ...recovered });
-      return { ...base, ...recovered, recovered: true };
+      // What the plugin read before acting stands in for the lost result's data: an undo may need it.
+      const observed = (recorded.result as { observed?: Record<string, unknown> } | null)?.observed;
+      const settled = recovered.status === 'success' && observed ? { ...recovered, data: observed } : recovered;
+      await deps.executions.settle(key, settled.status, { ...settled });
+      return { ...base, ...settled, recovered: true };
     }
     deps.logger.warn({ incidentId: ctx.incidentId, key }, 'intent without result was not applied; running it again');
   } else if (recorded) {
     // A plugin's rollback is written to be safe to repeat (scale back finds the count already back): run it again.
     deps.logger.warn({ incidentId: ctx.incidentId, key }, 'rollback intent without result; running the rollback again');
   } else {
-    await deps.executions.recordIntent({ incidentId: ctx.incidentId, idempotencyKey: key, pluginId: plugin.id, args: step.args });
+    const observed = undone ? undefined : await observe(plugin, step, pluginCtx);
+    await deps.executions.recordIntent({ incidentId: ctx.incidentId, idempotencyKey: key, pluginId: plugin.id, args: step.args, ...(observed && { observed }) });
   }
   const run = undone ? runRollback(plugin, step.args, undone.result, pluginCtx) : runPlugin(plugin, step.args, pluginCtx);
   const result: PluginRunResult = await (run ?? Promise.resolve({ status: 'error', summary: `${plugin.id} cannot undo its runs.`, elapsedMs: 0 })); // for developers: the audit's words
@@ -85,6 +89,18 @@ async function runToUndo(deps: ImplementationDeps, key: string): Promise<{ resul
   if (recorded?.status !== 'success') return { missing: true };
   const result = (recorded.result ?? {}) as Recorded;
   return { result: { status: 'success', summary: result.summary ?? '', data: result.data as PluginResult['data'] } };
+}
+
+/** The plugin's read before it acts (see PluginSpec.observe); a failed read is logged and the step runs without it. */
+async function observe(plugin: AnyPlugin, step: FixStep, ctx: PluginContext): Promise<Record<string, unknown> | undefined> {
+  const args = plugin.args.safeParse(step.args);
+  if (!plugin.observe || !args.success) return undefined;
+  try {
+    return await plugin.observe(args.data, ctx);
+  } catch (error) {
+    ctx.logger.warn({ err: error }, 'observe failed; a result lost to a crash could not be undone');
+    return undefined;
+  }
 }
 
 /** Settles an orphaned intent, or returns null when running the step (again) is safe. */

@@ -90,6 +90,11 @@ export interface PluginSpec<Args extends Record<string, unknown> = Record<string
   verify?(args: Args, result: PluginResult, ctx: PluginContext): Promise<PluginResult>;
   /** Used on recovery when an intent was recorded but no result: checks instead of repeating. */
   confirm?(args: Args, ctx: PluginContext): Promise<Confirmation>;
+  /**
+   * Read-only, just before a run acts: what its `rollback` needs (the count it found), kept with the intent. If the
+   * process dies before the run's own result is recorded and `confirm` says it applied, this is the result's data.
+   */
+  observe?(args: Args, ctx: PluginContext): Promise<Record<string, unknown>>;
   /** This call's risk when it can exceed the declared one; policy takes the higher. Read-only; undefined: no opinion. */
   riskOf?(args: Args, ctx: PluginContext): Promise<RiskAssessment | undefined>;
 }

@@ -33,6 +33,7 @@ const PluginShapeSchema = z
     rollback: functionSchema.optional(),
     verify: functionSchema.optional(),
     confirm: functionSchema.optional(),
+    observe: functionSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     checkUndo(spec, ctx);

@@ -9,6 +9,8 @@ export interface ExecutionIntent {
   idempotencyKey: string;
   pluginId: string;
   args: Record<string, unknown>;
+  /** What the plugin read before acting (its `observe`), kept as the intent's result until the run's own replaces it. */
+  observed?: Record<string, unknown>;
 }
 
 /** The authenticated context of a sealed result: it opens only in its own row. */
@@ -35,11 +37,12 @@ export class ExecutionStore {
     return row && openExecution(row, this.cipher);
   }
 
-  async recordIntent(intent: ExecutionIntent): Promise<void> {
+  async recordIntent({ observed, ...intent }: ExecutionIntent): Promise<void> {
+    const result = observed ? this.cipher.seal({ observed }, resultContext(intent.idempotencyKey)) : undefined;
     await this.orm.em
       .fork()
       .createQueryBuilder(ExecutionRecord)
-      .insert({ ...intent, status: 'intent', startedAt: new Date() })
+      .insert({ ...intent, ...(result !== undefined && { result }), status: 'intent', startedAt: new Date() })
       .onConflict('idempotency_key')
       .ignore()
       .execute();
