@@ -60,6 +60,19 @@ describe('the proposal card of a rollback', () => {
     expect(card.sections.join('\n')).not.toContain('验证方式');
   });
 
+  it('shows what the fix’s checks found when it did not verify, before what is undone', () => {
+    const failed = { passed: false, checks: [{ pluginId: 'http.probe', passed: false, summary: 'HTTP 503 (3 of 3 probes)' }] };
+    const original = { proposal: { ...ROLLBACK, kind: 'fix' as const }, execution: null, verification: failed };
+    const card = proposalCard(incident({ rollback: { ...BY_HAND, reason: 'Fix did not verify', original } }), en);
+    const checks = card.sections.findIndex((section) => section.includes('HTTP 503 (3 of 3 probes)'));
+    expect(checks).toBeGreaterThan(0);
+    expect(card.sections[checks]).toContain('http.probe');
+    expect(checks).toBeLessThan(card.sections.findIndex((section) => section.startsWith('**What is undone')));
+    // A fix that verified (a rollback by hand of a resolved incident) shows no checks.
+    const verified = { ...original, verification: { passed: true, checks: [{ ...failed.checks[0]!, passed: true }] } };
+    expect(proposalCard(incident({ rollback: { ...BY_HAND, original: verified } }), en).sections.join('\n')).not.toContain('HTTP 503');
+  });
+
   it('a fix (not a rollback) keeps its own card', () => {
     const fix = incident({ proposal: { ...ROLLBACK, kind: 'fix', summary: 'Scale up' }, rollback: null });
     expect(proposalCard(fix, en).title).toBe('[CRITICAL] Fix needs approval · INC-7K2M9Q4T');

@@ -1,4 +1,4 @@
-import type { Diagnosis, OwnNote, Risk, Severity, StepOutcome } from '../../../domain';
+import type { Diagnosis, OwnNote, Risk, Severity, StepOutcome, VerificationOutcome } from '../../../domain';
 import { SEVERITIES } from '../../../domain';
 import { CATALOG, type MessageKey, type Translator } from '../../../i18n';
 import type { CardTone } from '../card';
@@ -94,4 +94,12 @@ export function bulletList(tr: Translator, lines: string[]): string {
 /** A bold heading the bot writes, then its content: `**Summary**\n…`. */
 export function headed(heading: string, content: string): string {
   return `**${heading}**\n${content}`;
+}
+
+/** How the fix's checks went, a line each. */
+export function verificationSection(verification: VerificationOutcome, tr: Translator): string {
+  const checks = verification.checks.map((c) =>
+    tr.t('card.outcome.check', { plugin: escapeMarkdown(c.pluginId, 100), passed: c.passed ? 'yes' : 'no', summary: summaryText(tr, c, LIMITS.evidence) }),
+  );
+  return headed(tr.t('card.outcome.verification'), bulletList(tr, checks));
 }

@@ -2,7 +2,7 @@ import { rollbackRefusal } from '../../../../machines/incident.rules';
 import type { IncidentContext, StepOutcome } from '../../../domain';
 import type { Translator } from '../../../i18n';
 import type { Card } from '../card';
-import { bulletList, headed, LIMITS, severityTag, stepStatusWord, summaryText } from './card-format';
+import { bulletList, headed, LIMITS, severityTag, stepStatusWord, summaryText, verificationSection } from './card-format';
 import { escalationReasonText } from './escalation-reason';
 import { alertFields, alertOf, alertSections, button, footer, severityOf } from './incident-card-parts';
 import { policyReasonLines } from './policy-reasons';
@@ -27,12 +27,7 @@ function resolvedSections(ctx: IncidentContext, tr: Translator): string[] {
   if (ctx.decision?.action === 'auto_execute' && ctx.execution) {
     sections.push(`${tr.t('card.outcome.ranWithoutAsking')}\n${bulletList(tr, policyReasonLines(ctx.decision, tr))}`);
   }
-  if (ctx.verification) {
-    const checks = ctx.verification.checks.map((c) =>
-      tr.t('card.outcome.check', { plugin: escapeMarkdown(c.pluginId, 100), passed: c.passed ? 'yes' : 'no', summary: summaryText(tr, c, LIMITS.evidence) }),
-    );
-    sections.push(headed(tr.t('card.outcome.verification'), bulletList(tr, checks)));
-  }
+  if (ctx.verification) sections.push(verificationSection(ctx.verification, tr));
   const resolution = ctx.resolution;
   if (resolution && resolution.by.id !== 'system') {
     const who = escapeMarkdown(resolution.by.name ?? resolution.by.id, 100);

@@ -1,6 +1,6 @@
 import type { FixProposal, IncidentContext, Rollback, StepOutcome } from '../../../domain';
 import type { MessageKey, Translator } from '../../../i18n';
-import { bulletList, headed, LIMITS, stepStatusWord, summaryText } from './card-format';
+import { bulletList, headed, LIMITS, stepStatusWord, summaryText, verificationSection } from './card-format';
 import { escapeMarkdown } from './untrusted-text';
 
 /**
@@ -47,11 +47,14 @@ export function rollbackProposalSections(proposal: FixProposal, rollback: Rollba
   const steps = proposal.steps.map((step, i) =>
     tr.t('card.rollback.step', { n: i + 1, step: undoneStepText(step.summary), plugin: escapeMarkdown(step.pluginId, 100) }),
   );
-  const sections = [
-    headed(tr.t('card.rollback.why'), rollbackReasonText(tr, rollback)),
+  const sections = [headed(tr.t('card.rollback.why'), rollbackReasonText(tr, rollback))];
+  // What the fix's checks found (it did not verify), so the person deciding sees why it is undone.
+  const checked = rollback.original?.verification;
+  if (checked && !checked.passed) sections.push(verificationSection(checked, tr));
+  sections.push(
     headed(tr.t('card.rollback.fix'), escapeMarkdown(rollback.fix)),
     headed(tr.t('card.rollback.steps'), steps.join('\n')),
-  ];
+  );
   const notUndone = notUndoneList(tr, rollback);
   if (notUndone) sections.push(notUndone);
   sections.push(tr.t('card.rollback.noVerification'));
