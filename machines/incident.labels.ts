@@ -149,8 +149,6 @@ export const STEP_LABELS: Record<string, { done: Label; error: Label }> = {
     error: { en: 'Could not remind anyone about the fix', 'zh-CN': '修复方案审批提醒发送失败' },
   },
   fix: { done: { en: 'Fix ran', 'zh-CN': '修复已运行' }, error: { en: 'Running the fix crashed', 'zh-CN': '修复运行异常' } },
-  // The console words one step's row from its payload ("Step 2 of 3: …"); this is the row without one.
-  fixStep: { done: { en: 'A step of the fix ran', 'zh-CN': '修复的一个步骤已运行' }, error: { en: 'A step of the fix crashed', 'zh-CN': '修复的一个步骤运行异常' } },
   // Before fixes ran as a child machine (machines/fix.machine.ts) they ran as `execute`: older audit rows say so.
   execute: { done: { en: 'Fix applied', 'zh-CN': '修复已执行' }, error: { en: 'Applying the fix crashed', 'zh-CN': '修复执行异常' } },
   executionStepTimer: { done: { en: 'Applying the fix timed out', 'zh-CN': '修复执行超时' }, error: TIMER_FAILED },

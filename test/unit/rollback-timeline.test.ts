@@ -19,12 +19,9 @@ function row(eventType: string, payload: Record<string, unknown>): IncidentEvent
 const whatOf = (record: IncidentEventRecord) => timelineOf([record], [])[0]?.what;
 
 describe('the timeline of a fix run step by step', () => {
-  it('a step’s row says which step of how many ran and how, in both languages (the done event’s output)', () => {
-    const done = row('xstate.done.actor.fixStep', { output: { index: 1, of: 3, outcome: scaled }, actorId: 'fixStep' });
+  it('a step’s row says which step of how many ran and how, in both languages, failures and dry runs included', () => {
+    const done = row('fix.stepped', { type: 'fix.stepped', index: 1, of: 3, outcome: scaled });
     expect(whatOf(done)).toEqual({ en: 'Step 2 of 3: kubernetes.scale succeeded', 'zh-CN': '第 2/3 步：kubernetes.scale 执行成功' });
-  });
-
-  it('reads the chart’s `fix.stepped` report as well, failures and dry runs included', () => {
     const failed = row('fix.stepped', { type: 'fix.stepped', index: 0, of: 2, outcome: { ...scaled, status: 'error' } });
     expect(whatOf(failed)).toEqual({ en: 'Step 1 of 2: kubernetes.scale failed', 'zh-CN': '第 1/2 步：kubernetes.scale 执行失败' });
     const dry = row('fix.stepped', { type: 'fix.stepped', index: 0, of: 1, dryRun: true, outcome: { ...scaled, status: 'no_data' } });
@@ -33,8 +30,7 @@ describe('the timeline of a fix run step by step', () => {
   });
 
   it('a step row it cannot read keeps the event’s own words', () => {
-    expect(whatOf(row('xstate.done.actor.fixStep', { output: { weird: true } }))).toEqual(eventLabel('xstate.done.actor.fixStep'));
-    expect(eventLabel('xstate.done.actor.fixStep').en).toBe('A step of the fix ran');
+    expect(whatOf(row('fix.stepped', { weird: true }))).toEqual(eventLabel('fix.stepped'));
     expect(eventLabel('fix.stepped').en).toBe('A step of the fix ran');
   });
 

@@ -10,8 +10,6 @@ const StepReport = z.object({
   dryRun: z.boolean().optional(),
 });
 
-/** The step's done event records the report as the actor's `output`; the chart's `fix.stepped` event carries it itself. */
-const STEP_EVENTS = new Set(['xstate.done.actor.fixStep', 'fix.stepped']);
 
 /**
  * "Step 2 of 3: kubernetes.scale succeeded": a fix's step row read from its payload, so that a fix of several
@@ -19,8 +17,9 @@ const STEP_EVENTS = new Set(['xstate.done.actor.fixStep', 'fix.stepped']);
  * (the row then keeps the event's own label).
  */
 export function fixStepRowLabel(eventType: string, payload: unknown): Label | undefined {
-  if (!STEP_EVENTS.has(eventType) || typeof payload !== 'object' || payload === null) return undefined;
-  const report = StepReport.safeParse('output' in payload ? payload.output : payload);
+  // The fix machine's report of a step (`fix.stepped`) is the one row per step: it carries the report itself.
+  if (eventType !== 'fix.stepped') return undefined;
+  const report = StepReport.safeParse(payload);
   if (!report.success) return undefined;
   const { index, of, outcome, dryRun } = report.data;
   return consoleText('console.timeline.fixStep', { n: index + 1, of, plugin: outcome.pluginId, status: outcome.status, dryRun: dryRun ? 'yes' : 'no' });
