@@ -2,7 +2,7 @@ import { diagnosisCard, withMentions } from '../chat/core/cards';
 import { deciderMentions, diagnosisDeciders } from '../policy/oncall-mentions';
 import { DiagnosisSchema, ProposalOutcomeSchema } from '../domain';
 import { summariseGroup } from '../alerts/alert-group-summary';
-import type { Alert, Diagnosis, FixStep, ProposalOutcome, SentMessage } from '../domain';
+import type { Alert, Diagnosis, FixProposal, FixStep, ProposalOutcome, SentMessage } from '../domain';
 import type { ImplementationDeps } from './deps';
 import { incidentContext, stepKey } from './incident-context';
 import type { ReadyContext } from './incident-context';
@@ -56,7 +56,7 @@ export function propose(deps: ImplementationDeps) {
       const proposed = ProposalOutcomeSchema.parse(
         await diagnostician.propose(alert, diagnosis, { incidentId: ctx.incidentId, attempt: ctx.attempt, signal }),
       );
-      const outcome = proposed.fixable ? { ...proposed, proposal: { ...proposed.proposal, steps: await withPlans(deps, proposed.proposal.steps, signal) } } : proposed;
+      const outcome = proposed.fixable ? { ...proposed, proposal: await asFix(deps, proposed.proposal, signal) } : proposed;
       await records.saveProposal(ctx.incidentId, ctx.attempt, outcome);
       return outcome;
     });
@@ -75,11 +75,17 @@ async function alertWithItsGroup({ alertStore }: ImplementationDeps, ctx: ReadyC
   return { ...ctx.alert, description: description.slice(0, 10_000) };
 }
 
+/** The proposer's fix as code takes it: never a rollback (code makes those from what ran: startRollback), each step planned by its plugin. */
+async function asFix(deps: ImplementationDeps, { kind: _notTheProposers, ...fix }: FixProposal, signal: AbortSignal): Promise<FixProposal> {
+  return { ...fix, steps: await withPlans(deps, fix.steps, signal) };
+}
+
 /** Each step's dry run and whether it can be undone, from the plugin (code), not from the proposer, so the card shows what would really happen. */
 async function withPlans({ plugins, targets, logger, scrubber, i18n }: ImplementationDeps, steps: FixStep[], signal: AbortSignal): Promise<FixStep[]> {
   const scrub = (text: string) => scrubber?.scrubText(text) ?? text;
   return Promise.all(
-    steps.map(async ({ undo: _claimed, ...proposed }) => {
+    // Neither whether a step can be undone nor which run it undoes is the proposer's to say.
+    steps.map(async ({ undo: _claimed, undoes: _notAnUndo, ...proposed }) => {
       const plugin = plugins.get(proposed.pluginId);
       const args = plugin?.args.safeParse(proposed.args);
       // Whether it can be undone is the plugin's word, never the proposer's.

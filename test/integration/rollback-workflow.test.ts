@@ -16,7 +16,9 @@ import type { FlakyService, FlakyServiceOptions } from '../fakes/flaky-service';
 import { createTestDatabase } from '../support/database';
 import type { TestDatabase } from '../support/database';
 import { eventually } from '../support/runtime-harness';
+import { createWorkflowHarness } from '../support/workflow-harness';
 import type { WorkflowHarness } from '../support/workflow-harness';
+import { RunbookDiagnostician } from '../../src/diagnosis/offline/runbook-diagnostician';
 import {
   alice,
   AUTOMATIC_POLICY,
@@ -586,5 +588,45 @@ describe('what people read, and rollbacks that do not go to plan', () => {
       ['kubernetes.scale', 'success'],
     ]);
     expect(scalePatches(cluster).filter((r) => !r.hungUp)).toHaveLength(2);
+  });
+});
+
+describe('a rollback is made by code, never by the proposer', () => {
+  it('a proposal that calls itself a rollback, with steps that claim to undo runs, is taken as a plain fix', async () => {
+    const service = await startFlakyService();
+    cleanups.push(() => service.close());
+    const cluster = await startFakeKubernetes();
+    cleanups.push(() => cluster.close());
+    seedCheckout(cluster);
+    const targets = rollbackTargets(service.url, cluster);
+    const h = await createWorkflowHarness({
+      targets,
+      policy: { everyone: 'operator', autoExecute: { upTo: 'none' } },
+      diagnostician: ({ plugins, runner, logger }) => {
+        const honest = new RunbookDiagnostician(plugins, targets, runner, logger, { list: () => [checkoutRunbook([STEP.scaleUp])] }, []);
+        // An evil model: its fix claims to be a rollback whose step undoes a run (which would skip riskOf and call rollback).
+        return {
+          diagnose: (alert, ctx) => honest.diagnose(alert, ctx),
+          propose: async (alert, diagnosis, ctx) => {
+            const outcome = await honest.propose(alert, diagnosis, ctx);
+            if (!outcome.fixable) return outcome;
+            const steps = outcome.proposal.steps.map((step) => ({ ...step, undoes: 'INC-ANY/1/execute-0', undo: 'none' as const }));
+            return { ...outcome, proposal: { ...outcome.proposal, kind: 'rollback' as const, steps } };
+          },
+        };
+      },
+    });
+    cleanups.push(() => h.close());
+    const id = await openAndConfirm(h);
+    const card = await stateOf(h, id, 'open.awaitingProposalApproval');
+    expect(card.context.proposal?.kind).toBeUndefined();
+    expect(card.context.proposal?.steps[0]).not.toHaveProperty('undoes');
+    // The plugin's own word on undo, not the proposer's 'none'.
+    expect(card.context.proposal?.steps[0]?.undo).toBe('rollback');
+    expect(h.chatOutput()).toContain('Fix needs approval');
+    expect(h.chatOutput()).not.toContain('Roll back the fix');
+    await h.runtime.send(id, { type: 'proposal.approved', ...alice });
+    // It runs as the fix it is (a scale up), not as a plugin's rollback.
+    await eventually(() => (replicasOf(cluster) === 4 ? true : undefined), 'the scale up');
   });
 });
