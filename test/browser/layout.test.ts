@@ -124,6 +124,8 @@ describe('the chat, as a person first meets it', () => {
 
   it('shows a toast where it does not cover the composer, and lets it go by itself', async () => {
     await send('/approve INC-ZZZZZZZZ diagnosis');
+    // Its answer lands within this test, not in the next one's page.
+    await page.locator('article.message.bot', { hasText: 'No incident INC-ZZZZZZZZ' }).waitFor();
     await page.evaluate('import("/dom.js").then((dom) => dom.toast("error", "a toast for the test"))');
     const shown = page.locator('.toast', { hasText: 'a toast for the test' });
     const [toastBox, composerBox] = await Promise.all([shown.boundingBox(), page.locator('.composer').boundingBox()]);
@@ -133,12 +135,13 @@ describe('the chat, as a person first meets it', () => {
   });
 
   it('links an incident id only when the incident exists', async () => {
-    await send('/approve INC-ZZZZZZZZ diagnosis');
-    await page.locator('article.message.bot', { hasText: 'No incident INC-ZZZZZZZZ' }).waitFor();
+    // An id of its own: the answer it waits for is this test's, whatever earlier tests left on the page.
+    await send('/approve INC-YYYYYYYY diagnosis');
+    await page.locator('article.message.bot', { hasText: 'No incident INC-YYYYYYYY' }).waitFor();
     await send(`/status ${incidentId}`);
     const status = page.locator('article.message.bot', { hasText: `${incidentId}` }).filter({ hasNotText: 'Opened' }).last();
     await status.locator('.incident-link').waitFor();
-    await expect(page.locator('.incident-link', { hasText: 'INC-ZZZZZZZZ' }).count()).resolves.toBe(0);
+    await expect(page.locator('.incident-link', { hasText: 'INC-YYYYYYYY' }).count()).resolves.toBe(0);
   });
 
   it('the incident page offers what the chart accepts now and the viewer may do, and does it', async () => {
