@@ -1,6 +1,3 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import httpCall from '../../plugins/remediation/http-call';
@@ -13,6 +10,8 @@ import type { PluginRunResult } from '../../src/plugins/run-plugin';
 import { TargetsSchema } from '../../src/plugins/targets';
 import { startFakeKubernetes } from '../fakes/kubernetes-api';
 import type { FakeKubernetes } from '../fakes/kubernetes-api';
+import { startFlagService } from '../support/rollback-kit';
+import type { FlagService } from '../support/rollback-kit';
 
 const logger = pino({ level: 'silent' });
 
@@ -113,39 +112,6 @@ describe('kubernetes rollbacks against the fake API server', () => {
     expect(fake.deployment('shop', 'web')?.spec.template.spec.containers[0]?.image).toBe('registry.local/web:1.0');
   });
 });
-
-interface FlagService {
-  url: string;
-  enabled: boolean;
-  /** Requests that changed the flag, as `path key`. */
-  applied: string[];
-  close(): Promise<void>;
-}
-
-/** A feature-flag admin API that, like many, applies a request once per Idempotency-Key. */
-async function startFlagService(): Promise<FlagService> {
-  const seen = new Set<string>();
-  const service: FlagService = { url: '', enabled: true, applied: [], close: () => Promise.resolve() };
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const key = req.headers['idempotency-key'];
-    const path = req.url ?? '';
-    if (req.method !== 'POST' || (path !== '/flags/new-checkout/off' && path !== '/flags/new-checkout/on')) {
-      res.writeHead(404).end();
-      return;
-    }
-    if (typeof key !== 'string' || !seen.has(key)) {
-      if (typeof key === 'string') seen.add(key);
-      service.enabled = path.endsWith('/on');
-      service.applied.push(`${path} ${String(key)}`);
-    }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ enabled: service.enabled }));
-  };
-  const server: Server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  service.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  service.close = () => new Promise((resolve) => server.close(() => resolve()));
-  return service;
-}
 
 describe('http.call undo through the undo action the targets file names', () => {
   let service: FlagService;

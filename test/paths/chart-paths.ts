@@ -1,9 +1,10 @@
 import { getShortestPaths } from '@xstate/graph';
 import type { AnyStateNode, EventObject, SnapshotFrom } from 'xstate';
 import { incidentMachine } from '../../machines/incident.machine';
-import { undoableSteps } from '../../machines/incident.rules';
+import { stepsToUndo } from '../../machines/incident.rules';
 import type { IncidentEvent } from '../../src/domain';
 import { PERSON_EVENT_TYPES } from '../../src/runtime/incident-events';
+import { statusOf } from '../../src/runtime/snapshot-info';
 import { FIX_STEP_REPORTS, SAMPLE_OUTPUTS } from './sample-outputs';
 
 type Snapshot = SnapshotFrom<typeof incidentMachine>;
@@ -91,7 +92,7 @@ function rollbackFacts(snapshot: Snapshot): string {
   const declared = proposal?.steps.some((step) => step.undo === 'rollback') ?? false;
   // Steps so far counted up to 2 (the longest sample fix), so the graph stays finite.
   const ran = execution ? `${Math.min(execution.steps.length, 2)}${execution.succeeded ? 's' : ''}${execution.dryRun ? 'd' : ''}` : '-';
-  return `:${proposal?.kind ?? 'fix'}:${declared}:${undoableSteps(proposal, execution).length > 0}:${ran}`;
+  return `:${proposal?.kind ?? 'fix'}:${declared}:${stepsToUndo(snapshot.context).length > 0}:${ran}`;
 }
 const serializeState = (snapshot: Snapshot) => `${snapshot.status}:${JSON.stringify(snapshot.value)}${approvalProgress(snapshot)}${rollbackFacts(snapshot)}`;
 const serializeEvent = (event: EventObject) => JSON.stringify(event, (k, v: unknown) => (k === 'error' ? String(v) : v));
@@ -105,8 +106,7 @@ export function transitionTaken(snapshot: Snapshot, event: EventObject): string 
 }
 
 function toStep(event: EventObject, snapshot: Snapshot): PathStep {
-  const status = snapshot.status !== 'active' || snapshot.hasTag('closed') ? 'done' : snapshot.hasTag('parked') ? 'parked' : 'active';
-  return { event, state: stateName(snapshot.value), status };
+  return { event, state: stateName(snapshot.value), status: statusOf(snapshot) };
 }
 
 /**

@@ -9,7 +9,6 @@ import type { Targets } from '../../src/plugins/targets';
 import type { DataCipher } from '../../src/security/encryption';
 import type { FakeKubernetes } from '../fakes/kubernetes-api';
 import type { TestDatabase } from './database';
-import { eventually } from './runtime-harness';
 import { createWorkflowHarness } from './workflow-harness';
 import type { WorkflowHarness } from './workflow-harness';
 
@@ -111,12 +110,8 @@ export const checkoutDown = () => ({
 
 export const alice = { by: { id: 'alice' }, source: { kind: 'command' as const } };
 
-export async function stateOf(h: WorkflowHarness, id: string, state: string) {
-  return eventually(async () => {
-    const view = await h.runtime.get(id);
-    return view?.state === state ? view : undefined;
-  }, `${id} to reach ${state}`, 20_000);
-}
+/** Waits for the incident to reach a state (the same wait the other workflow tests use). */
+export { stateOf } from './sensitive-fix';
 
 /** The `fix.stepped` rows of an incident's timeline: what each step reported, in order. */
 export async function steppedRows(h: WorkflowHarness, id: string) {
