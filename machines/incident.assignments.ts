@@ -20,7 +20,7 @@ import type {
   TriageResult,
   VerificationOutcome,
 } from '../src/domain';
-import { decidedBy, errorDetail, fixToUndo, outputOf, tallyOf, timeoutOf, undoableSteps } from './incident.rules';
+import { decidedBy, errorDetail, fixToUndo, outputOf, stepsToUndo, tallyOf, timeoutOf } from './incident.rules';
 import type { Decided, DecisionCard } from './incident.rules';
 
 /** What one assign action does to the context, given the event and its params from the chart. */
@@ -135,7 +135,7 @@ export const startRollback: ContextUpdate<{ reason: string }> = (context, event,
   const toUndo = fixToUndo(context);
   const fix = toUndo?.proposal;
   if (!toUndo || !fix) return {};
-  const undoable = undoableSteps(fix, toUndo.execution);
+  const undoable = stepsToUndo(context);
   const ranSteps = toUndo.execution?.steps ?? [];
   const notUndone = fix.steps.filter((step, i) => ranSteps[i]?.status === 'success' && step.undo !== 'rollback').map((step) => step.summary);
   const steps = undoable.map(({ step, ran }) => ({ pluginId: step.pluginId, args: step.args, summary: `Undo: ${step.summary}`, undo: 'none' as const, undoes: ran.idempotencyKey }));
