@@ -1,3 +1,4 @@
+import { RecordedSteps } from './recorded-steps';
 import type { StepOutcome } from './step-journal-port';
 
 /**
@@ -9,7 +10,9 @@ import type { StepOutcome } from './step-journal-port';
 export class DurabilityGate {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly carried = new Map<string, StepOutcome[]>();
-  private orphanHandler: (outcomes: StepOutcome[]) => void = () => undefined;
+  private orphanHandler: (outcomes: StepOutcome[]) => Promise<void> = () => Promise.resolve();
+  /** Which outcomes may exist for the incidents held here (the runtime opens and closes, the journal reads and adds). */
+  readonly recorded = new RecordedSteps();
 
   /**
    * `onFailure` runs before anyone waiting in `whenDurable` resumes, so a failed write can stop the
@@ -59,18 +62,20 @@ export class DurabilityGate {
     return list;
   }
 
-  /** Who writes outcomes no transition will take (the step journal registers itself). */
-  onOrphanedOutcomes(handler: (outcomes: StepOutcome[]) => void): void {
+  /** Who writes outcomes no transition will take (the step journal registers itself); the handler must not reject. */
+  onOrphanedOutcomes(handler: (outcomes: StepOutcome[]) => Promise<void>): void {
     this.orphanHandler = handler;
   }
 
   /**
    * The incident's actor left memory, or its write was refused before reaching the database: outcomes
-   * still waiting for a transition are written on their own.
+   * still waiting for a transition are written on their own, queued as the incident's writes are: whoever
+   * restores it next (after `whenDurable`) finds them.
    */
   orphan(incidentId: string, outcomes: StepOutcome[] = []): void {
     const left = [...outcomes, ...this.takeCarried(incidentId)];
-    if (left.length > 0) this.orphanHandler(left);
+    if (left.length === 0) return;
+    void this.enqueue(incidentId, () => this.orphanHandler(left), () => undefined).catch(() => undefined);
   }
 
   get pending(): number {

@@ -8,7 +8,7 @@ import { IncidentBusyError, UnknownIncidentError } from '../domain/errors';
 import type { LockPort } from '../locks/lock-port';
 import type { Lease, LeasePort } from '../locks/lease-port';
 import type { DurabilityGate } from './durability-gate';
-import type { IncidentStorePort, StoredIncident } from './incident-store-port';
+import type { IncidentStorePort, RestorableIncident, StoredIncident } from './incident-store-port';
 import { eventNotAccepted } from './incident-view';
 import { wakeWaiters } from './live-incident';
 import type { FixedColumns, IncidentSnapshot, LiveIncident } from './live-incident';
@@ -16,7 +16,7 @@ import { stateName } from './snapshot-info';
 import type { TransitionOutcomes, TransitionWriter } from './transition-writer';
 
 export interface IncidentOwnershipOptions {
-  store: Pick<IncidentStorePort, 'load' | 'activeIds'>;
+  store: Pick<IncidentStorePort, 'load' | 'loadForRestore' | 'activeIds'>;
   locks: LockPort;
   gate: DurabilityGate;
   leases: LeasePort;
@@ -77,6 +77,7 @@ export class IncidentOwnership implements TransitionOutcomes {
       await insert();
     } catch (error) {
       live.actor.stop();
+      this.options.gate.recorded.close(live.id);
       await live.lease.release();
       throw error;
     }
@@ -96,6 +97,12 @@ export class IncidentOwnership implements TransitionOutcomes {
     return this.options.store.load(incidentId);
   }
 
+  /** `loadSettled` for an actor to be restored from: with the keys of its recorded step outcomes. */
+  private async loadToRestore(incidentId: string): Promise<RestorableIncident | null> {
+    await this.options.gate.whenDurable(incidentId);
+    return this.options.store.loadForRestore(incidentId);
+  }
+
   /** On boot (and when adopting orphans): resume every incident that was mid-step. Parked ones stay on disk until due. */
   async recover(): Promise<number> {
     let resumed = 0;
@@ -113,7 +120,7 @@ export class IncidentOwnership implements TransitionOutcomes {
     await this.options.locks.withLock(incidentId, async () => {
       if (this.stopping || this.live.has(incidentId)) return;
       await this.withLease(incidentId, 0, async (lease) => {
-        const row = await this.loadSettled(incidentId);
+        const row = await this.loadToRestore(incidentId);
         if (!row || row.status !== 'parked' || !row.wakeAt || row.wakeAt.getTime() > Date.now()) return false;
         this.restore(row, lease);
         return true;
@@ -122,7 +129,7 @@ export class IncidentOwnership implements TransitionOutcomes {
   }
 
   /** An actor for the incident, holding its lease; it moves only once started. Its transitions go to the writer. */
-  spawn(id: string, version: number, start: { input: IncidentInput } | { snapshot: unknown }, lease: Lease, fixed: FixedColumns): LiveIncident {
+  spawn(id: string, version: number, start: { input: IncidentInput } | { snapshot: unknown; recordedSteps: string[] }, lease: Lease, fixed: FixedColumns): LiveIncident {
     const live = { id, version, fixed, closed: false, writeFailed: false, lastWrite: Promise.resolve(), onTransition: new Set(), lease } as LiveIncident;
     // Another instance may take over once the lease is gone: stop acting on it here (the version check fences the rest).
     lease.lost.addEventListener('abort', () => {
@@ -145,6 +152,7 @@ export class IncidentOwnership implements TransitionOutcomes {
         : createActor(machine, { input: start.input, systemId: 'incident', inspect });
     live.snapshot = live.actor.getSnapshot();
     live.state = stateName(live.snapshot.value);
+    this.options.gate.recorded.open(id, 'snapshot' in start ? start.recordedSteps : []);
     return live;
   }
 
@@ -155,6 +163,7 @@ export class IncidentOwnership implements TransitionOutcomes {
     wakeWaiters(live);
     if (this.live.get(live.id) === live) this.live.delete(live.id);
     live.actor.stop();
+    this.options.gate.recorded.close(live.id);
     // A step that finished just now has no transition left to ride with: its outcome is written on its own.
     this.options.gate.orphan(live.id);
     // Another instance may load the incident once the lease is gone: only after its last write has landed.
@@ -192,7 +201,7 @@ export class IncidentOwnership implements TransitionOutcomes {
       return await this.options.locks.withLock(incidentId, async () => {
         if (this.stopping || this.live.has(incidentId)) return false;
         return this.withLease(incidentId, 0, async (lease) => {
-          const row = await this.loadSettled(incidentId);
+          const row = await this.loadToRestore(incidentId);
           loaded = true;
           if (!row || row.status !== 'active') return false;
           this.restore(row, lease);
@@ -210,7 +219,7 @@ export class IncidentOwnership implements TransitionOutcomes {
   private async rehydrate(incidentId: string, eventType: string, leaseWaitMs: number): Promise<LiveIncident> {
     let restored: LiveIncident | undefined;
     const got = await this.withLease(incidentId, leaseWaitMs, async (lease) => {
-      const row = await this.loadSettled(incidentId);
+      const row = await this.loadToRestore(incidentId);
       if (!row) throw new UnknownIncidentError(incidentId);
       // Done for good, unless its snapshot is still active: closed, but /rollback may take it up again.
       if (row.status === 'done' && (row.snapshot as { status?: unknown }).status !== 'active') throw eventNotAccepted(incidentId, eventType, row.state);
@@ -237,7 +246,7 @@ export class IncidentOwnership implements TransitionOutcomes {
     }
   }
 
-  private restore(row: StoredIncident, lease: Lease): LiveIncident {
+  private restore(row: RestorableIncident, lease: Lease): LiveIncident {
     if (row.machineVersion !== INCIDENT_MACHINE_VERSION) {
       this.options.logger.warn(
         { incidentId: row.id, stored: row.machineVersion, current: INCIDENT_MACHINE_VERSION },
@@ -245,9 +254,12 @@ export class IncidentOwnership implements TransitionOutcomes {
       );
     }
     const { id, title, severity, fingerprint, chatId, createdAt } = row;
-    const live = this.spawn(row.id, row.version, { snapshot: row.snapshot }, lease, { id, title, severity, service: row.service ?? null, fingerprint, chatId, createdAt });
+    const live = this.spawn(row.id, row.version, { snapshot: row.snapshot, recordedSteps: row.recordedSteps }, lease, { id, title, severity, service: row.service ?? null, fingerprint, chatId, createdAt });
     live.written = { at: row.updatedAt, state: row.state, status: row.status, wakeAt: row.wakeAt ?? null, snapshot: row.snapshot, mergedInto: row.mergedInto ?? null };
-    if (live.snapshot.status === 'error') throw new Error(`Incident ${row.id} has a snapshot this chart cannot restore.`);
+    if (live.snapshot.status === 'error') {
+      this.options.gate.recorded.close(row.id);
+      throw new Error(`Incident ${row.id} has a snapshot this chart cannot restore.`);
+    }
     this.live.set(row.id, live);
     live.actor.start();
     return live;

@@ -61,6 +61,11 @@ export interface StoredIncident {
   updatedAt: Date;
 }
 
+/** An incident row as an actor is restored from it, with the idempotency keys of every step outcome recorded for it. */
+export interface RestorableIncident extends StoredIncident {
+  recordedSteps: string[];
+}
+
 /** A parked incident whose deadline has passed; also the keyset cursor of `due`. */
 export interface DueIncident {
   id: string;
@@ -86,6 +91,8 @@ export interface IncidentStorePort {
    */
   saveTransition(id: string, expectedVersion: number, write: IncidentWrite, audit: AuditEntry | readonly AuditEntry[], steps?: StepOutcome[]): Promise<void>;
   load(id: string): Promise<StoredIncident | null>;
+  /** `load`, and in the same read the keys of the step outcomes recorded for the incident (see RecordedSteps). */
+  loadForRestore(id: string): Promise<RestorableIncident | null>;
   /** Incidents not done, newest first. */
   listOpen(limit: number): Promise<StoredIncident[]>;
   /** Incidents that were mid-step (not waiting for a person), oldest first. */

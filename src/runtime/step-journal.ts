@@ -35,7 +35,7 @@ export class StepJournal {
     private readonly gate: DurabilityGate,
     private readonly onLost: (error: unknown, outcomes: StepOutcome[]) => void = () => undefined,
   ) {
-    gate.onOrphanedOutcomes((outcomes) => void this.store.record(outcomes).catch((error: unknown) => this.onLost(error, outcomes)));
+    gate.onOrphanedOutcomes((outcomes) => this.store.record(outcomes).catch((error: unknown) => this.onLost(error, outcomes)));
   }
 
   /** Waits until the transition that started the step is persisted; nothing acts on a state that could be lost. */
@@ -50,9 +50,10 @@ export class StepJournal {
    * will come), it is written on its own.
    */
   async step<T>(key: StepKey, signal: AbortSignal, act: (idempotencyKey: string) => Promise<T>): Promise<T> {
-    return this.journaled(key, signal, act, async (outcome) => {
-      if (signal.aborted) await this.store.record([outcome]);
+    return this.journaled(key, signal, act, (outcome) => {
+      if (signal.aborted) this.gate.orphan(key.incidentId, [outcome]);
       else this.gate.carry(outcome);
+      return Promise.resolve();
     });
   }
 
@@ -72,11 +73,15 @@ export class StepJournal {
   private async journaled<T>(key: StepKey, signal: AbortSignal, act: (idempotencyKey: string) => Promise<T>, keep: Keep): Promise<T> {
     await this.barrier(key.incidentId, signal);
     const id = idempotencyKey(key);
-    const recorded = await this.store.recorded(id);
+    // A step this incident's actor runs for the first time has nothing recorded: no lookup (see RecordedSteps).
+    const recorded = this.gate.recorded.mayHave(key.incidentId, id) ? await this.store.recorded(id) : null;
     if (recorded?.status === 'done') return recorded.result as T;
     if (recorded?.status === 'failed') throw new RecordedStepError(recorded.error ?? 'step failed');
     // First run, or an earlier one that never finished (a `started` row from before outcomes rode with transitions).
-    return this.act(key, id, signal, act, keep);
+    return this.act(key, id, signal, act, (outcome) => {
+      this.gate.recorded.add(key.incidentId, id);
+      return keep(outcome);
+    });
   }
 
   private async act<T>(key: StepKey, id: string, signal: AbortSignal, act: (idempotencyKey: string) => Promise<T>, keep: Keep): Promise<T> {

@@ -7,7 +7,7 @@ import { manyStatement, oneStatement } from './transition-statements';
 import type { TransitionWrite } from './transition-statements';
 import { outcomeOf, WriteBatcher } from './write-batcher';
 import type { ItemOutcome } from './write-batcher';
-import type { AuditEntry, DueIncident, IncidentStorePort, IncidentWrite, NewIncident } from '../runtime/incident-store-port';
+import type { AuditEntry, DueIncident, IncidentStorePort, IncidentWrite, NewIncident, RestorableIncident } from '../runtime/incident-store-port';
 import type { StepOutcome } from '../runtime/step-journal-port';
 
 /** The port's row types, for callers that reach the store directly. */
@@ -39,6 +39,11 @@ const INCIDENT_COLUMNS = `id, state, status, machine_version as "machineVersion"
   updated_at as "updatedAt"`;
 
 type StoredRow = Omit<IncidentRecord, 'createdAt' | 'updatedAt' | 'wakeAt'> & { createdAt: string; updatedAt: string; wakeAt: string | null };
+
+/** The ORM's connections hand timestamps over as text (it parses them itself). */
+function storedIncident<R extends StoredRow>(row: R): Omit<R, 'createdAt' | 'updatedAt' | 'wakeAt'> & Pick<IncidentRecord, 'createdAt' | 'updatedAt' | 'wakeAt'> {
+  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt), wakeAt: row.wakeAt === null ? null : new Date(row.wakeAt) };
+}
 
 /**
  * Incidents and their audit timeline (the runtime's store port, and the reads the console and metrics
@@ -116,9 +121,18 @@ export class IncidentStore implements IncidentStorePort {
 
   async load(id: string): Promise<IncidentRecord | null> {
     const [row] = await pooledQuery<StoredRow>(this.orm, `select ${INCIDENT_COLUMNS} from incidents where id = $1`, [id], 'incident-load');
-    if (!row) return null;
-    // The ORM's connections hand timestamps over as text (it parses them itself).
-    return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt), wakeAt: row.wakeAt === null ? null : new Date(row.wakeAt) };
+    return row ? storedIncident(row) : null;
+  }
+
+  async loadForRestore(id: string): Promise<RestorableIncident | null> {
+    const [row] = await pooledQuery<StoredRow & { recordedSteps: string[] }>(
+      this.orm,
+      `select ${INCIDENT_COLUMNS}, array(select idempotency_key from step_journal where incident_id = $1) as "recordedSteps"
+         from incidents where id = $1`,
+      [id],
+      'incident-restore',
+    );
+    return row ? { ...storedIncident(row), recordedSteps: row.recordedSteps } : null;
   }
 
   async listOpen(limit: number): Promise<IncidentRecord[]> {

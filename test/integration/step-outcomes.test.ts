@@ -156,3 +156,43 @@ describe('step outcomes ride with their transition', () => {
     expect(await journalRows(h, id)).toEqual([{ step: 'diagnose', status: 'done' }]);
   });
 });
+
+describe('a step is looked up only when an outcome may exist', () => {
+  const key = { incidentId: 'INC-LEDGER', step: 'probe', attempt: 1 };
+  const run = (h: Harness) => h.journal.step(key, new AbortController().signal, () => Promise.resolve('acted now'));
+
+  it('trusts the list of outcomes its actor started with; looks up a listed key, and every key of an incident not held here', async () => {
+    const h = closing(await createHarness({ machine: () => new ControllableActors().machine() }));
+    // A row the list below does not mention: only a lookup would find it.
+    await sql(h, `insert into step_journal (idempotency_key, incident_id, step, status, result, started_at, finished_at) values (?, ?, 'probe', 'done', '"recorded earlier"', now(), now())`, [
+      `${key.incidentId}/1/probe`,
+      key.incidentId,
+    ]);
+
+    h.gate.recorded.open(key.incidentId, []);
+    expect(await run(h)).toBe('acted now');
+    expect(h.gate.recorded.mayHave(key.incidentId, `${key.incidentId}/1/probe`)).toBe(true); // its own outcome is listed at once
+    h.gate.takeCarried(key.incidentId);
+
+    h.gate.recorded.open(key.incidentId, [`${key.incidentId}/1/probe`]);
+    expect(await run(h)).toBe('recorded earlier');
+    h.gate.recorded.close(key.incidentId);
+    expect(await run(h)).toBe('recorded earlier');
+  });
+
+  it('a live actor lists what it records and forgets its incident when it leaves memory', async () => {
+    const actors = new ControllableActors();
+    const held = new HeldDiagnosis();
+    const h = closing(await createHarness({ machine: (_, base) => held.machine(actors, base.journal) }));
+    const id = await diagnosing(h, actors, held);
+    expect(h.gate.recorded.mayHave(id, `${id}/1/diagnose`)).toBe(false);
+    held.finish();
+    await stateOf(h, id, 'open.notifyingDiagnosis');
+    expect(h.gate.recorded.mayHave(id, `${id}/1/diagnose`)).toBe(true);
+    expect(h.gate.recorded.mayHave(id, `${id}/1/never-run`)).toBe(false);
+
+    await h.runtime.stop();
+    expect(h.gate.recorded.size).toBe(0);
+    expect(h.gate.recorded.mayHave(id, `${id}/1/never-run`)).toBe(true);
+  });
+});
