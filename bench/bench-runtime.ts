@@ -7,6 +7,7 @@ import { DurabilityGate } from '../src/runtime/durability-gate';
 import { IncidentRuntime } from '../src/runtime/incident-runtime';
 import { StepJournal } from '../src/runtime/step-journal';
 import { IncidentStore } from '../src/store/incident-store';
+import type { AuditEntry } from '../src/store/incident-store';
 import { migrate, openOrm } from '../src/store/orm';
 import { StepJournalStore } from '../src/store/step-journal-store';
 import { TEST_TIMEOUTS } from '../test/support/runtime-harness';
@@ -17,12 +18,29 @@ import { StepMarks } from './step-marks';
 /** The connection pool app.ts gives a real Postgres server; the raw-insert baseline gets the same. */
 export const POOL_SIZE = 10;
 
-/** The real store, timing each transition's own write, group commit included (as opposed to its wait in the per-incident queue). */
+/**
+ * The real store, timing each transition's own write, group commit included (as opposed to its wait in the
+ * per-incident queue), and, for a marked transition, how long after its event the write started: XState's
+ * step, the snapshot taken, and the wait in the incident's queue.
+ */
 export class TimedIncidentStore extends IncidentStore {
   readonly saveTransitionMs: number[] = [];
+  readonly untilWriteMs: number[] = [];
+
+  constructor(
+    orm: MikroORM,
+    private readonly marks: StepMarks,
+  ) {
+    super(orm);
+  }
 
   override async saveTransition(...args: Parameters<IncidentStore['saveTransition']>): Promise<void> {
     const started = performance.now();
+    const [id, , , audits] = args;
+    for (const audit of Array.isArray(audits) ? audits : [audits]) {
+      const askedAt = this.marks.peek(id, (audit as AuditEntry).eventType);
+      if (askedAt !== undefined) this.untilWriteMs.push(started - askedAt);
+    }
     await super.saveTransition(...args);
     this.saveTransitionMs.push(performance.now() - started);
   }
@@ -49,10 +67,10 @@ export async function openBenchRuntime(databaseUrl: string, poolSize = POOL_SIZE
   const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const orm = await openOrm({ databaseUrl, poolSize, logger });
   await migrate(orm);
-  const store = new TimedIncidentStore(orm);
+  const marks = new StepMarks();
+  const store = new TimedIncidentStore(orm, marks);
   const gate = new DurabilityGate();
   const journal = new StepJournal(new StepJournalStore(orm), gate);
-  const marks = new StepMarks();
   const runtime = new IncidentRuntime({
     store,
     locks: new MemoryLock(),

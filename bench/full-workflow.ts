@@ -13,6 +13,8 @@ export interface WorkflowRun {
   transitionMs: Map<string, number[]>;
   /** The transition's own transaction (UPDATE … WHERE version + audit INSERT). */
   saveTransitionMs: number[];
+  /** Step finished / send called → that transition's write started. */
+  untilWriteMs: number[];
   cpu: CpuUse;
 }
 
@@ -27,12 +29,14 @@ export function benchAlert(fingerprint: string): AlertInput {
  * `concurrency` at a time; each approval is sent the moment its incident parks.
  */
 export async function runFullWorkflows(bench: BenchRuntime, label: string, count: number, concurrency: number): Promise<WorkflowRun> {
-  const run: WorkflowRun = { count, concurrency, elapsedMs: 0, incidentMs: [], transitionMs: new Map(), saveTransitionMs: [], cpu: { nodeShareOfCore: NaN, machineBusy: NaN } };
+  const run: WorkflowRun = { count, concurrency, elapsedMs: 0, incidentMs: [], transitionMs: new Map(), saveTransitionMs: [], untilWriteMs: [], cpu: { nodeShareOfCore: NaN, machineBusy: NaN } };
   bench.store.saveTransitionMs.length = 0;
+  bench.store.untilWriteMs.length = 0;
   const { result, cpu } = await measureCpu(() => runConcurrently(count, concurrency, (i) => oneIncident(bench, `${label}-${i}`, run)));
   run.elapsedMs = result;
   run.cpu = cpu;
   run.saveTransitionMs = [...bench.store.saveTransitionMs];
+  run.untilWriteMs = [...bench.store.untilWriteMs];
   return run;
 }
 

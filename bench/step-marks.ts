@@ -9,6 +9,11 @@ export class StepMarks {
     this.marks.set(`${incidentId}/${eventType}`, at);
   }
 
+  /** The mark, left in place. */
+  peek(incidentId: string, eventType: string): number | undefined {
+    return this.marks.get(`${incidentId}/${eventType}`);
+  }
+
   take(incidentId: string, eventType: string): number | undefined {
     const key = `${incidentId}/${eventType}`;
     const at = this.marks.get(key);

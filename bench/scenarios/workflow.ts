@@ -27,6 +27,8 @@ export interface WorkflowLevel {
     transition: Summary;
     /** The transition's own write (with its wait to join a group commit), without its wait behind the incident's previous write. */
     saveTransition: Summary;
+    /** From the event (step finished, send called) until its transition's write started. */
+    untilWrite: Summary;
     byEvent: Record<string, Summary>;
     cpu: CpuUse;
   };
@@ -72,6 +74,7 @@ async function workflowsAt(bench: BenchRuntime, level: WorkflowLevelSize, leases
     incident: summarize(run.incidentMs),
     transition: summarize([...run.transitionMs.values()].flat()),
     saveTransition: summarize(run.saveTransitionMs),
+    untilWrite: summarize(run.untilWriteMs),
     byEvent: Object.fromEntries([...run.transitionMs].map(([event, samples]) => [event, summarize(samples)])),
     cpu: run.cpu,
   };

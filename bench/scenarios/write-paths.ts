@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createTestDatabase } from '../../test/support/database';
+import type { StepOutcome } from '../../src/runtime/step-journal-port';
 import type { IncidentWrite } from '../../src/store/incident-store';
 import { openBenchRuntime, POOL_SIZE } from '../bench-runtime';
 import type { BenchRuntime } from '../bench-runtime';
@@ -29,8 +30,10 @@ const AUDIT_COLUMNS = 'incident_id, seq, at, actor, event_type, from_state, to_s
 
 /**
  * Where a transition's time goes: the same write (snapshot UPDATE … WHERE version, audit INSERT) through
- * IncidentStore (its pooled statement, group commit included), through node-postgres as four round trips, and as one statement — beside the
- * raw single-row INSERT. Not a target; it says what bounds the transition figures.
+ * IncidentStore (its prepared statement, group commit included; alone, and carrying a step's outcome as
+ * most transitions do), through node-postgres as four round trips and as one statement, and the audit row
+ * alone (the floor of persisting less) — beside the raw single-row INSERT. Not a target; it says what bounds
+ * the transition figures.
  */
 export async function measureWritePaths(levels: { concurrency: number; writes: number }[]): Promise<WritePathLevel[]> {
   const db = await createTestDatabase('aifixer_bench');
@@ -48,6 +51,8 @@ export async function measureWritePaths(levels: { concurrency: number; writes: n
       const paths: [string, string, Write][] = [
         ['raw single-row INSERT (baseline)', 'raw insert', async (id) => void (await pool.query('insert into bench_raw_inserts (incident_id, payload) values ($1, $2)', [id, audit[4]]))],
         ['IncidentStore.saveTransition', 'store', (id, v) => bench.store.saveTransition(id, v, row, { actor: 'system', eventType: 'bench.write', fromState: row.state, toState: row.state, payload: { by: { id: 'alice' } } })],
+        // As most transitions are written: an `xstate.done.actor.*` carrying the outcome of the step that caused it.
+        ['IncidentStore.saveTransition with its step outcome', 'store + step', (id, v) => bench.store.saveTransition(id, v, row, { actor: 'system', eventType: 'xstate.done.actor.bench', fromState: row.state, toState: row.state, payload: {} }, [benchOutcome(id, v)])],
         ['pg: BEGIN, UPDATE, INSERT, COMMIT', 'pg 4 round trips', async (id, v) => {
           const client = await pool.connect();
           try {
@@ -68,6 +73,11 @@ export async function measureWritePaths(levels: { concurrency: number; writes: n
           );
           if (written.rowCount !== 1) throw new Error(`${id} is not at version ${v}.`);
         }],
+        // The least a transition could write (event-sourced, snapshots now and then): its audit row alone.
+        // Last, and at seqs of their own: the row's version does not move, so the paths above keep theirs.
+        ['pg: the audit INSERT alone (what an event-sourced transition would write)', 'audit alone', async (id, v) =>
+          void (await pool.query({ text: `insert into incident_events (${AUDIT_COLUMNS}) values ($1, $2, now(), $3, $4, $5, $6, $7)`, values: [id, 1_000_000 + v, ...audit], name: 'audit-alone' })),
+        ],
       ];
       const measured: WritePath[] = [];
       for (const [path, label, write] of paths) measured.push({ path, label, ...(await measurePath(bench, parked, write, writes, concurrency)) });
@@ -79,6 +89,13 @@ export async function measureWritePaths(levels: { concurrency: number; writes: n
     await bench.close();
     await db.drop();
   }
+}
+
+/** A diagnosis-sized step result, under a key of its own per write. */
+function benchOutcome(incidentId: string, version: number): StepOutcome {
+  const at = new Date();
+  const result = { summary: 'checkout returns 503 since the last deploy', rootCause: 'the new pods fail their readiness probe', confidence: 0.8, evidence: ['pods restarting', 'probe failing'] };
+  return { key: `${incidentId}/bench/${version}`, incidentId, step: 'bench', status: 'done', result, error: null, startedAt: at, finishedAt: at };
 }
 
 async function parkIncidents(bench: BenchRuntime, count: number): Promise<string[]> {
