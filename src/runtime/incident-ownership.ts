@@ -189,8 +189,11 @@ export class IncidentOwnership implements TransitionOutcomes {
     this.stopping = true;
     for (const timer of this.resumeTimers) clearTimeout(timer);
     const pending = [...this.live.values()].map((l) => l.lastWrite.catch(() => undefined));
+    const ids = [...this.live.keys()];
     for (const live of this.live.values()) this.evict(live);
     await Promise.all(pending);
+    // Outcomes of steps that finished with no transition left to take them are written before the pool closes.
+    await Promise.all(ids.map((id) => this.options.gate.whenDurable(id)));
     await Promise.all([...this.releasing]);
   }
 
