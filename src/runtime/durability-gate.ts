@@ -73,9 +73,13 @@ export class DurabilityGate {
    * restores it next (after `whenDurable`) finds them.
    */
   orphan(incidentId: string, outcomes: StepOutcome[] = []): void {
-    const left = [...outcomes, ...this.takeCarried(incidentId)];
-    if (left.length === 0) return;
-    void this.enqueue(incidentId, () => this.orphanHandler(left), () => undefined).catch(() => undefined);
+    this.writeAlone(incidentId, [...outcomes, ...this.takeCarried(incidentId)]);
+  }
+
+  /** Writes these outcomes on their own, in the incident's write queue (a step that finished after it was stopped). */
+  writeAlone(incidentId: string, outcomes: StepOutcome[]): void {
+    if (outcomes.length === 0) return;
+    void this.enqueue(incidentId, () => this.orphanHandler(outcomes), () => undefined).catch(() => undefined);
   }
 
   get pending(): number {

@@ -51,7 +51,7 @@ export class StepJournal {
    */
   async step<T>(key: StepKey, signal: AbortSignal, act: (idempotencyKey: string) => Promise<T>): Promise<T> {
     return this.journaled(key, signal, act, (outcome) => {
-      if (signal.aborted) this.gate.orphan(key.incidentId, [outcome]);
+      if (signal.aborted) this.gate.writeAlone(key.incidentId, [outcome]);
       else this.gate.carry(outcome);
       return Promise.resolve();
     });
