@@ -4,9 +4,11 @@
  *
  * An incident's list starts with every key the database holds for it when its actor is created (none for a
  * new incident; read with the row for a restored one, under its lease, after its writes settled). From then
- * on only that actor records outcomes for it, and each key is added here when its outcome is kept, before
- * it is written. So a key not listed has no row: the step acts without a lookup. A listed key (a step run
- * again within the same attempt), or an incident with no list (not held here), is looked up as before.
+ * on its actor, holding the lease, is the one that records outcomes for it, and each key is added here when
+ * its outcome is kept, before it is written. So a key not listed has no row: the step acts without a lookup.
+ * A listed key (a step run again within the same attempt), or an incident with no list (not held here), is
+ * looked up as before. (A stale actor elsewhere, whose lease ran out mid-step, may record its outcome after
+ * the list was read; it could as well have done so after a lookup: fencing it is the version check's job.)
  */
 export class RecordedSteps {
   private readonly byIncident = new Map<string, Set<string>>();
