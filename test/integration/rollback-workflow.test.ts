@@ -21,6 +21,7 @@ import type { WorkflowHarness } from '../support/workflow-harness';
 import { RunbookDiagnostician } from '../../src/diagnosis/offline/runbook-diagnostician';
 import {
   alice,
+  ASKING_POLICY,
   AUTOMATIC_POLICY,
   checkoutDown,
   checkoutRunbook,
@@ -51,16 +52,22 @@ interface World {
   h: WorkflowHarness;
 }
 
-/** A flaky (unhealthy) checkout, a fake cluster where shop/checkout has 2 replicas, and a bot whose runbook's fix is `steps`. */
-async function world(
-  steps: RemediationStep[],
-  options: { policy?: unknown; timeouts?: Partial<Timeouts>; db?: TestDatabase; service?: FlakyServiceOptions; cipher?: DataCipher } = {},
-): Promise<World> {
-  const service = await startFlakyService(options.service);
+/** A flaky (unhealthy) checkout and a fake cluster where shop/checkout has 2 replicas, both closed after the test. */
+async function checkout(options?: FlakyServiceOptions): Promise<Pick<World, 'service' | 'cluster'>> {
+  const service = await startFlakyService(options);
   cleanups.push(() => service.close());
   const cluster = await startFakeKubernetes();
   cleanups.push(() => cluster.close());
   seedCheckout(cluster);
+  return { service, cluster };
+}
+
+/** The checkout and its cluster, and a bot whose runbook's fix is `steps`. */
+async function world(
+  steps: RemediationStep[],
+  options: { policy?: unknown; timeouts?: Partial<Timeouts>; db?: TestDatabase; service?: FlakyServiceOptions; cipher?: DataCipher } = {},
+): Promise<World> {
+  const { service, cluster } = await checkout(options.service);
   const harness = await rollbackHarness(rollbackTargets(service.url, cluster), checkoutRunbook(steps), options);
   // Closed once, by a test that stops it early or after the test.
   let closing: Promise<void> | undefined;
@@ -593,15 +600,11 @@ describe('what people read, and rollbacks that do not go to plan', () => {
 
 describe('a rollback is made by code, never by the proposer', () => {
   it('a proposal that calls itself a rollback, with steps that claim to undo runs, is taken as a plain fix', async () => {
-    const service = await startFlakyService();
-    cleanups.push(() => service.close());
-    const cluster = await startFakeKubernetes();
-    cleanups.push(() => cluster.close());
-    seedCheckout(cluster);
+    const { service, cluster } = await checkout();
     const targets = rollbackTargets(service.url, cluster);
     const h = await createWorkflowHarness({
       targets,
-      policy: { everyone: 'operator', autoExecute: { upTo: 'none' } },
+      policy: ASKING_POLICY,
       diagnostician: ({ plugins, runner, logger }) => {
         const honest = new RunbookDiagnostician(plugins, targets, runner, logger, { list: () => [checkoutRunbook([STEP.scaleUp])] }, []);
         // An evil model: its fix claims to be a rollback whose step undoes a run (which would skip riskOf and call rollback).
